@@ -1,0 +1,124 @@
+"""Inbound events: what a user (or credex-core, through /api/notify) said to the conversation.
+
+The gateway turns WhatsApp webhooks into these values and stores them, encoded with `encode`,
+as the runtime envelope's payload; the actor decodes them with `decode`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import orjson
+
+
+@attrs.frozen
+class Text:
+    body: str
+
+
+@attrs.frozen
+class ButtonReply:
+    """An interactive reply-button tap, or a template quick-reply button (id = payload)."""
+
+    id: str
+    title: str
+
+
+@attrs.frozen
+class ListReply:
+    id: str
+    title: str
+    description: str = ""
+
+
+@attrs.frozen
+class FlowReply:
+    """A WhatsApp Flow completion (`nfm_reply`); `response_json` is the raw JSON string."""
+
+    response_json: str
+
+
+@attrs.frozen
+class Reaction:
+    emoji: str  # empty when the user removed a reaction
+    message_id: str
+
+
+@attrs.frozen
+class Other:
+    """Anything else: image, audio, video, document, location, sticker, contacts, unsupported,
+    system, ... The conversation answers politely with what it understands."""
+
+    kind: str
+
+
+@attrs.frozen
+class Notification:
+    """credex-core told us (via /api/notify) that this member received an offer."""
+
+    member_name: str
+    message: str
+
+
+Content = Text | ButtonReply | ListReply | FlowReply | Reaction | Other | Notification
+
+_KINDS: dict[str, type[Any]] = {
+    "text": Text,
+    "button": ButtonReply,
+    "list": ListReply,
+    "flow": FlowReply,
+    "reaction": Reaction,
+    "other": Other,
+    "notification": Notification,
+}
+_KIND_OF: dict[type[Any], str] = {cls: name for name, cls in _KINDS.items()}
+
+
+@attrs.frozen
+class Inbound:
+    """One event for one conversation.
+
+    `message_id` is the wamid (or a notify id); `phone` the user's phone number when WhatsApp
+    gave one (credex-core identifies members by phone); `at` the WhatsApp timestamp (epoch s).
+    """
+
+    message_id: str
+    phone: str | None
+    profile_name: str | None
+    at: int
+    content: Content
+
+
+def encode(event: Inbound) -> bytes:
+    content = attrs.asdict(event.content)
+    content["kind"] = _KIND_OF[type(event.content)]
+    return orjson.dumps(
+        {
+            "id": event.message_id,
+            "phone": event.phone,
+            "name": event.profile_name,
+            "at": event.at,
+            "content": content,
+        }
+    )
+
+
+class UndecodableEvent(ValueError):
+    """A payload that is not an encoded `Inbound` (corrupt, or from a newer version)."""
+
+
+def decode(payload: bytes) -> Inbound:
+    try:
+        raw = orjson.loads(payload)
+        fields = dict(raw["content"])
+        cls = _KINDS[fields.pop("kind")]
+        return Inbound(
+            message_id=str(raw["id"]),
+            phone=raw.get("phone"),
+            profile_name=raw.get("name"),
+            at=int(raw.get("at") or 0),
+            content=cls(**fields),
+        )
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise UndecodableEvent(str(exc)) from exc

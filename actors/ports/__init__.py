@@ -1,0 +1,1 @@
+"""Ports: the small interfaces the conversation depends on; adapters live in gateway/."""

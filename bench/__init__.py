@@ -1,0 +1,1 @@
+"""Benchmarks: load generators, baselines and reports."""

@@ -1,0 +1,1 @@
+"""Pure parsy grammars for what users type."""

