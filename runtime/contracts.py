@@ -74,7 +74,9 @@ class Handler(Protocol):
         """Process one envelope given the current snapshot (None when there is none)."""
         ...
 
-    def on_error(self, key: ConversationKey, envelope: Envelope, error: BaseException) -> Sequence[bytes]:
+    def on_error(
+        self, key: ConversationKey, envelope: Envelope, error: BaseException
+    ) -> Sequence[bytes]:
         """Replies (an apology) to send when `handle` raised."""
         ...
 
@@ -96,3 +98,37 @@ class LeaseLost(RuntimeFailure):
 
 
 Headers = Mapping[str, str]
+
+
+class Recorder(Protocol):
+    """What the gateway needs from the runtime to acknowledge a webhook (G1, G2, G3)."""
+
+    async def record(self, envelopes: Sequence[Envelope]) -> Sequence[bool]:
+        """Durably record each envelope unless its message id was seen (dedup >= 8 days).
+        Returns per envelope True (new) or False (duplicate). Raises `StoreUnavailable`."""
+        ...
+
+
+class SendRetryable(RuntimeFailure):
+    """A send that may succeed later (rate limit, transient error). `retry_after` in seconds
+    when the far side said how long to wait; otherwise the sender backs off with jitter."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class SendRejected(RuntimeFailure):
+    """A send that must never be retried: the item goes to the dead-letter list with `reason`."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Send(Protocol):
+    """The outbox sender's pluggable transport: deliver one outbox item of a conversation.
+    Returns normally on success; raises SendRetryable or SendRejected otherwise."""
+
+    async def __call__(self, key: ConversationKey, item: bytes) -> None: ...
