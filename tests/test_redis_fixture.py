@@ -7,7 +7,9 @@ import redis.asyncio as aioredis
 from tests.redis_server import embedded_redis
 
 
-async def test_redis_fixture_is_a_real_server(redis_client: aioredis.Redis, key_prefix: str) -> None:
+async def test_redis_fixture_is_a_real_server(
+    redis_client: aioredis.Redis, key_prefix: str
+) -> None:
     await redis_client.set(f"{key_prefix}k", "v")
     assert await redis_client.get(f"{key_prefix}k") == b"v"
     info = await redis_client.info("server")
