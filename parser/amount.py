@@ -1,0 +1,164 @@
+"""The amount grammar: `5`, `0.5`, `.5`, `1,000.50`, with an optional denomination before or after.
+
+Decimal only, never float: `1e9`, `inf` and `0,5` are not amounts here (the reference bot
+accepted the first two through `float()`, reference-bot.md §2.3).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Final
+
+import attrs
+import parsy
+
+from parser.errors import InputError
+
+DENOMINATIONS: Final = frozenset({"CXX", "CAD", "USD", "XAU", "ZWG"})
+MAX_AMOUNT: Final = Decimal(1_000_000_000)
+# Finer precision per denomination (2, CXX 3, XAU 4) is the offer flow's check, not ours.
+MAX_DECIMALS: Final = 4
+
+# Renders an example amount inside the form the user is filling in: "0.5" or "0.5=>bob".
+Shape = Callable[[str], str]
+
+
+def as_is(example: str) -> str:
+    """The shape of a bare amount step: the example stands alone."""
+    return example
+
+
+@attrs.frozen
+class AmountInput:
+    """An amount as typed: its value and, when the user named one, its denomination."""
+
+    amount: Decimal
+    denomination: str | None
+
+
+@attrs.frozen
+class _Token:
+    kind: str  # "letters", "dollar", "number" or "other"
+    text: str
+    start: int
+
+
+def _token(kind: str, parser: parsy.Parser) -> parsy.Parser:
+    return parsy.seq(parsy.index, parser).combine(lambda start, text: _Token(kind, text, start))
+
+
+# A lenient lexer: it accepts any text, so every mistake is diagnosed below with a message
+# of our own instead of parsy's "expected one of ...".
+_space: Final = parsy.regex(r"\s*")
+_tokens: Final[parsy.Parser] = (
+    _space
+    >> parsy.alt(
+        _token("letters", parsy.regex(r"[A-Za-z]+")),
+        _token("dollar", parsy.string("$")),
+        _token("number", parsy.regex(r"[0-9.,]+")),
+        _token("other", parsy.any_char),
+    )
+    << _space
+).many() << parsy.eof
+
+# Thousands groups: "1,000" and "12,345,678", never "0,500" (that is a decimal comma).
+_GROUPED: Final = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+")
+
+
+def read_amount(text: str, offset: int = 0, shape: Shape = as_is) -> AmountInput:
+    """Read `text` as an amount with an optional denomination, or raise InputError.
+
+    `offset` is where `text` starts in the line the user typed, so columns point into that
+    line; `shape` turns an example amount into an example of the whole thing to send.
+    """
+    tokens: list[_Token] = _tokens.parse(text)
+
+    def fail(message: str, token: _Token | None = None, at: int = 0) -> InputError:
+        start = token.start + at if token is not None else len(text) - len(text.lstrip())
+        return InputError(message, offset + start + 1)
+
+    for token in tokens:
+        if token.kind == "other":
+            if token.text == "-":
+                raise fail(f"The amount must be more than zero, like {shape('5')}", token)
+            raise fail(
+                f"“{token.text}” can't be in an amount. Send a number, like {shape('5')}", token
+            )
+    numbers = [t for t in tokens if t.kind == "number"]
+    currencies = [t for t in tokens if t.kind != "number"]
+    if not numbers:
+        if any(_denomination(t) is not None for t in currencies):
+            raise fail(f"Add how much, like {shape('USD 5')}", currencies[0])
+        if currencies:
+            raise fail(f"The amount must be a number, like {shape('5')}", currencies[0])
+        raise fail(f"Type the amount, like {shape('5')}")
+    if len(numbers) > 1:
+        between = tokens[tokens.index(numbers[0]) + 1]
+        if between is not numbers[1]:  # "1e9", "5k": letters inside the number
+            raise fail(f"Write the amount in plain digits, like {shape('1000')}", between)
+        raise fail(f"Write the amount without spaces, like {shape('1,000')}", numbers[1])
+    if len(currencies) > 1:
+        raise fail(f"Use one currency, like {shape('USD 5')}", currencies[1])
+    if currencies and tokens[0] is not currencies[0] and tokens[-1] is not currencies[0]:
+        raise fail(
+            f"Put the currency before or after the amount, like {shape('USD 5')}", currencies[0]
+        )
+    denomination = None
+    if currencies:
+        denomination = _denomination(currencies[0])
+        if denomination is None:
+            raise fail(
+                f"I don't know the currency {currencies[0].text.upper()}. "
+                f"Use CXX, CAD, USD, XAU or ZWG, like {shape('USD 5')}",
+                currencies[0],
+            )
+    return AmountInput(_number(numbers[0], fail, shape), denomination)
+
+
+def _denomination(token: _Token) -> str | None:
+    if token.kind == "dollar":
+        return "USD"
+    code = token.text.upper()
+    return code if code in DENOMINATIONS else None
+
+
+def _number(token: _Token, fail: Callable[[str, _Token, int], InputError], shape: Shape) -> Decimal:
+    text = token.text
+    if not any(c.isdigit() for c in text):
+        raise fail(f"The amount must be a number, like {shape('5')}", token, 0)
+    whole, dot, fraction = text.partition(".")
+    if "." in fraction:
+        at = len(whole) + 1 + fraction.index(".")
+        raise fail(f"Use one dot for decimals, like {shape('1,000.50')}", token, at)
+    if "," in fraction:
+        at = len(whole) + 1 + fraction.index(",")
+        raise fail(
+            f"Use a dot for decimals and commas only for thousands, like {shape('1,000.50')}",
+            token,
+            at,
+        )
+    if "," in whole and not _GROUPED.fullmatch(whole):
+        at = whole.index(",")
+        if whole.count(",") == 1 and not dot:
+            raise fail(f"Use a dot for decimals, like {shape('0.5')}", token, at)
+        raise fail(
+            f"Commas separate thousands in groups of three, like {shape('1,000,000')}", token, at
+        )
+    if dot and not fraction:
+        raise fail(f"Put digits after the dot, like {shape('5.50')}", token, len(text) - 1)
+    if len(fraction) > MAX_DECIMALS:
+        at = len(whole) + 1 + MAX_DECIMALS
+        raise fail(f"Use at most {MAX_DECIMALS} decimals, like {shape('0.1234')}", token, at)
+    value = Decimal(text.replace(",", ""))
+    if value == 0:
+        raise fail(f"The amount must be more than zero, like {shape('0.5')}", token, 0)
+    if value > MAX_AMOUNT:
+        raise fail(f"The most you can send is 1,000,000,000, like {shape('1,000,000')}", token, 0)
+    return value
+
+
+def parse_amount(text: str) -> AmountInput:
+    """The amount step of a form: `5`, `USD 5`, `5.25 zwg`, `$5`; raises InputError."""
+    return read_amount(text)

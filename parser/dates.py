@@ -1,0 +1,49 @@
+"""The date grammar: `YYYY-MM-DD`, and only dates that exist on the calendar."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Final
+
+import parsy
+
+from parser.amount import Shape, as_is
+from parser.errors import InputError
+
+_EXAMPLE: Final = "2026-12-20"
+
+_iso_date: Final[parsy.Parser] = parsy.seq(
+    parsy.regex(r"[0-9]{4}").map(int) << parsy.string("-"),
+    parsy.regex(r"[0-9]{2}").map(int) << parsy.string("-"),
+    parsy.regex(r"[0-9]{2}").map(int),
+)
+
+
+def read_date(text: str, offset: int = 0, shape: Shape = as_is) -> datetime.date:
+    """Read `text` as a YYYY-MM-DD date, or raise InputError.
+
+    Columns count from `offset`, where `text` starts in the line the user typed; `shape`
+    turns an example date into an example of the whole thing to send.
+    """
+    lead = len(text) - len(text.lstrip())
+    body = text.strip()
+    column = offset + lead + 1
+    if not body:
+        raise InputError(f"Add the date as YYYY-MM-DD, like {shape(_EXAMPLE)}", column)
+    try:
+        year, month, day = _iso_date.parse(body)
+    except parsy.ParseError as error:
+        raise InputError(
+            f"Write the date as YYYY-MM-DD, like {shape(_EXAMPLE)}", column + error.index
+        ) from None
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise InputError(
+            f"{body} is not a real date. Write it as YYYY-MM-DD, like {shape(_EXAMPLE)}", column
+        ) from None
+
+
+def parse_date(text: str) -> datetime.date:
+    """The date step of a form: `2026-12-20`; raises InputError for other forms or unreal dates."""
+    return read_date(text)
