@@ -1,0 +1,230 @@
+"""One pooled HTTP session to credex-core: traced attempts, retries with backoff and jitter.
+
+Every attempt is an OpenTelemetry CLIENT span carrying a W3C `traceparent` to credex-core and
+one sample in the latency histogram (operation x status). Retries happen only when the caller
+says the operation is safe to repeat; the answer tells it whether an earlier attempt may have
+taken effect (`ambiguous`), so "already accepted" after a lost answer can count as done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import aiohttp
+import attrs
+import orjson
+from opentelemetry import metrics, propagate, trace
+
+from gateway.credex.errors import CredexUnavailable
+
+log = logging.getLogger(__name__)
+
+# 429 comes from the rate limiter before any route runs (§4); 502/503/504 from proxies.
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@attrs.frozen
+class Answer:
+    """One HTTP answer, body decoded once: JSON when it is JSON, else the text (429, §4)."""
+
+    status: int
+    body: object
+    text: str
+    token: str | None = attrs.field(repr=False)
+    retry_after: float | None
+
+
+@attrs.frozen
+class Outcome:
+    answer: Answer
+    ambiguous: bool  # an earlier attempt may have been processed before its answer was lost
+
+
+def _json_default(value: object) -> Any:
+    # Decimal goes out as an exact JSON number, never through float.
+    if isinstance(value, Decimal):
+        return orjson.Fragment(format(value, "f"))
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def _bearer(headers: Mapping[str, str]) -> str | None:
+    value = headers.get("Authorization", "")
+    scheme, _, token = value.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _retry_after(headers: Mapping[str, str]) -> float | None:
+    try:
+        return max(0.0, float(headers["Retry-After"]))
+    except (KeyError, ValueError):
+        return None
+
+
+class Transport:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        client_api_key: str | None,
+        connect_timeout: float,
+        total_timeout: float,
+        max_retries: int,
+        session: aiohttp.ClientSession | None,
+        sleep: Sleep,
+        rng: random.Random,
+        backoff_base: float,
+        backoff_cap: float,
+        max_retry_after: float,
+        tracer_provider: trace.TracerProvider | None,
+        meter_provider: metrics.MeterProvider | None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._api_key = client_api_key
+        self._timeout = aiohttp.ClientTimeout(total=total_timeout, connect=connect_timeout)
+        self._max_retries = max_retries
+        self._session = session
+        self._owns_session = session is None
+        self._sleep = sleep
+        self._rng = rng
+        self._backoff_base = backoff_base
+        self._backoff_cap = backoff_cap
+        self._max_retry_after = max_retry_after
+        self._tracer = trace.get_tracer(__name__, tracer_provider=tracer_provider)
+        meter = metrics.get_meter(__name__, meter_provider=meter_provider)
+        self._latency = meter.create_histogram(
+            "credex.client.duration", unit="s", description="credex-core call latency"
+        )
+
+    def _client(self) -> aiohttp.ClientSession:
+        # Created lazily so it binds to the running loop, then shared: one connection pool.
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                timeout=self._timeout,
+                connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=30),
+            )
+            self._owns_session = True
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None and self._owns_session and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    async def healthy(self) -> bool:
+        root = self.base_url.removesuffix("/v1")
+        try:
+            async with self._client().get(f"{root}/health") as resp:
+                await resp.read()
+                return resp.status == 200
+        except (aiohttp.ClientError, TimeoutError):
+            return False
+
+    async def call(
+        self, operation: str, body: Mapping[str, object], token: str | None, *, retry: bool
+    ) -> Outcome:
+        """POST /v1/<operation>, retrying only when `retry`; raises CredexUnavailable."""
+        payload = orjson.dumps(body, default=_json_default)
+        ambiguous = False
+        attempt = 0
+        while True:
+            try:
+                answer = await self._attempt(operation, payload, token, attempt)
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                # A refused connection never carried the request; anything later may have.
+                maybe_sent = not isinstance(
+                    exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError
+                )
+                if retry and attempt < self._max_retries:
+                    ambiguous = ambiguous or maybe_sent
+                    await self._pause(operation, attempt, None, type(exc).__name__)
+                    attempt += 1
+                    continue
+                raise CredexUnavailable(
+                    f"credex-core unreachable: {type(exc).__name__}",
+                    outcome_unknown=not retry and maybe_sent,
+                ) from exc
+            if answer.status in RETRY_STATUSES and retry and attempt < self._max_retries:
+                ambiguous = ambiguous or answer.status != 429
+                await self._pause(operation, attempt, answer.retry_after, str(answer.status))
+                attempt += 1
+                continue
+            return Outcome(answer, ambiguous)
+
+    async def _pause(
+        self, operation: str, attempt: int, retry_after: float | None, reason: str
+    ) -> None:
+        if retry_after is not None:
+            delay = min(retry_after, self._max_retry_after) + self._rng.uniform(0, 0.1)
+        else:
+            # Exponential backoff with "equal jitter": half fixed, half random.
+            ceiling = min(self._backoff_cap, self._backoff_base * 2**attempt)
+            delay = ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+        log.warning(
+            "credex-core %s failed (%s); retry %d in %.2fs", operation, reason, attempt + 1, delay
+        )
+        await self._sleep(delay)
+
+    async def _attempt(self, operation: str, payload: bytes, token: str | None, n: int) -> Answer:
+        path = f"/v1/{operation}"
+        attributes: dict[str, str | int] = {
+            "http.request.method": "POST",
+            "url.path": path,
+            "credex.operation": operation,
+        }
+        if n:
+            attributes["http.request.resend_count"] = n
+        started = time.perf_counter()
+        status: int | str = "error"
+        with self._tracer.start_as_current_span(
+            f"POST {path}", kind=trace.SpanKind.CLIENT, attributes=attributes
+        ) as span:
+            headers = {"Content-Type": "application/json"}
+            if self._api_key is not None:
+                headers["x-client-api-key"] = self._api_key
+            if token is not None:
+                headers["Authorization"] = f"Bearer {token}"
+            propagate.inject(headers)
+            try:
+                async with self._client().post(
+                    f"{self.base_url}/{operation}", data=payload, headers=headers
+                ) as resp:
+                    raw = await resp.read()
+                    status = resp.status
+                    span.set_attribute("http.response.status_code", status)
+                    if status >= 500:
+                        span.set_status(trace.StatusCode.ERROR)
+                    return Answer(
+                        status=status,
+                        body=_decode(raw),
+                        text=raw.decode("utf-8", "replace"),
+                        token=_bearer(resp.headers),
+                        retry_after=_retry_after(resp.headers),
+                    )
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                span.set_attribute("error.type", type(exc).__name__)
+                span.set_status(trace.StatusCode.ERROR)
+                raise
+            finally:
+                self._latency.record(
+                    time.perf_counter() - started,
+                    {"credex.operation": operation, "http.response.status_code": str(status)},
+                )
+
+
+def _decode(raw: bytes) -> object:
+    try:
+        return orjson.loads(raw) if raw else None
+    except orjson.JSONDecodeError:
+        return None
+
+
+async def default_sleep(delay: float) -> None:
+    await asyncio.sleep(delay)
