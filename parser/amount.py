@@ -54,14 +54,17 @@ def _token(kind: str, parser: parsy.Parser) -> parsy.Parser:
 _space: Final = parsy.regex(r"\s*")
 _tokens: Final[parsy.Parser] = (
     _space
-    >> parsy.alt(
-        _token("letters", parsy.regex(r"[A-Za-z]+")),
-        _token("dollar", parsy.string("$")),
-        _token("number", parsy.regex(r"[0-9.,]+")),
-        _token("other", parsy.any_char),
-    )
-    << _space
-).many() << parsy.eof
+    >> (
+        parsy.alt(
+            _token("letters", parsy.regex(r"[A-Za-z]+")),
+            _token("dollar", parsy.string("$")),
+            _token("number", parsy.regex(r"[0-9.,]+")),
+            _token("other", parsy.any_char),
+        )
+        << _space
+    ).many()
+    << parsy.eof
+)
 
 # Thousands groups: "1,000" and "12,345,678", never "0,500" (that is a decimal comma).
 _GROUPED: Final = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+")

@@ -67,7 +67,8 @@ def parse_quick_commands(text: str) -> list[QuickOffer] | None:
     lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
     if len(lines) > MAX_COMMANDS:
         raise QuickCommandError(
-            f"Send at most {MAX_COMMANDS} offers at a time, one per line (you sent {len(lines)})",
+            f"Send at most {MAX_COMMANDS} offers at a time, one per line "
+            f"(you sent {len(lines)}). Split them over two messages",
             1,
             lines[MAX_COMMANDS][0],
         )
