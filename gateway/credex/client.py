@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import TypeVar
 
 import aiohttp
 from opentelemetry import metrics, trace
@@ -22,7 +21,6 @@ from actors.ports.credex import (
     Conflict,
     CreatedCredex,
     CredexDetail,
-    CredexError,
     LedgerPage,
     MemberRef,
     MemberView,
@@ -30,11 +28,10 @@ from actors.ports.credex import (
     TierCheck,
 )
 from gateway.credex import parse
-from gateway.credex.errors import CredexUnavailable, classify, message_of
+from gateway.credex.errors import CredexUnavailable, message_of
+from gateway.credex.member_calls import MemberCalls
 from gateway.credex.tokens import TokenCache
-from gateway.credex.transport import Answer, Outcome, Sleep, Transport, default_sleep
-
-T = TypeVar("T")
+from gateway.credex.transport import Sleep, Transport, default_sleep
 
 
 class CredexClient:
@@ -73,7 +70,7 @@ class CredexClient:
             tracer_provider=tracer_provider,
             meter_provider=meter_provider,
         )
-        self._tokens = TokenCache(token_cache_size)
+        self._calls = MemberCalls(self._http, TokenCache(token_cache_size))
 
     async def close(self) -> None:
         await self._http.close()
@@ -85,8 +82,8 @@ class CredexClient:
     # ----- members -----
 
     async def member_view(self, phone: str) -> MemberView:
-        answer = await self._ok("getMemberDashboardByPhone", phone, {"phone": phone})
-        return self._parsed("getMemberDashboardByPhone", answer, parse.parse_member_view)
+        answer = await self._calls.ok("getMemberDashboardByPhone", phone, {"phone": phone})
+        return self._calls.parsed("getMemberDashboardByPhone", answer, parse.parse_member_view)
 
     async def onboard(
         self, phone: str, first_name: str, last_name: str, default_denom: str
@@ -98,13 +95,13 @@ class CredexClient:
             "phone": phone,
             "defaultDenom": default_denom,
         }
-        outcome = await self._http.call("onboardMember", body, None, retry=False)
-        answer = self._expect("onboardMember", outcome.answer, (200, 201))
+        outcome = await self._calls.http.call("onboardMember", body, None, retry=False)
+        answer = self._calls.expect("onboardMember", outcome.answer, (200, 201))
         data = parse.as_dict(answer.body, "onboardMember")
         token = data.get("token") or answer.token
         if isinstance(token, str) and token:
-            self._tokens.put(phone, token)
-        member_id, account_id = self._parsed(
+            self._calls.tokens.put(phone, token)
+        member_id, account_id = self._calls.parsed(
             "onboardMember",
             answer,
             lambda b: (
@@ -118,13 +115,13 @@ class CredexClient:
     async def member_by_handle(self, phone: str, handle: str) -> MemberRef:
         # Handles must be lower case; credex-core does not lower-case for us (§10.7).
         body = {"memberHandle": handle.strip().lower()}
-        answer = await self._ok("getMemberByHandle", phone, body)
-        return self._parsed("getMemberByHandle", answer, parse.parse_member_ref)
+        answer = await self._calls.ok("getMemberByHandle", phone, body)
+        return self._calls.parsed("getMemberByHandle", answer, parse.parse_member_ref)
 
     async def account_by_handle(self, phone: str, handle: str) -> AccountRef:
         body = {"accountHandle": handle.strip().lower()}
-        answer = await self._ok("getAccountByHandle", phone, body)
-        return self._parsed("getAccountByHandle", answer, parse.parse_account_ref)
+        answer = await self._calls.ok("getAccountByHandle", phone, body)
+        return self._calls.parsed("getAccountByHandle", answer, parse.parse_account_ref)
 
     async def tier_check(
         self, phone: str, issuer_account_id: str, amount: Decimal, denomination: str, secured: bool
@@ -135,12 +132,12 @@ class CredexClient:
             "Denomination": denomination,
             "securedCredex": secured,
         }
-        outcome = await self._authed("authForTierSpendLimit", phone, body, retry=True)
+        outcome = await self._calls.authed("authForTierSpendLimit", phone, body, retry=True)
         answer = outcome.answer
         # A refusal is a 400 that still carries isAuthorized: an answer, not a failure (§8.1).
         if isinstance(answer.body, dict) and isinstance(answer.body.get("isAuthorized"), bool):
             return TierCheck(answer.body["isAuthorized"], message_of(answer.body, answer.text))
-        raise self._error("authForTierSpendLimit", answer)
+        raise self._calls.error("authForTierSpendLimit", answer)
 
     # ----- credexes -----
 
@@ -168,14 +165,14 @@ class CredexClient:
         }
         if due_date is not None:
             body["dueDate"] = due_date.isoformat()
-        outcome = await self._authed("createCredex", phone, body, retry=False)
+        outcome = await self._calls.authed("createCredex", phone, body, retry=False)
         answer = outcome.answer
         if answer.status == 404 and "dashboard" in message_of(answer.body, answer.text).lower():
             # The credex was created before the dashboard fetch failed (§8.3 step 10).
             raise CredexUnavailable(
                 message_of(answer.body, answer.text), answer.status, outcome_unknown=True
             )
-        self._expect("createCredex", answer, (200, 201))
+        self._calls.expect("createCredex", answer, (200, 201))
         try:
             return parse.parse_created_credex(answer.body, denomination)
         except parse.ResponseShapeError as exc:
@@ -196,19 +193,19 @@ class CredexClient:
         self, phone: str, credex_ids: Sequence[str], signer_id: str
     ) -> BulkAcceptResult:
         body = {"credexIDs": list(credex_ids), "signerID": signer_id}
-        outcome = await self._authed("acceptCredexBulk", phone, body, retry=True)
+        outcome = await self._calls.authed("acceptCredexBulk", phone, body, retry=True)
         answer = outcome.answer
         # "none processed" is a 400 with per-credex details: still a result (§8.3).
         reply = answer.body
         nothing_done = answer.status == 400 and isinstance(reply, dict) and "details" in reply
         if answer.status == 200 or nothing_done:
-            return self._parsed("acceptCredexBulk", answer, parse.parse_bulk)
-        raise self._error("acceptCredexBulk", answer)
+            return self._calls.parsed("acceptCredexBulk", answer, parse.parse_bulk)
+        raise self._calls.error("acceptCredexBulk", answer)
 
     async def get_credex(self, phone: str, credex_id: str, account_id: str) -> CredexDetail:
         body = {"credexID": credex_id, "accountID": account_id}
-        answer = await self._ok("getCredex", phone, body)
-        return self._parsed("getCredex", answer, parse.parse_credex_detail)
+        answer = await self._calls.ok("getCredex", phone, body)
+        return self._calls.parsed("getCredex", answer, parse.parse_credex_detail)
 
     async def ledger(
         self, phone: str, account_id: str, start_row: int, num_rows: int
@@ -217,12 +214,12 @@ class CredexClient:
         body: dict[str, object] = {"accountID": account_id, "numRows": num_rows + 1}
         if start_row > 0:
             body["startRow"] = start_row  # an explicit 0 is rejected (§8.2 quirk)
-        outcome = await self._authed("getLedger", phone, body, retry=True)
+        outcome = await self._calls.authed("getLedger", phone, body, retry=True)
         answer = outcome.answer
         if answer.status == 500 and start_row > 0:
             return LedgerPage((), start_row, False)  # past the end can be a 500 (§8.2)
-        self._expect("getLedger", answer, (200,))
-        entries = self._parsed("getLedger", answer, parse.parse_ledger)
+        self._calls.expect("getLedger", answer, (200,))
+        entries = self._calls.parsed("getLedger", answer, parse.parse_ledger)
         return LedgerPage(tuple(entries[:num_rows]), start_row, len(entries) > num_rows)
 
     # ----- accounts -----
@@ -244,9 +241,9 @@ class CredexClient:
             "accountHandle": handle.strip().lower(),
             "defaultDenom": default_denom,
         }
-        outcome = await self._authed("createAccount", phone, body, retry=False)
-        answer = self._expect("createAccount", outcome.answer, (200, 201))
-        return self._parsed(
+        outcome = await self._calls.authed("createAccount", phone, body, retry=False)
+        answer = self._calls.expect("createAccount", outcome.answer, (200, 201))
+        return self._calls.parsed(
             "createAccount", answer, lambda b: parse.text_field(parse.as_dict(b, "c"), "accountID")
         )
 
@@ -260,7 +257,7 @@ class CredexClient:
             "memberHandleToBeAuthorized": handle.strip().lower(),
             "ownerID": owner_id,
         }
-        await self._ok("authorizeForAccount", phone, body)  # re-authorizing is a no-op (§8.2)
+        await self._calls.ok("authorizeForAccount", phone, body)  # re-authorizing is a no-op (§8.2)
         return member
 
     async def unauthorize(
@@ -273,7 +270,7 @@ class CredexClient:
             "memberIDtoBeUnauthorized": member_id,
             "ownerID": owner_id,
         }
-        await self._ok("unauthorizeForAccount", phone, body)
+        await self._calls.ok("unauthorizeForAccount", phone, body)
 
     async def update_send_offers_to(
         self, phone: str, *, account_id: str, member_id: str, owner_id: str
@@ -284,67 +281,17 @@ class CredexClient:
             "memberIDtoSendOffers": member_id,
             "ownerID": owner_id,
         }
-        await self._ok("updateSendOffersTo", phone, body)
+        await self._calls.ok("updateSendOffersTo", phone, body)
 
     # ----- plumbing -----
 
     async def _settle(self, operation: str, phone: str, credex_id: str, signer_id: str) -> None:
         body = {"credexID": credex_id, "signerID": signer_id}
-        outcome = await self._authed(operation, phone, body, retry=True)
+        outcome = await self._calls.authed(operation, phone, body, retry=True)
         if outcome.answer.status == 200:
             return
-        error = self._error(operation, outcome.answer)
+        error = self._calls.error(operation, outcome.answer)
         # After a lost answer, "already accepted/processed" is our own earlier attempt: done.
         if isinstance(error, Conflict) and outcome.ambiguous:
             return
         raise error
-
-    async def _ok(self, operation: str, phone: str, body: Mapping[str, object]) -> Answer:
-        outcome = await self._authed(operation, phone, body, retry=True)
-        return self._expect(operation, outcome.answer, (200, 201))
-
-    async def _authed(
-        self, operation: str, phone: str, body: Mapping[str, object], *, retry: bool
-    ) -> Outcome:
-        token = self._tokens.get(phone)
-        fresh = token is None
-        if token is None:
-            token = await self._login(phone)
-        outcome = await self._http.call(operation, body, token, retry=retry)
-        if outcome.answer.status == 401 and not fresh:
-            # Idle-expired (§3.1 step 3). A 401 is answered before the route runs, so even
-            # createCredex is safe to send again once.
-            self._tokens.drop(phone, token)
-            again = await self._http.call(operation, body, await self._login(phone), retry=retry)
-            outcome = Outcome(again.answer, outcome.ambiguous or again.ambiguous)
-        if outcome.answer.token is not None:
-            self._tokens.put(phone, outcome.answer.token)
-        return outcome
-
-    async def _login(self, phone: str) -> str:
-        outcome = await self._http.call("login", {"phone": phone}, None, retry=True)
-        answer = self._expect("login", outcome.answer, (200,))
-        body = answer.body
-        token = body.get("token") if isinstance(body, dict) else None
-        if not isinstance(token, str) or not token:
-            token = answer.token
-        if token is None:
-            raise CredexUnavailable("credex-core login answered without a token", answer.status)
-        self._tokens.put(phone, token)
-        return token
-
-    def _expect(self, operation: str, answer: Answer, statuses: tuple[int, ...]) -> Answer:
-        if answer.status not in statuses:
-            raise self._error(operation, answer)
-        return answer
-
-    @staticmethod
-    def _error(operation: str, answer: Answer) -> CredexError:
-        return classify(operation, answer.status, message_of(answer.body, answer.text))
-
-    @staticmethod
-    def _parsed(operation: str, answer: Answer, parser: Callable[[object], T]) -> T:
-        try:
-            return parser(answer.body)
-        except parse.ResponseShapeError as exc:
-            raise CredexUnavailable(f"unreadable {operation} answer: {exc}", answer.status) from exc

@@ -41,7 +41,7 @@ _LIMIT = (
     "not permitted on open tier",  # unsecured on tier 1 (§5.6)
     "limit of 5 authorized",  # authorizeForAccount (§8.2)
 )
-_CONFLICT = ("already accepted", "already processed", "already in use")
+_CONFLICT = ("already accepted", "already been accepted", "already processed", "already in use")
 _FORBIDDEN = (
     "you can only authorize",  # tier < 4 (§8.2)
     "you cannot create an account on the open or verified",  # tier <= 2 (§8.2)
