@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Final
+from typing import Final, Protocol
 
 import attrs
 import parsy
@@ -43,6 +43,16 @@ class _Token:
     kind: str  # "letters", "dollar", "number" or "other"
     text: str
     start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+class _Fail(Protocol):
+    """Builds the error for a token, pointing `at` characters into it."""
+
+    def __call__(self, message: str, token: _Token | None = ..., at: int = ...) -> InputError: ...
 
 
 def _token(kind: str, parser: parsy.Parser) -> parsy.Parser:
@@ -82,13 +92,27 @@ def read_amount(text: str, offset: int = 0, shape: Shape = as_is) -> AmountInput
         start = token.start + at if token is not None else len(text) - len(text.lstrip())
         return InputError(message, offset + start + 1)
 
-    for token in tokens:
-        if token.kind == "other":
-            if token.text == "-":
-                raise fail(f"The amount must be more than zero, like {shape('5')}", token)
+    number, currency = _arrange(tokens, fail, shape)
+    denomination = None
+    if currency is not None:
+        denomination = _denomination(currency)
+        if denomination is None:
             raise fail(
-                f"“{token.text}” can't be in an amount. Send a number, like {shape('5')}", token
+                f"I don't know the currency {currency.text.upper()}. "
+                f"Use CXX, CAD, USD, XAU or ZWG, like {shape('USD 5')}",
+                currency,
             )
+    return AmountInput(_number(number, fail, shape), denomination)
+
+
+def _arrange(tokens: list[_Token], fail: _Fail, shape: Shape) -> tuple[_Token, _Token | None]:
+    """The number and the currency, when the tokens are one number with one currency or none."""
+    for token in tokens:
+        if token.kind == "other" and token.text == "-":
+            raise fail(f"The amount must be more than zero, like {shape('5')}", token)
+        if token.kind == "other":
+            message = f"“{token.text}” can't be in an amount. Send a number, like {shape('5')}"
+            raise fail(message, token)
     numbers = [t for t in tokens if t.kind == "number"]
     currencies = [t for t in tokens if t.kind != "number"]
     if not numbers:
@@ -98,26 +122,16 @@ def read_amount(text: str, offset: int = 0, shape: Shape = as_is) -> AmountInput
             raise fail(f"The amount must be a number, like {shape('5')}", currencies[0])
         raise fail(f"Type the amount, like {shape('5')}")
     if len(numbers) > 1:
-        between = tokens[tokens.index(numbers[0]) + 1]
-        if between is not numbers[1]:  # "1e9", "5k": letters inside the number
+        first, second = numbers[0], numbers[1]
+        between = tokens[tokens.index(first) + 1]
+        if between is second:
+            raise fail(f"Write the amount without spaces, like {shape('1,000')}", second)
+        if first.end == between.start and between.end == second.start:  # "1e9"
             raise fail(f"Write the amount in plain digits, like {shape('1000')}", between)
-        raise fail(f"Write the amount without spaces, like {shape('1,000')}", numbers[1])
+        raise fail(f"Use one amount, like {shape('USD 5')}", second)
     if len(currencies) > 1:
         raise fail(f"Use one currency, like {shape('USD 5')}", currencies[1])
-    if currencies and tokens[0] is not currencies[0] and tokens[-1] is not currencies[0]:
-        raise fail(
-            f"Put the currency before or after the amount, like {shape('USD 5')}", currencies[0]
-        )
-    denomination = None
-    if currencies:
-        denomination = _denomination(currencies[0])
-        if denomination is None:
-            raise fail(
-                f"I don't know the currency {currencies[0].text.upper()}. "
-                f"Use CXX, CAD, USD, XAU or ZWG, like {shape('USD 5')}",
-                currencies[0],
-            )
-    return AmountInput(_number(numbers[0], fail, shape), denomination)
+    return numbers[0], currencies[0] if currencies else None
 
 
 def _denomination(token: _Token) -> str | None:

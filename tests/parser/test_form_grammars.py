@@ -1,0 +1,131 @@
+"""The small grammars the form steps use: an amount, a handle, a date."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from parser import AmountInput, InputError, parse_amount, parse_date, parse_handle
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5", AmountInput(Decimal("5"), None)),
+        (" 0.5 ", AmountInput(Decimal("0.5"), None)),
+        (".5", AmountInput(Decimal("0.5"), None)),
+        ("1,000.50", AmountInput(Decimal("1000.50"), None)),
+        ("USD 5", AmountInput(Decimal("5"), "USD")),
+        ("5.25 zwg", AmountInput(Decimal("5.25"), "ZWG")),
+        ("xau0.0001", AmountInput(Decimal("0.0001"), "XAU")),
+        ("$20", AmountInput(Decimal("20"), "USD")),
+        ("20 $", AmountInput(Decimal("20"), "USD")),
+        ("Cxx 3", AmountInput(Decimal("3"), "CXX")),
+        ("CAD1,000,000,000", AmountInput(Decimal("1000000000"), "CAD")),
+    ],
+)
+def test_amount_step_reads_the_amount_and_its_denomination(
+    text: str, expected: AmountInput
+) -> None:
+    assert parse_amount(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "column"),
+    [
+        ("", "Type the amount, like 5", 1),
+        ("0,5", "Use a dot for decimals, like 0.5", 2),
+        ("five", "The amount must be a number, like 5", 1),
+        ("inf", "The amount must be a number, like 5", 1),
+        ("1e9", "Write the amount in plain digits, like 1000", 2),
+        ("0", "The amount must be more than zero, like 0.5", 1),
+        ("-1", "The amount must be more than zero, like 5", 1),
+        ("2,000,000,000", "The most you can send is 1,000,000,000, like 1,000,000", 1),
+        ("1.23456", "Use at most 4 decimals, like 0.1234", 7),
+        ("BTC 1", "I don't know the currency BTC. Use CXX, CAD, USD, XAU or ZWG, like USD 5", 1),
+        ("usd", "Add how much, like USD 5", 1),
+        ("USD 5 USD", "Use one currency, like USD 5", 7),
+        ("5 USD 5", "Use one amount, like USD 5", 7),
+        ("1 000", "Write the amount without spaces, like 1,000", 3),
+        ("5k", "I don't know the currency K. Use CXX, CAD, USD, XAU or ZWG, like USD 5", 2),
+        ("5=>bob", "“=” can't be in an amount. Send a number, like 5", 2),
+    ],
+)
+def test_amount_step_refuses_with_the_right_form(text: str, message: str, column: int) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_amount(text)
+    assert (caught.value.message, caught.value.column) == (message, column)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("bob", "bob"), ("  Bob_91 ", "bob_91"), ("@ALICE", "alice"), ("a" * 30, "a" * 30)],
+)
+def test_handle_is_trimmed_lower_cased_and_loses_one_at_sign(text: str, expected: str) -> None:
+    assert parse_handle(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "column"),
+    [
+        ("", "Add the recipient's handle, like bob", 1),
+        ("bo", "A handle is 3–30 letters, digits or underscores, like bob_91", 1),
+        ("a" * 31, "A handle is 3–30 letters, digits or underscores, like bob_91", 1),
+        (
+            "bob-91",
+            "A handle can't have “-”: use 3–30 letters, digits or underscores, like bob_91",
+            4,
+        ),
+        (
+            "@@bob",
+            "A handle can't have “@”: use 3–30 letters, digits or underscores, like bob_91",
+            2,
+        ),
+        (
+            "İpek",
+            "A handle can't have “İ”: use 3–30 letters, digits or underscores, like bob_91",
+            1,
+        ),
+    ],
+)
+def test_handle_step_refuses_what_credex_core_would_refuse(
+    text: str, message: str, column: int
+) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_handle(text)
+    assert (caught.value.message, caught.value.column) == (message, column)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-20", datetime.date(2026, 12, 20)),
+        (" 2028-02-29 ", datetime.date(2028, 2, 29)),
+        ("2026-01-01", datetime.date(2026, 1, 1)),
+    ],
+)
+def test_date_step_reads_iso_dates(text: str, expected: datetime.date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "column"),
+    [
+        ("", "Add the date as YYYY-MM-DD, like 2026-12-20", 1),
+        ("20/12/2026", "Write the date as YYYY-MM-DD, like 2026-12-20", 1),
+        ("2026-12-2", "Write the date as YYYY-MM-DD, like 2026-12-20", 9),
+        ("2026-12-200", "Write the date as YYYY-MM-DD, like 2026-12-20", 11),
+        ("tomorrow", "Write the date as YYYY-MM-DD, like 2026-12-20", 1),
+        ("2027-02-29", "2027-02-29 is not a real date. Write it as YYYY-MM-DD, like 2026-12-20", 1),
+        ("2026-00-10", "2026-00-10 is not a real date. Write it as YYYY-MM-DD, like 2026-12-20", 1),
+        ("2026-04-31", "2026-04-31 is not a real date. Write it as YYYY-MM-DD, like 2026-12-20", 1),
+    ],
+)
+def test_date_step_refuses_other_forms_and_unreal_dates(
+    text: str, message: str, column: int
+) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_date(text)
+    assert (caught.value.message, caught.value.column) == (message, column)
