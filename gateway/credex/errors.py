@@ -47,8 +47,9 @@ _FORBIDDEN = (
     "you cannot create an account on the open or verified",  # tier <= 2 (§8.2)
     "insufficient privileges",
     "not authorized",
+    "failed to accept credex",  # signer not authorized for the receiving account (§8.3)
 )
-_NOT_FOUND = ("not found",)
+_NOT_FOUND = ("not found", "no results found")
 
 
 def classify(operation: str, status: int, message: str) -> CredexError:
@@ -70,8 +71,9 @@ def classify(operation: str, status: int, message: str) -> CredexError:
         return NotFound(message, status)
     if status == 409:
         return Conflict(message, status)
-    if status == 500 and operation == "getCredex":
-        # An unknown credex, or an account that is no party to it, is a 500 (§8.3, §11.13).
+    if status == 500 and operation in ("getCredex", "acceptCredex"):
+        # An unknown credex, one no longer pending, or an account that is no party to it,
+        # is a 500 here (§8.3, §11 quirks 11 and 13): the credex cannot be found in that role.
         return NotFound(message, status)
     if 400 <= status < 500:
         return Invalid(message, status)

@@ -215,18 +215,31 @@ def parse_created_credex(value: object, denomination: str) -> CreatedCredex:
 
 
 def parse_bulk(value: object) -> BulkAcceptResult:
-    """acceptCredexBulk: a summary on 200, `details` when nothing was processed (§8.3)."""
+    """acceptCredexBulk: a summary on 200, `details` when nothing was processed (§8.3).
+
+    A failure whose reason says the credex was already accepted is filed under
+    already_accepted, whatever list credex-core put it in: its own test for that case looks
+    for "already accepted" while its accept error says "already been accepted".
+    """
     body = as_dict(value, "acceptCredexBulk response")
-    if "summary" not in body:
-        return BulkAcceptResult((), (), _failures(body.get("details")))
-    summary = as_dict(body.get("summary"), "summary")
+    if "summary" in body:
+        summary = as_dict(body.get("summary"), "summary")
+        accepted = tuple(str(i) for i in as_list(summary.get("accepted"), "accepted"))
+        already = [str(i) for i in as_list(summary.get("alreadyAccepted"), "alreadyAccepted")]
+        failures = _failures(summary.get("failed"))
+    else:
+        accepted, already, failures = (), [], _failures(body.get("details"))
+    already += [f.credex_id for f in failures if _already_accepted(f.error)]
     return BulkAcceptResult(
-        accepted=tuple(str(i) for i in as_list(summary.get("accepted"), "accepted")),
-        already_accepted=tuple(
-            str(i) for i in as_list(summary.get("alreadyAccepted"), "alreadyAccepted")
-        ),
-        failed=_failures(summary.get("failed")),
+        accepted=accepted,
+        already_accepted=tuple(dict.fromkeys(already)),
+        failed=tuple(f for f in failures if not _already_accepted(f.error)),
     )
+
+
+def _already_accepted(reason: str) -> bool:
+    text = reason.lower()
+    return "already accepted" in text or "already been accepted" in text
 
 
 def _failures(value: object) -> tuple[BulkFailure, ...]:

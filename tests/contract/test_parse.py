@@ -240,3 +240,17 @@ def test_ledger_entries_keep_sign_and_order() -> None:
 def test_a_list_where_an_object_belongs_is_refused() -> None:
     with pytest.raises(parse.ResponseShapeError):
         parse.parse_member_view([])
+
+
+def test_bulk_failure_saying_already_accepted_counts_as_already_accepted() -> None:
+    result = parse.parse_bulk(
+        {
+            "error": "No credex were processed successfully",
+            "details": [
+                {"credexID": "c1", "error": "Credex has already been accepted"},
+                {"credexID": "c2", "error": "Credex in invalid state"},
+            ],
+        }
+    )
+    assert result.already_accepted == ("c1",)
+    assert result.failed == (BulkFailure("c2", "Credex in invalid state"),)
