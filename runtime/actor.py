@@ -1,0 +1,293 @@
+"""One activation of one conversation: drain its inbox in order, one entry at a time, hand each
+to the handler and commit what it decided; supervise failures; deactivate when idle."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+import anyio
+import attrs
+from opentelemetry import propagate, trace
+from opentelemetry.trace import Link, SpanKind
+
+from runtime import metrics
+from runtime.config import RuntimeConfig
+from runtime.contracts import ConversationKey, Envelope, Handler, LeaseLost
+from runtime.inbox import InboxEntry
+from runtime.store import KEEP, ConversationStore, SessionConflict, dead_letter
+from runtime.telemetry import hashed
+
+log = logging.getLogger(__name__)
+_tracer = trace.get_tracer(__name__)
+
+
+class ActorHost(Protocol):
+    """What an actor needs from the process hosting it."""
+
+    config: RuntimeConfig
+    store: ConversationStore
+    handler: Handler
+    counters: Counter[str]
+
+    @property
+    def stopping(self) -> bool: ...
+
+    @property
+    def sends(self) -> bool: ...
+
+    def outbox_has_items(self, actor: Actor) -> None: ...
+
+    def forget(self, actor: Actor) -> None: ...
+
+
+@attrs.define
+class _Context:
+    """The TurnContext given to the handler for one entry."""
+
+    actor: Actor
+    attempt: int
+
+    @property
+    def key(self) -> ConversationKey:
+        return self.actor.key
+
+    async def checkpoint(self, session: bytes | None, replies: Sequence[bytes] = ()) -> None:
+        await self.actor.commit(session, replies, ttl=None)
+
+
+class Actor:
+    def __init__(self, host: ActorHost, key: ConversationKey, token: str) -> None:
+        self.host = host
+        self.key = key
+        self.token = token
+        self.mailbox: deque[InboxEntry] = deque()
+        self.lease_lost = False
+        self._session: bytes | None = None
+        self._version = 0
+        self._poked = False
+        self._wake = anyio.Event()
+        self._released = False
+        self._busy = False
+        self._window = -1  # the rate-limit minute (Redis time of recording)
+        self._in_window = 0
+        self._overload_told = False
+        self._attempts: dict[str, int] = {}
+
+    def poke(self) -> None:
+        """New work may be waiting (or the host is stopping): wake the loop."""
+        self._poked = True
+        self._wake.set()
+
+    def lose(self) -> None:
+        self.lease_lost = True
+        self.poke()
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    async def run(self) -> None:
+        config = self.host.config
+        try:
+            snapshot = await self.host.store.load(self.key)
+            self._session, self._version = snapshot.data, snapshot.version
+            if snapshot.outbox_len and self.host.sends:
+                self.host.outbox_has_items(self)
+            idle_after = 0.0  # activated with nothing to do: give the lease straight back
+            while not self.lease_lost and not self.host.stopping:
+                if not self.mailbox:
+                    await self._fetch()
+                if self.mailbox:
+                    await self._process(self.mailbox.popleft())
+                    idle_after = config.actor_idle_seconds
+                    continue
+                if await self._wait(idle_after):
+                    continue
+                released = await self.host.store.release(
+                    self.key, self.token, only_if_idle=True, check_outbox=self.host.sends
+                )
+                if released == 1:
+                    self._released = True
+                    return
+                if released < 0:
+                    raise LeaseLost("lease lost while idle")
+                idle_after = config.actor_idle_seconds  # replies still being sent
+        except LeaseLost:
+            self.lease_lost = True
+            log.warning("actor stopped: lease lost", extra={"conversation": hashed(self.key.tag)})
+        except Exception:
+            # Redis trouble: stop this activation; the lease lapses and a sweeper resumes it.
+            log.exception("actor failed", extra={"conversation": hashed(self.key.tag)})
+        finally:
+            self.mailbox.clear()
+            await self._hand_back()
+            self.host.forget(self)
+
+    async def _hand_back(self) -> None:
+        if self._released or self.lease_lost:
+            return
+        # Shielded: runs while the host is being cancelled past its shutdown deadline.
+        with anyio.CancelScope(shield=True), anyio.move_on_after(2.0):
+            try:
+                await self.host.store.release(
+                    self.key, self.token, only_if_idle=False, check_outbox=False
+                )
+            except Exception:
+                log.exception("lease hand-back failed; it expires by itself")
+
+    async def _wait(self, idle_for: float) -> bool:
+        if self._poked:
+            self._poked = False
+            return True
+        self._wake = anyio.Event()
+        with anyio.move_on_after(idle_for):
+            await self._wake.wait()
+        woke = self._poked
+        self._poked = False
+        return woke
+
+    async def _fetch(self) -> None:
+        batch = await self.host.store.fetch(self.key, self.host.config.mailbox_size)
+        self._attempts = batch.attempts
+        self.mailbox.extend(batch.entries)
+
+    async def commit(
+        self,
+        session: bytes | None,
+        replies: Sequence[bytes],
+        *,
+        ttl: float | None,
+        entry_id: str = "",
+    ) -> None:
+        """Commit a snapshot and replies (and ack `entry_id`); raises LeaseLost, SessionConflict."""
+        try:
+            self._version, outbox_len = await self.host.store.commit(
+                self.key,
+                self.token,
+                expected_version=self._version,
+                session=session,
+                session_ttl=ttl or self.host.config.session_ttl,
+                entry_id=entry_id,
+                replies=replies,
+            )
+        except SessionConflict as conflict:
+            self._session, self._version = conflict.data, conflict.version
+            raise
+        self._session = session
+        if outbox_len and self.host.sends:
+            self.host.outbox_has_items(self)
+
+    async def _process(self, entry: InboxEntry) -> None:
+        self._busy = True
+        try:
+            if self._over_limit(entry):
+                await self._shed(entry)
+                return
+            with _consumer_span(entry):
+                await self._deliver(entry)
+        finally:
+            self._busy = False
+
+    async def _deliver(self, entry: InboxEntry) -> None:
+        envelope = entry.envelope
+        attempt = self._attempts.get(entry.entry_id, 0) + 1
+        while True:
+            try:
+                turn = await self.host.handler.handle(
+                    _Context(self, attempt), self._session, envelope
+                )
+            except LeaseLost:
+                raise
+            except Exception as error:
+                failures = await self._failed(entry, error)
+                if failures < self.host.config.max_attempts:
+                    attempt = failures + 1
+                    continue
+                apology = self._safe_hook(self.host.handler.on_error, envelope, error)
+                await self._dead_letter(entry, apology, repr(error))
+                return
+            try:
+                await self.commit(
+                    turn.session, turn.replies, ttl=turn.session_ttl, entry_id=entry.entry_id
+                )
+            except SessionConflict:
+                continue  # the snapshot expired or moved: decide again on the fresh one
+            self.host.counters["processed"] += 1
+            metrics.processed.add(1)
+            if envelope.recorded_at:
+                metrics.processing_latency.record(max(0.0, time.time() - envelope.recorded_at))
+            return
+
+    async def _failed(self, entry: InboxEntry, error: Exception) -> int:
+        self.host.counters["failures"] += 1
+        metrics.failures.add(1)
+        log.error(
+            "handler failed",
+            exc_info=error,
+            extra={"conversation": hashed(self.key.tag), "message_id": entry.envelope.message_id},
+        )
+        return await self.host.store.fail(self.key, self.token, entry.entry_id)
+
+    def _safe_hook(self, hook: Callable[..., Sequence[bytes]], *args: object) -> Sequence[bytes]:
+        try:
+            return tuple(hook(self.key, *args))
+        except Exception:
+            log.exception("handler hook failed", extra={"conversation": hashed(self.key.tag)})
+            return ()
+
+    async def _dead_letter(self, entry: InboxEntry, replies: Sequence[bytes], reason: str) -> None:
+        await self.host.store.commit(
+            self.key,
+            self.token,
+            expected_version=self._version,
+            session=KEEP,
+            session_ttl=self.host.config.session_ttl,
+            entry_id=entry.entry_id,
+            dead=dead_letter(entry, reason),
+            replies=replies,
+        )
+        if replies and self.host.sends:
+            self.host.outbox_has_items(self)
+        self.host.counters["dead_letters"] += 1
+        metrics.dead_letters.add(1, {"reason": reason if reason == "rate limited" else "failed"})
+
+    def _over_limit(self, entry: InboxEntry) -> bool:
+        window = entry.recorded_ms // 60_000
+        if window != self._window:
+            self._window, self._in_window, self._overload_told = window, 0, False
+        self._in_window += 1
+        return self._in_window > self.host.config.rate_limit_per_minute
+
+    async def _shed(self, entry: InboxEntry) -> None:
+        """Over the rate limit: say "slow down" once per window, dead-letter the entry."""
+        replies: Sequence[bytes] = ()
+        if not self._overload_told:
+            replies = self._safe_hook(self.host.handler.on_overload, entry.envelope)
+            self._overload_told = True
+        self.host.counters["rate_limited"] += 1
+        await self._dead_letter(entry, replies, "rate limited")
+
+
+def _consumer_span(entry: InboxEntry) -> AbstractContextManager[trace.Span]:
+    envelope: Envelope = entry.envelope
+    producer = propagate.extract(dict(envelope.trace_context))
+    producer_span = trace.get_current_span(producer).get_span_context()
+    links = [Link(producer_span)] if producer_span.is_valid else []
+    return _tracer.start_as_current_span(
+        "inbox process",
+        context=producer,
+        kind=SpanKind.CONSUMER,
+        links=links,
+        attributes={
+            "messaging.system": "redis",
+            "messaging.operation.type": "process",
+            "messaging.destination.name": "inbox",
+            "messaging.message.id": envelope.message_id,
+            "vimbiso.conversation": hashed(envelope.key.tag),
+        },
+    )

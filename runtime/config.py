@@ -1,0 +1,30 @@
+"""The runtime's tunables, one frozen value passed to everything the runtime starts."""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class RuntimeConfig:
+    """Defaults suit production; tests shrink the times so failures show within seconds."""
+
+    key_prefix: str = "vp:"
+    session_ttl: float = 300.0  # default snapshot TTL, refreshed on every commit
+    actor_idle_seconds: float = 60.0
+    lease_ttl: float = 5.0  # lease TTL + sweep interval <= 10 s: a dead owner's work resumes soon
+    sweep_interval: float = 3.0
+    mailbox_size: int = 64  # inbox entries an actor holds in memory at once
+    rate_limit_per_minute: int = 30
+    max_attempts: int = 3  # handler failures before an entry is dead-lettered
+    shutdown_deadline: float = 10.0
+    dedup_ttl_seconds: int = 8 * 86400  # WhatsApp redelivers for 7 days
+    outbox_base_backoff: float = 0.5
+    outbox_max_backoff: float = 60.0
+    # Additive knobs (not in the first contract):
+    outbox_max_attempts: int = 12  # retryable send failures before an item is dead-lettered
+    redis_concurrency: int = (
+        64  # Redis calls in flight per process, so 10k actors need no 10k sockets
+    )
+    sender_concurrency: int = 32  # conversations whose outbox is being sent at once
+    dead_letter_ttl_seconds: int = 8 * 86400

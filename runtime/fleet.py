@@ -1,0 +1,199 @@
+"""How the processes of the fleet coordinate through Redis: pokes to a conversation's owner
+over per-process pub/sub, claims of unowned conversations, the sweeper that resumes work whose
+owner died, and batched lease renewal."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import redis.asyncio as aioredis
+from anyio.abc import TaskStatus
+from redis.exceptions import RedisError
+
+from runtime.config import RuntimeConfig
+from runtime.contracts import ConversationKey
+from runtime.inbox import FENCE_TTL_SECONDS
+from runtime.keys import Keys, decode_member, encode_member
+from runtime.scripts import Scripts
+
+if TYPE_CHECKING:
+    from runtime.host import Runtime
+
+log = logging.getLogger(__name__)
+
+_SWEEP_BATCH = 1000
+
+
+class Fleet:
+    def __init__(
+        self,
+        host: Runtime,
+        redis: aioredis.Redis,
+        scripts: Scripts,
+        keys: Keys,
+        config: RuntimeConfig,
+    ) -> None:
+        self._host = host
+        self._redis = redis
+        self._scripts = scripts
+        self._keys = keys
+        self._config = config
+        self._claims: set[ConversationKey] = set()
+        self._pokes: dict[str, set[ConversationKey]] = {}
+        self._wake: anyio.Event | None = None
+
+    # -- requests from record() and the listener, served by dispatch() in batches -------------
+
+    def poke_owner(self, key: ConversationKey, lease: str) -> None:
+        owner = lease.rsplit(":", 1)[0]
+        if owner == self._host.process_id:
+            # Our id but no local actor: an earlier incarnation of this process held it.
+            self._claims.add(key)
+        else:
+            self._pokes.setdefault(owner, set()).add(key)
+        if self._wake is not None:
+            self._wake.set()
+
+    def request_claim(self, key: ConversationKey) -> None:
+        self._claims.add(key)
+        if self._wake is not None:
+            self._wake.set()
+
+    async def dispatch(self) -> None:
+        while True:
+            self._wake = anyio.Event()
+            if not self._claims and not self._pokes:
+                await self._wake.wait()
+            claims, self._claims = self._claims, set()
+            pokes, self._pokes = self._pokes, {}
+            try:
+                if claims:
+                    await self.claim(claims)
+                if pokes:
+                    async with self._redis.pipeline(transaction=False) as pipe:
+                        for owner, keys in pokes.items():
+                            for key in keys:
+                                pipe.publish(self._keys.pokes(owner), encode_member(key))
+                        await pipe.execute()
+            except (RedisError, OSError):
+                log.exception("poke dispatch failed; the sweeper covers these conversations")
+
+    async def claim(self, keys: Iterable[ConversationKey]) -> list[tuple[ConversationKey, int]]:
+        """Claim conversations not active here; activate those we got. Returns the others with
+        how long (ms) their current lease still runs."""
+        wanted = [key for key in keys if self._host.local_actor(key) is None]
+        if not wanted or not self._host.accepting:
+            return []
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for key in wanted:
+                k = self._keys.of(key)
+                pipe.evalsha(
+                    self._scripts.claim.sha,
+                    2,
+                    k.lease,
+                    k.fence,
+                    self._host.process_id,
+                    int(self._config.lease_ttl * 1000),
+                    FENCE_TTL_SECONDS,
+                )
+            replies: list[Any] = await pipe.execute()
+        held = []
+        for key, (claimed, lease, ttl_ms) in zip(wanted, replies, strict=True):
+            if claimed == 1 and self._host.local_actor(key) is None:
+                self._host.activate(key, lease.decode())
+            elif claimed != 1:
+                held.append((key, int(ttl_ms)))
+        return held
+
+    # -- pokes addressed to this process ---------------------------------------------------------
+
+    async def listen(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+        channel = self._keys.pokes(self._host.process_id)
+        started = False
+        while True:
+            pubsub = self._redis.pubsub()
+            try:
+                await pubsub.subscribe(channel)
+                if not started:
+                    started = True
+                    task_status.started()
+                while True:
+                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                    if message is not None:
+                        self._poked(decode_member(bytes(message["data"])))
+            except (RedisError, OSError):
+                # Pokes are only a shortcut: the sweeper finds the work without them.
+                log.exception("poke listener lost Redis; resubscribing")
+                await anyio.sleep(0.5)
+            finally:
+                with anyio.CancelScope(shield=True):
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+    def _poked(self, key: ConversationKey) -> None:
+        actor = self._host.local_actor(key)
+        if actor is not None:
+            actor.poke()
+        elif self._host.accepting:
+            self.request_claim(key)
+
+    # -- recovery and upkeep ---------------------------------------------------------------------
+
+    async def sweep(self) -> None:
+        """Look at conversations marked pending whose look-again time has come: wake local
+        actors (a lost poke), claim unowned ones (a dead owner), look again when a live
+        owner's lease would lapse."""
+        while True:
+            full = False
+            try:
+                full = await self._sweep_once()
+            except (RedisError, OSError):
+                log.exception("sweep failed")
+            if not full:
+                await anyio.sleep(self._config.sweep_interval)
+
+    async def _sweep_once(self) -> bool:
+        now = time.time()
+        members = await self._redis.zrangebyscore(
+            self._keys.pending, "-inf", now, start=0, num=_SWEEP_BATCH
+        )
+        if not members:
+            return False
+        keys = [decode_member(member) for member in members if isinstance(member, bytes | str)]
+        later: dict[bytes, float] = {}
+        for key in keys:
+            actor = self._host.local_actor(key)
+            if actor is not None:
+                actor.poke()
+                later[encode_member(key)] = now + self._config.lease_ttl
+        held = await self.claim(keys)
+        for key, ttl_ms in held:
+            later[encode_member(key)] = now + max(ttl_ms, 0) / 1000
+        if later:
+            # XX: never re-mark a conversation an actor has just unmarked on deactivation.
+            await self._redis.zadd(self._keys.pending, later, xx=True)
+        return len(members) == _SWEEP_BATCH and bool(later)
+
+    async def renew(self) -> None:
+        """Extend every local lease in one pipeline; an actor whose lease is gone stops."""
+        ttl_ms = int(self._config.lease_ttl * 1000)
+        while True:
+            await anyio.sleep(self._config.lease_ttl / 3)
+            actors = [actor for actor in self._host.actors() if not actor.lease_lost]
+            if not actors:
+                continue
+            try:
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    for actor in actors:
+                        lease = self._keys.of(actor.key).lease
+                        pipe.evalsha(self._scripts.renew.sha, 1, lease, actor.token, ttl_ms)
+                    renewed = await pipe.execute()
+            except (RedisError, OSError):
+                log.exception("lease renewal failed")
+                continue
+            for actor, ok in zip(actors, renewed, strict=True):
+                if not ok:
+                    actor.lose()

@@ -1,0 +1,230 @@
+"""The Runtime: one per process. Records envelopes, hosts this process's actors, and runs the
+poke listener, sweeper, lease renewer and outbox sender in one task group."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+
+import anyio
+import redis.asyncio as aioredis
+from anyio.abc import TaskGroup
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from runtime import inbox, metrics
+from runtime.actor import Actor
+from runtime.config import RuntimeConfig
+from runtime.contracts import ConversationKey, Envelope, Handler, Send, StoreUnavailable
+from runtime.fleet import Fleet
+from runtime.inbox import Recorded
+from runtime.keys import Keys
+from runtime.scripts import Scripts, load_scripts
+from runtime.sender import OutboxSender
+from runtime.store import ConversationStore
+
+log = logging.getLogger(__name__)
+
+_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
+
+
+def _default_process_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+class Runtime:
+    """Implements contracts.Recorder; `run()` hosts actors until `stop()` or cancellation."""
+
+    def __init__(
+        self,
+        redis: aioredis.Redis,
+        config: RuntimeConfig,
+        handler: Handler,
+        send: Send | None = None,
+        *,
+        process_id: str | None = None,
+        pace: Callable[[ConversationKey], Awaitable[None]] | None = None,
+    ) -> None:
+        if redis.connection_pool.connection_kwargs.get("decode_responses"):
+            raise ValueError("the runtime needs a Redis client with decode_responses=False")
+        self.config = config
+        self.handler = handler
+        # ':' separates the process id from the fencing token inside a lease value.
+        self.process_id = (process_id or _default_process_id()).replace(":", "-")
+        self.counters: Counter[str] = Counter()
+        self._redis = redis
+        self._keys = Keys(config.key_prefix)
+        self._scripts = Scripts.register(redis)
+        self._scripts_loaded = False
+        self.store = ConversationStore(redis, self._scripts, self._keys, config)
+        self._actors: dict[ConversationKey, Actor] = {}
+        self._actor_group: TaskGroup | None = None
+        self._accepting = False
+        self._stopping = False
+        self._stop_requested: anyio.Event | None = None
+        self._finished: anyio.Event | None = None
+        self._all_gone: anyio.Event | None = None
+        self._sender = (
+            OutboxSender(self.store, config, send, pace, self._owner_token, self.counters)
+            if send is not None
+            else None
+        )
+        self._fleet = Fleet(self, redis, self._scripts, self._keys, config)
+        metrics.observe(self)
+
+    # -- contracts.Recorder -------------------------------------------------------------------
+
+    async def record(self, envelopes: Sequence[Envelope]) -> list[bool]:
+        if not envelopes:
+            return []
+        try:
+            if not self._scripts_loaded:
+                await load_scripts(self._redis, self._scripts)
+                self._scripts_loaded = True
+            claim_pid = self.process_id if self._accepting else ""
+            outcomes = await inbox.record(
+                self._redis, self._scripts, self._keys, self.config, envelopes, claim_pid
+            )
+        except _UNREACHABLE as error:
+            raise StoreUnavailable("Redis is unreachable; do not acknowledge") from error
+        for envelope, outcome in zip(envelopes, outcomes, strict=True):
+            self.counters["recorded" if outcome.new else "duplicates"] += 1
+            if outcome.new:
+                self._route(envelope.key, outcome)
+        return [outcome.new for outcome in outcomes]
+
+    def _route(self, key: ConversationKey, outcome: Recorded) -> None:
+        """Poke whoever owns the conversation now; nobody when no host runs (the sweeper will)."""
+        if outcome.claimed:
+            self.activate(key, outcome.lease)
+            return
+        actor = self._actors.get(key)
+        if actor is not None:
+            actor.poke()
+        elif self._accepting and outcome.lease:
+            self._fleet.poke_owner(key, outcome.lease)
+
+    # -- hosting --------------------------------------------------------------------------------
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
+    @property
+    def accepting(self) -> bool:
+        return self._accepting and self._actor_group is not None
+
+    @property
+    def sends(self) -> bool:
+        return self._sender is not None
+
+    def local_actor(self, key: ConversationKey) -> Actor | None:
+        return self._actors.get(key)
+
+    def actors(self) -> list[Actor]:
+        return list(self._actors.values())
+
+    def activate(self, key: ConversationKey, token: str) -> None:
+        """Start an actor for a conversation whose lease this process just claimed."""
+        group = self._actor_group
+        if group is None or not self._accepting:
+            # Claimed while shutting down: leave it to lapse; the sweeper elsewhere takes it.
+            return
+        actor = Actor(self, key, token)
+        self._actors[key] = actor  # a retiring predecessor forgets only itself
+        self.counters["activations"] += 1
+        metrics.active_actors.add(1)
+        group.start_soon(actor.run)
+
+    def forget(self, actor: Actor) -> None:
+        metrics.active_actors.add(-1)
+        self.counters["deactivations"] += 1
+        if self._actors.get(actor.key) is actor:
+            del self._actors[actor.key]
+            if self._sender is not None:
+                self._sender.forget(actor.key)
+        if not self._actors and self._all_gone is not None and self._stopping:
+            self._all_gone.set()
+
+    def outbox_has_items(self, actor: Actor) -> None:
+        if self._sender is not None:
+            self._sender.notify(actor.key)
+
+    def _owner_token(self, key: ConversationKey) -> str | None:
+        actor = self._actors.get(key)
+        if actor is None or actor.lease_lost:
+            return None
+        return actor.token
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Host actors until stop() or cancellation; first resumes work this process should own."""
+        self._stop_requested, self._finished = anyio.Event(), anyio.Event()
+        self._all_gone = anyio.Event()
+        self._stopping = False
+        try:
+            await load_scripts(self._redis, self._scripts)
+            self._scripts_loaded = True
+            async with anyio.create_task_group() as services:
+                await services.start(self._fleet.listen)
+                services.start_soon(self._fleet.sweep)
+                services.start_soon(self._fleet.renew)
+                services.start_soon(self._fleet.dispatch)
+                if self._sender is not None:
+                    services.start_soon(self._sender.run)
+                try:
+                    async with anyio.create_task_group() as actors:
+                        self._actor_group = actors
+                        self._accepting = True
+                        await self._stop_requested.wait()
+                        await self._drain(actors)
+                finally:
+                    self._accepting = False
+                    self._actor_group = None
+                    services.cancel_scope.cancel()
+        finally:
+            self._finished.set()
+
+    async def _drain(self, actors: TaskGroup) -> None:
+        """Stop taking work; let in-flight turns finish within the deadline, then cancel the
+        rest. Every actor hands its lease back on the way out."""
+        self._accepting = False
+        self._stopping = True
+        for actor in self.actors():
+            actor.poke()
+        if self._actors and self._all_gone is not None:
+            with anyio.move_on_after(self.config.shutdown_deadline):
+                await self._all_gone.wait()
+        actors.cancel_scope.cancel()
+
+    async def stop(self) -> None:
+        """Graceful stop; returns when run() has finished (at once when it is not running)."""
+        self._accepting = False
+        if self._stop_requested is None or self._finished is None:
+            return
+        self._stop_requested.set()
+        await self._finished.wait()
+
+    # -- inspection -----------------------------------------------------------------------------
+
+    async def read_session(self, key: ConversationKey) -> bytes | None:
+        try:
+            data = await self._redis.hget(self._keys.of(key).session, "d")
+        except _UNREACHABLE as error:
+            raise StoreUnavailable("Redis is unreachable") from error
+        return data.encode() if isinstance(data, str) else data
+
+    def stats(self) -> dict[str, int | float]:
+        actors = list(self._actors.values())
+        stats: dict[str, int | float] = dict(self.counters)
+        stats["active_actors"] = len(actors)
+        stats["mailbox_depth"] = sum(len(actor.mailbox) for actor in actors)
+        stats["outbox_depth"] = (
+            sum(self._sender.outbox_depth.values()) if self._sender is not None else 0
+        )
+        return stats

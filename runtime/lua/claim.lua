@@ -1,0 +1,13 @@
+-- Claim a conversation's lease when it is free or held by an earlier incarnation of this
+-- process (same process id, not active here: the caller checks). A fresh fencing token each time.
+-- KEYS: lease, fence   ARGV: pid, lease_ttl_ms, fence_ttl_s
+-- Returns {1, lease, ttl_ms} claimed, {0, lease, ttl_ms_left} held by someone else.
+local lease = redis.call('GET', KEYS[1])
+if lease and string.sub(lease, 1, #ARGV[1] + 1) ~= ARGV[1] .. ':' then
+  return {0, lease, redis.call('PTTL', KEYS[1])}
+end
+local token = redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+lease = ARGV[1] .. ':' .. token
+redis.call('SET', KEYS[1], lease, 'PX', ARGV[2])
+return {1, lease, tonumber(ARGV[2])}

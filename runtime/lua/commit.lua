@@ -1,0 +1,38 @@
+-- Commit one turn atomically: fencing token check, session compare-and-set, replies appended to
+-- the outbox, inbox entry acknowledged, optional dead letter.
+-- KEYS: lease, session, inbox, outbox, attempts, dead
+-- ARGV: token, expected_version, mode ('set' | 'del' | 'keep'), data, ttl_ms, entry_id ('' = no
+--       ack), dead_letter ('' = none), dead_ttl_s, replies...
+-- Returns {1, new_version, outbox_len}, {-1} lease lost, {-2, version, data} version conflict.
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return {-1}
+end
+local version = tonumber(redis.call('HGET', KEYS[2], 'v') or '0')
+local mode = ARGV[3]
+if mode ~= 'keep' and version ~= tonumber(ARGV[2]) then
+  return {-2, version, redis.call('HGET', KEYS[2], 'd') or false}
+end
+if mode == 'set' then
+  version = version + 1
+  redis.call('HSET', KEYS[2], 'd', ARGV[4], 'v', version)
+  redis.call('PEXPIRE', KEYS[2], ARGV[5])
+elseif mode == 'del' then
+  redis.call('DEL', KEYS[2])
+  version = 0
+end
+for i = 9, #ARGV do
+  redis.call('RPUSH', KEYS[4], ARGV[i])
+end
+if ARGV[6] ~= '' then
+  redis.call('XDEL', KEYS[3], ARGV[6])
+  -- An empty stream still holds memory; drop it so idle users cost nothing.
+  if redis.call('XLEN', KEYS[3]) == 0 then
+    redis.call('DEL', KEYS[3])
+  end
+  redis.call('HDEL', KEYS[5], ARGV[6])
+end
+if ARGV[7] ~= '' then
+  redis.call('RPUSH', KEYS[6], ARGV[7])
+  redis.call('EXPIRE', KEYS[6], ARGV[8])
+end
+return {1, version, redis.call('LLEN', KEYS[4])}

@@ -1,0 +1,169 @@
+"""The outbox sender: delivers each locally owned conversation's replies in order through the
+pluggable `send`, removing an item only after it was delivered. Retryable failures back off
+per conversation (exponential, jittered, honouring retry_after) without holding up the others;
+rejected items go to the conversation's outbox dead-letter list."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import random
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+
+import anyio
+import orjson
+from anyio.streams.memory import MemoryObjectReceiveStream
+
+from runtime import metrics
+from runtime.config import RuntimeConfig
+from runtime.contracts import ConversationKey, Send, SendRejected, SendRetryable
+from runtime.store import ConversationStore
+from runtime.telemetry import hashed
+
+log = logging.getLogger(__name__)
+
+Pace = Callable[[ConversationKey], Awaitable[None]]
+_BATCH = 16  # outbox items read per round trip
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        store: ConversationStore,
+        config: RuntimeConfig,
+        send: Send,
+        pace: Pace | None,
+        owner_token: Callable[[ConversationKey], str | None],
+        counters: Counter[str],
+    ) -> None:
+        self._store = store
+        self._config = config
+        self._send = send
+        self._pace = pace
+        self._owner_token = owner_token
+        self._counters = counters
+        self._due: list[tuple[float, int, ConversationKey]] = []
+        self._scheduled: set[ConversationKey] = set()
+        self._draining: set[ConversationKey] = set()
+        self._again: set[ConversationKey] = set()  # notified while being drained
+        self._failures: dict[ConversationKey, int] = {}
+        self._sequence = itertools.count()
+        self._wake = anyio.Event()
+        self.outbox_depth: dict[ConversationKey, int] = {}
+
+    def notify(self, key: ConversationKey, depth: int = 1) -> None:
+        """This conversation's outbox has items: send them now unless already scheduled."""
+        self.outbox_depth[key] = depth
+        if key in self._draining:
+            self._again.add(key)
+        self._schedule(key, 0.0)
+
+    def forget(self, key: ConversationKey) -> None:
+        """Evict per-conversation state (the actor is gone)."""
+        self.outbox_depth.pop(key, None)
+        self._failures.pop(key, None)
+        self._again.discard(key)
+
+    def _schedule(self, key: ConversationKey, delay: float) -> None:
+        if key in self._scheduled:
+            return
+        self._scheduled.add(key)
+        heapq.heappush(self._due, (time.monotonic() + delay, next(self._sequence), key))
+        self._wake.set()
+
+    async def run(self) -> None:
+        send_due, receive_due = anyio.create_memory_object_stream[ConversationKey](0)
+        async with anyio.create_task_group() as workers:
+            for _ in range(self._config.sender_concurrency):
+                workers.start_soon(self._work, receive_due.clone())
+            receive_due.close()
+            async with send_due:
+                while True:
+                    if not self._due:
+                        self._wake = anyio.Event()
+                        await self._wake.wait()
+                        continue
+                    due_at, _, key = self._due[0]
+                    delay = due_at - time.monotonic()
+                    if delay > 0:
+                        self._wake = anyio.Event()
+                        with anyio.move_on_after(delay):
+                            await self._wake.wait()
+                        continue
+                    heapq.heappop(self._due)
+                    await send_due.send(key)
+
+    async def _work(self, keys: MemoryObjectReceiveStream[ConversationKey]) -> None:
+        async with keys:
+            async for key in keys:
+                retry_in: float | None = None
+                self._draining.add(key)
+                try:
+                    retry_in = await self._drain(key)
+                except Exception:
+                    log.exception("outbox drain failed", extra={"conversation": hashed(key.tag)})
+                    retry_in = self._config.outbox_base_backoff
+                finally:
+                    self._draining.discard(key)
+                    self._scheduled.discard(key)
+                if key in self._again:
+                    self._again.discard(key)
+                    retry_in = 0.0 if retry_in is None else retry_in
+                if retry_in is not None:
+                    self._schedule(key, retry_in)
+
+    async def _drain(self, key: ConversationKey) -> float | None:
+        """Send the head items in order. Returns when to come back, None when done."""
+        token = self._owner_token(key)
+        if token is None:
+            return None
+        items = await self._store.outbox_head(key, _BATCH)
+        for item in items:
+            dead = b""
+            try:
+                if self._pace is not None:
+                    await self._pace(key)
+                await self._send(key, item)
+            except SendRetryable as error:
+                failures = self._failures.get(key, 0) + 1
+                self._failures[key] = failures
+                self._count("retried")
+                if failures < self._config.outbox_max_attempts:
+                    return self._backoff(failures, error.retry_after)
+                dead = _dead(item, f"retries exhausted: {error.reason}")
+            except SendRejected as error:
+                dead = _dead(item, error.reason)
+            if dead:
+                self._count("dead_lettered")
+                metrics.dead_letters.add(1, {"reason": "send"})
+            else:
+                self._count("sent")
+            self._failures.pop(key, None)
+            left = await self._store.outbox_pop(key, token, item, dead)
+            if left < 0:
+                return None  # the conversation moved to another owner, who sends from here on
+            self.outbox_depth[key] = left
+        return 0.0 if items and self.outbox_depth.get(key, 0) > 0 else None
+
+    def _backoff(self, failures: int, retry_after: float | None) -> float:
+        ceiling = min(
+            self._config.outbox_max_backoff,
+            self._config.outbox_base_backoff * 2 ** (failures - 1),
+        )
+        delay = random.uniform(ceiling / 2, ceiling)  # jitter so retries do not stampede
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, self._config.outbox_max_backoff))
+        return delay
+
+    def _count(self, outcome: str) -> None:
+        self._counters[f"sends_{outcome}"] += 1
+        metrics.sends.add(1, {"outcome": outcome})
+
+
+def _dead(item: bytes, reason: str) -> bytes:
+    return orjson.dumps(
+        {"item": item.decode("utf-8", errors="replace"), "reason": reason, "at": time.time()}
+    )

@@ -1,0 +1,38 @@
+"""Run a Runtime inside a test and wait for conditions without sleeping blindly."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import anyio
+
+from runtime.host import Runtime
+
+
+@asynccontextmanager
+async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
+    async with anyio.create_task_group() as group:
+        group.start_soon(runtime.run)
+        await wait_for(lambda: runtime.accepting, what="runtime to start")
+        try:
+            yield runtime
+        finally:
+            await runtime.stop()
+
+
+async def wait_for(
+    condition: Callable[[], bool | Awaitable[bool]], *, within: float = 20.0, what: str = ""
+) -> None:
+    """Poll a condition (cheap, local or one Redis call) until true; fail after `within` seconds."""
+    deadline = time.monotonic() + within
+    while True:
+        result = condition()
+        if not isinstance(result, bool):
+            result = await result
+        if result:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or condition}")
+        await anyio.sleep(0.01)
