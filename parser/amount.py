@@ -15,19 +15,12 @@ import attrs
 import parsy
 
 from parser.errors import InputError
+from parser.examples import Shape, as_is
 
 DENOMINATIONS: Final = frozenset({"CXX", "CAD", "USD", "XAU", "ZWG"})
 MAX_AMOUNT: Final = Decimal(1_000_000_000)
 # Finer precision per denomination (2, CXX 3, XAU 4) is the offer flow's check, not ours.
 MAX_DECIMALS: Final = 4
-
-# Renders an example amount inside the form the user is filling in: "0.5" or "0.5=>bob".
-Shape = Callable[[str], str]
-
-
-def as_is(example: str) -> str:
-    """The shape of a bare amount step: the example stands alone."""
-    return example
 
 
 @attrs.frozen
@@ -55,26 +48,23 @@ class _Fail(Protocol):
     def __call__(self, message: str, token: _Token | None = ..., at: int = ...) -> InputError: ...
 
 
-def _token(kind: str, parser: parsy.Parser) -> parsy.Parser:
-    return parsy.seq(parsy.index, parser).combine(lambda start, text: _Token(kind, text, start))
-
-
-# A lenient lexer: it accepts any text, so every mistake is diagnosed below with a message
-# of our own instead of parsy's "expected one of ...".
-_space: Final = parsy.regex(r"\s*")
-_tokens: Final[parsy.Parser] = (
-    _space
-    >> (
-        parsy.alt(
-            _token("letters", parsy.regex(r"[A-Za-z]+")),
-            _token("dollar", parsy.string("$")),
-            _token("number", parsy.regex(r"[0-9.,]+")),
-            _token("other", parsy.any_char),
-        )
-        << _space
-    ).many()
-    << parsy.eof
+_TOKEN: Final = re.compile(
+    r"\s*(?:(?P<letters>[A-Za-z]+)|(?P<dollar>\$)|(?P<number>[0-9.,]+)|(?P<other>\S))"
 )
+
+
+def _read_token(stream: str, index: int) -> parsy.Result:
+    """One token of an amount: letters, `$`, a run of digits, dots and commas, or anything else."""
+    match = _TOKEN.match(stream, index)
+    if match is None:
+        return parsy.Result.failure(index, "a token")
+    kind = match.lastgroup or "other"
+    return parsy.Result.success(match.end(), _Token(kind, match[kind], match.start(kind)))
+
+
+# A lenient lexer: it accepts any text (what is left is white space), so every mistake is
+# diagnosed below with a message of our own instead of parsy's "expected one of ...".
+_tokens: Final[parsy.Parser] = parsy.Parser(_read_token).many()
 
 # Thousands groups: "1,000" and "12,345,678", never "0,500" (that is a decimal comma).
 _GROUPED: Final = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+")
@@ -86,7 +76,7 @@ def read_amount(text: str, offset: int = 0, shape: Shape = as_is) -> AmountInput
     `offset` is where `text` starts in the line the user typed, so columns point into that
     line; `shape` turns an example amount into an example of the whole thing to send.
     """
-    tokens: list[_Token] = _tokens.parse(text)
+    tokens: list[_Token] = _tokens.parse_partial(text)[0]
 
     def fail(message: str, token: _Token | None = None, at: int = 0) -> InputError:
         start = token.start + at if token is not None else len(text) - len(text.lstrip())

@@ -7,15 +7,17 @@ from typing import Final
 
 import parsy
 
-from parser.amount import Shape, as_is
 from parser.errors import InputError
+from parser.examples import Shape, as_is
 
 _EXAMPLE: Final = "2026-12-20"
 
-_iso_date: Final[parsy.Parser] = parsy.seq(
-    parsy.regex(r"[0-9]{4}").map(int) << parsy.string("-"),
-    parsy.regex(r"[0-9]{2}").map(int) << parsy.string("-"),
-    parsy.regex(r"[0-9]{2}").map(int),
+_iso_date: Final[parsy.Parser] = parsy.regex(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z", group=(1, 2, 3)
+).map(lambda parts: tuple(map(int, parts)))
+# The same form piece by piece: slower, but its failure says which character is wrong.
+_iso_date_steps: Final[parsy.Parser] = (
+    parsy.regex(r"[0-9]{4}-") >> parsy.regex(r"[0-9]{2}-") >> parsy.regex(r"[0-9]{2}") << parsy.eof
 )
 
 
@@ -30,12 +32,11 @@ def read_date(text: str, offset: int = 0, shape: Shape = as_is) -> datetime.date
     column = offset + lead + 1
     if not body:
         raise InputError(f"Add the date as YYYY-MM-DD, like {shape(_EXAMPLE)}", column)
-    try:
-        year, month, day = _iso_date.parse(body)
-    except parsy.ParseError as error:
-        raise InputError(
-            f"Write the date as YYYY-MM-DD, like {shape(_EXAMPLE)}", column + error.index
-        ) from None
+    parsed = _iso_date(body, 0)
+    if not parsed.status:
+        wrong_at = _iso_date_steps(body, 0).furthest
+        raise InputError(f"Write the date as YYYY-MM-DD, like {shape(_EXAMPLE)}", column + wrong_at)
+    year, month, day = parsed.value
     try:
         return datetime.date(year, month, day)
     except ValueError:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from parser.amount import Shape, as_is
 from parser.errors import InputError
+from parser.examples import Shape, as_is
 
 _HANDLE: Final = re.compile(r"[a-z0-9_]{3,30}")  # docs/credex-core-api.md §2.3
 _HANDLE_CHAR: Final = re.compile(r"[a-z0-9_]")

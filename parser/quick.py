@@ -40,21 +40,27 @@ class _Piece:
     start: int  # 0-based offset in the line
 
 
-def _piece(pattern: str) -> parsy.Parser:
-    return parsy.seq(parsy.index, parsy.regex(pattern, flags=re.DOTALL)).combine(
-        lambda start, text: _Piece(text, start)
-    )
-
-
 # A lenient lexer over one line that holds an arrow: it splits the line into amount, arrow,
 # handle and the rest (a due date, or a mistake). It cannot fail, so every mistake gets a
 # message of our own from the strict grammars of each piece.
 _command_line: Final[parsy.Parser] = parsy.seq(
-    _piece(r"(?:(?!=>|->).)*"),
-    parsy.string("=>").result(True) | parsy.string("->").result(False),
-    _piece(r"(?:(?!=>|->)[^=])*"),
-    _piece(r".*"),
+    parsy.regex(r"(?:(?!=>|->).)*", flags=re.DOTALL),
+    parsy.regex(r"=>|->"),
+    parsy.regex(r"(?:(?!=>|->)[^=])*", flags=re.DOTALL),
+    parsy.regex(r".*", flags=re.DOTALL),
 )
+
+
+def _split(line: str) -> tuple[_Piece, bool, _Piece, _Piece]:
+    """The amount, whether the arrow is secured (`=>`), the handle and the rest of a line."""
+    amount, arrow, handle, rest = _command_line.parse_partial(line)[0]
+    handle_start = len(amount) + len(arrow)
+    return (
+        _Piece(amount, 0),
+        arrow == "=>",
+        _Piece(handle, handle_start),
+        _Piece(rest, handle_start + len(handle)),
+    )
 
 
 def parse_quick_commands(text: str) -> list[QuickOffer] | None:
@@ -86,7 +92,7 @@ def _read_command(line: str) -> QuickOffer:
     if not any(arrow in line for arrow in _ARROWS):
         start = len(line) - len(line.lstrip())
         raise InputError("Put one offer on each line, like 5=>bob", start + 1)
-    amount_piece, secured, handle_piece, rest = _command_line.parse(line)
+    amount_piece, secured, handle_piece, rest = _split(line)
     arrow = "=>" if secured else "->"
     if rest.text.startswith(_ARROWS):  # "1->a->b": two commands run together
         raise InputError(
