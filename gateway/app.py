@@ -1,0 +1,54 @@
+"""The gateway's aiohttp application: webhook, service routes and the notify API.
+
+`create_app` wires routes and middlewares around the runtime's `Recorder`; it owns no background
+tasks (the runtime and the sender own theirs), so the app can be served by any runner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import redis.asyncio as aioredis
+from aiohttp import web
+
+from gateway.config import GatewayConfig
+from gateway.notify import NotifyRoutes
+from gateway.routes.access import access_middleware
+from gateway.routes.api_limits import ApiLimits, rate_limit_middleware
+from gateway.routes.service import ServiceRoutes
+from gateway.routes.webhook import WebhookRoutes
+from gateway.security import add_security_headers, cors_middleware
+from runtime.contracts import Recorder
+
+__all__ = ["GatewayConfig", "create_app"]
+
+
+def create_app(
+    config: GatewayConfig,
+    *,
+    redis: aioredis.Redis,
+    recorder: Recorder,
+    credex_health: Callable[[], Awaitable[bool]] | None = None,
+    key_prefix: str = "vp:",
+    extra_routes: Callable[[web.Application], None] | None = None,
+) -> web.Application:
+    limits = ApiLimits(
+        anonymous_per_day=config.api_anonymous_per_day,
+        client_per_day=config.api_client_per_day,
+        trust_forwarded_for=config.trust_forwarded_for,
+    )
+    app = web.Application(
+        client_max_size=config.max_webhook_bytes,
+        middlewares=[
+            access_middleware,
+            cors_middleware(config.cors_origins),
+            rate_limit_middleware(redis, key_prefix, config.notify_jwt_secret, limits),
+        ],
+    )
+    app.on_response_prepare.append(add_security_headers)
+    WebhookRoutes(config, recorder, redis, key_prefix).register(app)
+    ServiceRoutes(redis, credex_health).register(app)
+    NotifyRoutes(config, recorder).register(app)
+    if extra_routes is not None:
+        extra_routes(app)
+    return app

@@ -1,0 +1,128 @@
+"""POST /api/token and POST /api/notify: credex-core tells a member they received an offer.
+
+The notification is recorded as an inbound event of the member's conversation, so the actor
+delivers it in order with its other replies; the actor's reply carries the
+`incoming_notification` template as its fallback, which the sender uses outside the 24-hour
+window (reference-bot §5.5, cloud-api §A4).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from typing import Any
+
+import orjson
+import redis.exceptions
+from aiohttp import web
+from opentelemetry import propagate, trace
+
+from actors.events import Inbound, Notification, encode
+from gateway.config import GatewayConfig
+from gateway.security import InvalidToken, bearer, issue_token, same_secret, verify_token
+from gateway.whatsapp import meters
+from runtime.contracts import ConversationKey, Envelope, Recorder, StoreUnavailable
+
+_tracer = trace.get_tracer("gateway.notify")
+_PHONE = re.compile(r"\+?[0-9]{7,15}")
+MAX_MESSAGE = 1000
+MAX_NAME = 100
+
+
+def _bad(reason: str) -> web.HTTPBadRequest:
+    return web.HTTPBadRequest(
+        text=orjson.dumps({"error": reason}).decode(), content_type="application/json"
+    )
+
+
+async def _json_object(request: web.Request) -> dict[str, Any]:
+    try:
+        raw = orjson.loads(await request.read())
+    except orjson.JSONDecodeError as exc:
+        raise _bad("body must be JSON") from exc
+    if not isinstance(raw, dict):
+        raise _bad("body must be a JSON object")
+    return raw
+
+
+def _text(raw: dict[str, Any], *names: str) -> str | None:
+    for name in names:
+        value = raw.get(name)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+class NotifyRoutes:
+    def __init__(self, config: GatewayConfig, recorder: Recorder) -> None:
+        self._config = config
+        self._recorder = recorder
+
+    def register(self, app: web.Application) -> None:
+        app.router.add_post("/api/token", self.token)
+        app.router.add_post("/api/notify", self.notify)
+
+    async def token(self, request: web.Request) -> web.Response:
+        raw = await _json_object(request)
+        client_id = _text(raw, "client_id", "clientId") or ""
+        secret = _text(raw, "client_secret", "clientSecret") or ""
+        config = self._config
+        # Both compared in constant time, and both always compared (no early exit on the id).
+        id_ok = same_secret(client_id, config.notify_client_id)
+        secret_ok = same_secret(secret, config.notify_client_secret)
+        if not (id_ok and secret_ok) or not config.notify_client_secret:
+            meters.api_requests.add(1, {"route": "/api/token", "outcome": "unauthorized"})
+            raise web.HTTPUnauthorized(text="invalid client credentials")
+        ttl = config.notify_token_ttl_seconds
+        token = issue_token(config.notify_jwt_secret, client_id, ttl)
+        meters.api_requests.add(1, {"route": "/api/token", "outcome": "issued"})
+        return web.json_response({"access_token": token, "token_type": "Bearer", "expires_in": ttl})
+
+    async def notify(self, request: web.Request) -> web.Response:
+        token = bearer(request)
+        try:
+            if token is None:
+                raise InvalidToken("no bearer token")
+            verify_token(self._config.notify_jwt_secret, token)
+        except InvalidToken as exc:
+            meters.api_requests.add(1, {"route": "/api/notify", "outcome": "unauthorized"})
+            raise web.HTTPUnauthorized(
+                text="invalid token", headers={"WWW-Authenticate": "Bearer"}
+            ) from exc
+        raw = await _json_object(request)
+        phone = (_text(raw, "phone") or "").replace(" ", "")
+        name = _text(raw, "memberName", "member_name")
+        message = _text(raw, "message")
+        if _PHONE.fullmatch(phone) is None:
+            raise _bad("phone must be 7 to 15 digits")
+        if name is None or not name.strip() or len(name) > MAX_NAME:
+            raise _bad(f"memberName must be 1 to {MAX_NAME} characters")
+        if message is None or not message.strip() or len(message) > MAX_MESSAGE:
+            raise _bad(f"message must be 1 to {MAX_MESSAGE} characters")
+        envelope = self._envelope(phone.lstrip("+"), name.strip(), message.strip())
+        try:
+            await self._recorder.record([envelope])
+        except (StoreUnavailable, redis.exceptions.RedisError, OSError) as exc:
+            raise web.HTTPServiceUnavailable(text="store unavailable") from exc
+        meters.api_requests.add(1, {"route": "/api/notify", "outcome": "recorded"})
+        return web.json_response({"id": envelope.message_id}, status=202)
+
+    def _envelope(self, digits: str, name: str, message: str) -> Envelope:
+        notify_id = f"notify:{uuid.uuid4()}"
+        event = Inbound(
+            message_id=notify_id,
+            phone=digits,
+            profile_name=None,
+            at=int(time.time()),
+            content=Notification(member_name=name, message=message),
+        )
+        carrier: dict[str, str] = {}
+        with _tracer.start_as_current_span(
+            "send inbox",
+            kind=trace.SpanKind.PRODUCER,
+            attributes={"messaging.system": "vimbiso-notify", "messaging.message.id": notify_id},
+        ):
+            propagate.inject(carrier)
+        key = ConversationKey(channel=self._config.whatsapp_phone_number_id, user=digits)
+        return Envelope(key=key, message_id=notify_id, payload=encode(event), trace_context=carrier)

@@ -1,0 +1,1 @@
+"""WhatsApp Cloud API adapters: webhook parsing and signing, outbound builders and the sender."""
