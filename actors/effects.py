@@ -1,0 +1,130 @@
+"""Effects: the credex-core calls a step asks the shell to make, as plain values.
+
+Each effect names everything the call needs (the acting member comes from the session's phone),
+and a `Purpose` says what the step will do with the answer, so a result can be handled without
+remembering anything in the session.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import attrs
+
+from actors.intents import Intent
+from actors.ports.credex import PendingOffer
+from actors.session import DraftOffer
+
+Direction = Literal["in", "out"]
+OfferAction = Literal["accept", "decline", "cancel", "ask_cancel"]
+Notice = Literal[
+    "cancelled",
+    "not_understood",
+    "timed_out",
+    "timed_out_discarded",
+    "discarded",
+]
+
+
+@attrs.frozen
+class ShowDashboard:
+    notice: Notice | None = None
+
+
+@attrs.frozen
+class AfterLogin:
+    """Nobody is logged in yet (new session): load the member, then carry on with `intent`."""
+
+    intent: Intent
+
+
+@attrs.frozen
+class ShowPending:
+    direction: Direction
+    page: int
+
+
+@attrs.frozen
+class ShowOffer:
+    direction: Direction
+    credex_id: str
+
+
+@attrs.frozen
+class BeforeAction:
+    """Re-check that the offer is still pending before acting on it (old buttons still work)."""
+
+    action: OfferAction
+    credex_id: str
+
+
+@attrs.frozen
+class BeforeAcceptAll:
+    pass
+
+
+@attrs.frozen
+class VerifyDraft:
+    """G5: a draft was left "submitting"; find out from pending offers what really happened."""
+
+    draft_id: str
+
+
+Purpose = (
+    ShowDashboard | AfterLogin | ShowPending | ShowOffer | BeforeAction | BeforeAcceptAll
+) | VerifyDraft
+
+
+@attrs.frozen
+class LoadView:
+    purpose: Purpose
+
+
+@attrs.frozen
+class Onboard:
+    first_name: str
+    last_name: str
+    default_denom: str = "USD"
+
+
+@attrs.frozen
+class ResolveHandle:
+    """Look up an account handle; `line` is the quick-command line, None for the menu form."""
+
+    handle: str
+    line: int | None = None
+
+
+@attrs.frozen
+class CreateCredex:
+    """The only effect that moves money. The shell checkpoints the session (draft
+    "submitting") before running it."""
+
+    draft_id: str
+    index: int
+    offer: DraftOffer
+    member_id: str
+    issuer_account_id: str
+
+
+@attrs.frozen
+class ActOnOffer:
+    action: Literal["accept", "decline", "cancel"]
+    offer: PendingOffer
+    signer_id: str
+
+
+@attrs.frozen
+class AcceptAll:
+    offers: tuple[PendingOffer, ...]
+    signer_id: str
+
+
+@attrs.frozen
+class LoadLedger:
+    account_id: str
+    page: int
+    page_size: int = 7
+
+
+Effect = LoadView | Onboard | ResolveHandle | CreateCredex | ActOnOffer | AcceptAll | LoadLedger

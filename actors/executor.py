@@ -1,0 +1,56 @@
+"""Runs one effect through the CredexCore port and turns the answer into a result event.
+
+A `CredexError` is credex-core speaking (a refusal, or unreachable): it becomes an
+`EffectFailed` the flows word plainly. Anything else is a bug or an outage of ours and
+propagates, so the runtime retries the message and apologises (`on_error`).
+"""
+
+from __future__ import annotations
+
+from actors import effects as fx
+from actors import results as rs
+from actors.failure import from_error
+from actors.ports.credex import CredexCore, CredexError
+
+
+async def perform(effect: fx.Effect, credex: CredexCore, phone: str) -> rs.Result:
+    try:
+        return await _call(effect, credex, phone)
+    except CredexError as error:
+        money_call = isinstance(effect, fx.CreateCredex)
+        return rs.EffectFailed(effect, from_error(error, money_call=money_call))
+
+
+async def _call(effect: fx.Effect, credex: CredexCore, phone: str) -> rs.Result:
+    match effect:
+        case fx.LoadView(purpose=purpose):
+            return rs.ViewLoaded(await credex.member_view(phone), purpose)
+        case fx.Onboard(first_name=first, last_name=last, default_denom=denom):
+            onboarded = await credex.onboard(phone, first, last, denom)
+            return rs.MemberOnboarded(onboarded.view)
+        case fx.ResolveHandle(handle=handle, line=line):
+            account = await credex.account_by_handle(phone, handle)
+            return rs.HandleResolved(handle, account, line)
+        case fx.CreateCredex(offer=offer):
+            created = await credex.create_credex(
+                phone,
+                member_id=effect.member_id,
+                issuer_account_id=effect.issuer_account_id,
+                receiver_account_id=offer.receiver_id,
+                amount=offer.amount,
+                denomination=offer.denomination,
+                secured=offer.secured,
+                due_date=None if offer.secured else offer.due_date,
+            )
+            return rs.CredexCreated(effect.draft_id, effect.index, created)
+        case fx.ActOnOffer(action=action, offer=offer, signer_id=signer):
+            act = {"accept": credex.accept, "decline": credex.decline, "cancel": credex.cancel}
+            await act[action](phone, offer.credex_id, signer)
+            return rs.OfferActed(effect)
+        case fx.AcceptAll(offers=offers, signer_id=signer):
+            ids = [o.credex_id for o in offers]
+            return rs.BulkAccepted(await credex.accept_bulk(phone, ids, signer), offers)
+        case fx.LoadLedger(account_id=account_id, page=page, page_size=size):
+            entries = await credex.ledger(phone, account_id, (page - 1) * size, size)
+            return rs.LedgerLoaded(page, entries)
+    raise AssertionError(f"unknown effect {effect!r}")

@@ -1,0 +1,102 @@
+"""Navigation words and the session timeout: menu, cancel, back, a fresh start, and what a
+message finds after a few quiet minutes."""
+
+from __future__ import annotations
+
+import attrs
+
+from actors.flows import dashboard, offer, onboarding
+from actors.intents import (
+    AcceptAllOffers,
+    Act,
+    Confirm,
+    Discard,
+    Intent,
+    Nav,
+    OpenLedger,
+    OpenOffer,
+    OpenPending,
+    Quick,
+    QuickBroken,
+    StartOffer,
+)
+from actors.outcome import Moment, Outcome
+from actors.screens import common
+from actors.session import (
+    CancelConfirm,
+    Home,
+    OfferForm,
+    OnboardConfirm,
+    OnboardFirstName,
+    OnboardLastName,
+    OnboardWelcome,
+    QuickLookup,
+    Session,
+)
+from parser import Navigation
+
+# Ids that say everything they need keep working after a timeout (re-checked by credex-core);
+# a confirmation is judged by its draft, which the timeout discarded.
+SELF_CONTAINED = (
+    OpenPending,
+    OpenOffer,
+    Act,
+    AcceptAllOffers,
+    OpenLedger,
+    StartOffer,
+    Quick,
+    QuickBroken,
+    Confirm,
+    Discard,
+)
+
+
+def _drop_unconfirmed(session: Session) -> tuple[Session, bool]:
+    """Forget a form and an unconfirmed draft; True when there was something to forget."""
+    draft = session.draft
+    dropped = draft is not None and draft.state == "awaiting_confirmation"
+    had_form = isinstance(session.screen, OfferForm | QuickLookup)
+    session = attrs.evolve(session, screen=Home(), draft=None if dropped else draft)
+    return session, dropped or had_form
+
+
+def fresh_start(session: Session) -> Outcome:
+    """A greeting: forget everything but what G5 needs, log in again, show the dashboard."""
+    fresh = Session(
+        phone=session.phone, sent_drafts=session.sent_drafts, last_active=session.last_active
+    )
+    return dashboard.show(fresh)
+
+
+def home(session: Session) -> Outcome:
+    session, dropped = _drop_unconfirmed(session)
+    return dashboard.show(session, notice="discarded" if dropped else None)
+
+
+def cancel(session: Session) -> Outcome:
+    if session.identity is None:
+        return onboarding.stop(session)
+    session, _ = _drop_unconfirmed(session)
+    return dashboard.show(session, notice="cancelled")
+
+
+def back(session: Session, at: Moment) -> Outcome:
+    screen = session.screen
+    if isinstance(screen, OnboardWelcome | OnboardFirstName | OnboardLastName | OnboardConfirm):
+        return onboarding.back(session, screen)
+    if isinstance(screen, OfferForm):
+        return offer.back(session, screen, at)
+    if isinstance(screen, CancelConfirm):
+        return dashboard.show(session)
+    return dashboard.show(session).say(common.nothing_to_go_back_to())
+
+
+def after_timeout(session: Session, intent: Intent) -> tuple[Session, Outcome | None]:
+    """The session went quiet for longer than the timeout. Returns the reset session and, unless
+    the intent still makes sense on its own, the outcome to send instead."""
+    reset, dropped = _drop_unconfirmed(session)
+    if isinstance(intent, SELF_CONTAINED) or (
+        isinstance(intent, Nav) and intent.word in (Navigation.GREETING, Navigation.HELP)
+    ):
+        return reset, None
+    return reset, dashboard.show(reset, notice="timed_out_discarded" if dropped else "timed_out")

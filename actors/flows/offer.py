@@ -1,0 +1,135 @@
+"""The menu offer form: amount, recipient handle, due date (unsecured), then the confirmation.
+
+Every answer stays in the form, so *back* returns to the previous question without losing
+anything, and a credex-core refusal of the due date sends the user back to that question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from actors.effects import ResolveHandle
+from actors.failure import Failure
+from actors.flows import dashboard
+from actors.outcome import Moment, Outcome
+from actors.ports.credex import AccountRef
+from actors.screens import offer as screens
+from actors.screens.failures import refused
+from actors.session import Draft, DraftOffer, Identity, OfferForm, Session
+from parser import InputError, parse_amount, parse_date, parse_handle, parse_yes_no
+
+
+def _identity(session: Session) -> Identity:
+    assert session.identity is not None, "offer flows run only for a logged-in member"
+    return session.identity
+
+
+def start(session: Session, secured: bool) -> Outcome:
+    return ask(session, OfferForm(secured=secured))
+
+
+def ask(session: Session, form: OfferForm, at: Moment | None = None) -> Outcome:
+    """Show the question for the form's current step."""
+    session = attrs.evolve(session, screen=form)
+    identity = _identity(session)
+    if form.step == "amount":
+        previous = (
+            (form.amount, form.denomination or identity.default_denom) if form.amount else None
+        )
+        return Outcome(
+            session, (screens.ask_amount(form.secured, identity.default_denom, previous),)
+        )
+    if form.step == "handle":
+        return Outcome(session, (screens.ask_handle(form.handle),))
+    assert at is not None, "the due-date question names dates"
+    return Outcome(session, (screens.ask_due(at.earliest_due, at.latest_due),))
+
+
+def typed(session: Session, form: OfferForm, text: str, at: Moment) -> Outcome:
+    try:
+        if form.step == "amount":
+            value = parse_amount(text)
+            denom = value.denomination or _identity(session).default_denom
+            nxt = attrs.evolve(form, amount=value.amount, denomination=denom, step="handle")
+            return ask(session, nxt, at)
+        if form.step == "handle":
+            handle = parse_handle(text)
+            if handle == _identity(session).account_handle:
+                return Outcome(session, (screens.own_account(),))
+            nxt = attrs.evolve(form, handle=handle, receiver_id=None, receiver_name=None)
+            return Outcome(attrs.evolve(session, screen=nxt), effects=(ResolveHandle(handle),))
+        if form.step == "due":
+            return _due(session, form, parse_date(text), at)
+    except InputError as error:
+        return Outcome(session, (screens.input_problem(error.message),))
+    return _answer_confirmation(session, text)
+
+
+def _answer_confirmation(session: Session, text: str) -> Outcome:
+    from actors.flows import submit  # submit imports this module for the due-date retry
+
+    draft = session.draft
+    answer = parse_yes_no(text)
+    if draft is not None and answer is True:
+        return submit.confirm(session, draft.draft_id)
+    if draft is not None and answer is False:
+        return submit.discard(session, draft.draft_id)
+    return Outcome(session, (screens.confirm_pending(),))
+
+
+def due_chosen(session: Session, form: OfferForm, days: int, at: Moment) -> Outcome:
+    return _due(session, form, at.today + dt.timedelta(days=days), at)
+
+
+def _due(session: Session, form: OfferForm, due: dt.date, at: Moment) -> Outcome:
+    if not at.due_ok(due):
+        return Outcome(session, (screens.due_out_of_range(at.earliest_due, at.latest_due),))
+    return _confirm(session, attrs.evolve(form, due_date=due), at)
+
+
+def resolved(session: Session, account: AccountRef, at: Moment) -> Outcome:
+    form = session.screen
+    if not isinstance(form, OfferForm) or form.step != "handle":
+        return Outcome(session)  # the user moved on; the lookup no longer matters
+    if account.account_id == _identity(session).account_id:
+        return Outcome(session, (screens.own_account(),))
+    form = attrs.evolve(form, receiver_id=account.account_id, receiver_name=account.name)
+    if form.secured:
+        return _confirm(session, form, at)
+    return ask(session, attrs.evolve(form, step="due"), at)
+
+
+def not_resolved(session: Session, handle: str, failure: Failure) -> Outcome:
+    if failure.kind in ("not_found", "invalid"):
+        return Outcome(session, (screens.unknown_handle(handle),))
+    return Outcome(session, (refused(failure),))
+
+
+def _confirm(session: Session, form: OfferForm, at: Moment) -> Outcome:
+    assert form.amount is not None and form.denomination is not None
+    assert form.handle is not None and form.receiver_id is not None
+    offer = DraftOffer(
+        amount=form.amount,
+        denomination=form.denomination,
+        handle=form.handle,
+        receiver_id=form.receiver_id,
+        receiver_name=form.receiver_name or form.handle,
+        secured=form.secured,
+        due_date=None if form.secured else form.due_date,
+    )
+    draft = Draft(at.fresh_id(session.phone, offer), (offer,), from_form=form)
+    session = attrs.evolve(session, screen=attrs.evolve(form, step="confirm"), draft=draft)
+    return Outcome(session, (screens.confirm(_identity(session), draft),))
+
+
+def back(session: Session, form: OfferForm, at: Moment) -> Outcome:
+    if form.step == "amount":
+        return dashboard.show(session)
+    if form.step == "handle":
+        return ask(session, attrs.evolve(form, step="amount"), at)
+    if form.step == "due":
+        return ask(session, attrs.evolve(form, step="handle"), at)
+    session = attrs.evolve(session, draft=None)  # the unconfirmed draft goes; its answers stay
+    return ask(session, attrs.evolve(form, step="handle" if form.secured else "due"), at)

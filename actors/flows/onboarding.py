@@ -1,0 +1,131 @@
+"""Onboarding an unknown phone: welcome, first name, last name, confirm the name, onboard.
+
+credex-core silently drops every character of a name that is not an ASCII letter, space or
+hyphen and then needs 3–50 characters (docs/credex-core-api.md §2.3), so the bot cleans the
+name itself and shows exactly what will be registered before registering it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import attrs
+
+from actors.effects import LoadView, Onboard, ShowDashboard
+from actors.failure import Failure
+from actors.flows import dashboard
+from actors.intents import BecomeMember, Intent, NameAnswer, Typed
+from actors.outcome import Moment, Outcome
+from actors.ports.credex import MemberView
+from actors.screens import onboarding as screens
+from actors.screens.failures import refused
+from actors.session import (
+    Home,
+    OnboardConfirm,
+    OnboardFirstName,
+    OnboardLastName,
+    OnboardWelcome,
+    Session,
+)
+from parser import parse_yes_no
+
+_NOT_KEPT: Final = re.compile(r"[^A-Za-z -]")
+OnboardingScreen = OnboardWelcome | OnboardFirstName | OnboardLastName | OnboardConfirm
+
+
+def clean_name(text: str) -> str:
+    """The name as credex-core will store it (its sanitizeName, with spaces tidied)."""
+    return " ".join(_NOT_KEPT.sub("", text).split())
+
+
+def _changed(typed: str, cleaned: str) -> bool:
+    return " ".join(typed.split()) != cleaned
+
+
+def welcome(session: Session) -> Outcome:
+    return Outcome(
+        attrs.evolve(session, identity=None, screen=OnboardWelcome()), (screens.welcome(),)
+    )
+
+
+def ask_first(session: Session, previous: OnboardFirstName | None = None) -> Outcome:
+    previous = previous or OnboardFirstName()
+    return Outcome(
+        attrs.evolve(session, screen=previous), (screens.ask_first_name(previous.first_name),)
+    )
+
+
+def handle(session: Session, screen: OnboardingScreen, intent: Intent) -> Outcome:
+    answer = parse_yes_no(intent.text) if isinstance(intent, Typed) else None
+    match screen:
+        case OnboardWelcome():
+            if isinstance(intent, BecomeMember) or answer is True:
+                return ask_first(session)
+            if answer is False:
+                return Outcome(attrs.evolve(session, screen=Home()), (screens.stopped(),))
+            return Outcome(session, (screens.welcome_reminder(),))
+        case OnboardFirstName() if isinstance(intent, Typed):
+            name = clean_name(intent.text)
+            if not 3 <= len(name) <= 50:
+                return Outcome(session, (screens.name_problem("first name", name),))
+            nxt = OnboardLastName(name, screen.last_name)
+            return Outcome(
+                attrs.evolve(session, screen=nxt),
+                (screens.ask_last_name(name, screen.last_name),),
+            )
+        case OnboardLastName() if isinstance(intent, Typed):
+            name = clean_name(intent.text)
+            if not 3 <= len(name) <= 50:
+                return Outcome(session, (screens.name_problem("last name", name),))
+            return confirm(
+                session, OnboardConfirm(screen.first_name, name), _changed(intent.text, name)
+            )
+        case OnboardConfirm():
+            register = intent.register if isinstance(intent, NameAnswer) else answer
+            if register is True:
+                return Outcome(session, effects=(Onboard(screen.first_name, screen.last_name),))
+            if register is False:
+                return ask_first(session, OnboardFirstName(screen.first_name, screen.last_name))
+            return confirm(session, screen, changed=False)
+    if isinstance(screen, OnboardFirstName):
+        return ask_first(session, screen)
+    assert isinstance(screen, OnboardLastName)
+    return Outcome(session, (screens.ask_last_name(screen.first_name, screen.last_name),))
+
+
+def confirm(session: Session, screen: OnboardConfirm, changed: bool) -> Outcome:
+    reply = screens.confirm_name(screen.first_name, screen.last_name, changed)
+    return Outcome(attrs.evolve(session, screen=screen), (reply,))
+
+
+def back(session: Session, screen: OnboardingScreen) -> Outcome:
+    match screen:
+        case OnboardFirstName():
+            return welcome(session)
+        case OnboardLastName():
+            return ask_first(session, OnboardFirstName(screen.first_name, screen.last_name))
+        case OnboardConfirm():
+            last = OnboardLastName(screen.first_name, screen.last_name)
+            return Outcome(
+                attrs.evolve(session, screen=last),
+                (screens.ask_last_name(screen.first_name, screen.last_name),),
+            )
+    return welcome(session)
+
+
+def stop(session: Session) -> Outcome:
+    return Outcome(attrs.evolve(session, screen=Home()), (screens.stopped(),))
+
+
+def onboarded(session: Session, view: MemberView, at: Moment) -> Outcome:
+    return dashboard.render(session, view, at, screens.welcome_aboard(view.member.first_name))
+
+
+def failed(session: Session, failure: Failure) -> Outcome:
+    if "already in use" in failure.message:  # registered meanwhile (another device, a retry)
+        return Outcome(session, effects=(LoadView(ShowDashboard()),))
+    screen = session.screen
+    if isinstance(screen, OnboardConfirm):
+        return confirm(session, screen, changed=False).say(refused(failure))
+    return Outcome(session, (refused(failure),))

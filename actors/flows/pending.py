@@ -1,0 +1,117 @@
+"""Pending offers: incoming (accept, decline, accept all) and outgoing (cancel, confirmed first).
+
+Every action re-reads the member's view first, so a tap on an old screen acts only on an offer
+credex-core still lists as pending, and the reply can name the amount and the counterparty.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from actors.effects import (
+    AcceptAll,
+    ActOnOffer,
+    BeforeAcceptAll,
+    BeforeAction,
+    Direction,
+    LoadView,
+    OfferAction,
+    ShowDashboard,
+    ShowOffer,
+    ShowPending,
+)
+from actors.failure import Failure
+from actors.flows import dashboard
+from actors.outcome import Moment, Outcome
+from actors.ports.credex import BulkAcceptResult, MemberView, PendingOffer
+from actors.screens import pending as screens
+from actors.screens.failures import refused
+from actors.session import CancelConfirm, Home, Session
+
+
+def open_list(session: Session, direction: Direction, page: int) -> Outcome:
+    return Outcome(session, effects=(LoadView(ShowPending(direction, page)),))
+
+
+def open_offer(session: Session, direction: Direction, credex_id: str) -> Outcome:
+    return Outcome(session, effects=(LoadView(ShowOffer(direction, credex_id)),))
+
+
+def act(session: Session, action: OfferAction, credex_id: str) -> Outcome:
+    return Outcome(session, effects=(LoadView(BeforeAction(action, credex_id)),))
+
+
+def accept_all(session: Session) -> Outcome:
+    return Outcome(session, effects=(LoadView(BeforeAcceptAll()),))
+
+
+def _offers(view: MemberView, direction: Direction) -> tuple[PendingOffer, ...]:
+    account = dashboard.active_account(view)
+    if account is None:
+        return ()
+    return account.pending_in if direction == "in" else account.pending_out
+
+
+def _find(view: MemberView, direction: Direction, credex_id: str) -> PendingOffer | None:
+    return next((o for o in _offers(view, direction) if o.credex_id == credex_id), None)
+
+
+def list_loaded(session: Session, view: MemberView, purpose: ShowPending) -> Outcome:
+    session = attrs.evolve(dashboard.identify(session, view), screen=Home())
+    reply = screens.pending_list(purpose.direction, _offers(view, purpose.direction), purpose.page)
+    return Outcome(session, (reply,))
+
+
+def offer_loaded(session: Session, view: MemberView, purpose: ShowOffer, at: Moment) -> Outcome:
+    found = _find(view, purpose.direction, purpose.credex_id)
+    if found is None:
+        return dashboard.render(session, view, at, screens.offer_gone())
+    session = attrs.evolve(dashboard.identify(session, view), screen=Home())
+    return Outcome(session, (screens.offer_card(purpose.direction, found),))
+
+
+def action_loaded(session: Session, view: MemberView, purpose: BeforeAction, at: Moment) -> Outcome:
+    direction: Direction = "out" if purpose.action in ("cancel", "ask_cancel") else "in"
+    found = _find(view, direction, purpose.credex_id)
+    if found is None:
+        return dashboard.render(session, view, at, screens.offer_gone())
+    session = dashboard.identify(session, view)
+    assert session.identity is not None
+    if purpose.action == "ask_cancel":
+        confirm = CancelConfirm(purpose.credex_id)
+        return Outcome(attrs.evolve(session, screen=confirm), (screens.ask_cancel(found),))
+    effect = ActOnOffer(purpose.action, found, session.identity.member_id)
+    return Outcome(attrs.evolve(session, screen=Home()), effects=(effect,))
+
+
+def acted(session: Session, effect: ActOnOffer) -> Outcome:
+    reply = screens.acted(effect.action, effect.offer)
+    return dashboard.show(session).say(reply)
+
+
+def act_failed(session: Session, effect: ActOnOffer, failure: Failure) -> Outcome:
+    reply = screens.action_failed(effect.action, effect.offer, failure)
+    if failure.kind == "unavailable":
+        return Outcome(attrs.evolve(session, screen=Home()), (reply,))
+    return dashboard.show(session).say(reply)
+
+
+def accept_all_loaded(session: Session, view: MemberView, at: Moment) -> Outcome:
+    offers = _offers(view, "in")
+    if not offers:
+        return dashboard.render(session, view, at, screens.nothing_to_accept())
+    session = attrs.evolve(dashboard.identify(session, view), screen=Home())
+    assert session.identity is not None
+    return Outcome(session, effects=(AcceptAll(offers, session.identity.member_id),))
+
+
+def accepted_all(
+    session: Session, result: BulkAcceptResult, offers: tuple[PendingOffer, ...]
+) -> Outcome:
+    return dashboard.show(session).say(screens.accept_all_summary(result, offers))
+
+
+def accept_all_failed(session: Session, failure: Failure) -> Outcome:
+    if failure.kind == "unavailable":
+        return Outcome(session, (refused(failure),))
+    return Outcome(session, effects=(LoadView(ShowDashboard()),)).say(refused(failure))

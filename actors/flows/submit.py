@@ -1,0 +1,160 @@
+"""Sending a confirmed draft: the only path that moves money (G5).
+
+A confirm tap sends a draft only while it is "awaiting_confirmation"; the same step moves it to
+"submitting", which the shell checkpoints before calling credex-core. A later tap on the same
+draft finds it "submitting" or "done" and sends nothing. A draft found still "submitting" when
+a new message arrives means the process died mid-call: the outcome is read back from the
+member's pending outgoing offers, never guessed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from actors.effects import CreateCredex, LoadView, ShowDashboard, VerifyDraft
+from actors.failure import Failure
+from actors.flows import dashboard, offer
+from actors.outcome import Moment, Outcome
+from actors.ports.credex import CreatedCredex, MemberView
+from actors.replies import Reply
+from actors.screens import common
+from actors.screens import offer as screens
+from actors.screens.failures import refused
+from actors.session import Draft, DraftOffer, Home, Session
+
+
+def confirm(session: Session, draft_id: str) -> Outcome:
+    draft = session.draft
+    if draft is None or draft.draft_id != draft_id:
+        late = draft_id in session.sent_drafts
+        return Outcome(session, (screens.already_used() if late else screens.expired(),))
+    if draft.state == "done":
+        return Outcome(session, (screens.already_used(),))
+    if draft.state != "awaiting_confirmation":
+        return Outcome(session, (screens.expired(),))
+    submitting = attrs.evolve(draft, state="submitting")
+    return _next(attrs.evolve(session, draft=submitting, screen=Home()), submitting)
+
+
+def discard(session: Session, draft_id: str) -> Outcome:
+    draft = session.draft
+    if draft is not None and draft.draft_id == draft_id and draft.state == "awaiting_confirmation":
+        return dashboard.show(attrs.evolve(session, draft=None), notice="cancelled")
+    if draft_id in session.sent_drafts:
+        return Outcome(session, (screens.already_used(),))
+    return Outcome(session, (common.cancelled(),))
+
+
+def _next(session: Session, draft: Draft) -> Outcome:
+    """Create the next unsettled offer, or report when all are settled."""
+    identity = session.identity
+    assert identity is not None
+    for index, settled in enumerate(draft.settled):
+        if not settled:
+            effect = CreateCredex(
+                draft_id=draft.draft_id,
+                index=index,
+                offer=draft.offers[index],
+                member_id=identity.member_id,
+                issuer_account_id=identity.account_id,
+            )
+            return Outcome(session, effects=(effect,))
+    return _finish(session, draft, screens.results(draft), LoadView(ShowDashboard()))
+
+
+def _finish(session: Session, draft: Draft, report: Reply, *effects: LoadView) -> Outcome:
+    done = attrs.evolve(draft, state="done")
+    session = attrs.evolve(session, draft=done, screen=Home()).remember_sent(draft.draft_id)
+    return Outcome(session, (report,), effects)
+
+
+def _current(session: Session, draft_id: str) -> Draft | None:
+    draft = session.draft
+    if draft is None or draft.draft_id != draft_id or draft.state != "submitting":
+        return None
+    return draft
+
+
+def _settle(draft: Draft, index: int, **changes: Any) -> Draft:
+    offers = list(draft.offers)
+    offers[index] = attrs.evolve(offers[index], **changes)
+    return attrs.evolve(draft, offers=tuple(offers))
+
+
+def created(session: Session, draft_id: str, index: int, credex: CreatedCredex) -> Outcome:
+    draft = _current(session, draft_id)
+    if draft is None:
+        return Outcome(session)
+    draft = _settle(draft, index, credex_id=credex.credex_id)
+    return _next(attrs.evolve(session, draft=draft), draft)
+
+
+def refused_by_core(
+    session: Session, draft_id: str, index: int, failure: Failure, at: Moment
+) -> Outcome:
+    draft = _current(session, draft_id)
+    if draft is None:
+        return Outcome(session)
+    if failure.outcome_unknown:
+        return verify(session)
+    form = draft.from_form
+    if form is not None and failure.about_due_date and not form.secured:
+        # A menu offer whose date credex-core refused: say why and ask for the date again.
+        session = attrs.evolve(session, draft=None).remember_sent(draft.draft_id)
+        retry = attrs.evolve(form, step="due", due_date=None)
+        return offer.ask(session, retry, at).say(refused(failure))
+    draft = _settle(draft, index, failure=failure)
+    if failure.kind == "unavailable":  # credex-core said it did nothing; stop the rest too
+        session = attrs.evolve(session, draft=draft)
+        draft = attrs.evolve(draft, offers=tuple(_unsent(o, failure) for o in draft.offers))
+        return _finish(session, draft, screens.results(draft))
+    return _next(attrs.evolve(session, draft=draft), draft)
+
+
+def _unsent(offer_: DraftOffer, failure: Failure) -> DraftOffer:
+    if offer_.credex_id is None and offer_.failure is None:
+        return attrs.evolve(offer_, failure=failure)
+    return offer_
+
+
+def verify(session: Session) -> Outcome:
+    assert session.draft is not None
+    return Outcome(session, effects=(LoadView(VerifyDraft(session.draft.draft_id)),))
+
+
+def verified(session: Session, view: MemberView, draft_id: str, at: Moment) -> Outcome:
+    """Match each unsettled offer against the pending outgoing offers credex-core lists."""
+    draft = _current(session, draft_id)
+    if draft is None:
+        return dashboard.render(session, view, at)
+    account = dashboard.active_account(view)
+    pending = list(account.pending_out if account else ())
+    claimed = {o.credex_id for o in draft.offers if o.credex_id}
+    offers = []
+    for item in draft.offers:
+        if item.credex_id is None and item.failure is None:
+            match = next(
+                (
+                    p
+                    for p in pending
+                    if p.credex_id not in claimed
+                    and p.counterparty == item.receiver_name
+                    and abs(p.amount.amount) == item.amount
+                    and p.amount.denomination == item.denomination
+                    and p.secured == item.secured
+                ),
+                None,
+            )
+            if match is not None:
+                claimed.add(match.credex_id)
+                item = attrs.evolve(item, credex_id=match.credex_id)
+        offers.append(item)
+    draft = attrs.evolve(draft, offers=tuple(offers))
+    outcome = _finish(dashboard.identify(session, view), draft, screens.verified(draft))
+    return dashboard.render(outcome.session, view, at, *outcome.replies)
+
+
+def verify_failed(session: Session) -> Outcome:
+    return Outcome(session, (screens.still_checking(),))

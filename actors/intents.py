@@ -1,0 +1,204 @@
+"""Intents: what one inbound message asks for, read once from its text or button id.
+
+`classify` is the only place that looks at raw text and ids; flows receive typed intents. Typed
+text that is neither a navigation word nor a quick command stays `Typed`, for the form the user
+is in to interpret.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final, Literal
+
+import attrs
+
+from actors import ids
+from actors.events import (
+    ButtonReply,
+    Content,
+    FlowReply,
+    ListReply,
+    Notification,
+    Other,
+    Reaction,
+    Text,
+)
+from parser import Navigation, QuickCommandError, QuickOffer, parse_navigation, parse_quick_commands
+
+
+@attrs.frozen
+class Nav:
+    word: Navigation
+
+
+@attrs.frozen
+class StartOffer:
+    secured: bool
+
+
+@attrs.frozen
+class OpenPending:
+    direction: Literal["in", "out"]
+    page: int = 1
+
+
+@attrs.frozen
+class OpenOffer:
+    direction: Literal["in", "out"]
+    credex_id: str
+
+
+@attrs.frozen
+class Act:
+    action: Literal["accept", "decline", "ask_cancel", "cancel"]
+    credex_id: str
+
+
+@attrs.frozen
+class AcceptAllOffers:
+    pass
+
+
+@attrs.frozen
+class Confirm:
+    draft_id: str
+
+
+@attrs.frozen
+class Discard:
+    draft_id: str
+
+
+@attrs.frozen
+class OpenLedger:
+    page: int = 1
+
+
+@attrs.frozen
+class BecomeMember:
+    pass
+
+
+@attrs.frozen
+class NameAnswer:
+    register: bool
+
+
+@attrs.frozen
+class DueIn:
+    days: int
+
+
+@attrs.frozen
+class Quick:
+    offers: tuple[QuickOffer, ...]
+
+
+@attrs.frozen
+class QuickBroken:
+    message: str
+
+
+@attrs.frozen
+class Typed:
+    text: str
+
+
+@attrs.frozen
+class Unsupported:
+    """Media, locations, stickers, flows, unknown buttons: the bot says what it understands."""
+
+    kind: str
+
+
+Intent = (
+    Nav
+    | StartOffer
+    | OpenPending
+    | OpenOffer
+    | Act
+    | AcceptAllOffers
+    | Confirm
+    | Discard
+    | OpenLedger
+    | BecomeMember
+    | NameAnswer
+    | DueIn
+    | Quick
+    | QuickBroken
+    | Typed
+    | Unsupported
+)
+
+_FIXED: Final[dict[str, Intent]] = {
+    ids.MENU: Nav(Navigation.MENU),
+    ids.HELP: Nav(Navigation.HELP),
+    ids.ACCEPT_ALL: AcceptAllOffers(),
+    ids.BECOME_MEMBER: BecomeMember(),
+    ids.NAME_OK: NameAnswer(register=True),
+    ids.NAME_EDIT: NameAnswer(register=False),
+    ids.offer_start(True): StartOffer(secured=True),
+    ids.offer_start(False): StartOffer(secured=False),
+    ids.VIEW_PENDING_TEMPLATE: OpenPending("in"),
+}
+_PAGED: Final = re.compile(r"offers:(in|out):page:([1-9]\d{0,3})")
+_LEDGER: Final = re.compile(r"ledger:page:([1-9]\d{0,3})")
+_OFFER: Final = re.compile(r"offer:(in|out):([0-9A-Za-z-]{1,64})")
+_ACT: Final = re.compile(r"(accept|decline|cancel|cancelnow):([0-9A-Za-z-]{1,64})")
+_DRAFT: Final = re.compile(r"(confirm|discard):([0-9a-z]{1,40})")
+_DUE: Final = re.compile(r"due:(7|14|28)")
+
+
+def from_id(reply_id: str) -> Intent:
+    """The intent a tapped button or list row carries in its id."""
+    if reply_id in _FIXED:
+        return _FIXED[reply_id]
+    if m := _PAGED.fullmatch(reply_id):
+        return OpenPending("in" if m[1] == "in" else "out", int(m[2]))
+    if m := _LEDGER.fullmatch(reply_id):
+        return OpenLedger(int(m[1]))
+    if m := _OFFER.fullmatch(reply_id):
+        return OpenOffer("in" if m[1] == "in" else "out", m[2])
+    if m := _ACT.fullmatch(reply_id):
+        actions: dict[str, Literal["accept", "decline", "ask_cancel", "cancel"]] = {
+            "accept": "accept",
+            "decline": "decline",
+            "cancel": "ask_cancel",
+            "cancelnow": "cancel",
+        }
+        return Act(actions[m[1]], m[2])
+    if m := _DRAFT.fullmatch(reply_id):
+        return Confirm(m[2]) if m[1] == "confirm" else Discard(m[2])
+    if m := _DUE.fullmatch(reply_id):
+        return DueIn(int(m[1]))
+    return Unsupported("button")
+
+
+def from_text(body: str) -> Intent:
+    word = parse_navigation(body)
+    if word is not None:
+        return Nav(word)
+    try:
+        offers = parse_quick_commands(body)
+    except QuickCommandError as error:
+        return QuickBroken(error.message)
+    if offers is not None:
+        return Quick(tuple(offers))
+    return Typed(body.strip())
+
+
+def classify(content: Content) -> Intent:
+    match content:
+        case Text(body=body):
+            return from_text(body)
+        case ButtonReply(id=reply_id) | ListReply(id=reply_id):
+            return from_id(reply_id)
+        case Reaction():
+            return Nav(Navigation.THANKS)
+        case FlowReply():
+            return Unsupported("flow")
+        case Other(kind=kind):
+            return Unsupported(kind)
+        case Notification():
+            return Unsupported("notification")
+    return Unsupported("unknown")

@@ -1,0 +1,150 @@
+"""Pending offers: paged lists, one offer with its buttons, and what accepting or cancelling did."""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+from actors import ids
+from actors.failure import Failure
+from actors.ports.credex import BulkAcceptResult, PendingOffer
+from actors.replies import Button, ButtonsReply, ListReply, Reply, Row, Section, TextReply
+from actors.screens.failures import reason
+from actors.screens.format import BODY, ROW_DESCRIPTION, ROW_TITLE, clip, day, unsigned
+
+Direction = Literal["in", "out"]
+PAGE_SIZE: Final = 8  # + "Accept all"/"Menu" + "More…" = WhatsApp's 10 rows in total
+
+_MENU = Button(ids.MENU, "🏡 Menu")
+
+
+def _terms(offer: PendingOffer) -> str:
+    if offer.secured:
+        return "secured"
+    return f"unsecured, due {day(offer.due_date)}" if offer.due_date else "unsecured"
+
+
+def _party(direction: Direction, offer: PendingOffer) -> str:
+    return f"{'from' if direction == 'in' else 'to'} {offer.counterparty}"
+
+
+def pending_list(direction: Direction, offers: tuple[PendingOffer, ...], page: int) -> Reply:
+    title = "Incoming offers" if direction == "in" else "Outgoing offers"
+    if not offers:
+        return ButtonsReply(body=f"🪹 You have no {title.lower()} right now.", buttons=(_MENU,))
+    pages = (len(offers) + PAGE_SIZE - 1) // PAGE_SIZE
+    page = min(max(page, 1), pages)
+    shown = offers[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    first = (page - 1) * PAGE_SIZE + 1
+    lines = [
+        f"{n}. *{unsigned(o.amount)}* {_party(direction, o)} ({_terms(o)})"
+        for n, o in enumerate(shown, first)
+    ]
+    rows = [
+        Row(
+            ids.pending_offer(direction, o.credex_id),
+            clip(f"{n}. {unsigned(o.amount)}", ROW_TITLE),
+            clip(f"{_party(direction, o)} · {_terms(o)}", ROW_DESCRIPTION),
+        )
+        for n, o in enumerate(shown, first)
+    ]
+    if direction == "in":
+        rows.append(Row(ids.ACCEPT_ALL, "✅ Accept all", f"Accept all {len(offers)} offers"))
+    else:
+        rows.append(Row(ids.MENU, "🏡 Menu", "Back to your dashboard"))
+    if page < pages:
+        rows.append(Row(ids.pending_page(direction, page + 1), "More…", f"Page {page + 1}"))
+    icon = "📥" if direction == "in" else "📤"
+    header = f"{icon} *{title}*" + (f" (page {page} of {pages})" if pages > 1 else "")
+    return ListReply(
+        body=clip("\n".join([header, "", *lines, "", "Choose one to see it."]), BODY),
+        button_label="Choose",
+        sections=(Section(title, tuple(rows)),),
+    )
+
+
+def offer_card(direction: Direction, offer: PendingOffer) -> ButtonsReply:
+    body = "\n".join(
+        [
+            f"{'📥 *Offer from' if direction == 'in' else '📤 *Your offer to'} "
+            f"{offer.counterparty}*",
+            "",
+            f"*Amount:* {unsigned(offer.amount)}",
+            f"*Type:* {_terms(offer).capitalize()}",
+        ]
+    )
+    buttons: tuple[Button, ...]
+    if direction == "in":
+        buttons = (
+            Button(ids.accept(offer.credex_id), "✅ Accept"),
+            Button(ids.decline(offer.credex_id), "❌ Decline"),
+            _MENU,
+        )
+    else:
+        buttons = (Button(ids.ask_cancel(offer.credex_id), "🚫 Cancel offer"), _MENU)
+    return ButtonsReply(body=body, buttons=buttons)
+
+
+def offer_gone() -> TextReply:
+    return TextReply(
+        "🤷 That offer is no longer pending: it may have been accepted, declined or cancelled."
+    )
+
+
+def ask_cancel(offer: PendingOffer) -> ButtonsReply:
+    return ButtonsReply(
+        body=(
+            f"🚫 Cancel your offer of *{unsigned(offer.amount)}* to *{offer.counterparty}*? "
+            "They will no longer be able to accept it."
+        ),
+        buttons=(
+            Button(ids.cancel_now(offer.credex_id), "Yes, cancel it"),
+            Button(ids.MENU, "No, keep it"),
+        ),
+    )
+
+
+_DONE: Final = {
+    "accept": ("🥳 You accepted", "from"),
+    "decline": ("👋 You declined", "from"),
+    "cancel": ("🚫 You cancelled your offer of", "to"),
+}
+_VERB: Final = {"accept": "accept", "decline": "decline", "cancel": "cancel"}
+
+
+def acted(action: Literal["accept", "decline", "cancel"], offer: PendingOffer) -> TextReply:
+    said, way = _DONE[action]
+    return TextReply(f"{said} *{unsigned(offer.amount)}* {way} *{offer.counterparty}*.")
+
+
+def action_failed(
+    action: Literal["accept", "decline", "cancel"], offer: PendingOffer, failure: Failure
+) -> TextReply:
+    way = "to" if action == "cancel" else "from"
+    return TextReply(
+        f"😕 I couldn't {_VERB[action]} the offer of {unsigned(offer.amount)} {way} "
+        f"{offer.counterparty}. {reason(failure)}"
+    )
+
+
+def nothing_to_accept() -> TextReply:
+    return TextReply("🪹 There are no incoming offers to accept right now.")
+
+
+def accept_all_summary(result: BulkAcceptResult, offers: tuple[PendingOffer, ...]) -> TextReply:
+    by_id = {o.credex_id: o for o in offers}
+
+    def line(credex_id: str, note: str = "") -> str:
+        offer = by_id.get(credex_id)
+        what = f"{unsigned(offer.amount)} from {offer.counterparty}" if offer else "an offer"
+        return f"• {what}{note}"
+
+    parts = []
+    if result.accepted:
+        parts += [f"✅ *Accepted* ({len(result.accepted)})", *map(line, result.accepted)]
+    if result.already_accepted:
+        parts += ["", f"☑️ *Already accepted* ({len(result.already_accepted)})"]
+        parts += map(line, result.already_accepted)
+    if result.failed:
+        parts += ["", f"❌ *Not accepted* ({len(result.failed)})"]
+        parts += [line(f.credex_id, f": _{f.error}_") for f in result.failed]
+    return TextReply(clip("\n".join(parts).strip(), 4096))

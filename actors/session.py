@@ -1,0 +1,165 @@
+"""The conversation's session: everything the bot remembers about one user between messages.
+
+A `Session` is an immutable value; flows return new ones with `attrs.evolve`. It is stored as an
+orjson snapshot (see `actors.snapshot`) that outlives the logical session timeout, so the bot can
+still say "your session timed out" and mention what it discarded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+
+from actors.failure import Failure
+
+SCHEMA_VERSION = 1
+
+DraftState = Literal["awaiting_confirmation", "submitting", "done", "discarded"]
+LineProblem = Literal["unknown_handle", "own_account", "due_window"]
+
+
+@attrs.frozen
+class Identity:
+    """Who the user is in credex-core and which account they act for (refreshed on each view)."""
+
+    member_id: str
+    first_name: str
+    member_handle: str
+    tier: int | None
+    account_id: str
+    account_name: str
+    account_handle: str
+    default_denom: str
+
+
+@attrs.frozen
+class Home:
+    """No form in progress: the user is looking at the dashboard or a list."""
+
+
+@attrs.frozen
+class OnboardWelcome:
+    """An unknown phone was greeted and offered membership."""
+
+
+@attrs.frozen
+class OnboardFirstName:
+    first_name: str = ""
+    last_name: str = ""
+
+
+@attrs.frozen
+class OnboardLastName:
+    first_name: str
+    last_name: str = ""
+
+
+@attrs.frozen
+class OnboardConfirm:
+    first_name: str
+    last_name: str
+
+
+OfferStep = Literal["amount", "handle", "due", "confirm"]
+
+
+@attrs.frozen
+class OfferForm:
+    """The menu offer form; earlier answers stay when the user goes back a step."""
+
+    secured: bool
+    step: OfferStep = "amount"
+    amount: Decimal | None = None
+    denomination: str | None = None
+    handle: str | None = None
+    receiver_id: str | None = None
+    receiver_name: str | None = None
+    due_date: dt.date | None = None
+
+
+@attrs.frozen
+class QuickLine:
+    """One parsed quick-command line, resolved to a receiver account once looked up."""
+
+    amount: Decimal
+    denomination: str
+    handle: str
+    secured: bool
+    due_date: dt.date | None
+    receiver_id: str | None = None
+    receiver_name: str | None = None
+    problem: LineProblem | None = None
+
+
+@attrs.frozen
+class QuickLookup:
+    """Quick-command lines whose handles are being looked up, one effect at a time."""
+
+    lines: tuple[QuickLine, ...]
+
+
+@attrs.frozen
+class CancelConfirm:
+    """The user asked to cancel one of their outgoing offers and must confirm."""
+
+    credex_id: str
+
+
+Screen = (
+    Home
+    | OnboardWelcome
+    | OnboardFirstName
+    | OnboardLastName
+    | OnboardConfirm
+    | OfferForm
+    | QuickLookup
+    | CancelConfirm
+)
+
+
+@attrs.frozen
+class DraftOffer:
+    """One offer exactly as it will be sent; `outcome` fills in as credex-core answers."""
+
+    amount: Decimal
+    denomination: str
+    handle: str
+    receiver_id: str
+    receiver_name: str
+    secured: bool
+    due_date: dt.date | None
+    credex_id: str | None = None  # set once credex-core created it
+    failure: Failure | None = None  # credex-core's refusal
+
+
+@attrs.frozen
+class Draft:
+    """Offers awaiting a confirm tap. G5: only a draft in "awaiting_confirmation" may be sent;
+    it moves to "submitting" in the same commit that decides to send it."""
+
+    draft_id: str
+    offers: tuple[DraftOffer, ...]
+    state: DraftState = "awaiting_confirmation"
+    from_form: OfferForm | None = None  # the menu form, to return to its due date on rejection
+
+    @property
+    def settled(self) -> tuple[bool, ...]:
+        return tuple(o.credex_id is not None or o.failure is not None for o in self.offers)
+
+
+@attrs.frozen
+class Session:
+    version: int = SCHEMA_VERSION
+    phone: str | None = None
+    identity: Identity | None = None
+    screen: Screen = attrs.field(factory=Home)
+    draft: Draft | None = None
+    sent_drafts: tuple[str, ...] = ()  # recently sent draft ids: a late tap says "already sent"
+    last_active: float | None = None  # epoch seconds of the last user message
+
+    def remember_sent(self, draft_id: str) -> Session:
+        recent = (*tuple(d for d in self.sent_drafts if d != draft_id), draft_id)[-10:]
+        return attrs.evolve(self, sent_drafts=recent)

@@ -1,0 +1,203 @@
+"""`step`: the conversation's pure core. One event in; the new session, replies and effects out.
+
+Events are what the user sent (`actors.events.Inbound`) and what credex-core answered
+(`actors.results`). No awaits and no I/O here: the shell (`actors.conversation`) runs the
+effects and feeds their results back in, until a step asks for nothing more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from actors import effects as fx
+from actors import intents as it
+from actors import results as rs
+from actors.events import Inbound, Notification, Reaction
+from actors.flows import dashboard, ledger, navigation, offer, onboarding, pending, quick, submit
+from actors.outcome import Config, Moment, Outcome
+from actors.screens import common
+from actors.screens import offer as offer_screens
+from actors.screens.failures import refused
+from actors.session import (
+    CancelConfirm,
+    OfferForm,
+    OnboardConfirm,
+    OnboardFirstName,
+    OnboardLastName,
+    OnboardWelcome,
+    Session,
+)
+from parser import Navigation, parse_yes_no
+
+Event = Inbound | rs.Result
+
+_ONBOARDING = (OnboardWelcome, OnboardFirstName, OnboardLastName, OnboardConfirm)
+
+
+def step(session: Session, event: Event, now: dt.datetime, config: Config | None = None) -> Outcome:
+    at = Moment(now, config or Config())
+    if isinstance(event, Inbound):
+        return _inbound(session, event, at)
+    return _result(session, event, at)
+
+
+def _inbound(session: Session, event: Inbound, at: Moment) -> Outcome:
+    content = event.content
+    if isinstance(content, Notification):
+        return Outcome(session, (common.notification(content),))
+    if event.phone is None:
+        return Outcome(session, (common.no_phone(),))
+    if isinstance(content, Reaction) and not content.emoji:
+        return Outcome(session)  # a reaction taken back is not a message: nothing to answer
+    intent = it.classify(content)
+    if isinstance(intent, it.Nav) and intent.word is Navigation.THANKS:
+        return Outcome(session, (common.thanks(),))  # no state change, not even activity
+    quiet_since = session.last_active
+    session = attrs.evolve(session, phone=event.phone, last_active=at.now.timestamp())
+    draft = session.draft
+    if draft is not None and draft.state == "submitting":
+        return submit.verify(session)  # G5: find out what happened before anything else
+    if quiet_since is not None and at.now.timestamp() - quiet_since > at.config.session_timeout:
+        session, instead = navigation.after_timeout(session, intent)
+        if instead is not None:
+            return instead
+    return dispatch(session, intent, at)
+
+
+def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
+    screen = session.screen
+    if isinstance(intent, it.Nav):
+        return _navigate(session, intent.word, at)
+    if isinstance(intent, it.QuickBroken):
+        return Outcome(session, (offer_screens.quick_broken(intent.message),))
+    if isinstance(screen, _ONBOARDING) and isinstance(
+        intent, it.BecomeMember | it.NameAnswer | it.Typed
+    ):
+        return onboarding.handle(session, screen, intent)
+    if session.identity is None:
+        return dashboard.login_then(session, intent)
+    match intent:
+        case it.StartOffer(secured=secured):
+            return offer.start(attrs.evolve(session, draft=None), secured)
+        case it.Typed(text=text) if isinstance(screen, OfferForm):
+            return offer.typed(session, screen, text, at)
+        case it.DueIn(days=days) if isinstance(screen, OfferForm) and screen.step == "due":
+            return offer.due_chosen(session, screen, days, at)
+        case it.Typed(text=text) if isinstance(screen, CancelConfirm):
+            answer = parse_yes_no(text)
+            if answer is True:
+                return pending.act(session, "cancel", screen.credex_id)
+            if answer is False:
+                return dashboard.show(session)
+        case it.Quick(offers=offers):
+            return quick.start(session, offers, at)
+        case it.Confirm(draft_id=draft_id):
+            return submit.confirm(session, draft_id)
+        case it.Discard(draft_id=draft_id):
+            return submit.discard(session, draft_id)
+        case it.OpenPending(direction=direction, page=page):
+            return pending.open_list(session, direction, page)
+        case it.OpenOffer(direction=direction, credex_id=credex_id):
+            return pending.open_offer(session, direction, credex_id)
+        case it.Act(action=action, credex_id=credex_id):
+            return pending.act(session, action, credex_id)
+        case it.AcceptAllOffers():
+            return pending.accept_all(session)
+        case it.OpenLedger(page=page):
+            return ledger.open_page(session, page)
+        case it.BecomeMember() | it.NameAnswer():
+            return dashboard.show(session)  # already a member
+        case it.Unsupported(kind=kind):
+            return dashboard.show(session).say(common.not_understood(kind))
+    return dashboard.show(session, notice="not_understood")
+
+
+def _navigate(session: Session, word: Navigation, at: Moment) -> Outcome:
+    if word is Navigation.THANKS:
+        return Outcome(session, (common.thanks(),))
+    if word is Navigation.HELP:
+        return Outcome(session, (common.help_text(),))
+    if word is Navigation.GREETING:
+        return navigation.fresh_start(session)
+    if word is Navigation.BACK:
+        return navigation.back(session, at)
+    if word is Navigation.CANCEL:
+        return navigation.cancel(session)
+    return navigation.home(session)
+
+
+def _result(session: Session, event: rs.Result, at: Moment) -> Outcome:
+    match event:
+        case rs.ViewLoaded(view=view, purpose=purpose):
+            return _view(session, event, at)
+        case rs.MemberOnboarded(view=view):
+            return onboarding.onboarded(session, view, at)
+        case rs.HandleResolved(account=account, line=None):
+            return offer.resolved(session, account, at)
+        case rs.HandleResolved(account=account, line=int(line)):
+            return quick.resolved(session, line, account, at)
+        case rs.CredexCreated(draft_id=draft_id, index=index, created=created):
+            return submit.created(session, draft_id, index, created)
+        case rs.OfferActed(effect=effect):
+            return pending.acted(session, effect)
+        case rs.BulkAccepted(result=result, offers=offers):
+            return pending.accepted_all(session, result, offers)
+        case rs.LedgerLoaded(page=page, ledger=entries):
+            return ledger.loaded(session, page, entries)
+        case rs.EffectFailed():
+            return _failed(session, event, at)
+    del view, purpose
+    raise AssertionError(f"unhandled result {event!r}")
+
+
+def _view(session: Session, event: rs.ViewLoaded, at: Moment) -> Outcome:
+    view, purpose = event.view, event.purpose
+    match purpose:
+        case fx.ShowDashboard():
+            return dashboard.loaded(session, view, purpose, at)
+        case fx.AfterLogin(intent=intent):
+            session = dashboard.identify(session, view)
+            if isinstance(intent, it.BecomeMember):
+                return dashboard.render(session, view, at)
+            return dispatch(session, intent, at)
+        case fx.ShowPending():
+            return pending.list_loaded(session, view, purpose)
+        case fx.ShowOffer():
+            return pending.offer_loaded(session, view, purpose, at)
+        case fx.BeforeAction():
+            return pending.action_loaded(session, view, purpose, at)
+        case fx.BeforeAcceptAll():
+            return pending.accept_all_loaded(session, view, at)
+        case fx.VerifyDraft(draft_id=draft_id):
+            return submit.verified(session, view, draft_id, at)
+    raise AssertionError(f"unhandled purpose {purpose!r}")
+
+
+def _failed(session: Session, event: rs.EffectFailed, at: Moment) -> Outcome:
+    effect, failure = event.effect, event.failure
+    match effect:
+        case fx.LoadView(purpose=fx.VerifyDraft()):
+            return submit.verify_failed(session)
+        case fx.LoadView(purpose=fx.AfterLogin(intent=it.BecomeMember())) if (
+            failure.kind == "not_found"
+        ):
+            return onboarding.ask_first(attrs.evolve(session, identity=None))
+        case fx.LoadView() if failure.kind == "not_found":
+            return onboarding.welcome(session)  # credex-core does not know this phone
+        case fx.Onboard():
+            return onboarding.failed(session, failure)
+        case fx.ResolveHandle(handle=handle, line=None):
+            return offer.not_resolved(session, handle, failure)
+        case fx.ResolveHandle(line=int(line)):
+            return quick.not_resolved(session, line, failure, at)
+        case fx.CreateCredex(draft_id=draft_id, index=index):
+            return submit.refused_by_core(session, draft_id, index, failure, at)
+        case fx.ActOnOffer():
+            return pending.act_failed(session, effect, failure)
+        case fx.AcceptAll():
+            return pending.accept_all_failed(session, failure)
+        case fx.LoadLedger():
+            return ledger.failed(session, failure)
+    return Outcome(session, (refused(failure),))
