@@ -109,7 +109,8 @@ def accept(ledger: Ledger, credex_id: str | None, signer_id: str | None) -> Cred
     if credex is None:
         return Refusal(500, INTERNAL, "Credex not found")
     if credex.state is CredexState.OWES:
-        return Refusal(400, ALREADY_ACCEPTED, ALREADY_ACCEPTED)
+        # Bulk accept files a credex under alreadyAccepted when its error says "already accepted".
+        return Refusal(400, ALREADY_ACCEPTED, "Credex already accepted")
     if credex.state is not CredexState.OFFERS:
         return Refusal(500, INTERNAL, "Credex in invalid state")
     if not ledger.is_authorized(signer_id, credex.receiver_id):

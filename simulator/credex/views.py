@@ -138,7 +138,7 @@ def credex_detail(ledger: Ledger, credex: Credex, account_id: str) -> Json:
 
     def amount(value: Decimal) -> str:
         # Negating a zero gives "-0.00 USD", as JavaScript's -0 does.
-        return format_amount(-value if debit else value, denom)
+        return format_amount(value.copy_negate() if debit else value, denom)
 
     return {
         "credexData": {
