@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.metrics.export import HistogramDataPoint, InMemoryMetricReader
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -21,6 +21,7 @@ from opentelemetry.trace import SpanKind
 
 from actors.ports.credex import Conflict, NotFound, Unavailable
 from gateway.credex import CredexClient, CredexUnavailable
+from gateway.credex.tokens import TokenCache
 from tests.contract.scripted_server import Reply, ScriptedServer, scripted_server
 
 pytestmark = pytest.mark.anyio  # at collection time, so parametrized tests keep their params
@@ -306,8 +307,11 @@ async def test_every_attempt_is_a_client_span_propagated_and_timed(
     assert ledger[0].attributes and ledger[0].attributes["url.path"] == "/v1/getLedger"
     sent = [s for s in server.seen if s.operation == "getLedger"]
     for seen, span in zip(sent, ledger, strict=True):
-        trace_id = seen.headers["traceparent"].split("-")[1]
-        assert trace_id == f"{span.context.trace_id:032x}"
+        _, trace_id, span_id, _ = seen.headers["traceparent"].split("-")
+        assert (trace_id, span_id) == (
+            f"{span.context.trace_id:032x}",
+            f"{span.context.span_id:016x}",
+        )
     data = reader.get_metrics_data()
     assert data is not None
     points = [
@@ -321,10 +325,56 @@ async def test_every_attempt_is_a_client_span_propagated_and_timed(
     by_status = {
         (p.attributes["credex.operation"], p.attributes["http.response.status_code"]): p.count
         for p in points
-        if p.attributes
+        if p.attributes and isinstance(p, HistogramDataPoint)
     }
     assert by_status[("getLedger", "503")] == 1 and by_status[("getLedger", "200")] == 1
 
 
 async def test_health_reads_the_root_health_route(client: CredexClient) -> None:
     assert await client.health()
+
+
+async def test_first_ledger_page_omits_start_row_and_asks_one_more_row(
+    client: CredexClient, server: ScriptedServer
+) -> None:
+    rows = [
+        {
+            "credexID": f"c{i}",
+            "formattedInitialAmount": f"{i}.00 USD",
+            "counterpartyAccountName": "B",
+        }
+        for i in range(4)
+    ]
+    server.on("getLedger", Reply(200, rows), Reply(200, rows[3:]))
+    first = await client.ledger(PHONE, "acct", 0, 3)
+    assert [e.credex_id for e in first.entries] == ["c0", "c1", "c2"] and first.has_more
+    second = await client.ledger(PHONE, "acct", 3, 3)
+    assert [e.credex_id for e in second.entries] == ["c3"] and not second.has_more
+    bodies = [s.body for s in server.seen if s.operation == "getLedger"]
+    assert bodies == [
+        {"accountID": "acct", "numRows": 4},  # startRow 0 would be refused (§8.2)
+        {"accountID": "acct", "numRows": 4, "startRow": 3},
+    ]
+
+
+async def test_a_500_past_the_first_ledger_page_means_no_more_rows(
+    client: CredexClient, server: ScriptedServer
+) -> None:
+    server.on("getLedger", Reply(500, {"status": "error", "statusCode": 500, "message": "x"}))
+    page = await client.ledger(PHONE, "acct", 8, 4)
+    assert page.entries == () and not page.has_more and page.start_row == 8
+    server.on("getLedger", Reply(500, {"status": "error", "statusCode": 500, "message": "boom"}))
+    with pytest.raises(Unavailable, match="boom"):
+        await client.ledger(PHONE, "acct", 0, 4)
+
+
+def test_the_token_cache_forgets_the_least_recently_used_member() -> None:
+    tokens = TokenCache(capacity=2)
+    tokens.put("a", "ta")
+    tokens.put("b", "tb")
+    assert tokens.get("a") == "ta"  # a is now the most recently used
+    tokens.put("c", "tc")
+    assert (tokens.get("a"), tokens.get("b"), tokens.get("c")) == ("ta", None, "tc")
+    assert "ta" not in repr(tokens) and len(tokens) == 2
+    tokens.drop("a", "stale")  # only the token it still holds is dropped
+    assert tokens.get("a") == "ta"
