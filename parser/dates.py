@@ -10,7 +10,7 @@ import parsy
 from parser.errors import InputError
 from parser.examples import Shape, as_is
 
-_EXAMPLE: Final = "2026-12-20"
+EXAMPLE_DATE: Final = "2026-12-20"
 
 _iso_date: Final[parsy.Parser] = parsy.regex(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z", group=(1, 2, 3)
@@ -31,17 +31,19 @@ def read_date(text: str, offset: int = 0, shape: Shape = as_is) -> datetime.date
     body = text.strip()
     column = offset + lead + 1
     if not body:
-        raise InputError(f"Add the date as YYYY-MM-DD, like {shape(_EXAMPLE)}", column)
+        raise InputError(f"Add the date as YYYY-MM-DD, like {shape(EXAMPLE_DATE)}", column)
     parsed = _iso_date(body, 0)
     if not parsed.status:
         wrong_at = _iso_date_steps(body, 0).furthest
-        raise InputError(f"Write the date as YYYY-MM-DD, like {shape(_EXAMPLE)}", column + wrong_at)
+        raise InputError(
+            f"Write the date as YYYY-MM-DD, like {shape(EXAMPLE_DATE)}", column + wrong_at
+        )
     year, month, day = parsed.value
     try:
         return datetime.date(year, month, day)
     except ValueError:
         raise InputError(
-            f"{body} is not a real date. Write it as YYYY-MM-DD, like {shape(_EXAMPLE)}", column
+            f"{body} is not a real date. Write it as YYYY-MM-DD, like {shape(EXAMPLE_DATE)}", column
         ) from None
 
 

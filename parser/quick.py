@@ -15,7 +15,7 @@ import attrs
 import parsy
 
 from parser.amount import read_amount
-from parser.dates import read_date
+from parser.dates import EXAMPLE_DATE, read_date
 from parser.errors import InputError, QuickCommandError
 from parser.handle import read_handle
 
@@ -98,9 +98,10 @@ def _read_command(line: str) -> QuickOffer:
         raise InputError(
             f"Use one arrow per offer and one offer per line, like 5{arrow}bob", rest.start + 1
         )
-    handle_example = _valid_or(handle_piece, "bob")
     amount = read_amount(
-        amount_piece.text, amount_piece.start, lambda a: f"{a}{arrow}{handle_example}"
+        amount_piece.text,
+        amount_piece.start,
+        lambda a: f"{a}{arrow}{_valid_or(handle_piece, 'bob')}",
     )
     typed_amount = amount_piece.text.strip()
     handle = read_handle(
@@ -110,7 +111,7 @@ def _read_command(line: str) -> QuickOffer:
     if rest.text.startswith("="):
         date_text, date_start = rest.text[1:], rest.start + 1
         if secured:
-            date_example = _real_date_or(date_text, "2026-12-20")
+            date_example = _real_date_or(date_text, EXAMPLE_DATE)
             raise InputError(
                 "Due dates are only for unsecured offers: use -> instead of =>, "
                 f"like {typed_amount}->{handle}={date_example}",
@@ -129,6 +130,7 @@ def _valid_or(piece: _Piece, fallback: str) -> str:
 
 
 def _real_date_or(text: str, fallback: str) -> str:
+    """The date the user typed when it is real, so examples show their own command."""
     try:
         return read_date(text).isoformat()
     except InputError:

@@ -230,3 +230,18 @@ def test_ten_commands_among_blank_lines_are_still_one_bulk_offer() -> None:
     text = "\n\n".join(f"{n}->bob" for n in range(1, 11))
     offers = parse_quick_commands(text)
     assert offers is not None and len(offers) == 10
+
+
+def test_error_repr_shows_message_column_and_line_for_logs() -> None:
+    with pytest.raises(QuickCommandError) as caught:
+        parse_quick_commands("5=>bob\n6=>b")
+    assert repr(caught.value) == (
+        "QuickCommandError('line 2: A handle is 3–30 letters, digits or underscores, "
+        "like 6=>bob_91', column=4, line=2)"
+    )
+
+
+def test_input_error_repr_shows_message_and_column() -> None:
+    assert repr(InputError("Type the amount, like 5", 3)) == (
+        "InputError('Type the amount, like 5', column=3)"
+    )
