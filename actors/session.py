@@ -55,6 +55,7 @@ class OnboardFirstName:
 class OnboardLastName:
     first_name: str
     last_name: str = ""
+    first_changed: bool = False  # the first name lost characters credex-core cannot keep
 
 
 @attrs.frozen

@@ -69,7 +69,7 @@ def handle(session: Session, screen: OnboardingScreen, intent: Intent) -> Outcom
             name = clean_name(intent.text)
             if not 3 <= len(name) <= 50:
                 return Outcome(session, (screens.name_problem("first name", name),))
-            nxt = OnboardLastName(name, screen.last_name)
+            nxt = OnboardLastName(name, screen.last_name, _changed(intent.text, name))
             return Outcome(
                 attrs.evolve(session, screen=nxt),
                 (screens.ask_last_name(name, screen.last_name),),
@@ -78,9 +78,8 @@ def handle(session: Session, screen: OnboardingScreen, intent: Intent) -> Outcom
             name = clean_name(intent.text)
             if not 3 <= len(name) <= 50:
                 return Outcome(session, (screens.name_problem("last name", name),))
-            return confirm(
-                session, OnboardConfirm(screen.first_name, name), _changed(intent.text, name)
-            )
+            changed = screen.first_changed or _changed(intent.text, name)
+            return confirm(session, OnboardConfirm(screen.first_name, name), changed)
         case OnboardConfirm():
             register = intent.register if isinstance(intent, NameAnswer) else answer
             if register is True:

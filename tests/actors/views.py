@@ -1,0 +1,126 @@
+"""Typed credex-core values for the pure tests: what the adapter would have parsed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+
+from actors.events import Content, Inbound, Text
+from actors.outcome import Outcome
+from actors.ports.credex import (
+    AccountDashboard,
+    AccountRef,
+    Balances,
+    MemberDashboard,
+    MemberView,
+    Money,
+    PendingOffer,
+)
+from actors.replies import ButtonsReply, ListReply, Reply, TextReply
+from actors.session import Session
+from actors.step import Event, step
+
+PHONE = "263771000001"
+NOW = dt.datetime(2026, 3, 10, 7, 30, tzinfo=dt.UTC)  # 09:30 in Harare
+TODAY = NOW.date()
+BOB = AccountRef("acc-bob", "Bob Banda Personal")
+
+
+def usd(value: str) -> Money:
+    return Money(Decimal(value), "USD")
+
+
+def offer(
+    credex_id: str, amount: str, who: str = "Bob Banda Personal", **kw: object
+) -> PendingOffer:
+    return PendingOffer(credex_id, usd(amount), who, kw.get("secured", True), kw.get("due_date"))  # type: ignore[arg-type]
+
+
+def view(
+    *,
+    tier: int = 3,
+    remaining: str | None = None,
+    secured: tuple[Money, ...] = (Money(Decimal("100"), "USD"),),
+    payables: str = "0",
+    receivables: str = "0",
+    pending_in: tuple[PendingOffer, ...] = (),
+    pending_out: tuple[PendingOffer, ...] = (),
+    first_name: str = "Tendai",
+) -> MemberView:
+    net = Decimal(receivables) - Decimal(payables)
+    account = AccountDashboard(
+        account_id="acc-tendai",
+        name="Tendai Moyo Personal",
+        handle="tendai",
+        default_denom="USD",
+        is_owned=True,
+        balances=Balances(
+            secured=secured,
+            payables=usd(payables),
+            receivables=usd(receivables),
+            net_pay_rec=Money(net, "USD"),
+            net_assets=usd("100"),
+        ),
+        pending_in=pending_in,
+        pending_out=pending_out,
+    )
+    member = MemberDashboard(
+        member_id="mem-tendai",
+        first_name=first_name,
+        last_name="Moyo",
+        handle="tendai",
+        default_denom="USD",
+        tier=tier,
+        remaining_usd=Decimal(remaining) if remaining is not None else None,
+        account_ids=("acc-tendai",),
+    )
+    return MemberView(member, (account,))
+
+
+def inbound(content: Content | str, phone: str | None = PHONE, mid: str = "wamid.1") -> Inbound:
+    if isinstance(content, str):
+        content = Text(content)
+    return Inbound(mid, phone, "Tendai", int(NOW.timestamp()), content)
+
+
+def run(session: Session, *events: Event, now: dt.datetime = NOW) -> Outcome:
+    """Feed events one after another; the outcome of the last one (with the final session)."""
+    outcome = Outcome(session)
+    for event in events:
+        outcome = step(outcome.session, event, now)
+    return outcome
+
+
+def text_of(reply: Reply) -> str:
+    """Everything a user can read in a reply, for assertions about wording."""
+    if isinstance(reply, TextReply):
+        return reply.body
+    if isinstance(reply, ButtonsReply):
+        return "\n".join([reply.body, *(b.title for b in reply.buttons)])
+    if isinstance(reply, ListReply):
+        rows = [f"{r.title} {r.description}" for s in reply.sections for r in s.rows]
+        return "\n".join([reply.body, *rows])
+    return reply.name
+
+
+def said(outcome: Outcome) -> str:
+    return "\n".join(text_of(r) for r in outcome.replies)
+
+
+def ids_in(reply: Reply) -> list[str]:
+    if isinstance(reply, ButtonsReply):
+        return [b.id for b in reply.buttons]
+    if isinstance(reply, ListReply):
+        return [r.id for s in reply.sections for r in s.rows]
+    return []
+
+
+def logged_in(**kw: object) -> Session:
+    """A session right after the dashboard was shown to Tendai."""
+    from actors.effects import ShowDashboard
+    from actors.results import ViewLoaded
+
+    start = Session(phone=PHONE, last_active=NOW.timestamp())
+    return attrs.evolve(run(start, ViewLoaded(view(**kw), ShowDashboard())).session)  # type: ignore[arg-type]
