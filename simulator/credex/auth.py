@@ -11,7 +11,7 @@ from simulator.credex.model import Refusal
 from simulator.credex.state import SimState
 from simulator.credex.tokens import Claims, InvalidToken, sign, verify
 
-MEMBER_KEY = "credex_sim_member_id"
+MEMBER_KEY = web.RequestKey("credex_sim_member_id", str)
 # Not in the HEAD snapshot, which never ties identity to the token; v01 answers 403 here.
 ACTING_FOR_OTHERS = "Forbidden: you may only act for accounts you are authorized for"
 
