@@ -1,6 +1,6 @@
-"""How the processes of the fleet coordinate through Redis: pokes to a conversation's owner
-over per-process pub/sub, claims of unowned conversations, the sweeper that resumes work whose
-owner died, and batched lease renewal."""
+"""How the processes of the fleet coordinate through Redis: pokes received over per-process
+pub/sub (the record script publishes them), claims of unowned conversations, the sweeper that
+resumes work whose owner died, and batched lease renewal."""
 
 from __future__ import annotations
 
@@ -43,20 +43,9 @@ class Fleet:
         self._keys = keys
         self._config = config
         self._claims: set[ConversationKey] = set()
-        self._pokes: dict[str, set[ConversationKey]] = {}
         self._wake: anyio.Event | None = None
 
-    # -- requests from record() and the listener, served by dispatch() in batches -------------
-
-    def poke_owner(self, key: ConversationKey, lease: str) -> None:
-        owner = lease.rsplit(":", 1)[0]
-        if owner == self._host.process_id:
-            # Our id but no local actor: an earlier incarnation of this process held it.
-            self._claims.add(key)
-        else:
-            self._pokes.setdefault(owner, set()).add(key)
-        if self._wake is not None:
-            self._wake.set()
+    # -- claims asked for by record() and the listener, made by dispatch() in batches ----------
 
     def request_claim(self, key: ConversationKey) -> None:
         self._claims.add(key)
@@ -66,21 +55,13 @@ class Fleet:
     async def dispatch(self) -> None:
         while True:
             self._wake = anyio.Event()
-            if not self._claims and not self._pokes:
+            if not self._claims:
                 await self._wake.wait()
             claims, self._claims = self._claims, set()
-            pokes, self._pokes = self._pokes, {}
             try:
-                if claims:
-                    await self.claim(claims)
-                if pokes:
-                    async with self._redis.pipeline(transaction=False) as pipe:
-                        for owner, keys in pokes.items():
-                            for key in keys:
-                                pipe.publish(self._keys.pokes(owner), encode_member(key))
-                        await pipe.execute()
+                await self.claim(claims)
             except (RedisError, OSError):
-                log.exception("poke dispatch failed; the sweeper covers these conversations")
+                log.exception("claims failed; the sweeper covers these conversations")
 
     async def claim(self, keys: Iterable[ConversationKey]) -> list[tuple[ConversationKey, int]]:
         """Claim conversations not active here; activate those we got. Returns the others with

@@ -85,9 +85,14 @@ class Runtime:
             if not self._scripts_loaded:
                 await load_scripts(self._redis, self._scripts)
                 self._scripts_loaded = True
-            claim_pid = self.process_id if self._accepting else ""
             outcomes = await inbox.record(
-                self._redis, self._scripts, self._keys, self.config, envelopes, claim_pid
+                self._redis,
+                self._scripts,
+                self._keys,
+                self.config,
+                envelopes,
+                self.process_id,
+                claim=self.accepting,
             )
         except _UNREACHABLE as error:
             raise StoreUnavailable("Redis is unreachable; do not acknowledge") from error
@@ -98,15 +103,17 @@ class Runtime:
         return [outcome.new for outcome in outcomes]
 
     def _route(self, key: ConversationKey, outcome: Recorded) -> None:
-        """Poke whoever owns the conversation now; nobody when no host runs (the sweeper will)."""
+        """Wake the local actor. The record script already published to another owner; with
+        no owner and no host running here, the sweeper of some process picks the work up."""
         if outcome.claimed:
             self.activate(key, outcome.lease)
             return
         actor = self._actors.get(key)
         if actor is not None:
             actor.poke()
-        elif self._accepting and outcome.lease:
-            self._fleet.poke_owner(key, outcome.lease)
+        elif self.accepting and outcome.lease.rsplit(":", 1)[0] == self.process_id:
+            # Our id but no local actor: an earlier incarnation of this process held it.
+            self._fleet.request_claim(key)
 
     # -- hosting --------------------------------------------------------------------------------
 

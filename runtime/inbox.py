@@ -54,18 +54,23 @@ async def record(
     keys: Keys,
     config: RuntimeConfig,
     envelopes: Sequence[Envelope],
-    claim_pid: str,
+    process_id: str,
+    claim: bool,
 ) -> list[Recorded]:
     """One round trip for the whole batch. Raises redis/OS errors; the caller maps them."""
     started = time.perf_counter()
     spans = [_producer_span(envelope) for envelope in envelopes]
     try:
         try:
-            replies = await _execute(redis, scripts, keys, config, envelopes, spans, claim_pid)
+            replies = await _execute(
+                redis, scripts, keys, config, envelopes, spans, process_id, claim
+            )
         except NoScriptError:
             # Redis restarted or flushed its scripts: no EVALSHA ran, so a retry is safe.
             await load_scripts(redis, scripts)
-            replies = await _execute(redis, scripts, keys, config, envelopes, spans, claim_pid)
+            replies = await _execute(
+                redis, scripts, keys, config, envelopes, spans, process_id, claim
+            )
     finally:
         for span in spans:
             span.end()
@@ -100,13 +105,16 @@ async def _execute(
     config: RuntimeConfig,
     envelopes: Sequence[Envelope],
     spans: Sequence[trace.Span],
-    claim_pid: str,
+    process_id: str,
+    claim: bool,
 ) -> list[Any]:
+    poke_prefix = keys.pokes("")
     async with redis.pipeline(transaction=False) as pipe:
         for envelope, span in zip(envelopes, spans, strict=True):
             carrier: dict[str, str] = {}
             propagate.inject(carrier, context=trace.set_span_in_context(span))
             k = keys.of(envelope.key)
+            member = encode_member(envelope.key)
             # EVALSHA directly: a Script object in a pipeline costs a SCRIPT EXISTS round trip.
             pipe.evalsha(
                 scripts.record.sha,
@@ -120,12 +128,15 @@ async def _execute(
                 envelope.payload,
                 orjson.dumps(carrier),
                 repr(envelope.recorded_at or time.time()),
-                claim_pid,
+                "1" if claim else "0",
                 int(config.lease_ttl * 1000),
                 FENCE_TTL_SECONDS,
+                process_id,
+                poke_prefix,
+                member,
             )
             # Also for duplicates: a redelivery repairs a pending mark a crash left out.
-            pipe.zadd(keys.pending, {encode_member(envelope.key): time.time()}, nx=True)
+            pipe.zadd(keys.pending, {member: time.time()}, nx=True)
         replies: list[Any] = await pipe.execute()
     return replies
 

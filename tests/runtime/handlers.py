@@ -71,6 +71,7 @@ class FleetHandler:
     redis: aioredis.Redis
     prefix: str
     marker_ms: int = 5000
+    work: float = 0.0
 
     async def handle(self, ctx: TurnContext, session: bytes | None, envelope: Envelope) -> Turn:
         marker = f"{self.prefix}check:active:{{{ctx.key.tag}}}"
@@ -82,7 +83,10 @@ class FleetHandler:
             done = processed_ids(session)
             if envelope.message_id in done:
                 await self.redis.incr(evidence + "reprocessed")
+            if self.work:
+                await anyio.sleep(self.work)
             await self.redis.incr(evidence + "handled")
+            await self.redis.incr(evidence + f"handled:{me}")
             done.append(envelope.message_id)
             return Turn(session=orjson.dumps(done))
         finally:

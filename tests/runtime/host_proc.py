@@ -1,0 +1,58 @@
+"""A host process for the multi-process tests: `python -m tests.runtime.host_proc URL PREFIX ID`.
+
+Runs a Runtime with the FleetHandler until SIGTERM (graceful stop, exit 0) or SIGKILL. Prints
+`ready` once it hosts actors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+
+import anyio
+import redis.asyncio as aioredis
+
+from runtime.config import RuntimeConfig
+from runtime.host import Runtime
+from tests.runtime.handlers import FleetHandler
+
+
+async def main(url: str, prefix: str, process_id: str, deadline: float, work: float) -> None:
+    redis = aioredis.Redis.from_url(url)
+    evidence = aioredis.Redis.from_url(url)
+    config = RuntimeConfig(
+        key_prefix=prefix,
+        actor_idle_seconds=0.5,
+        lease_ttl=1.0,
+        sweep_interval=0.2,
+        rate_limit_per_minute=100_000,
+        shutdown_deadline=deadline,
+    )
+    runtime = Runtime(
+        redis, config, FleetHandler(evidence, prefix, work=work), process_id=process_id
+    )
+    async with anyio.create_task_group() as group:
+        group.start_soon(runtime.run)
+        while not runtime.accepting:
+            await anyio.sleep(0.01)
+        print("ready", flush=True)
+        with anyio.open_signal_receiver(signal.SIGTERM) as signals:
+            async for _ in signals:
+                await runtime.stop()
+                break
+    print(f"stopped {runtime.stats()}", flush=True)
+    await redis.aclose()
+    await evidence.aclose()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url")
+    parser.add_argument("prefix")
+    parser.add_argument("process_id")
+    parser.add_argument("--deadline", type=float, default=5.0)
+    parser.add_argument("--work", type=float, default=0.0, help="seconds each message takes")
+    args = parser.parse_args()
+    anyio.run(main, args.url, args.prefix, args.process_id, args.deadline, args.work)
+    sys.exit(0)
