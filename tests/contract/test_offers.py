@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from actors.ports.credex import CreatedCredex, Invalid, LimitExceeded, Money
+from actors.ports.credex import CreatedCredex, Forbidden, Invalid, LimitExceeded, Money
 from tests.contract.conftest import SEED_DAY, Person, World
 
 pytestmark = pytest.mark.anyio
@@ -156,3 +156,24 @@ async def test_due_date_outside_the_window_is_invalid(world: World, days: int) -
     bob = await world.member(name="Bob")
     with pytest.raises(Invalid, match=r"^Due date must be permitted date"):
         await offer(world, ann, bob, "1", secured=False, due=world.due(days))
+
+
+async def test_offering_from_an_account_the_member_may_not_use_is_forbidden_and_creates_nothing(
+    world: World,
+) -> None:
+    ann = await world.member(funded=Decimal(5))
+    bob = await world.member(name="Bob")
+    mallory = await world.member(name="Mallory")
+    with pytest.raises(Forbidden):
+        await world.client.create_credex(
+            mallory.phone,
+            member_id=mallory.member_id,
+            issuer_account_id=ann.account_id,
+            receiver_account_id=bob.account_id,
+            amount=Decimal(1),
+            denomination="USD",
+            secured=True,
+            due_date=None,
+        )
+    assert (await world.client.member_view(ann.phone)).accounts[0].pending_out == ()
+    assert (await world.client.member_view(bob.phone)).accounts[0].pending_in == ()

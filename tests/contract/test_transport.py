@@ -378,3 +378,29 @@ def test_the_token_cache_forgets_the_least_recently_used_member() -> None:
     assert "ta" not in repr(tokens) and len(tokens) == 2
     tokens.drop("a", "stale")  # only the token it still holds is dropped
     assert tokens.get("a") == "ta"
+
+
+async def test_create_credex_404_after_creation_is_outcome_unknown(
+    client: CredexClient, server: ScriptedServer
+) -> None:
+    # HEAD creates the credex, then fails the issuer dashboard fetch (§8.3 step 10, §11.10).
+    server.on("createCredex", Reply(404, {"error": "Failed to fetch dashboard data"}))
+    with pytest.raises(CredexUnavailable, match="Failed to fetch dashboard data") as err:
+        await _create(client)
+    assert err.value.outcome_unknown
+
+
+async def test_create_credex_401_logs_in_again_and_sends_once_more(
+    client: CredexClient, server: ScriptedServer
+) -> None:
+    # A 401 is answered by the auth middleware before the route runs: nothing was created.
+    server.on("getLedger", Reply(200, {}))
+    await client.ledger(PHONE, "acct", 0, 1)  # holds a token now
+    server.on(
+        "createCredex",
+        Reply(401, {"message": "Token expired"}),
+        Reply(400, {"error": "Issuer and receiver cannot be the same account"}),
+    )
+    with pytest.raises(Exception, match="cannot be the same account"):
+        await _create(client)
+    assert server.count("createCredex") == 2 and server.count("login") == 2
