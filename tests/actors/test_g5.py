@@ -1,0 +1,84 @@
+"""G5 in the pure core: a draft left "submitting" is resolved by asking credex-core, not guessed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from actors import ids
+from actors.effects import CreateCredex, LoadView, VerifyDraft
+from actors.events import ButtonReply
+from actors.failure import Failure
+from actors.ports.credex import Money, PendingOffer
+from actors.results import EffectFailed, HandleResolved, ViewLoaded
+from actors.session import Session
+from tests.actors.views import BOB, inbound, logged_in, run, said, view
+
+
+def submitting() -> tuple[Session, CreateCredex]:
+    confirming = run(
+        logged_in(), inbound(ButtonReply(ids.offer_start(True), "")), inbound("5"),
+        inbound("bob"), HandleResolved("bob", BOB, None),
+    )  # fmt: skip
+    draft = confirming.session.draft
+    assert draft is not None
+    outcome = run(confirming.session, inbound(ButtonReply(ids.confirm(draft.draft_id), "")))
+    (effect,) = outcome.effects
+    assert isinstance(effect, CreateCredex)
+    return outcome.session, effect
+
+
+def matching(credex_id: str = "cx-9") -> PendingOffer:
+    return PendingOffer(credex_id, Money(Decimal("-5"), "USD"), "Bob Banda Personal", True)
+
+
+def test_next_message_after_an_interrupted_submission_checks_credex_core_first() -> None:
+    session, effect = submitting()
+    outcome = run(session, inbound("menu"))
+    assert outcome.effects == (LoadView(VerifyDraft(effect.draft_id)),)
+    assert outcome.replies == ()
+
+
+def test_duplicate_tap_during_an_unknown_outcome_also_only_checks() -> None:
+    session, effect = submitting()
+    outcome = run(session, inbound(ButtonReply(ids.confirm(effect.draft_id), "")))
+    assert not any(isinstance(e, CreateCredex) for e in outcome.effects)
+
+
+def test_matching_pending_offer_means_it_was_sent() -> None:
+    session, effect = submitting()
+    checking = run(session, inbound("hi"))
+    outcome = run(
+        checking.session, ViewLoaded(view(pending_out=(matching(),)), VerifyDraft(effect.draft_id))
+    )
+    assert "was sent" in said(outcome)
+    draft = outcome.session.draft
+    assert draft is not None and draft.state == "done" and draft.offers[0].credex_id == "cx-9"
+    late = run(outcome.session, inbound(ButtonReply(ids.confirm(effect.draft_id), "")))
+    assert late.effects == () and "already used" in said(late)
+
+
+def test_no_matching_pending_offer_means_it_was_not_sent_and_nothing_moved() -> None:
+    session, effect = submitting()
+    other = attrs.evolve(matching(), amount=Money(Decimal("-6"), "USD"))
+    outcome = run(session, ViewLoaded(view(pending_out=(other,)), VerifyDraft(effect.draft_id)))
+    assert "*not* sent; nothing moved" in said(outcome)
+    assert outcome.session.draft.offers[0].credex_id is None  # type: ignore[union-attr]
+
+
+def test_unknown_outcome_from_create_is_checked_not_guessed() -> None:
+    session, effect = submitting()
+    failure = Failure("unavailable", "timeout", outcome_unknown=True)
+    outcome = run(session, EffectFailed(effect, failure))
+    assert outcome.effects == (LoadView(VerifyDraft(effect.draft_id)),)
+    assert outcome.session.draft.state == "submitting"  # type: ignore[union-attr]
+
+
+def test_check_that_cannot_reach_credex_core_keeps_the_draft_for_the_next_message() -> None:
+    session, effect = submitting()
+    purpose = VerifyDraft(effect.draft_id)
+    outcome = run(session, EffectFailed(LoadView(purpose), Failure("unavailable", "down")))
+    assert "can't tell yet" in said(outcome)
+    assert outcome.session.draft.state == "submitting"  # type: ignore[union-attr]
+    assert run(outcome.session, inbound("hi")).effects == (LoadView(purpose),)
