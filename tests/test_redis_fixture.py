@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import redis.asyncio as aioredis
 
-from tests.redis_server import embedded_redis
+from simulator.redis_server import embedded_redis
 
 
 async def test_redis_fixture_is_a_real_server(

@@ -193,7 +193,17 @@ class Conflict(CredexError):
 
 
 class Unavailable(CredexError):
-    """credex-core unreachable, timing out, 5xx or rate limiting after retries."""
+    """credex-core unreachable, timing out, 5xx or rate limiting after retries.
+
+    `outcome_unknown` is True when a request that moves money may have been carried out
+    (sent, then no answer): the conversation must check before telling the user anything.
+    """
+
+    def __init__(
+        self, message: str, status: int | None = None, *, outcome_unknown: bool = False
+    ) -> None:
+        super().__init__(message, status)
+        self.outcome_unknown = outcome_unknown
 
 
 class CredexCore(Protocol):

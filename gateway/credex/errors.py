@@ -18,20 +18,8 @@ from actors.ports.credex import (
     Unavailable,
 )
 
-
-class CredexUnavailable(Unavailable):
-    """Unavailable, plus whether a money-moving request may have taken effect anyway.
-
-    `outcome_unknown` is True only for createCredex when the request may have reached
-    credex-core (timeout or connection lost after sending, 5xx): the bot must look before
-    telling the member anything (G5).
-    """
-
-    def __init__(
-        self, message: str, status: int | None = None, *, outcome_unknown: bool = False
-    ) -> None:
-        super().__init__(message, status)
-        self.outcome_unknown = outcome_unknown
+# The port's Unavailable carries `outcome_unknown` (G5); the old name stays for callers.
+CredexUnavailable = Unavailable
 
 
 # Fragments of credex-core's own messages, in the order they are tested (§8.1, §8.2, §8.3).

@@ -1,0 +1,83 @@
+"""The `vimbiso` command: serve (production), demo (local), credex-sim, bench.
+
+Each subcommand imports what it runs lazily, so `vimbiso serve --help` stays fast and a missing
+optional piece names itself instead of breaking the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vimbiso", description="VimbisoPay: the credex WhatsApp bot."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve", help="run the production service (settings from the environment)"
+    )
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes sharing one port (SO_REUSEPORT)"
+    )
+    serve.add_argument("--check", action="store_true", help="validate the settings and exit")
+
+    demo = commands.add_parser(
+        "demo", help="zero-config local run: bot, Redis, credex-core and WhatsApp simulators"
+    )
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--host", default="127.0.0.1")
+
+    commands.add_parser("credex-sim", help="the credex-core simulator alone", add_help=False)
+    commands.add_parser("bench", help="the benchmark suite", add_help=False)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from runtime.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(os.environ)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.check:
+        print("settings OK")
+        return 0
+    if args.workers < 1:
+        print("--workers must be at least 1", file=sys.stderr)
+        return 2
+    from gateway.serve import serve
+
+    return serve(settings, workers=args.workers)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from gateway.demo import run_demo
+
+    return run_demo(host=args.host, port=args.port)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # credex-sim and bench own their flags: hand them the rest of the line untouched.
+    if argv and argv[0] == "credex-sim":
+        from simulator.credex.cli import main as credex_sim
+
+        return credex_sim(argv[1:])
+    if argv and argv[0] == "bench":
+        from bench.suite import main as bench
+
+        return bench(argv[1:])
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    return _demo(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

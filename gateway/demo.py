@@ -1,0 +1,142 @@
+"""`vimbiso demo`: the whole bot on a laptop, no accounts anywhere.
+
+One process runs the real service (gateway + actors + runtime + sender) with, beside it, the
+credex-core simulator (seeded with demo members) and the WhatsApp simulator (a chat page at `/`
+that posts signed webhooks and plays the Cloud API the bot sends to). Redis is `REDIS_URL` when
+set, otherwise an embedded redis-server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import os
+import secrets
+import signal
+from collections.abc import AsyncIterator, Iterator
+
+import attrs
+from aiohttp import web
+
+from gateway.debug import add_debug_routes
+from gateway.serve import running_service
+from gateway.whatsapp.limits import violations
+from runtime import setup_logging
+from runtime.settings import Settings
+from simulator.credex.app import SimConfig, create_app
+from simulator.redis_server import embedded_redis, free_port
+from simulator.whatsapp.app import WhatsAppSimulator
+
+DEMO_PHONE_NUMBER_ID = "106540352242922"
+
+
+@attrs.frozen
+class Demo:
+    url: str
+    credex_url: str
+    whatsapp: WhatsAppSimulator
+    settings: Settings
+
+
+def demo_settings(*, host: str, port: int, redis_url: str, credex_url: str) -> Settings:
+    """Settings for a local run: random secrets, the simulators as the two external systems."""
+    return Settings(
+        whatsapp_app_secret=secrets.token_urlsafe(24),
+        whatsapp_verify_token=secrets.token_urlsafe(16),
+        whatsapp_access_token=secrets.token_urlsafe(24),
+        whatsapp_phone_number_id=DEMO_PHONE_NUMBER_ID,
+        whatsapp_api_url=f"http://127.0.0.1:{port}/__wa__/v23.0",
+        credex_api_url=credex_url,
+        credex_client_api_key=None,
+        redis_url=redis_url,
+        host=host,
+        port=port,
+        session_timeout_seconds=300,
+        actor_idle_seconds=60,
+        bot_timezone="Africa/Harare",
+        state_encryption_key=base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        notify_client_id="credex-core",
+        notify_client_secret=secrets.token_urlsafe(24),
+        notify_jwt_secret=secrets.token_urlsafe(32),
+        notify_token_ttl_seconds=3600,
+        cors_origins=(),
+    )
+
+
+@contextlib.contextmanager
+def _redis_url() -> Iterator[str]:
+    url = os.environ.get("REDIS_URL")
+    if url:
+        yield url
+        return
+    with embedded_redis() as embedded:
+        yield embedded
+
+
+@contextlib.asynccontextmanager
+async def _credex_simulator() -> AsyncIterator[str]:
+    runner = web.AppRunner(create_app(SimConfig(auth="enforced", seed="demo")), access_log=None)
+    await runner.setup()
+    port = free_port()
+    site = web.TCPSite(runner, "127.0.0.1", port)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        await runner.cleanup()
+
+
+@contextlib.asynccontextmanager
+async def running_demo(host: str, port: int, redis_url: str) -> AsyncIterator[Demo]:
+    """Start the demo stack; `port` 0 picks a free one (tests)."""
+    port = port or free_port()
+    async with _credex_simulator() as credex_url:
+        settings = demo_settings(host=host, port=port, redis_url=redis_url, credex_url=credex_url)
+        whatsapp = WhatsAppSimulator(
+            webhook_url=f"http://127.0.0.1:{port}/webhook",
+            app_secret=settings.whatsapp_app_secret,
+            phone_number_id=settings.whatsapp_phone_number_id,
+            access_token=settings.whatsapp_access_token,
+            validate=violations,
+        )
+        whatsapp.set_base_url(f"http://127.0.0.1:{port}")
+
+        def extra_routes(app: web.Application) -> None:
+            whatsapp.add_routes(app)
+            add_debug_routes(app)
+
+        try:
+            async with running_service(settings, extra_routes=extra_routes) as service:
+                yield Demo(
+                    url=f"http://{host}:{service.port}",
+                    credex_url=credex_url,
+                    whatsapp=whatsapp,
+                    settings=settings,
+                )
+        finally:
+            await whatsapp.close()
+
+
+async def _run(host: str, port: int) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    with _redis_url() as redis_url:
+        async with running_demo(host, port, redis_url) as demo:
+            print(
+                f"VimbisoPay demo on {demo.url}\n"
+                f"  chat simulator:   {demo.url}/\n"
+                f"  live actors:      {demo.url}/__debug__/\n"
+                f"  credex-core sim:  {demo.credex_url}\n"
+                "Press Ctrl+C to stop.",
+                flush=True,
+            )
+            await stop.wait()
+
+
+def run_demo(*, host: str = "127.0.0.1", port: int = 8000) -> int:
+    setup_logging("WARNING")
+    asyncio.run(_run(host, port))
+    return 0
