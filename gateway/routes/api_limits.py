@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 import redis.asyncio as aioredis
+import redis.exceptions as redis_errors
 from aiohttp import web
 
 from gateway.security import InvalidToken, bearer, verify_token
@@ -44,10 +45,13 @@ def rate_limit_middleware(
         now = time.time()
         day = int(now // _DAY)
         key = f"{key_prefix}ratelimit:{subject}:{day}"
-        async with redis.pipeline(transaction=True) as pipe:
-            pipe.incr(key)
-            pipe.expire(key, _DAY + 60)
-            count, _ = await pipe.execute()
+        try:
+            async with redis.pipeline(transaction=True) as pipe:
+                pipe.incr(key)
+                pipe.expire(key, _DAY + 60)
+                count, _ = await pipe.execute()
+        except (redis_errors.RedisError, OSError) as exc:
+            raise web.HTTPServiceUnavailable(text="rate limit store unavailable") from exc
         if int(count) > limit:
             meters.api_requests.add(1, {"route": request.path, "outcome": "rate_limited"})
             retry_after = int((day + 1) * _DAY - now) + 1

@@ -143,6 +143,10 @@ class CloudSender:
         return self._session
 
     async def _post(self, key: ConversationKey, payload: Payload) -> None:
+        try:
+            data = orjson.dumps(payload)
+        except orjson.JSONEncodeError as exc:  # e.g. a lone surrogate in a title
+            raise self._rejected(f"reply is not encodable as JSON: {exc}") from exc
         await self._pace(key)
         attributes: dict[str, Any] = {
             "http.request.method": "POST",
@@ -156,7 +160,7 @@ class CloudSender:
             try:
                 async with self._client().post(
                     self._url,
-                    data=orjson.dumps(payload),
+                    data=data,
                     headers={"Authorization": self._auth, "Content-Type": "application/json"},
                     timeout=self._timeout,
                 ) as response:

@@ -31,7 +31,7 @@ TEMPLATE_PARAM = 1024
 
 def units(text: str) -> int:
     """Length as UTF-16 code units (see the module docstring)."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", errors="surrogatepass")) // 2
 
 
 def violations(payload: Mapping[str, Any]) -> list[str]:

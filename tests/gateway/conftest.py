@@ -3,11 +3,11 @@ over real HTTP, and telemetry providers whose output the tests can read."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
+import anyio
 import attrs
 import pytest
 import redis.asyncio as aioredis
@@ -19,11 +19,12 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from actors.events import Inbound, decode
 from gateway.app import create_app
 from gateway.config import GatewayConfig
 from gateway.whatsapp.cloud import CloudSender
-from runtime.contracts import Envelope
+from runtime import Runtime, RuntimeConfig
+from runtime.contracts import Recorder
+from tests.gateway.conversation import RecordingHandler, Seen
 from tests.gateway.fake_graph import FakeGraph
 
 PNID = "1122334455667"  # the phone_number_id of most golden fixtures
@@ -61,55 +62,39 @@ def make_config(**changes: Any) -> GatewayConfig:
     return attrs.evolve(base, **changes)
 
 
-@attrs.define
-class Seen:
-    """What reached the conversation side, in arrival order, awaitable."""
-
-    events: list[Envelope] = attrs.field(factory=list)
-    _changed: asyncio.Condition = attrs.field(factory=asyncio.Condition)
-
-    async def add(self, envelope: Envelope) -> None:
-        async with self._changed:
-            self.events.append(envelope)
-            self._changed.notify_all()
-
-    def inbound(self, index: int) -> Inbound:
-        return decode(self.events[index].payload)
-
-    async def wait_for(self, count: int, within: float = 10.0) -> list[Envelope]:
-        async with asyncio.timeout(within), self._changed:
-            await self._changed.wait_for(lambda: len(self.events) >= count)
-        return list(self.events)
-
-
-class InterimRecorder:
-    """Dedup + durable append in Redis, standing in until runtime.Runtime is on main."""
-
-    def __init__(self, redis: aioredis.Redis, prefix: str, seen: Seen) -> None:
-        self._redis, self._prefix, self._seen = redis, prefix, seen
-
-    async def record(self, envelopes: Any) -> list[bool]:
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for env in envelopes:
-                pipe.set(f"{self._prefix}dedup:{env.message_id}", 1, nx=True, ex=691200)
-            fresh = [bool(r) for r in await pipe.execute()]
-        for env, new in zip(envelopes, fresh, strict=True):
-            if new:
-                await self._seen.add(env)
-        return fresh
-
-
 @pytest.fixture
 def seen() -> Seen:
     return Seen()
 
 
 @pytest.fixture
-def recorder(redis_client: aioredis.Redis, key_prefix: str, seen: Seen) -> InterimRecorder:
-    return InterimRecorder(redis_client, key_prefix, seen)
+async def runtime(
+    redis_client: aioredis.Redis, key_prefix: str, seen: Seen, sender: CloudSender
+) -> AsyncIterator[Runtime]:
+    """The real runtime as the gateway's Recorder, hosting the recording handler and sending
+    its replies through the Cloud API sender to the fake Graph API."""
+    config = RuntimeConfig(
+        key_prefix=key_prefix,
+        outbox_base_backoff=0.02,
+        outbox_max_backoff=0.2,
+        rate_limit_per_minute=100_000,
+    )
+    rt = Runtime(redis_client, config, RecordingHandler(seen), sender)
+    async with anyio.create_task_group() as group:
+        group.start_soon(rt.run)
+        with anyio.fail_after(10):
+            # Runtime exposes no "started" event to await; its own tests poll the same way.
+            while not rt.accepting:  # noqa: ASYNC110
+                await anyio.sleep(0.005)
+        try:
+            yield rt
+        finally:
+            await rt.stop()
 
 
-Serve = Callable[..., Awaitable[str]]
+@pytest.fixture
+def recorder(runtime: Runtime) -> Recorder:
+    return runtime
 
 
 @pytest.fixture
@@ -140,7 +125,7 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 async def gateway_url(
     serve: Callable[[web.Application], Awaitable[str]],
     redis_client: aioredis.Redis,
-    recorder: InterimRecorder,
+    recorder: Recorder,
     key_prefix: str,
 ) -> str:
     app = create_app(make_config(), redis=redis_client, recorder=recorder, key_prefix=key_prefix)

@@ -36,6 +36,7 @@ class FakeGraph:
     accepted: list[Accepted] = attrs.field(factory=list)
     invalid: list[dict[str, Any]] = attrs.field(factory=list)
     errors: deque[int] = attrs.field(factory=deque)
+    fail_when_accepted: dict[int, int] = attrs.field(factory=dict)  # accepted count -> code
     retry_after_header: str | None = None
     url: str = ""
     _ids: itertools.count[int] = attrs.field(factory=itertools.count)
@@ -61,6 +62,8 @@ class FakeGraph:
         if violations(payload):
             self.invalid.append(payload)
             return _error(131009, f"Parameter value is not valid: {violations(payload)}")
+        if len(self.accepted) in self.fail_when_accepted:
+            return _error(self.fail_when_accepted.pop(len(self.accepted)), "scripted failure")
         if self.errors:
             headers = {"Retry-After": self.retry_after_header} if self.retry_after_header else {}
             return _error(self.errors.popleft(), "scripted failure", headers)
