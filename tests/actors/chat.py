@@ -63,6 +63,19 @@ class DyingAfterCreate:
         raise ProcessKilled
 
 
+class DyingBeforeCreate:
+    """Forwards every call except create_credex: the 'process dies' before the request leaves."""
+
+    def __init__(self, real: CredexCore) -> None:
+        self._real = real
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._real, name)
+
+    async def create_credex(self, phone: str, **kwargs: object) -> object:
+        raise ProcessKilled
+
+
 _ids = itertools.count(1)
 
 

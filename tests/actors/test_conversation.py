@@ -1,0 +1,230 @@
+"""The shell against real credex-core behaviour: ConversationHandler, the real client, and the
+credex-core simulator (demo seed) over real HTTP. Each test is a short conversation."""
+
+from __future__ import annotations
+
+import pytest
+
+from actors import ids
+from actors import replies as codec
+from actors.conversation import ConversationHandler
+from actors.events import ButtonReply, Notification
+from actors.ports.credex import CredexCore
+from actors.replies import ButtonsReply, ListReply, Reply
+from tests.actors.chat import Chat, Context, DyingAfterCreate, DyingBeforeCreate, ProcessKilled
+from tests.actors.views import ids_in, text_of
+
+TENDAI, RUDO, FARAI = "263771000001", "263771000002", "263771000003"
+
+
+def said(replies: list[Reply]) -> str:
+    return "\n".join(text_of(r) for r in replies)
+
+
+def draft_id(chat: Chat) -> str:
+    draft = chat.session.draft
+    assert draft is not None and draft.state == "awaiting_confirmation"
+    return draft.draft_id
+
+
+async def outgoing(credex: CredexCore, phone: str) -> list[str]:
+    view = await credex.member_view(phone)
+    return [o.credex_id for a in view.accounts for o in a.pending_out]
+
+
+async def test_a_new_member_onboards_and_lands_on_the_dashboard(chat: Chat) -> None:
+    new = chat.as_user("263779990001")
+    welcome = await new.send("hi")
+    assert ids_in(welcome[0]) == [ids.BECOME_MEMBER]
+    await new.tap(ids.BECOME_MEMBER)
+    await new.send("Nyasha")
+    confirm = await new.send("Mu-tasa2")
+    assert "*Nyasha Mu-tasa*" in said(confirm)
+    done = await new.tap(ids.NAME_OK)
+    text = said(done)
+    assert "Welcome to credex, Nyasha" in text
+    assert "*💳 Nyasha Mu-tasa Personal*" in text and "Left to offer today:* 10.00 USD" in text
+
+
+async def test_secured_offer_by_menu_reaches_the_recipient(chat: Chat) -> None:
+    await chat.send("hi")
+    await chat.pick(ids.offer_start(True))
+    await chat.send("3")
+    confirm = await chat.send("rudo")
+    assert "Rudo Chikwanha Personal" in said(confirm)
+    sent = await chat.tap(ids.confirm(draft_id(chat)))
+    assert "Offer sent" in said(sent) and "247.00 USD" in said(sent)
+    rudo = chat.as_user(RUDO)
+    incoming = await rudo.pick(ids.pending_page("in", 1))
+    assert "3.00 USD* from Tendai Moyo Personal (secured)" in said(incoming)
+
+
+@pytest.mark.parametrize("spelling", ["0.5=>rudo", "0.5 => Rudo", " 0.5=>@rudo", "USD 0.5 => rudo"])
+async def test_quick_command_spellings_all_offer_to_the_same_account(
+    chat: Chat, spelling: str
+) -> None:
+    confirm = await chat.send(spelling)
+    assert "0.50 USD" in said(confirm) and "Rudo Chikwanha Personal" in said(confirm)
+    before = await outgoing(chat.credex, TENDAI)
+    await chat.tap(ids.confirm(draft_id(chat)))
+    assert len(await outgoing(chat.credex, TENDAI)) == len(before) + 1
+
+
+async def test_unsecured_offers_with_and_without_a_due_date(chat: Chat) -> None:
+    await chat.send("2->rudo")
+    sent = await chat.tap(ids.confirm(draft_id(chat)))
+    assert "due 7 Apr 2026" in said(sent)  # today (10 Mar) + 4 weeks
+    await chat.pick(ids.offer_start(False))
+    await chat.send("4")
+    await chat.send("rudo")
+    await chat.send("2026-03-30")
+    sent = await chat.tap(ids.confirm(draft_id(chat)))
+    assert "unsecured, due 30 Mar 2026" in said(sent)
+
+
+async def test_bulk_of_three_with_one_refused_reports_each_line(chat: Chat) -> None:
+    before = await outgoing(chat.credex, TENDAI)
+    confirm = await chat.send("1=>rudo\n9999=>rudo\n2->farai")
+    assert "Send all 3" in said(confirm)
+    results = said(await chat.tap(ids.confirm(draft_id(chat))))
+    assert results.count("✅") == 2 and results.count("❌") == 1
+    assert "You can secure at most" in results
+    assert len(await outgoing(chat.credex, TENDAI)) == len(before) + 2
+
+
+async def test_recipient_accepts_and_declines_and_sender_cancels(chat: Chat) -> None:
+    rudo = chat.as_user(RUDO)
+    listed = await rudo.pick(ids.pending_page("in", 1))
+    offer_rows = [i for i in ids_in(listed[0]) if i.startswith("offer:in:")]
+    assert len(offer_rows) == 2
+    first, second = (row.removeprefix("offer:in:") for row in offer_rows)
+    card = await rudo.pick(ids.pending_offer("in", first))
+    assert ids_in(card[0])[:2] == [ids.accept(first), ids.decline(first)]
+    accepted = said(await rudo.tap(ids.accept(first)))
+    assert "You accepted" in accepted and "Tendai Moyo Personal" in accepted
+    declined = said(await rudo.tap(ids.decline(second)))
+    assert "You declined" in declined
+    again = said(await rudo.tap(ids.accept(first)))
+    assert "no longer pending" in again
+    await chat.send("1=>rudo")
+    await chat.tap(ids.confirm(draft_id(chat)))
+    (mine,) = await outgoing(chat.credex, TENDAI)
+    asked = await chat.tap(ids.ask_cancel(mine))
+    assert ids_in(asked[0]) == [ids.cancel_now(mine), ids.MENU]
+    assert mine in await outgoing(chat.credex, TENDAI)
+    cancelled = said(await chat.tap(ids.cancel_now(mine)))
+    assert "You cancelled your offer" in cancelled
+    assert mine not in await outgoing(chat.credex, TENDAI)
+
+
+async def test_accept_all_accepts_every_incoming_offer(chat: Chat) -> None:
+    summary = said(await chat.pick(ids.ACCEPT_ALL))
+    assert "*Accepted* (2)" in summary and "from Rudo Chikwanha Personal" in summary
+    view = await chat.credex.member_view(TENDAI)
+    assert all(not a.pending_in for a in view.accounts)
+
+
+async def test_open_tier_limit_says_what_is_left_and_when_it_renews(chat: Chat) -> None:
+    farai = chat.as_user(FARAI)
+    await farai.send("11=>rudo")
+    refused = said(await farai.tap(ids.confirm(draft_id(farai))))
+    assert "you can offer *10.00 USD* more today" in refused and "midnight UTC" in refused
+
+
+async def test_unknown_handle_asks_to_check_the_spelling(chat: Chat) -> None:
+    await chat.pick(ids.offer_start(True))
+    await chat.send("5")
+    reply = said(await chat.send("nobody_here"))
+    assert "couldn't find an account" in reply and "spelling" in reply
+    assert chat.session.screen.step == "handle"  # type: ignore[union-attr]
+
+
+async def test_session_timeout_mid_form_discards_it_and_says_so(chat: Chat) -> None:
+    await chat.pick(ids.offer_start(True))
+    await chat.send("5")
+    chat.clock.advance(301)
+    reply = said(await chat.send("rudo"))
+    assert "timed out" in reply and "discarded" in reply and "Good morning" in reply
+    assert chat.session.draft is None
+
+
+async def test_duplicate_confirm_tap_creates_one_credex_only(chat: Chat) -> None:
+    before = await outgoing(chat.credex, TENDAI)
+    await chat.send("1=>rudo")
+    confirm = ids.confirm(draft_id(chat))
+    await chat.tap(confirm)
+    duplicate = said(await chat.tap(confirm))
+    assert "already used" in duplicate
+    assert len(await outgoing(chat.credex, TENDAI)) == len(before) + 1
+    assert len(chat.last_context.checkpoints) == 0  # type: ignore[union-attr]
+
+
+async def test_checkpoint_precedes_the_create_call(chat: Chat) -> None:
+    await chat.send("1=>rudo")
+    await chat.tap(ids.confirm(draft_id(chat)))
+    (checkpoint,) = chat.last_context.checkpoints  # type: ignore[union-attr]
+    assert b'"submitting"' in checkpoint  # type: ignore[operator]
+
+
+async def test_process_killed_after_the_credex_call_tells_the_truth_next_time(chat: Chat) -> None:
+    before = await outgoing(chat.credex, TENDAI)
+    await chat.send("1.25=>rudo")
+    tap = chat.envelope(ButtonReply(ids.confirm(draft_id(chat)), ""))
+    dying = ConversationHandler(DyingAfterCreate(chat.credex), clock=chat.clock)  # type: ignore[arg-type]
+    with pytest.raises(ProcessKilled):
+        await chat.deliver(tap, handler=dying)
+    chat.stored = chat.last_context.checkpoints[-1]  # type: ignore[union-attr]  # what the runtime kept
+    redelivered = said(await chat.deliver(tap))  # the runtime retries the same envelope
+    assert "was sent" in redelivered and "1.25 USD" in redelivered
+    assert len(await outgoing(chat.credex, TENDAI)) == len(before) + 1
+    late = said(await chat.tap(ids.confirm(chat.session.draft.draft_id)))  # type: ignore[union-attr]
+    assert "already used" in late
+    assert len(await outgoing(chat.credex, TENDAI)) == len(before) + 1
+
+
+async def test_process_killed_before_the_call_arrived_says_nothing_moved(chat: Chat) -> None:
+    before = await outgoing(chat.credex, TENDAI)
+    await chat.send("1.75=>rudo")
+    await chat.tap(ids.confirm(draft_id(chat)))
+    sent_snapshot = chat.stored
+    await chat.send("1.5=>rudo")
+    dying_before = ConversationHandler(DyingBeforeCreate(chat.credex), clock=chat.clock)  # type: ignore[arg-type]
+    with pytest.raises(ProcessKilled):
+        await chat.deliver(
+            chat.envelope(ButtonReply(ids.confirm(draft_id(chat)), "")), handler=dying_before
+        )
+    chat.stored = chat.last_context.checkpoints[-1]  # type: ignore[union-attr]
+    told = said(await chat.send("menu"))
+    assert "1.50 USD" in told and "*not* sent; nothing moved" in told
+    assert len(await outgoing(chat.credex, TENDAI)) == len(before) + 1
+    assert sent_snapshot is not None
+
+
+async def test_ledger_pages_through_the_port(chat: Chat) -> None:
+    page = await chat.pick(ids.ledger_page(1))
+    assert isinstance(page[0], ButtonsReply)
+    assert "📒 *Ledger* (page 1)" in said(page) and "VimbisoPay: Trust" in said(page)
+
+
+async def test_push_notification_reaches_the_user_with_a_button(chat: Chat) -> None:
+    replies = await chat.send(Notification("Tendai", "Rudo offered you 5.00 USD"))
+    assert ids_in(replies[0]) == [ids.pending_page("in", 1)]
+    listed = await chat.tap(ids.pending_page("in", 1))
+    assert isinstance(listed[0], ListReply)
+
+
+async def test_unreadable_payload_still_gets_a_reply(chat: Chat) -> None:
+    envelope = chat.envelope(ButtonReply("x", ""))
+    broken = type(envelope)(envelope.key, "wamid.broken", b"\x00garbage")
+    turn = await chat.handler.handle(Context(broken.key), b"stored", broken)
+    assert turn.session == b"stored"  # the conversation's state is left as it was
+    (item,) = turn.replies
+    assert "couldn't read" in text_of(codec.decode(item).reply)
+
+
+async def test_on_error_apologises_with_its_own_reply_id(chat: Chat) -> None:
+    envelope = chat.envelope(ButtonReply("x", ""))
+    (item,) = chat.handler.on_error(envelope.key, envelope, RuntimeError("boom"))
+    out = codec.decode(item)
+    assert out.to == TENDAI and out.reply_id == f"{envelope.message_id}:error:0"
+    assert "went wrong" in text_of(out.reply)
