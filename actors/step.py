@@ -17,7 +17,7 @@ from actors import results as rs
 from actors.events import Inbound, Notification, Reaction
 from actors.flows import dashboard, ledger, navigation, offer, onboarding, pending, quick, submit
 from actors.outcome import Config, Moment, Outcome
-from actors.screens import common
+from actors.screens import common, failures
 from actors.screens import offer as offer_screens
 from actors.screens.failures import refused
 from actors.session import (
@@ -91,6 +91,8 @@ def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
                 return pending.act(session, "cancel", screen.credex_id)
             if answer is False:
                 return dashboard.show(session)
+        case it.Typed(text=text) if _awaiting(session):
+            return offer.answer_confirmation(session, text)
         case it.Quick(offers=offers):
             return quick.start(session, offers, at)
         case it.Confirm(draft_id=draft_id):
@@ -112,6 +114,10 @@ def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
         case it.Unsupported(kind=kind):
             return dashboard.show(session).say(common.not_understood(kind))
     return dashboard.show(session, notice="not_understood")
+
+
+def _awaiting(session: Session) -> bool:
+    return session.draft is not None and session.draft.state == "awaiting_confirmation"
 
 
 def _navigate(session: Session, word: Navigation, at: Moment) -> Outcome:
@@ -200,4 +206,6 @@ def _failed(session: Session, event: rs.EffectFailed, at: Moment) -> Outcome:
             return pending.accept_all_failed(session, failure)
         case fx.LoadLedger():
             return ledger.failed(session, failure)
+        case fx.LoadView() if failure.kind == "unavailable":
+            return Outcome(session, (failures.cannot_load(),))
     return Outcome(session, (refused(failure),))

@@ -6,7 +6,7 @@ from actors.effects import LoadLedger
 from actors.failure import Failure
 from actors.outcome import Outcome
 from actors.ports.credex import LedgerPage
-from actors.screens.failures import refused
+from actors.screens.failures import cannot_load, refused
 from actors.screens.ledger import ledger
 from actors.session import Session
 
@@ -24,4 +24,6 @@ def loaded(session: Session, page: int, entries: LedgerPage) -> Outcome:
 
 
 def failed(session: Session, failure: Failure) -> Outcome:
+    if failure.kind == "unavailable":
+        return Outcome(session, (cannot_load(),))
     return Outcome(session, (refused(failure),))

@@ -64,10 +64,11 @@ def typed(session: Session, form: OfferForm, text: str, at: Moment) -> Outcome:
             return _due(session, form, parse_date(text), at)
     except InputError as error:
         return Outcome(session, (screens.input_problem(error.message),))
-    return _answer_confirmation(session, text)
+    return answer_confirmation(session, text)
 
 
-def _answer_confirmation(session: Session, text: str) -> Outcome:
+def answer_confirmation(session: Session, text: str) -> Outcome:
+    """Typed yes/no while a confirmation is open counts as tapping its buttons."""
     from actors.flows import submit  # submit imports this module for the due-date retry
 
     draft = session.draft

@@ -35,5 +35,14 @@ def reason(failure: Failure) -> str:
     return f"credex-core said: _{failure.message}_"
 
 
+def cannot_load() -> TextReply:
+    """A read failed; unlike UNAVAILABLE it makes no claim about money (something may have
+    just been sent successfully before this read)."""
+    return TextReply(
+        "⏳ credex-core is temporarily unavailable, so I can't show that right now. "
+        "Please try again in a minute."
+    )
+
+
 def refused(failure: Failure) -> TextReply:
     return TextReply(f"😕 {reason(failure)}")

@@ -119,3 +119,12 @@ def test_timed_out_note_mentions_the_discarded_draft() -> None:
     outcome = run(logged_in(), ViewLoaded(view(), ShowDashboard("timed_out_discarded")))
     assert "timed out" in said(outcome) and "discarded" in said(outcome)
     assert "Good morning" in said(outcome)
+
+
+def test_dashboard_that_cannot_load_says_so_without_claiming_nothing_was_sent() -> None:
+    from actors.failure import Failure
+    from actors.results import EffectFailed
+
+    outcome = run(logged_in(), EffectFailed(LoadView(ShowDashboard()), Failure("unavailable", "x")))
+    assert "temporarily unavailable" in said(outcome)
+    assert "Nothing was sent" not in said(outcome)

@@ -112,3 +112,9 @@ def test_lookup_outage_stops_the_quick_command_with_nothing_sent() -> None:
     )
     assert "temporarily unavailable" in said(outcome)
     assert outcome.session.draft is None
+
+
+def test_yes_typed_after_a_quick_confirmation_sends_it() -> None:
+    confirming = run(logged_in(), inbound("5=>bob"), HandleResolved("bob", BOB, 0))
+    outcome = run(confirming.session, inbound("yes"))
+    assert [type(e) for e in outcome.effects] == [CreateCredex]

@@ -143,6 +143,7 @@ SCREENS: dict[str, Callable[[], Reply]] = {
         ),
     ),
     "ledger_empty": lambda: ledger.ledger(1, LedgerPage((), 0, False)),
+    "cannot_load": failures.cannot_load,
     "refused_unavailable": lambda: failures.refused(Failure("unavailable", "down")),
     "refused_limit": lambda: failures.refused(LIMIT),
     "refused_securable": lambda: failures.refused(Failure("limit", "...", securable="6.00 USD")),
