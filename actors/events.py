@@ -73,6 +73,8 @@ _KINDS: dict[str, type[Any]] = {
     "notification": Notification,
 }
 _KIND_OF: dict[type[Any], str] = {cls: name for name, cls in _KINDS.items()}
+# The discriminator key; no content class has a field of that name.
+_TYPE = "_type"
 
 
 @attrs.frozen
@@ -92,7 +94,7 @@ class Inbound:
 
 def encode(event: Inbound) -> bytes:
     content = attrs.asdict(event.content)
-    content["kind"] = _KIND_OF[type(event.content)]
+    content[_TYPE] = _KIND_OF[type(event.content)]
     return orjson.dumps(
         {
             "id": event.message_id,
@@ -112,7 +114,7 @@ def decode(payload: bytes) -> Inbound:
     try:
         raw = orjson.loads(payload)
         fields = dict(raw["content"])
-        cls = _KINDS[fields.pop("kind")]
+        cls = _KINDS[fields.pop(_TYPE)]
         return Inbound(
             message_id=str(raw["id"]),
             phone=raw.get("phone"),

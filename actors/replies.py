@@ -85,16 +85,18 @@ _KINDS: dict[str, type[Any]] = {
     "template": TemplateReply,
 }
 _KIND_OF: dict[type[Any], str] = {cls: name for name, cls in _KINDS.items()}
+# The discriminator key; no reply class has a field of that name.
+_TYPE = "_type"
 
 
 def _reply_to_dict(reply: Reply) -> dict[str, Any]:
     data = attrs.asdict(reply, recurse=True)
-    data["kind"] = _KIND_OF[type(reply)]
+    data[_TYPE] = _KIND_OF[type(reply)]
     return data
 
 
 def _reply_from_dict(data: dict[str, Any]) -> Reply:
-    kind = data.pop("kind")
+    kind = data.pop(_TYPE)
     if kind == "buttons":
         data["buttons"] = tuple(Button(**b) for b in data["buttons"])
     elif kind == "list":
