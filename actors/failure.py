@@ -53,12 +53,14 @@ class Failure:
 
 
 def from_error(error: port.CredexError, *, money_call: bool = False) -> Failure:
-    """`money_call`: the error came from create_credex, where an unavailable credex-core may
-    still have created the credex unless the adapter says it certainly did not."""
+    """`money_call`: the error came from create_credex, where the adapter marks an outcome it
+    cannot know (sent, then no answer); the flow then checks instead of guessing."""
     kind: FailureKind = next((k for cls, k in _KINDS if isinstance(error, cls)), "other")
     unknown = False
-    if money_call and kind in ("unavailable", "other"):
-        unknown = bool(getattr(error, "outcome_unknown", True))
+    if money_call and isinstance(error, port.Unavailable):
+        unknown = error.outcome_unknown
+    elif money_call and kind == "other":
+        unknown = True  # an error we cannot classify: the credex may exist, so check
     left = _LEFT_TODAY.search(error.message)
     securable = _SECURABLE.search(error.message)
     return Failure(
