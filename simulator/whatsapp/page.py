@@ -34,6 +34,13 @@ NEW_USER: tuple[str, str] = ("263779990001", "New User")
 # The page keeps working under the gateway's policy; we send the same one so that a standalone
 # simulator (and the browser test) proves there is no inline script or handler.
 CSP = "default-src 'self'"
+# Served from code, not a file: package data holds only *.html, *.js and *.css.
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    '<circle cx="16" cy="16" r="15" fill="#008069"/>'
+    '<text x="16" y="22" font-size="17" text-anchor="middle" fill="#fff" '
+    'font-family="sans-serif">V</text></svg>'
+)
 MAX_WAIT = 25.0
 
 
@@ -46,6 +53,7 @@ def add_routes(app: web.Application, sim: WhatsAppSimulator) -> None:
     app.router.add_get("/__wa__/transcript", routes.transcript)
     app.router.add_post("/__wa__/seen", routes.seen)
     app.router.add_get("/__wa__/static/{name}", routes.static)
+    app.router.add_get("/__wa__/favicon.svg", routes.favicon)
 
 
 def _json(value: Any, status: int = 200) -> web.Response:
@@ -98,6 +106,9 @@ class _Routes:
             charset="utf-8",
             headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store"},
         )
+
+    async def favicon(self, _request: web.Request) -> web.Response:
+        return web.Response(text=FAVICON, content_type="image/svg+xml")
 
     async def config(self, _request: web.Request) -> web.Response:
         members = [{"phone": p, "name": n} for p, n in DEMO_MEMBERS]

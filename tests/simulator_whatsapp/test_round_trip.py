@@ -123,8 +123,6 @@ async def test_send_route_delivers_text_taps_and_other_kinds(
     assert names == {"Tendai Moyo"}  # the name sticks to the phone
 
 
-# Explicit: the conftest adds the anyio mark after collection, which loses async parametrize ids.
-@pytest.mark.anyio
 @pytest.mark.parametrize(
     "bad",
     [{"text": "no phone"}, {"phone": "abc", "text": "x"}, {"phone": TENDAI},

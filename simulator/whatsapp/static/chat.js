@@ -193,6 +193,8 @@
     const item = state.bubbles.get(entry.wamid);
     if (!item) return;
     const status = entry.payload.status;
+    // The bot may mark a message read before its webhook answer arrives: ticks never go back.
+    if (status === 200 && item.querySelector(".tick.read")) return;
     if (status === 200) setTick(item, "✓", "sent", "the bot acknowledged the webhook");
     else setTick(item, "⚠ " + (status === null ? "unreachable" : status), "failed",
       entry.payload.detail || "");
