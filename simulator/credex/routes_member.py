@@ -1,13 +1,21 @@
-"""Member routes (§8.1): login, onboardMember, handle lookup, dashboards, authForTierSpendLimit."""
+"""Member routes (§8.1): login, onboardMember, handle lookup, dashboards, authForTierSpendLimit,
+setDCOparticipantRate."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import attrs
 from aiohttp import web
 
 from simulator.credex import schemas
-from simulator.credex.auth import ACTING_FOR_OTHERS, MEMBER_KEY, issue_token, may_act_for
+from simulator.credex.auth import (
+    ACTING_FOR_OTHERS,
+    MEMBER_KEY,
+    acting_member,
+    issue_token,
+    may_act_for,
+)
 from simulator.credex.limits import NO_ACCOUNT, authorize_spend
 from simulator.credex.membership import onboard
 from simulator.credex.model import Refusal
@@ -128,3 +136,37 @@ async def tier_spend_limit(request: web.Request) -> web.Response:
     )
     status = 200 if decision.authorized else 400
     return json_reply({"isAuthorized": decision.authorized, "message": decision.message}, status)
+
+
+@routes.post("/v1/setDCOparticipantRate")
+async def set_dco_participant_rate(request: web.Request) -> web.Response:
+    """Make an owned account a DCO participant: it gives `DCOgiveInCXX` at each DCO (§10.9)."""
+    state = request.app[STATE]
+    body = await parse(request, schemas.DCO_PARTICIPANT)
+    if isinstance(body, web.Response):
+        return body
+    owner = acting_member(state, request, body["memberID"])
+    if isinstance(owner, Refusal):
+        return message(owner)
+    account = state.ledger.accounts.get(body["personalAccountID"])
+    if account is None or account.owner_id != owner:
+        return json_reply(
+            {
+                "message": "Failed to set DCO participant rate",
+                "error": "No matching DCO participant found",
+            },
+            400,
+        )
+    give = from_json(body["DCOgiveInCXX"])
+    account = attrs.evolve(account, dco_give_cxx=give, dco_denom=body["DCOdenom"])
+    state.ledger.replace_account(account)
+    data = {
+        "accountID": account.account_id,
+        "accountName": account.name,
+        "accountHandle": account.handle,
+        "accountType": account.account_type,
+        "defaultDenom": account.default_denom,
+        "DCOgiveInCXX": float(give),
+        "DCOdenom": account.dco_denom,
+    }
+    return json_reply({"message": "DCO participant rate set successfully", "data": data})

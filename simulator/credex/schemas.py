@@ -112,3 +112,9 @@ UPDATE_MEMBER_TIER: Schema = {
     "memberID": UUID_REQUIRED,
     "tier": Field(to_number, valid_tier, required=True),
 }
+DCO_PARTICIPANT: Schema = {
+    "memberID": UUID_REQUIRED,
+    "personalAccountID": UUID_REQUIRED,
+    "DCOgiveInCXX": Field(to_number, valid_positive_number, required=True),
+    "DCOdenom": DENOM_REQUIRED,
+}

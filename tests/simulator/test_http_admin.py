@@ -109,3 +109,25 @@ async def test_duplicate_account_ids_only_behind_the_flag() -> None:
             view = await sim.dashboard(alice.phone)
             assert view["memberDashboard"]["accountIDS"] == [alice.account_id] * expected
             assert len(view["accountDashboards"]) == expected
+
+
+async def test_dco_participant_gives_each_day_and_shares_the_credcoin_offered() -> None:
+    async with running() as sim:
+        member = await join(sim, "1111111111")
+        await fund(sim, member, 10)
+        body = {
+            "memberID": member.member_id,
+            "personalAccountID": member.account_id,
+            "DCOgiveInCXX": 1.35,
+            "DCOdenom": "USD",
+        }
+        reply = await sim.post("/v1/setDCOparticipantRate", body, member.token)
+        assert reply.status == 200 and reply.body["data"]["DCOdenom"] == "USD"
+        await sim.post("/v1/devadmin/forceDCO")
+        balances = (await sim.dashboard(member.phone))["accountDashboards"][0]["balanceData"]
+        # Gives 1.35 CXX = 1 USD; seed member A gives 1 CXX; each receives half of 2.35 CXX.
+        assert balances["securedNetBalancesByDenom"] == ["9.00 USD", "1.175 CXX"]
+        other = await join(sim, "2222222222")
+        stolen = {**body, "personalAccountID": other.account_id}
+        reply = await sim.post("/v1/setDCOparticipantRate", stolen, member.token)
+        assert (reply.status, reply.body["error"]) == (400, "No matching DCO participant found")
