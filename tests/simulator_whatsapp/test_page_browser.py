@@ -140,3 +140,19 @@ async def test_switching_member_starts_their_own_conversation(
     assert [p["text"]["body"] for p in sim.sent_to("263771000003")] == ["echo: for farai"]
     assert [p["text"]["body"] for p in sim.sent_to(TENDAI)] == ["echo: for tendai"]
     assert problems == []
+
+
+async def test_refused_bot_messages_and_attachments_show_in_the_chat(
+    page: tuple[Page, list[str]], bot: tuple[TinyBot, str]
+) -> None:
+    tab, problems = page
+    tiny, _ = bot
+    await say(tab, "broken")
+    refused = tab.locator(".system.rejected")
+    await expect(refused).to_contain_text("buttons must be a non-empty list")
+    assert tiny.graph_errors[0]["error"]["code"] == 100
+    await tab.locator("#attach").select_option("image")
+    await expect(tab.locator(".bubble.user[data-type=image] .text")).to_have_text("📷 Photo")
+    await expect(tab.locator(".bubble.bot[data-type=text] .text")).to_have_text("echo: image")
+    assert tiny.messages[-1]["image"]["mime_type"] == "image/jpeg"
+    assert problems == []
