@@ -92,7 +92,8 @@ def confirm(identity: Identity, draft: Draft) -> ButtonsReply:
         send = "✍️ Sign & send"
     else:
         lines = [
-            f"{i}. {amount(o.amount, o.denomination)} {_terms(o)} to *{o.receiver_name}*"
+            # Names are shortened so ten lines always fit WhatsApp's 1024-character body.
+            f"{i}. {amount(o.amount, o.denomination)} {_terms(o)} to *{clip(o.receiver_name, 32)}*"
             for i, o in enumerate(draft.offers, 1)
         ]
         body = "\n".join([f"📝 *Please confirm {len(draft.offers)} offers*", sender, "", *lines])

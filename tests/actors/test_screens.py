@@ -191,3 +191,11 @@ def test_screen_respects_whatsapp_limits(name: str) -> None:
         assert all(len(r.title) <= 24 and len(r.description) <= 72 for r in rows)
         assert all(len(r.id) <= 200 for r in rows)
         assert len({r.id for r in rows}) == len(rows)
+
+
+def test_ten_offer_bulk_confirmation_with_long_names_shows_every_line() -> None:
+    long_name = "Great Sun Financial Operations Department Account"[:50]
+    unsecured = attrs.evolve(UNSECURED, amount=Decimal("1234567.89"), receiver_name=long_name)
+    reply = offer.confirm(IDENTITY, Draft("d9", (unsecured,) * 10))
+    assert len(reply.body) <= 1024
+    assert "10. 1,234,567.89 USD" in reply.body and not reply.body.endswith("…")
