@@ -4,6 +4,7 @@ resumes work whose owner died, and batched lease renewal."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Iterable
@@ -138,25 +139,40 @@ class Fleet:
 
     async def _sweep_once(self) -> bool:
         now = time.time()
-        members = await self._redis.zrangebyscore(
-            self._keys.pending, "-inf", now, start=0, num=_SWEEP_BATCH
-        )
-        if not members:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.zrangebyscore(
+                self._keys.pending, "-inf", now, start=0, num=_SWEEP_BATCH, withscores=True
+            )
+            pipe.zrangebyscore(self._keys.hosts, now - 3 * self._config.lease_ttl, "+inf")
+            due, hosts = await pipe.execute()
+        if not due:
             return False
-        keys = [decode_member(member) for member in members if isinstance(member, bytes | str)]
+        live = {_text(h) for h in hosts} | {self._host.process_id}
+        overdue = now - 2 * self._config.sweep_interval
         later: dict[bytes, float] = {}
-        for key in keys:
+        mine = []
+        for member, score in due:
+            key = decode_member(member)
             actor = self._host.local_actor(key)
             if actor is not None:
-                actor.poke()
+                actor.poke()  # in case a poke was lost
                 later[encode_member(key)] = now + self._config.lease_ttl
-        held = await self.claim(keys)
-        for key, ttl_ms in held:
+            elif score <= overdue or _preferred(live, member) == self._host.process_id:
+                # Rendezvous hashing spreads orphaned conversations over the live hosts; once
+                # overdue, anyone takes them (the preferred host may have just died).
+                mine.append(key)
+        for key, ttl_ms in await self.claim(mine):
             later[encode_member(key)] = now + max(ttl_ms, 0) / 1000
         if later:
             # XX: never re-mark a conversation an actor has just unmarked on deactivation.
             await self._redis.zadd(self._keys.pending, later, xx=True)
-        return len(members) == _SWEEP_BATCH and bool(later)
+        return len(due) == _SWEEP_BATCH and bool(later)
+
+    async def heartbeat(self) -> None:
+        await self._redis.zadd(self._keys.hosts, {self._host.process_id: time.time()})
+
+    async def leave(self) -> None:
+        await self._redis.zrem(self._keys.hosts, self._host.process_id)
 
     async def renew(self) -> None:
         """Extend every local lease in one pipeline; an actor whose lease is gone stops."""
@@ -164,10 +180,9 @@ class Fleet:
         while True:
             await anyio.sleep(self._config.lease_ttl / 3)
             actors = [actor for actor in self._host.actors() if not actor.lease_lost]
-            if not actors:
-                continue
             try:
                 async with self._redis.pipeline(transaction=False) as pipe:
+                    pipe.zadd(self._keys.hosts, {self._host.process_id: time.time()})
                     for actor in actors:
                         lease = self._keys.of(actor.key).lease
                         pipe.evalsha(self._scripts.renew.sha, 1, lease, actor.token, ttl_ms)
@@ -175,6 +190,16 @@ class Fleet:
             except (RedisError, OSError):
                 log.exception("lease renewal failed")
                 continue
-            for actor, ok in zip(actors, renewed, strict=True):
+            for actor, ok in zip(actors, renewed[1:], strict=True):
                 if not ok:
                     actor.lose()
+
+
+def _preferred(hosts: Iterable[str], member: bytes) -> str:
+    return max(
+        hosts, key=lambda host: hashlib.blake2b(host.encode() + member, digest_size=8).digest()
+    )
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

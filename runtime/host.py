@@ -9,6 +9,7 @@ import secrets
 import socket
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import suppress
 
 import anyio
 import redis.asyncio as aioredis
@@ -177,6 +178,7 @@ class Runtime:
         try:
             await load_scripts(self._redis, self._scripts)
             self._scripts_loaded = True
+            await self._fleet.heartbeat()
             async with anyio.create_task_group() as services:
                 await services.start(self._fleet.listen)
                 services.start_soon(self._fleet.sweep)
@@ -195,6 +197,9 @@ class Runtime:
                     self._actor_group = None
                     services.cancel_scope.cancel()
         finally:
+            # Shielded and bounded; when Redis is gone the heartbeat simply ages out.
+            with anyio.CancelScope(shield=True), anyio.move_on_after(1.0), suppress(*_UNREACHABLE):
+                await self._fleet.leave()
             self._finished.set()
 
     async def _drain(self, actors: TaskGroup) -> None:

@@ -53,6 +53,11 @@ class Keys:
         """Sorted set of conversations that may have work; score = when to look next."""
         return f"{self.prefix}pending"
 
+    @property
+    def hosts(self) -> str:
+        """Sorted set of live host processes; score = last heartbeat (unix time)."""
+        return f"{self.prefix}hosts"
+
     def pokes(self, process_id: str) -> str:
         """Pub/sub channel of one process: conversations it owns that got new work."""
         return f"{self.prefix}poke:{process_id}"

@@ -34,7 +34,7 @@ async def main(url: str, prefix: str, process_id: str, deadline: float, work: fl
     )
     async with anyio.create_task_group() as group:
         group.start_soon(runtime.run)
-        while not runtime.accepting:
+        while not runtime.accepting:  # noqa: ASYNC110 (the runtime exposes no start event)
             await anyio.sleep(0.01)
         print("ready", flush=True)
         with anyio.open_signal_receiver(signal.SIGTERM) as signals:
