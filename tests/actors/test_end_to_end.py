@@ -1,0 +1,33 @@
+"""The conversation inside the whole stack: signed webhooks in, the real runtime on real Redis,
+the credex-core simulator, and the WhatsApp simulator capturing what the Cloud API would send."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.demo import running_demo
+
+TENDAI = "263771000001"
+
+
+def body(payload: dict[str, Any]) -> str:
+    if payload["type"] == "text":
+        return str(payload["text"]["body"])
+    return str(payload["interactive"]["body"]["text"])
+
+
+async def test_quick_offer_confirmed_twice_over_the_whole_stack_sends_once(redis_url: str) -> None:
+    async with running_demo("127.0.0.1", 0, redis_url) as demo:
+        wa = demo.whatsapp
+        await wa.send_text(TENDAI, "hi")
+        assert "Tendai Moyo Personal" in body((await wa.wait_for_messages(TENDAI, 1))[-1])
+        await wa.send_text(TENDAI, "0.5 => Rudo")
+        confirm = (await wa.wait_for_messages(TENDAI, 2))[-1]
+        button = confirm["interactive"]["action"]["buttons"][0]["reply"]
+        await wa.tap_button(TENDAI, button["id"], button["title"])
+        sent = await wa.wait_for_messages(TENDAI, 4)
+        assert "Offer sent" in body(sent[2]) and "249.50 USD" in body(sent[3])
+        await wa.tap_button(TENDAI, button["id"], button["title"])
+        again = await wa.wait_for_messages(TENDAI, 5)
+        assert "already used" in body(again[4])
+        assert wa.rejected_to(TENDAI) == []
