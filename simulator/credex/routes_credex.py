@@ -106,7 +106,8 @@ async def accept_credex(request: web.Request) -> web.Response:
 
 def _bulk_refusal(body: Any, enforced: bool) -> Refusal | None:
     ids = body.get("credexIDs") if isinstance(body, dict) else None
-    if ids is None or ids == "" or ids == [] or ids is False or ids == 0:
+    # JavaScript's `!credexIDs` (undefined, null, "", 0, false), plus the empty list.
+    if ids is None or ids in ("", 0, []):
         return Refusal(400, "credexIDs is required")
     if not isinstance(ids, list):
         return Refusal(400, "credexIDs must be an array")
