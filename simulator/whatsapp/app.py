@@ -27,6 +27,7 @@ from simulator.whatsapp.webhook_builder import (
 
 GRAPH_VERSION = "v23.0"
 DEFAULT_NAME = "Demo User"
+WINDOW_SECONDS = 24 * 3600  # the customer-service window a user message opens
 
 
 class WebhookRejected(RuntimeError):
@@ -48,7 +49,10 @@ class WhatsAppSimulator:
         display_phone_number: str = "15550001234",
         access_token: str = "demo-access-token",
         validate: Callable[[dict[str, Any]], list[str]] | None = None,
+        enforce_window: bool = False,
     ) -> None:
+        """`enforce_window`: refuse free-form messages (not templates) to a user who has not
+        written in the last 24 hours, with Graph error 131047, as the Cloud API does."""
         self.webhook_url = webhook_url
         self._secret = app_secret
         self.builder = WebhookBuilder(phone_number_id, display_phone_number)
@@ -65,6 +69,7 @@ class WhatsAppSimulator:
             validate=validate,
             resolve_user=self._users.get,
             owner_of=lambda wamid: self._inbound.get(wamid, (None, b""))[0],
+            window_open=self._window_open if enforce_window else None,
         )
 
     # -- wiring ---------------------------------------------------------------------------------
@@ -241,6 +246,10 @@ class WhatsAppSimulator:
 
     def name_of(self, phone: str) -> str | None:
         return self._names.get(phone)
+
+    def _window_open(self, phone: str) -> bool:
+        last = self.log.find(phone, lambda e: e.kind == transcript.USER)
+        return last is not None and time.time() - last.received_at < WINDOW_SECONDS
 
     def _session(self) -> aiohttp.ClientSession:
         if self._client is None or self._client.closed:

@@ -23,6 +23,10 @@ from simulator.whatsapp.webhook_builder import new_wamid, normalize_phone
 Validate = Callable[[dict[str, Any]], list[str]]
 
 _VERSION = re.compile(r"v\d+\.\d+")
+_WINDOW = (
+    "Message failed to send because more than 24 hours have passed since the customer last "
+    "replied to this number."
+)
 
 
 def graph_error(
@@ -61,6 +65,7 @@ class GraphApi:
         validate: Validate | None,
         resolve_user: Callable[[str], str | None],
         owner_of: Callable[[str], str | None],
+        window_open: Callable[[str], bool] | None = None,
     ) -> None:
         self._log = log
         self._phone_number_id = phone_number_id
@@ -68,6 +73,7 @@ class GraphApi:
         self._validate = validate
         self._resolve_user = resolve_user  # business-scoped user id -> phone
         self._owner_of = owner_of  # inbound wamid -> phone
+        self._window_open = window_open  # None: every user is inside the 24 h window
         self.marked_read: list[str] = []
 
     async def messages(self, request: web.Request) -> web.Response:
@@ -123,6 +129,11 @@ class GraphApi:
                 )
             return graph_error(400, 100, "(#100) Invalid parameter", "; ".join(found))
         assert phone is not None  # shape.problems requires `to`
+        if self._outside_window(phone, payload):
+            self._log.append(
+                phone, transcript.REJECTED, "", {"payload": payload, "problems": [_WINDOW]}
+            )
+            return graph_error(400, 131047, "(#131047) Re-engagement message", _WINDOW)
         wamid = new_wamid()
         self._log.append(phone, transcript.BOT, wamid, payload)
         answer: dict[str, Any] = {
@@ -133,6 +144,13 @@ class GraphApi:
         if payload.get("type") == "template":
             answer["messages"][0]["message_status"] = "accepted"
         return web.json_response(answer, dumps=_dumps)
+
+    def _outside_window(self, phone: str, payload: dict[str, Any]) -> bool:
+        # Only templates may reach a user whose last message is over 24 h old (or who never
+        # wrote): whatsapp-cloud-api.md A4, error 131047.
+        if self._window_open is None or payload.get("type") == "template":
+            return False
+        return not self._window_open(phone)
 
     def _mark_read(self, payload: dict[str, Any]) -> web.Response:
         message_id = payload.get("message_id")

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from simulator.whatsapp import WhatsAppSimulator
 from simulator.whatsapp.webhook_builder import user_id_for
-from tests.simulator_whatsapp.conftest import PNID, TENDAI, TOKEN, served
+from tests.simulator_whatsapp.conftest import PNID, SECRET, TENDAI, TOKEN, TinyBot, served
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -220,3 +220,27 @@ async def test_transcript_long_poll_answers_as_soon_as_something_arrives(
     assert time.monotonic() - started < 5
     assert [e["kind"] for e in data["entries"]] == ["bot"]
     assert data["entries"][0]["payload"]["text"]["body"] == "wake up"
+
+
+async def test_enforced_window_admits_only_templates_until_the_user_writes(
+    http: aiohttp.ClientSession, bot: tuple[TinyBot, str]
+) -> None:
+    tiny, bot_url = bot
+    sim = WhatsAppSimulator(webhook_url=f"{bot_url}/webhook", app_secret=SECRET,
+                            access_token=TOKEN, enforce_window=True)  # fmt: skip
+    app = web.Application()
+    sim.add_routes(app)
+    async with served(app) as url:
+        sim.set_base_url(url)
+        tiny.graph_url = sim.graph_api_url
+        status, answer = await post(http, messages_url(sim), text(TENDAI, "unprompted"))
+        assert (status, answer["error"]["code"]) == (400, 131047)
+        template = {"name": "incoming_notification", "language": {"code": "en_US"}}
+        payload = {"messaging_product": "whatsapp", "to": TENDAI, "type": "template",
+                   "template": template}  # fmt: skip
+        assert (await post(http, messages_url(sim), payload))[0] == 200
+        await sim.send_text(TENDAI, "hi")  # opens the window; the bot's reply goes through
+        status, _ = await post(http, messages_url(sim), text(TENDAI, "now allowed"))
+        assert status == 200
+    assert [p["type"] for p in sim.sent_to(TENDAI)] == ["template", "interactive", "text"]
+    assert sim.rejected_to(TENDAI)[0]["payload"]["text"]["body"] == "unprompted"
