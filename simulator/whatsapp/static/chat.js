@@ -223,7 +223,8 @@
     const quoted = state.bubbles.get(wamid);
     if (!quoted) return;
     const text = quoted.querySelector(".content .text, .content .body");
-    body.appendChild(el("div", "quote", text ? text.textContent.slice(0, 120) : "…"));
+    const full = text ? text.textContent.replace(/\s+/g, " ").trim() : "";
+    body.appendChild(el("div", "quote", full.length > 90 ? full.slice(0, 90) + "…" : full || "…"));
   }
 
   function renderBot(entry) {
