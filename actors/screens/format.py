@@ -38,3 +38,8 @@ def day(value: dt.date) -> str:
 
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def sentence_case(text: str) -> str:
+    """Upper-case the first letter only (str.capitalize() would turn "26 Dec" into "26 dec")."""
+    return text[:1].upper() + text[1:]

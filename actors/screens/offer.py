@@ -8,7 +8,7 @@ from decimal import Decimal
 from actors import ids
 from actors.replies import Button, ButtonsReply, TextReply
 from actors.screens.failures import reason
-from actors.screens.format import BODY, amount, clip, day
+from actors.screens.format import BODY, amount, clip, day, sentence_case
 from actors.session import Draft, DraftOffer, Identity, QuickLine
 
 _NAV_HINT = "_Send *back* to go back a step, or *x* to cancel._"
@@ -84,7 +84,7 @@ def confirm(identity: Identity, draft: Draft) -> ButtonsReply:
                 "📝 *Please confirm this offer*",
                 "",
                 f"*Amount:* {amount(offer.amount, offer.denomination)}",
-                f"*Type:* {_terms(offer).capitalize()}",
+                f"*Type:* {sentence_case(_terms(offer))}",
                 sender,
                 f"*To:* {offer.receiver_name} ({offer.handle})",
             ]

@@ -9,7 +9,15 @@ from actors.failure import Failure
 from actors.ports.credex import BulkAcceptResult, PendingOffer
 from actors.replies import Button, ButtonsReply, ListReply, Reply, Row, Section, TextReply
 from actors.screens.failures import reason
-from actors.screens.format import BODY, ROW_DESCRIPTION, ROW_TITLE, clip, day, unsigned
+from actors.screens.format import (
+    BODY,
+    ROW_DESCRIPTION,
+    ROW_TITLE,
+    clip,
+    day,
+    sentence_case,
+    unsigned,
+)
 
 Direction = Literal["in", "out"]
 PAGE_SIZE: Final = 8  # + "Accept all"/"Menu" + "More…" = WhatsApp's 10 rows in total
@@ -69,7 +77,7 @@ def offer_card(direction: Direction, offer: PendingOffer) -> ButtonsReply:
             f"{offer.counterparty}*",
             "",
             f"*Amount:* {unsigned(offer.amount)}",
-            f"*Type:* {_terms(offer).capitalize()}",
+            f"*Type:* {sentence_case(_terms(offer))}",
         ]
     )
     buttons: tuple[Button, ...]
