@@ -18,7 +18,7 @@ from actors.failure import Failure
 SCHEMA_VERSION = 1
 
 DraftState = Literal["awaiting_confirmation", "submitting", "done", "discarded"]
-LineProblem = Literal["unknown_handle", "own_account", "due_window"]
+LineProblem = Literal["unknown_handle", "own_account", "due_window", "unsecured_tier"]
 
 
 @attrs.frozen

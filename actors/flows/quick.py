@@ -35,6 +35,10 @@ def start(session: Session, offers: tuple[QuickOffer, ...], at: Moment) -> Outco
         )
         if offer.handle == identity.account_handle:
             line = attrs.evolve(line, problem="own_account")
+        elif not offer.secured and identity.tier == 1:
+            # credex-core refuses unsecured credex on the open tier (§10.3): say so now,
+            # not after the member has signed.
+            line = attrs.evolve(line, problem="unsecured_tier")
         elif due is not None and not at.due_ok(due):
             line = attrs.evolve(line, problem="due_window")
         lines.append(line)

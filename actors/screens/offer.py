@@ -177,6 +177,7 @@ def quick_rejected(lines: tuple[QuickLine, ...], earliest: dt.date, latest: dt.d
     problems = {
         "unknown_handle": "no account with that handle, check the spelling",
         "own_account": "that is your own account",
+        "unsecured_tier": "unsecured offers (->) need a paid tier; send it secured (=>) instead",
         "due_window": f"the due date must be between {day(earliest)} and {day(latest)}",
     }
     out = []

@@ -118,3 +118,15 @@ def test_yes_typed_after_a_quick_confirmation_sends_it() -> None:
     confirming = run(logged_in(), inbound("5=>bob"), HandleResolved("bob", BOB, 0))
     outcome = run(confirming.session, inbound("yes"))
     assert [type(e) for e in outcome.effects] == [CreateCredex]
+
+
+def test_unsecured_quick_command_on_the_open_tier_is_refused_before_signing() -> None:
+    outcome = run(logged_in(tier=1), inbound("5->bob"))
+    assert outcome.effects == ()
+    assert outcome.session.draft is None
+    assert "need a paid tier" in said(outcome) and "=>" in said(outcome)
+
+
+def test_secured_quick_command_on_the_open_tier_is_prepared() -> None:
+    outcome = run(logged_in(tier=1), inbound("5=>bob"))
+    assert outcome.effects == (ResolveHandle("bob", line=0),)
