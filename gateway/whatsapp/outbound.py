@@ -56,7 +56,8 @@ def distinct_titles(titles: Sequence[str], limit: int, fallback: str = "Option")
         while candidate in seen:
             n += 1
             suffix = f"{ELLIPSIS}{n}"
-            candidate = fit(title, limit - units(suffix) + 1).removesuffix(ELLIPSIS) + suffix
+            stem = _prefix_within(title, limit - units(suffix)).rstrip().removesuffix(ELLIPSIS)
+            candidate = stem + suffix
         seen.add(candidate)
         out[i] = candidate
     return out
