@@ -18,6 +18,7 @@ from gateway.routes.api_limits import ApiLimits, rate_limit_middleware
 from gateway.routes.service import ServiceRoutes
 from gateway.routes.webhook import WebhookRoutes
 from gateway.security import add_security_headers, cors_middleware
+from gateway.whatsapp.identity import IdentityMap
 from runtime.contracts import Recorder
 
 __all__ = ["GatewayConfig", "create_app"]
@@ -48,7 +49,8 @@ def create_app(
     app.on_response_prepare.append(add_security_headers)
     WebhookRoutes(config, recorder, redis, key_prefix).register(app)
     ServiceRoutes(redis, credex_health).register(app)
-    NotifyRoutes(config, recorder).register(app)
+    identities = IdentityMap(redis, key_prefix, config.whatsapp_phone_number_id)
+    NotifyRoutes(config, recorder, identities).register(app)
     if extra_routes is not None:
         extra_routes(app)
     return app

@@ -12,14 +12,14 @@ MAX_WEBHOOK_BYTES = 3 * 1024 * 1024  # WhatsApp webhook payloads are up to 3 MB 
 
 @attrs.frozen
 class GatewayConfig:
-    whatsapp_app_secret: str
-    whatsapp_verify_token: str
-    whatsapp_access_token: str
+    whatsapp_app_secret: str = attrs.field(repr=False)
+    whatsapp_verify_token: str = attrs.field(repr=False)
+    whatsapp_access_token: str = attrs.field(repr=False)
     whatsapp_phone_number_id: str
     whatsapp_api_url: str = "https://graph.facebook.com/v23.0"
     notify_client_id: str = ""
-    notify_client_secret: str = ""
-    notify_jwt_secret: str = ""
+    notify_client_secret: str = attrs.field(default="", repr=False)
+    notify_jwt_secret: str = attrs.field(default="", repr=False)
     notify_token_ttl_seconds: int = 3600
     cors_origins: tuple[str, ...] = ()
     max_webhook_bytes: int = MAX_WEBHOOK_BYTES

@@ -22,6 +22,7 @@ from actors.events import Inbound, Notification, encode
 from gateway.config import GatewayConfig
 from gateway.security import InvalidToken, bearer, issue_token, same_secret, verify_token
 from gateway.whatsapp import meters
+from gateway.whatsapp.identity import IdentityMap
 from runtime.contracts import ConversationKey, Envelope, Recorder, StoreUnavailable
 
 _tracer = trace.get_tracer("gateway.notify")
@@ -55,9 +56,10 @@ def _text(raw: dict[str, Any], *names: str) -> str | None:
 
 
 class NotifyRoutes:
-    def __init__(self, config: GatewayConfig, recorder: Recorder) -> None:
+    def __init__(self, config: GatewayConfig, recorder: Recorder, identities: IdentityMap) -> None:
         self._config = config
         self._recorder = recorder
+        self._identities = identities
 
     def register(self, app: web.Application) -> None:
         app.router.add_post("/api/token", self.token)
@@ -100,15 +102,18 @@ class NotifyRoutes:
             raise _bad(f"memberName must be 1 to {MAX_NAME} characters")
         if message is None or not message.strip() or len(message) > MAX_MESSAGE:
             raise _bad(f"message must be 1 to {MAX_MESSAGE} characters")
-        envelope = self._envelope(phone.lstrip("+"), name.strip(), message.strip())
+        digits = phone.lstrip("+")
         try:
+            # A member who wrote to us under a business-scoped id is that conversation.
+            user = (await self._identities.resolve([digits])).get(digits, digits)
+            envelope = self._envelope(user, digits, name.strip(), message.strip())
             await self._recorder.record([envelope])
         except (StoreUnavailable, redis.exceptions.RedisError, OSError) as exc:
             raise web.HTTPServiceUnavailable(text="store unavailable") from exc
         meters.api_requests.add(1, {"route": "/api/notify", "outcome": "recorded"})
         return web.json_response({"id": envelope.message_id}, status=202)
 
-    def _envelope(self, digits: str, name: str, message: str) -> Envelope:
+    def _envelope(self, user: str, digits: str, name: str, message: str) -> Envelope:
         notify_id = f"notify:{uuid.uuid4()}"
         event = Inbound(
             message_id=notify_id,
@@ -124,5 +129,5 @@ class NotifyRoutes:
             attributes={"messaging.system": "vimbiso-notify", "messaging.message.id": notify_id},
         ):
             propagate.inject(carrier)
-        key = ConversationKey(channel=self._config.whatsapp_phone_number_id, user=digits)
+        key = ConversationKey(channel=self._config.whatsapp_phone_number_id, user=user)
         return Envelope(key=key, message_id=notify_id, payload=encode(event), trace_context=carrier)

@@ -7,7 +7,6 @@ is hashed.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import time
@@ -17,6 +16,8 @@ from typing import Any
 import orjson
 from aiohttp import web
 from opentelemetry import trace
+
+from runtime.telemetry import hashed
 
 REQUEST_ID = "X-Request-Id"
 _SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -71,7 +72,7 @@ def _log(request: web.Request, request_id: str, route: str, status: int, started
         "route": route,
         "status": status,
         "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-        "client": hashlib.sha256(remote.encode()).hexdigest()[:16],
+        "client": hashed(remote),
         "trace_id": f"{trace_id:032x}" if trace_id else None,
     }
     log.info(orjson.dumps(record).decode())

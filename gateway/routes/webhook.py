@@ -21,17 +21,17 @@ from gateway.security import same_secret
 from gateway.whatsapp import meters
 from gateway.whatsapp.delivery import DeliveryTracker
 from gateway.whatsapp.envelopes import to_envelope
+from gateway.whatsapp.identity import IdentityMap
 from gateway.whatsapp.inbound import MalformedWebhook, Message, Status, parse_webhook
 from gateway.whatsapp.signature import SignatureVerdict, check_signature
 from gateway.whatsapp.window import ServiceWindow
-from runtime.contracts import ConversationKey, Envelope, Recorder, StoreUnavailable
+from runtime.contracts import ConversationKey, Recorder, StoreUnavailable
 
 log = logging.getLogger("gateway.webhook")
 
 
 @attrs.frozen
 class _Batch:
-    envelopes: tuple[Envelope, ...]
     messages: tuple[Message, ...]
     statuses: tuple[Status, ...]
 
@@ -44,6 +44,7 @@ class WebhookRoutes:
         self._recorder = recorder
         self._window = ServiceWindow(redis, key_prefix)
         self._delivery = DeliveryTracker(redis, key_prefix)
+        self._identities = IdentityMap(redis, key_prefix, config.whatsapp_phone_number_id)
 
     def register(self, app: web.Application) -> None:
         app.router.add_get("/webhook", self.handshake)
@@ -88,7 +89,6 @@ class WebhookRoutes:
         if hook.unreadable:
             meters.webhook_ignored.add(hook.unreadable, {"reason": "unreadable"})
         ours = self._config.whatsapp_phone_number_id
-        envelopes: list[Envelope] = []
         messages: list[Message] = []
         statuses: list[Status] = []
         for change in hook.changes:
@@ -97,23 +97,25 @@ class WebhookRoutes:
                 count = len(change.messages) + len(change.statuses)
                 meters.webhook_ignored.add(count, {"reason": "foreign_number"})
                 continue
-            for message in change.messages:
-                envelopes.append(to_envelope(ours, message))
-                messages.append(message)
+            messages.extend(change.messages)
             statuses.extend(change.statuses)
-        return _Batch(tuple(envelopes), tuple(messages), tuple(statuses))
+        return _Batch(tuple(messages), tuple(statuses))
 
     async def _record(self, batch: _Batch) -> None:
-        if batch.envelopes:
-            fresh = await self._recorder.record(batch.envelopes)
+        if batch.messages:
+            messages = await self._with_known_user_ids(batch.messages)
+            ours = self._config.whatsapp_phone_number_id
+            envelopes = [to_envelope(ours, m) for m in messages]
+            fresh = await self._recorder.record(envelopes)
             for new in fresh:
                 meters.webhook_messages.add(1, {"result": "new" if new else "duplicate"})
             now = time.time()
             stamps: list[tuple[ConversationKey, float]] = [
                 (env.key, min(float(msg.timestamp or now), now))
-                for env, msg in zip(batch.envelopes, batch.messages, strict=True)
+                for env, msg in zip(envelopes, messages, strict=True)
             ]
             await self._window.touch(stamps)
+            await self._identities.remember(*_aliases(batch.messages))
         if batch.statuses:
             applied = await self._delivery.update(batch.statuses)
             for status, moved in zip(batch.statuses, applied, strict=True):
@@ -122,3 +124,28 @@ class WebhookRoutes:
                 )
                 for error in status.errors:
                     meters.status_errors.add(1, {"code": str(error.code)})
+
+    async def _with_known_user_ids(self, messages: tuple[Message, ...]) -> list[Message]:
+        """Phone-only messages of users we have seen with a user id join that conversation."""
+        phones = [m.wa_id for m in messages if m.user_id is None and m.wa_id is not None]
+        known = await self._identities.resolve(phones) if phones else {}
+        return [
+            attrs.evolve(m, user_id=known[m.wa_id]) if m.user_id is None and m.wa_id in known else m
+            for m in messages
+        ]
+
+
+def _aliases(messages: tuple[Message, ...]) -> tuple[dict[str, str], list[str]]:
+    """Phone -> user id pairs WhatsApp told us, and numbers users moved away from."""
+    pairs: dict[str, str] = {}
+    left: list[str] = []
+    for m in messages:
+        change = m.identity_change
+        if change is not None and change.new_wa_id and change.new_wa_id != m.wa_id:
+            if m.wa_id:
+                left.append(m.wa_id)
+            if m.user_id:
+                pairs[change.new_wa_id] = change.new_user_id or m.user_id
+        elif m.wa_id and m.user_id:
+            pairs[m.wa_id] = m.user_id
+    return pairs, [p for p in left if p not in pairs]

@@ -8,20 +8,19 @@ phone the member is known by at credex-core travels in `Inbound.phone`.
 
 from __future__ import annotations
 
-import hashlib
-
 from opentelemetry import propagate, trace
 
 from actors.events import Inbound, encode
 from gateway.whatsapp.inbound import Message
 from runtime.contracts import ConversationKey, Envelope
+from runtime.telemetry import hashed
 
 _tracer = trace.get_tracer("gateway.whatsapp")
 
 
 def hash_user(user: str) -> str:
     """A stable pseudonym for logs and span attributes: user ids are PII (§B4, S112)."""
-    return hashlib.sha256(user.encode()).hexdigest()[:16]
+    return hashed(user)
 
 
 def conversation_key(phone_number_id: str, message: Message) -> ConversationKey:

@@ -1,0 +1,48 @@
+"""Phone -> business-scoped user id aliases, so one user keeps one conversation.
+
+From 2026 webhooks carry a `user_id` next to (or instead of) the phone `wa_id`; conversations
+are keyed by `user_id` when present (cloud-api fact 10). A user seen with both ids is
+remembered, so an event that names only the phone (an older-shaped webhook, or credex-core's
+/api/notify, which knows members by phone) reaches the same conversation (cloud-api Part C 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import redis.asyncio as aioredis
+
+_TTL_SECONDS = 90 * 24 * 3600
+
+
+class IdentityMap:
+    def __init__(self, redis: aioredis.Redis, key_prefix: str, phone_number_id: str) -> None:
+        self._redis = redis
+        self._prefix = f"{key_prefix}wa:alias:{phone_number_id}:"
+
+    def redis_key(self, phone: str) -> str:
+        return self._prefix + phone
+
+    async def remember(self, pairs: Mapping[str, str], forget: Iterable[str] = ()) -> None:
+        """Store phone -> user id for `pairs` and drop aliases of numbers a user left."""
+        stale = list(forget)
+        if not pairs and not stale:
+            return
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for phone, user_id in pairs.items():
+                pipe.set(self.redis_key(phone), user_id, ex=_TTL_SECONDS)
+            if stale:
+                pipe.delete(*(self.redis_key(p) for p in stale))
+            await pipe.execute()
+
+    async def resolve(self, phones: Iterable[str]) -> dict[str, str]:
+        """The user ids known for these phones, in one round trip."""
+        wanted = list(dict.fromkeys(phones))
+        if not wanted:
+            return {}
+        found = await self._redis.mget([self.redis_key(p) for p in wanted])
+        return {
+            phone: value.decode() if isinstance(value, bytes) else str(value)
+            for phone, value in zip(wanted, found, strict=True)
+            if value is not None
+        }
