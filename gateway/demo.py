@@ -20,7 +20,7 @@ import attrs
 from aiohttp import web
 
 from gateway.debug import add_debug_routes
-from gateway.serve import running_service
+from gateway.serve import KEY_PREFIX, running_service
 from gateway.whatsapp.limits import violations
 from runtime import setup_logging
 from runtime.settings import Settings
@@ -39,7 +39,14 @@ class Demo:
     settings: Settings
 
 
-def demo_settings(*, host: str, port: int, redis_url: str, credex_url: str) -> Settings:
+def demo_settings(
+    *,
+    host: str,
+    port: int,
+    redis_url: str,
+    credex_url: str,
+    session_timeout_seconds: int = 300,
+) -> Settings:
     """Settings for a local run: random secrets, the simulators as the two external systems."""
     return Settings(
         whatsapp_app_secret=secrets.token_urlsafe(24),
@@ -52,7 +59,7 @@ def demo_settings(*, host: str, port: int, redis_url: str, credex_url: str) -> S
         redis_url=redis_url,
         host=host,
         port=port,
-        session_timeout_seconds=300,
+        session_timeout_seconds=session_timeout_seconds,
         actor_idle_seconds=60,
         bot_timezone="Africa/Harare",
         state_encryption_key=base64.urlsafe_b64encode(os.urandom(32)).decode(),
@@ -75,7 +82,10 @@ def _redis_url() -> Iterator[str]:
 
 
 @contextlib.asynccontextmanager
-async def _credex_simulator() -> AsyncIterator[str]:
+async def _credex_simulator(existing: str | None = None) -> AsyncIterator[str]:
+    if existing is not None:
+        yield existing
+        return
     runner = web.AppRunner(create_app(SimConfig(auth="enforced", seed="demo")), access_log=None)
     await runner.setup()
     port = free_port()
@@ -88,11 +98,31 @@ async def _credex_simulator() -> AsyncIterator[str]:
 
 
 @contextlib.asynccontextmanager
-async def running_demo(host: str, port: int, redis_url: str) -> AsyncIterator[Demo]:
-    """Start the demo stack; `port` 0 picks a free one (tests)."""
+async def running_demo(
+    host: str,
+    port: int,
+    redis_url: str,
+    *,
+    key_prefix: str = KEY_PREFIX,
+    session_timeout_seconds: int = 300,
+    credex_url: str | None = None,
+) -> AsyncIterator[Demo]:
+    """Start the demo stack; `port` 0 picks a free one (tests).
+
+    Tests pass their own `key_prefix` (so stacks sharing one Redis never see each other's
+    sessions, inboxes or dedup keys), may shorten `session_timeout_seconds`, and may point the
+    bot at a credex-core they run themselves (`credex_url`, e.g. a proxy in front of a
+    simulator) instead of the fresh demo simulator.
+    """
     port = port or free_port()
-    async with _credex_simulator() as credex_url:
-        settings = demo_settings(host=host, port=port, redis_url=redis_url, credex_url=credex_url)
+    async with _credex_simulator(credex_url) as credex_url:
+        settings = demo_settings(
+            host=host,
+            port=port,
+            redis_url=redis_url,
+            credex_url=credex_url,
+            session_timeout_seconds=session_timeout_seconds,
+        )
         whatsapp = WhatsAppSimulator(
             webhook_url=f"http://127.0.0.1:{port}/webhook",
             app_secret=settings.whatsapp_app_secret,
@@ -107,7 +137,9 @@ async def running_demo(host: str, port: int, redis_url: str) -> AsyncIterator[De
             add_debug_routes(app)
 
         try:
-            async with running_service(settings, extra_routes=extra_routes) as service:
+            async with running_service(
+                settings, extra_routes=extra_routes, key_prefix=key_prefix
+            ) as service:
                 yield Demo(
                     url=f"http://{host}:{service.port}",
                     credex_url=credex_url,
