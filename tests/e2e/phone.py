@@ -49,6 +49,7 @@ class Phone:
         self.number = number
         self.name = name
         self.read = 0
+        self.last_wamid = ""  # of the newest message this user sent
 
     async def replies(self, count: int, within: float = 10.0) -> list[Payload]:
         sent = await self.whatsapp.wait_for_messages(self.number, self.read + count, within)
@@ -57,32 +58,36 @@ class Phone:
         return new
 
     async def say(self, text: str, expect: int = 1) -> list[Payload]:
-        await self.whatsapp.send_text(self.number, text, name=self.name)
+        self.last_wamid = await self.whatsapp.send_text(self.number, text, name=self.name)
         return await self.replies(expect)
 
     async def tap(self, title: str, expect: int = 1) -> list[Payload]:
         """Tap the newest button whose title contains `title`."""
         button_id, full = self.find(buttons, title)
-        await self.whatsapp.tap_button(self.number, button_id, full, name=self.name)
+        self.last_wamid = await self.whatsapp.tap_button(
+            self.number, button_id, full, name=self.name
+        )
         return await self.replies(expect)
 
     async def tap_id(self, button_id: str, title: str = "", expect: int = 1) -> list[Payload]:
         """Tap a button by id, e.g. one on a screen long gone (its id carries its meaning)."""
-        await self.whatsapp.tap_button(self.number, button_id, title, name=self.name)
+        self.last_wamid = await self.whatsapp.tap_button(
+            self.number, button_id, title, name=self.name
+        )
         return await self.replies(expect)
 
     async def pick(self, title: str, expect: int = 1) -> list[Payload]:
         """Choose the newest list row whose title contains `title`."""
         row_id, full = self.find(rows, title)
-        await self.whatsapp.pick_row(self.number, row_id, full, name=self.name)
+        self.last_wamid = await self.whatsapp.pick_row(self.number, row_id, full, name=self.name)
         return await self.replies(expect)
 
     async def pick_id(self, row_id: str, title: str = "", expect: int = 1) -> list[Payload]:
-        await self.whatsapp.pick_row(self.number, row_id, title, name=self.name)
+        self.last_wamid = await self.whatsapp.pick_row(self.number, row_id, title, name=self.name)
         return await self.replies(expect)
 
     async def send_kind(self, kind: str, expect: int = 1) -> list[Payload]:
-        await self.whatsapp.send_kind(self.number, kind, name=self.name)
+        self.last_wamid = await self.whatsapp.send_kind(self.number, kind, name=self.name)
         return await self.replies(expect)
 
     def find(self, choices: Any, title: str) -> tuple[str, str]:
