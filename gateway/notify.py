@@ -16,16 +16,15 @@ from typing import Any
 import orjson
 import redis.exceptions
 from aiohttp import web
-from opentelemetry import propagate, trace
 
 from actors.events import Inbound, Notification, encode
 from gateway.config import GatewayConfig
 from gateway.security import InvalidToken, bearer, issue_token, same_secret, verify_token
 from gateway.whatsapp import meters
+from gateway.whatsapp.envelopes import current_trace_context
 from gateway.whatsapp.identity import IdentityMap
 from runtime.contracts import ConversationKey, Envelope, Recorder, StoreUnavailable
 
-_tracer = trace.get_tracer("gateway.notify")
 _PHONE = re.compile(r"\+?[0-9]{7,15}")
 MAX_MESSAGE = 1000
 MAX_NAME = 100
@@ -122,12 +121,10 @@ class NotifyRoutes:
             at=int(time.time()),
             content=Notification(member_name=name, message=message),
         )
-        carrier: dict[str, str] = {}
-        with _tracer.start_as_current_span(
-            "send inbox",
-            kind=trace.SpanKind.PRODUCER,
-            attributes={"messaging.system": "vimbiso-notify", "messaging.message.id": notify_id},
-        ):
-            propagate.inject(carrier)
         key = ConversationKey(channel=self._config.whatsapp_phone_number_id, user=user)
-        return Envelope(key=key, message_id=notify_id, payload=encode(event), trace_context=carrier)
+        return Envelope(
+            key=key,
+            message_id=notify_id,
+            payload=encode(event),
+            trace_context=current_trace_context(),
+        )

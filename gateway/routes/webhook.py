@@ -20,7 +20,7 @@ from gateway.config import GatewayConfig
 from gateway.security import same_secret
 from gateway.whatsapp import meters
 from gateway.whatsapp.delivery import DeliveryTracker
-from gateway.whatsapp.envelopes import to_envelope
+from gateway.whatsapp.envelopes import current_trace_context, to_envelope
 from gateway.whatsapp.identity import IdentityMap
 from gateway.whatsapp.inbound import MalformedWebhook, Message, Status, parse_webhook
 from gateway.whatsapp.signature import SignatureVerdict, check_signature
@@ -42,6 +42,7 @@ class WebhookRoutes:
     ) -> None:
         self._config = config
         self._recorder = recorder
+        self._redis = redis
         self._window = ServiceWindow(redis, key_prefix)
         self._delivery = DeliveryTracker(redis, key_prefix)
         self._identities = IdentityMap(redis, key_prefix, config.whatsapp_phone_number_id)
@@ -105,7 +106,8 @@ class WebhookRoutes:
         if batch.messages:
             messages = await self._with_known_user_ids(batch.messages)
             ours = self._config.whatsapp_phone_number_id
-            envelopes = [to_envelope(ours, m) for m in messages]
+            context = current_trace_context()
+            envelopes = [to_envelope(ours, m, context) for m in messages]
             fresh = await self._recorder.record(envelopes)
             for new in fresh:
                 meters.webhook_messages.add(1, {"result": "new" if new else "duplicate"})
@@ -114,8 +116,11 @@ class WebhookRoutes:
                 (env.key, min(float(msg.timestamp or now), now))
                 for env, msg in zip(envelopes, messages, strict=True)
             ]
-            await self._window.touch(stamps)
-            await self._identities.remember(*_aliases(batch.messages))
+            # One round trip for the window stamps and the identity aliases.
+            async with self._redis.pipeline(transaction=False) as pipe:
+                await self._window.queue_touch(pipe, stamps)
+                self._identities.queue_remember(pipe, *_aliases(batch.messages))
+                await pipe.execute()
         if batch.statuses:
             applied = await self._delivery.update(batch.statuses)
             for status, moved in zip(batch.statuses, applied, strict=True):

@@ -8,14 +8,14 @@ phone the member is known by at credex-core travels in `Inbound.phone`.
 
 from __future__ import annotations
 
-from opentelemetry import propagate, trace
+from collections.abc import Mapping
+
+from opentelemetry import propagate
 
 from actors.events import Inbound, encode
 from gateway.whatsapp.inbound import Message
 from runtime.contracts import ConversationKey, Envelope
 from runtime.telemetry import hashed
-
-_tracer = trace.get_tracer("gateway.whatsapp")
 
 
 def hash_user(user: str) -> str:
@@ -42,7 +42,17 @@ def phone_of(message: Message) -> str | None:
     return message.wa_id
 
 
-def to_envelope(phone_number_id: str, message: Message) -> Envelope:
+def current_trace_context() -> dict[str, str]:
+    """The W3C trace context of the current span (the webhook's SERVER span). The runtime's
+    PRODUCER span per recorded envelope becomes its child (ARCHITECTURE "Observability")."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier
+
+
+def to_envelope(
+    phone_number_id: str, message: Message, trace_context: Mapping[str, str] | None = None
+) -> Envelope:
     key = conversation_key(phone_number_id, message)
     event = Inbound(
         message_id=message.wamid,
@@ -51,18 +61,5 @@ def to_envelope(phone_number_id: str, message: Message) -> Envelope:
         at=message.timestamp,
         content=message.content,
     )
-    carrier: dict[str, str] = {}
-    # A PRODUCER span per recorded message; its context travels in the inbox entry so the
-    # actor's CONSUMER span links to it (ARCHITECTURE "Observability").
-    with _tracer.start_as_current_span(
-        "send inbox",
-        kind=trace.SpanKind.PRODUCER,
-        attributes={
-            "messaging.system": "whatsapp",
-            "messaging.operation.type": "send",
-            "messaging.message.id": message.wamid,
-            "messaging.message.conversation_id": hash_user(key.tag),
-        },
-    ):
-        propagate.inject(carrier)
-    return Envelope(key=key, message_id=message.wamid, payload=encode(event), trace_context=carrier)
+    context = current_trace_context() if trace_context is None else dict(trace_context)
+    return Envelope(key=key, message_id=message.wamid, payload=encode(event), trace_context=context)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
 
 _TTL_SECONDS = 90 * 24 * 3600
 
@@ -25,15 +26,20 @@ class IdentityMap:
 
     async def remember(self, pairs: Mapping[str, str], forget: Iterable[str] = ()) -> None:
         """Store phone -> user id for `pairs` and drop aliases of numbers a user left."""
-        stale = list(forget)
-        if not pairs and not stale:
-            return
         async with self._redis.pipeline(transaction=False) as pipe:
-            for phone, user_id in pairs.items():
-                pipe.set(self.redis_key(phone), user_id, ex=_TTL_SECONDS)
-            if stale:
-                pipe.delete(*(self.redis_key(p) for p in stale))
-            await pipe.execute()
+            if self.queue_remember(pipe, pairs, forget):
+                await pipe.execute()
+
+    def queue_remember(
+        self, pipe: Pipeline, pairs: Mapping[str, str], forget: Iterable[str] = ()
+    ) -> bool:
+        """Add the writes to `pipe`; False when there is nothing to write."""
+        stale = list(forget)
+        for phone, user_id in pairs.items():
+            pipe.set(self.redis_key(phone), user_id, ex=_TTL_SECONDS)
+        if stale:
+            pipe.delete(*(self.redis_key(p) for p in stale))
+        return bool(pairs or stale)
 
     async def resolve(self, phones: Iterable[str]) -> dict[str, str]:
         """The user ids known for these phones, in one round trip."""

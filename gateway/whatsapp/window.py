@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 
 import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
 
 from runtime.contracts import ConversationKey
 
@@ -43,11 +44,17 @@ class ServiceWindow:
         if not stamps:
             return
         async with self._redis.pipeline(transaction=False) as pipe:
-            for key, at in stamps:
-                await self._touch(
-                    keys=[self.redis_key(key)], args=[f"{at:.3f}", _TTL_SECONDS], client=pipe
-                )
+            await self.queue_touch(pipe, stamps)
             await pipe.execute()
+
+    async def queue_touch(
+        self, pipe: Pipeline, stamps: Sequence[tuple[ConversationKey, float]]
+    ) -> None:
+        """Add the touches to `pipe`, to share a round trip with other writes."""
+        for key, at in stamps:
+            await self._touch(
+                keys=[self.redis_key(key)], args=[f"{at:.3f}", _TTL_SECONDS], client=pipe
+            )
 
     async def last_inbound(self, key: ConversationKey) -> float | None:
         raw = await self._redis.get(self.redis_key(key))

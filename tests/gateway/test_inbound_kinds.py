@@ -6,6 +6,7 @@ from typing import Any
 
 import orjson
 import pytest
+from opentelemetry import trace
 
 from actors.events import ButtonReply, FlowReply, ListReply, Other, Reaction, Text, decode
 from gateway.whatsapp.envelopes import to_envelope
@@ -136,9 +137,11 @@ def test_other_kinds_survive_the_event_encoding(case: str) -> None:
     assert decode(envelope.payload).content == Other(case)
 
 
-def test_envelope_carries_the_w3c_traceparent() -> None:
-    envelope = to_envelope(PNID, only_message(fixture("message", "text")))
-    assert envelope.trace_context["traceparent"].startswith("00-")
+def test_envelope_carries_the_w3c_traceparent_of_the_current_span() -> None:
+    with trace.get_tracer("test").start_as_current_span("POST /webhook") as span:
+        envelope = to_envelope(PNID, only_message(fixture("message", "text")))
+    trace_id = f"{span.get_span_context().trace_id:032x}"
+    assert envelope.trace_context["traceparent"].startswith(f"00-{trace_id}-")
 
 
 def test_statuses_keep_state_recipient_and_error_codes() -> None:

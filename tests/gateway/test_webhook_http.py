@@ -10,6 +10,7 @@ import orjson
 import pytest
 import redis.asyncio as aioredis
 from aiohttp import web
+from opentelemetry.trace import SpanKind
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
@@ -18,7 +19,7 @@ from gateway.whatsapp.delivery import DeliveryTracker
 from gateway.whatsapp.window import ServiceWindow
 from runtime import Runtime, RuntimeConfig
 from runtime.contracts import ConversationKey
-from tests.gateway.conftest import PNID, make_config
+from tests.gateway.conftest import PNID, SPANS, make_config
 from tests.gateway.conversation import RecordingHandler, Seen
 from tests.gateway.webhooks import (
     change_value,
@@ -243,3 +244,16 @@ async def test_every_golden_message_fixture_is_recorded_with_its_wamid(
 
 def _unused(app: web.Application) -> None:  # keeps web imported for typing of serve
     del app
+
+
+async def test_recorded_envelope_continues_the_webhook_server_span_trace(
+    http: aiohttp.ClientSession, gateway_url: str, seen: Seen
+) -> None:
+    SPANS.clear()
+    body = delivery(text_message("wamid.trace", "263770000001", "hi"))
+    assert (await post_webhook(http, gateway_url, body)).status == 200
+    [envelope] = await seen.wait_for(1)
+    [server] = [s for s in SPANS.get_finished_spans() if s.name == "POST /webhook"]
+    assert server.kind is SpanKind.SERVER
+    trace_id = f"{server.context.trace_id:032x}"
+    assert envelope.trace_context["traceparent"].startswith(f"00-{trace_id}-")
