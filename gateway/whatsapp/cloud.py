@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import aiohttp
 import orjson
 import redis.asyncio as aioredis
+import redis.exceptions as redis_errors
 from opentelemetry import trace
 
 from actors.replies import Outbound, Reply, TemplateReply, decode
@@ -81,6 +82,14 @@ class CloudSender:
             self._session = None
 
     async def __call__(self, key: ConversationKey, item: bytes) -> None:
+        try:
+            await self._deliver(key, item)
+        except (redis_errors.RedisError, ConnectionError) as exc:
+            # Window, pacing and progress live in Redis: without it, try again later.
+            meters.graph_sends.add(1, {"outcome": "retryable"})
+            raise SendRetryable(f"store unavailable: {exc}") from exc
+
+    async def _deliver(self, key: ConversationKey, item: bytes) -> None:
         try:
             out = decode(item)
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:

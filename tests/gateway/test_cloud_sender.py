@@ -9,6 +9,8 @@ import time
 import pytest
 import redis.asyncio as aioredis
 from opentelemetry.trace import SpanKind
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from actors.replies import (
     Button,
@@ -223,3 +225,13 @@ async def test_mark_as_read_posts_the_read_status(sender: CloudSender, graph: Fa
 async def test_undecodable_item_is_rejected(sender: CloudSender) -> None:
     with pytest.raises(SendRejected):
         await sender(KEY, b"not an outbox item")
+
+
+async def test_store_outage_is_retryable(graph: FakeGraph, key_prefix: str) -> None:
+    dead = aioredis.Redis(host="127.0.0.1", port=1, retry=Retry(NoBackoff(), 0))
+    sender = CloudSender(graph.url, ACCESS_TOKEN, PNID, dead, key_prefix)
+    with pytest.raises(SendRetryable):
+        await sender(KEY, item(TextReply("hi")))
+    assert graph.accepted == []
+    await sender.close()
+    await dead.aclose()
