@@ -46,3 +46,22 @@ async def test_two_taps_arriving_together_send_once_and_answer_the_other_already
     assert text.count("already used, so nothing new was sent") == 1
     assert len(await outgoing(credex, TENDAI)) == len(before) + 1
     assert tendai.rejected == []
+
+
+async def test_redelivered_menu_pick_is_dropped_so_it_cannot_reopen_a_form_the_user_left(
+    demo: Demo,
+) -> None:
+    # Reprocessing would produce a reply with the same id, which the sender already sent and
+    # skips; so the only trace a reprocessed pick leaves is the form it silently reopens.
+    tendai = Phone(demo.whatsapp, TENDAI)
+    await tendai.say("hi")
+    (ask_amount,) = await tendai.pick("Offer secured")
+    assert "How much?" in said([ask_amount])
+    pick = tendai.last_wamid
+    cancelled, _ = await tendai.say("x", expect=2)
+    assert "Cancelled" in said([cancelled])
+    assert await demo.whatsapp.redeliver(pick) == 200
+    answer = said(await tendai.say("5", expect=2))
+    assert "Who is it for?" not in answer  # "5" was not taken as the amount of a reopened form
+    assert "didn't understand" in answer
+    assert tendai.rejected == []
