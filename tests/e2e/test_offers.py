@@ -146,3 +146,31 @@ async def test_unknown_handle_asks_to_check_the_spelling_and_sends_nothing(
     assert "nothing was sent" in said([quick])
     assert await outgoing(credex, TENDAI) == before
     assert tendai.rejected == []
+
+
+async def test_unsecured_offer_by_menu_refuses_a_date_out_of_the_window_then_takes_a_button(
+    demo: Demo, credex: CredexClient
+) -> None:
+    tendai = Phone(demo.whatsapp, TENDAI)
+    earliest, latest = sim_today() + dt.timedelta(days=7), sim_today() + dt.timedelta(days=34)
+    await tendai.say("hi")
+    await tendai.pick("Offer unsecured")
+    await tendai.say("4")
+    (ask_due,) = await tendai.say("rudo")
+    assert f"between *{day(earliest)}* and *{day(latest)}*" in said([ask_due])
+    assert list(buttons(ask_due)) == ["In 1 week", "In 2 weeks", "In 4 weeks"]
+    too_late = latest + dt.timedelta(days=1)
+    (refused,) = await tendai.say(too_late.isoformat())
+    assert f"must be between *{day(earliest)}* and *{day(latest)}*" in said([refused])
+    (back,) = await tendai.say("back")
+    assert "Who is it for?" in said([back]) and "Last time: rudo" in said([back])
+    await tendai.say("rudo")
+    (confirm,) = await tendai.tap("In 2 weeks")
+    due = sim_today() + dt.timedelta(days=14)
+    assert f"*Type:* Unsecured, due {day(due)}" in said([confirm])
+    assert "*Amount:* 4.00 USD" in said([confirm])
+    before = await incoming(credex, RUDO)
+    result, _ = await tendai.tap("Sign & send", expect=2)
+    assert f"4.00 USD unsecured, due {day(due)} to *Rudo Chikwanha Personal*" in said([result])
+    assert len(await incoming(credex, RUDO)) == len(before) + 1
+    assert tendai.rejected == []

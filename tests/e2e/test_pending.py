@@ -60,6 +60,26 @@ async def test_recipient_accepts_one_declines_another_and_the_sender_cancels_an_
     assert rudo.rejected == [] and tendai.rejected == []
 
 
+async def test_eleven_incoming_offers_are_listed_on_two_pages_within_whatsapps_ten_rows(
+    demo: Demo,
+) -> None:
+    tendai, rudo = Phone(demo.whatsapp, TENDAI), Phone(demo.whatsapp, RUDO)
+    await tendai.say("\n".join(f"{n}=>rudo" for n in range(1, 10)))
+    (results, _) = await tendai.tap("Send all 9", expect=2)
+    assert said([results]).count(": sent") == 9
+    await rudo.say("hi")
+    (first,) = await rudo.pick("Incoming offers (11)")
+    assert "(page 1 of 2)" in said([first])
+    assert len(rows(first)) == 10 and "✅ Accept all" in rows(first) and "More…" in rows(first)
+    (second,) = await rudo.pick("More…")
+    assert "(page 2 of 2)" in said([second])
+    assert "9. *7.00 USD* from Tendai Moyo Personal (secured)" in said([second])
+    assert len(rudo.row_ids("offer:in:")) == 3
+    (card,) = await rudo.pick("11. 9.00 USD")
+    assert "*Amount:* 9.00 USD" in said([card])
+    assert rudo.rejected == [] and tendai.rejected == []
+
+
 @pytest.fixture
 async def proxied(
     redis_url: str, key_prefix: str, redis_client: aioredis.Redis
