@@ -15,7 +15,8 @@ import orjson
 from gateway.whatsapp.signature import sign
 from tests.gateway.conftest import APP_SECRET, PNID
 
-FIXTURES = Path("/work/shared/fixtures/whatsapp-webhooks")
+# Copies of shared/fixtures/whatsapp-webhooks (golden inputs), so tests run from a fresh clone.
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "whatsapp-webhooks"
 
 
 def fixture(file: str, case: str, pnid: str | None = PNID) -> dict[str, Any]:

@@ -21,8 +21,8 @@ from aiohttp import web
 
 from simulator.whatsapp import WhatsAppSimulator
 
-# Copies of shared/fixtures/whatsapp-webhooks, so the tests run from a fresh clone.
-FIXTURES = Path(__file__).parent / "fixtures"
+# Copies of shared/fixtures/whatsapp-webhooks (golden inputs), so tests run from a fresh clone.
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "whatsapp-webhooks"
 
 SECRET = "test-app-secret"
 TOKEN = "test-access-token"
