@@ -12,8 +12,8 @@ from typing import Literal
 import attrs
 
 from actors.intents import Intent
-from actors.ports.credex import PendingOffer
-from actors.session import DraftOffer
+from actors.ports.credex import MemberName, PendingOffer
+from actors.session import Draft, DraftOffer
 
 Direction = Literal["in", "out"]
 OfferAction = Literal["accept", "decline", "cancel", "ask_cancel"]
@@ -22,6 +22,7 @@ Notice = Literal[
     "not_understood",
     "timed_out",
     "timed_out_discarded",
+    "timed_out_form",
     "discarded",
 ]
 
@@ -29,6 +30,8 @@ Notice = Literal[
 @attrs.frozen
 class ShowDashboard:
     notice: Notice | None = None
+    dropped: Draft | None = None  # the unconfirmed draft a timeout discarded, to name it
+    back_to_personal: bool = False  # a timeout returned the member to their personal account
 
 
 @attrs.frozen
@@ -70,9 +73,71 @@ class VerifyDraft:
     draft_id: str
 
 
+@attrs.frozen
+class ShowAccounts:
+    page: int = 1
+
+
+@attrs.frozen
+class SwitchTo:
+    """Re-check that the member still owns the account before acting for it."""
+
+    account_id: str
+
+
+@attrs.frozen
+class EnterAccount:
+    """After createAccount (or its "handle already in use"): find the account by handle."""
+
+    handle: str
+    name: str
+    after_refusal: bool = False  # credex-core said the handle was in use
+
+
+@attrs.frozen
+class ShowMembers:
+    account_id: str | None = None  # None: the active account
+
+
+@attrs.frozen
+class BeforeAddMember:
+    pass
+
+
+@attrs.frozen
+class BeforeMemberAction:
+    """Re-check the account and the member before asking to remove, or removing."""
+
+    confirmed: bool
+    account_id: str
+    member_id: str
+
+
+@attrs.frozen
+class ShowNotifications:
+    account_id: str | None = None  # None: the active account
+
+
+@attrs.frozen
+class BeforeNotify:
+    confirmed: bool
+    account_id: str
+    member_id: str
+
+
 Purpose = (
     ShowDashboard | AfterLogin | ShowPending | ShowOffer | BeforeAction | BeforeAcceptAll
-) | VerifyDraft
+) | (
+    VerifyDraft
+    | ShowAccounts
+    | SwitchTo
+    | EnterAccount
+    | ShowMembers
+    | BeforeAddMember
+    | BeforeMemberAction
+    | ShowNotifications
+    | BeforeNotify
+)
 
 
 @attrs.frozen
@@ -127,4 +192,50 @@ class LoadLedger:
     page_size: int = 7
 
 
-Effect = LoadView | Onboard | ResolveHandle | CreateCredex | ActOnOffer | AcceptAll | LoadLedger
+@attrs.frozen
+class CheckAccountHandle:
+    """Is this handle free for a new account? (credex-core would refuse a taken one.)"""
+
+    handle: str
+
+
+@attrs.frozen
+class OpenAccount:
+    owner_id: str
+    name: str
+    handle: str
+    default_denom: str
+    account_type: str = "BUSINESS"
+
+
+@attrs.frozen
+class LookupMember:
+    handle: str
+
+
+@attrs.frozen
+class Authorize:
+    account_id: str
+    handle: str
+    owner_id: str
+
+
+@attrs.frozen
+class Unauthorize:
+    account_id: str
+    account_name: str
+    member: MemberName
+    owner_id: str
+
+
+@attrs.frozen
+class SetSendOffersTo:
+    account_id: str
+    account_name: str
+    member: MemberName
+    owner_id: str
+
+
+Effect = (
+    LoadView | Onboard | ResolveHandle | CreateCredex | ActOnOffer | AcceptAll | LoadLedger
+) | (CheckAccountHandle | OpenAccount | LookupMember | Authorize | Unauthorize | SetSendOffersTo)

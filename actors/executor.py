@@ -10,7 +10,7 @@ from __future__ import annotations
 from actors import effects as fx
 from actors import results as rs
 from actors.failure import from_error
-from actors.ports.credex import CredexCore, CredexError
+from actors.ports.credex import CredexCore, CredexError, NotFound
 
 
 async def perform(effect: fx.Effect, credex: CredexCore, phone: str) -> rs.Result:
@@ -53,4 +53,43 @@ async def _call(effect: fx.Effect, credex: CredexCore, phone: str) -> rs.Result:
         case fx.LoadLedger(account_id=account_id, page=page, page_size=size):
             entries = await credex.ledger(phone, account_id, (page - 1) * size, size)
             return rs.LedgerLoaded(page, entries)
+    return await _account_call(effect, credex, phone)
+
+
+async def _account_call(effect: fx.Effect, credex: CredexCore, phone: str) -> rs.Result:
+    match effect:
+        case fx.CheckAccountHandle(handle=handle):
+            try:
+                return rs.AccountHandleChecked(
+                    handle, await credex.account_by_handle(phone, handle)
+                )
+            except NotFound:
+                return rs.AccountHandleChecked(handle, None)
+        case fx.OpenAccount():
+            account_id = await credex.create_account(
+                phone,
+                owner_id=effect.owner_id,
+                name=effect.name,
+                handle=effect.handle,
+                default_denom=effect.default_denom,
+                account_type=effect.account_type,
+            )
+            return rs.AccountOpened(effect, account_id)
+        case fx.LookupMember(handle=handle):
+            return rs.MemberFound(handle, await credex.member_by_handle(phone, handle))
+        case fx.Authorize(account_id=account_id, handle=handle, owner_id=owner):
+            member = await credex.authorize(
+                phone, account_id=account_id, handle=handle, owner_id=owner
+            )
+            return rs.MemberAuthorized(effect, member)
+        case fx.Unauthorize(account_id=account_id, member=member, owner_id=owner):
+            await credex.unauthorize(
+                phone, account_id=account_id, member_id=member.member_id, owner_id=owner
+            )
+            return rs.MemberUnauthorized(effect)
+        case fx.SetSendOffersTo(account_id=account_id, member=member, owner_id=owner):
+            await credex.update_send_offers_to(
+                phone, account_id=account_id, member_id=member.member_id, owner_id=owner
+            )
+            return rs.SendOffersToSet(effect)
     raise AssertionError(f"unknown effect {effect!r}")

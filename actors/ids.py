@@ -58,3 +58,48 @@ def ledger_page(page: int) -> str:
 
 def due_in(days: int) -> str:
     return f"due:{days}"
+
+
+# ----- accounts, members, notifications: account and member ids travel in the id, so an old
+# tap acts on the account it was shown for, re-checked against a fresh view from credex-core.
+
+ACCOUNTS = "accounts"
+NEW_ACCOUNT = "account:new"
+MEMBERS = "members"
+ADD_MEMBER = "members:add"
+NOTIFICATIONS = "notifications"
+
+
+def accounts_page(page: int) -> str:
+    return f"accounts:page:{page}"
+
+
+def switch_account(account_id: str) -> str:
+    return f"account:switch:{account_id}"
+
+
+def create_account(handle: str) -> str:
+    return f"account:create:{handle}"
+
+
+def authorize_member(account_id: str, handle: str) -> str:
+    return f"members:authorize:{account_id}:{handle}"
+
+
+def ask_remove_member(account_id: str, member_id: str) -> str:
+    return f"members:remove:{account_id}:{member_id}"
+
+
+def remove_member(account_id: str, member_id: str) -> str:
+    return f"members:removenow:{account_id}:{member_id}"
+
+
+def ask_notify(account_id: str, member_id: str) -> str:
+    return f"notify:set:{account_id}:{member_id}"
+
+
+def set_notify(account_id: str, member_id: str) -> str:
+    return f"notify:setnow:{account_id}:{member_id}"
+
+
+CANCEL = "nav:cancel"  # a Cancel button that means the navigation word *cancel*

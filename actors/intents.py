@@ -100,6 +100,62 @@ class QuickBroken:
 
 
 @attrs.frozen
+class OpenAccounts:
+    page: int = 1
+
+
+@attrs.frozen
+class SwitchAccount:
+    account_id: str
+
+
+@attrs.frozen
+class NewAccount:
+    pass
+
+
+@attrs.frozen
+class CreateAccount:
+    """The confirmation tap of the new-account form; valid only while that form awaits it."""
+
+    handle: str
+
+
+@attrs.frozen
+class OpenMembers:
+    pass
+
+
+@attrs.frozen
+class AddMember:
+    pass
+
+
+MemberStep = Literal["authorize", "ask_remove", "remove"]
+
+
+@attrs.frozen
+class MemberAction:
+    """`who` is a member handle for "authorize", a memberID otherwise."""
+
+    action: MemberStep
+    account_id: str
+    who: str
+
+
+@attrs.frozen
+class OpenNotifications:
+    pass
+
+
+@attrs.frozen
+class NotifyAction:
+    confirmed: bool
+    account_id: str
+    member_id: str
+
+
+@attrs.frozen
 class Typed:
     text: str
 
@@ -126,6 +182,15 @@ Intent = (
     | DueIn
     | Quick
     | QuickBroken
+    | OpenAccounts
+    | SwitchAccount
+    | NewAccount
+    | CreateAccount
+    | OpenMembers
+    | AddMember
+    | MemberAction
+    | OpenNotifications
+    | NotifyAction
     | Typed
     | Unsupported
 )
@@ -140,6 +205,19 @@ _FIXED: Final[dict[str, Intent]] = {
     ids.offer_start(True): StartOffer(secured=True),
     ids.offer_start(False): StartOffer(secured=False),
     ids.VIEW_PENDING_TEMPLATE: OpenPending("in"),
+    ids.CANCEL: Nav(Navigation.CANCEL),
+    ids.ACCOUNTS: OpenAccounts(),
+    ids.NEW_ACCOUNT: NewAccount(),
+    ids.MEMBERS: OpenMembers(),
+    ids.ADD_MEMBER: AddMember(),
+    ids.NOTIFICATIONS: OpenNotifications(),
+}
+# Typed words that open a menu row when no form is waiting for an answer.
+MENU_WORDS: Final[dict[str, Intent]] = {
+    **dict.fromkeys(("accounts", "account"), OpenAccounts()),
+    **dict.fromkeys(("members", "member"), OpenMembers()),
+    **dict.fromkeys(("notifications", "notification"), OpenNotifications()),
+    "ledger": OpenLedger(),
 }
 _PAGED: Final = re.compile(r"offers:(in|out):page:([1-9]\d{0,3})")
 _LEDGER: Final = re.compile(r"ledger:page:([1-9]\d{0,3})")
@@ -147,6 +225,24 @@ _OFFER: Final = re.compile(r"offer:(in|out):([0-9A-Za-z-]{1,64})")
 _ACT: Final = re.compile(r"(accept|decline|cancel|cancelnow):([0-9A-Za-z-]{1,64})")
 _DRAFT: Final = re.compile(r"(confirm|discard):([0-9a-z]{1,40})")
 _DUE: Final = re.compile(r"due:(7|14|28)")
+_UUID: Final = r"([0-9A-Za-z-]{1,64})"
+_ACCOUNTS_PAGE: Final = re.compile(r"accounts:page:([1-9]\d{0,3})")
+_SWITCH: Final = re.compile(rf"account:switch:{_UUID}")
+_CREATE: Final = re.compile(r"account:create:([a-z0-9_]{3,30})")
+_MEMBER: Final = re.compile(
+    rf"members:(authorize|remove|removenow):{_UUID}:([0-9A-Za-z_-]{{1,64}})"
+)
+_NOTIFY: Final = re.compile(rf"notify:(set|setnow):{_UUID}:{_UUID}")
+_MEMBER_STEPS: Final[dict[str, MemberStep]] = {
+    "authorize": "authorize",
+    "remove": "ask_remove",
+    "removenow": "remove",
+}
+
+
+def menu_word(text: str) -> Intent | None:
+    """The menu row a typed word names (`Accounts`, ` members `), or None."""
+    return MENU_WORDS.get(text.strip().casefold())
 
 
 def from_id(reply_id: str) -> Intent:
@@ -171,6 +267,20 @@ def from_id(reply_id: str) -> Intent:
         return Confirm(m[2]) if m[1] == "confirm" else Discard(m[2])
     if m := _DUE.fullmatch(reply_id):
         return DueIn(int(m[1]))
+    return _account_id(reply_id)
+
+
+def _account_id(reply_id: str) -> Intent:
+    if m := _ACCOUNTS_PAGE.fullmatch(reply_id):
+        return OpenAccounts(int(m[1]))
+    if m := _SWITCH.fullmatch(reply_id):
+        return SwitchAccount(m[1])
+    if m := _CREATE.fullmatch(reply_id):
+        return CreateAccount(m[1])
+    if m := _MEMBER.fullmatch(reply_id):
+        return MemberAction(_MEMBER_STEPS[m[1]], m[2], m[3])
+    if m := _NOTIFY.fullmatch(reply_id):
+        return NotifyAction(m[1] == "setnow", m[2], m[3])
     return Unsupported("button")
 
 

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import attrs
 
-from actors.effects import ActOnOffer, Effect, Purpose
+from actors.effects import (
+    ActOnOffer,
+    Authorize,
+    Effect,
+    OpenAccount,
+    Purpose,
+    SetSendOffersTo,
+    Unauthorize,
+)
 from actors.failure import Failure
 from actors.ports.credex import (
     AccountRef,
     BulkAcceptResult,
     CreatedCredex,
     LedgerPage,
+    MemberRef,
     MemberView,
     PendingOffer,
 )
@@ -59,6 +68,40 @@ class LedgerLoaded:
 
 
 @attrs.frozen
+class AccountHandleChecked:
+    handle: str
+    taken_by: AccountRef | None  # None: the handle is free
+
+
+@attrs.frozen
+class AccountOpened:
+    effect: OpenAccount
+    account_id: str
+
+
+@attrs.frozen
+class MemberFound:
+    handle: str
+    member: MemberRef
+
+
+@attrs.frozen
+class MemberAuthorized:
+    effect: Authorize
+    member: MemberRef
+
+
+@attrs.frozen
+class MemberUnauthorized:
+    effect: Unauthorize
+
+
+@attrs.frozen
+class SendOffersToSet:
+    effect: SetSendOffersTo
+
+
+@attrs.frozen
 class EffectFailed:
     """credex-core refused or could not be reached; `effect` is the call that failed."""
 
@@ -74,5 +117,11 @@ Result = (
     | OfferActed
     | BulkAccepted
     | LedgerLoaded
+    | AccountHandleChecked
+    | AccountOpened
+    | MemberFound
+    | MemberAuthorized
+    | MemberUnauthorized
+    | SendOffersToSet
     | EffectFailed
 )

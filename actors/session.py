@@ -109,6 +109,38 @@ class CancelConfirm:
     credex_id: str
 
 
+AccountStep = Literal["name", "handle", "confirm"]
+
+
+@attrs.frozen
+class AccountForm:
+    """A new business account: name (as credex-core will clean it), handle, confirmation."""
+
+    step: AccountStep = "name"
+    name: str = ""
+    handle: str = ""
+    default_denom: str = "USD"
+    name_changed: bool = False  # credex-core would drop characters the user typed
+
+
+@attrs.frozen
+class MemberForm:
+    """Authorizing a member for `account_id`: their handle, then a confirmation by name."""
+
+    account_id: str
+    account_name: str
+    authorized: tuple[str, ...] = ()  # member ids already authorized, to say so early
+    handle: str = ""
+
+
+@attrs.frozen
+class AskYesNo:
+    """A confirmation with buttons; typed yes/no count as tapping `yes_id`/`no_id`."""
+
+    yes_id: str
+    no_id: str
+
+
 Screen = (
     Home
     | OnboardWelcome
@@ -118,6 +150,9 @@ Screen = (
     | OfferForm
     | QuickLookup
     | CancelConfirm
+    | AccountForm
+    | MemberForm
+    | AskYesNo
 )
 
 
@@ -160,6 +195,10 @@ class Session:
     draft: Draft | None = None
     sent_drafts: tuple[str, ...] = ()  # recently sent draft ids: a late tap says "already sent"
     last_active: float | None = None  # epoch seconds of the last user message
+    # The owned account the member switched to; None: the personal account. Forgotten on a
+    # session timeout and on a greeting, so money never moves from a business account the
+    # member no longer remembers having chosen.
+    chosen_account: str | None = None
 
     def remember_sent(self, draft_id: str) -> Session:
         recent = (*tuple(d for d in self.sent_drafts if d != draft_id), draft_id)[-10:]

@@ -15,13 +15,29 @@ from actors import effects as fx
 from actors import intents as it
 from actors import results as rs
 from actors.events import Inbound, Notification, Reaction
-from actors.flows import dashboard, ledger, navigation, offer, onboarding, pending, quick, submit
+from actors.flows import (
+    accounts,
+    dashboard,
+    ledger,
+    members,
+    navigation,
+    notifications,
+    offer,
+    onboarding,
+    pending,
+    quick,
+    submit,
+)
 from actors.outcome import Config, Moment, Outcome
 from actors.screens import common, failures
 from actors.screens import offer as offer_screens
 from actors.screens.failures import refused
 from actors.session import (
+    AccountForm,
+    AskYesNo,
     CancelConfirm,
+    Home,
+    MemberForm,
     OfferForm,
     OnboardConfirm,
     OnboardFirstName,
@@ -91,6 +107,16 @@ def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
                 return pending.act(session, "cancel", screen.credex_id)
             if answer is False:
                 return dashboard.show(session)
+        case it.Typed(text=text) if isinstance(screen, AccountForm):
+            return accounts.typed(session, screen, text)
+        case it.Typed(text=text) if isinstance(screen, MemberForm):
+            return members.typed(session, screen, text)
+        case it.Typed(text=text) if isinstance(screen, AskYesNo):
+            return _yes_no(session, screen, text, at)
+        case it.Typed(text=text) if isinstance(screen, Home) and it.menu_word(text):
+            word = it.menu_word(text)
+            assert word is not None
+            return dispatch(session, word, at)
         case it.Typed(text=text) if _awaiting(session):
             return offer.answer_confirmation(session, text)
         case it.Quick(offers=offers):
@@ -109,11 +135,38 @@ def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
             return pending.accept_all(session)
         case it.OpenLedger(page=page):
             return ledger.open_page(session, page)
+        case it.OpenAccounts(page=page):
+            return accounts.open_list(session, page)
+        case it.SwitchAccount(account_id=account_id):
+            return accounts.switch(session, account_id)
+        case it.NewAccount():
+            return accounts.new(session)
+        case it.CreateAccount(handle=handle):
+            return accounts.create(session, handle)
+        case it.OpenMembers():
+            return members.open_list(session)
+        case it.AddMember():
+            return members.add(session)
+        case it.MemberAction():
+            return members.act(session, intent)
+        case it.OpenNotifications():
+            return notifications.open_screen(session)
+        case it.NotifyAction():
+            return notifications.act(session, intent)
         case it.BecomeMember() | it.NameAnswer():
             return dashboard.show(session)  # already a member
         case it.Unsupported(kind=kind):
             return dashboard.show(session).say(common.not_understood(kind))
     return dashboard.show(session, notice="not_understood")
+
+
+def _yes_no(session: Session, screen: AskYesNo, text: str, at: Moment) -> Outcome:
+    """Typed yes/no on a confirmation counts as tapping its buttons."""
+    answer = parse_yes_no(text)
+    if answer is None:
+        return Outcome(session, (common.tap_a_button(),))
+    chosen = screen.yes_id if answer else screen.no_id
+    return dispatch(attrs.evolve(session, screen=Home()), it.from_id(chosen), at)
 
 
 def _awaiting(session: Session) -> bool:
@@ -152,6 +205,18 @@ def _result(session: Session, event: rs.Result, at: Moment) -> Outcome:
             return pending.accepted_all(session, result, offers)
         case rs.LedgerLoaded(page=page, ledger=entries):
             return ledger.loaded(session, page, entries)
+        case rs.AccountHandleChecked():
+            return accounts.handle_checked(session, event)
+        case rs.AccountOpened():
+            return accounts.opened(session, event)
+        case rs.MemberFound():
+            return members.found(session, event)
+        case rs.MemberAuthorized():
+            return members.authorized(session, event)
+        case rs.MemberUnauthorized():
+            return members.unauthorized(session, event)
+        case rs.SendOffersToSet():
+            return notifications.changed(session, event)
         case rs.EffectFailed():
             return _failed(session, event, at)
     del view, purpose
@@ -178,6 +243,22 @@ def _view(session: Session, event: rs.ViewLoaded, at: Moment) -> Outcome:
             return pending.accept_all_loaded(session, view, at)
         case fx.VerifyDraft(draft_id=draft_id):
             return submit.verified(session, view, draft_id, at)
+        case fx.ShowAccounts():
+            return accounts.list_loaded(session, view, purpose)
+        case fx.SwitchTo():
+            return accounts.switch_loaded(session, view, purpose, at)
+        case fx.EnterAccount():
+            return accounts.entered(session, view, purpose, at)
+        case fx.ShowMembers():
+            return members.list_loaded(session, view, purpose, at)
+        case fx.BeforeAddMember():
+            return members.add_loaded(session, view, at)
+        case fx.BeforeMemberAction():
+            return members.action_loaded(session, view, purpose, at)
+        case fx.ShowNotifications():
+            return notifications.loaded(session, view, purpose, at)
+        case fx.BeforeNotify():
+            return notifications.action_loaded(session, view, purpose)
     raise AssertionError(f"unhandled purpose {purpose!r}")
 
 
@@ -206,6 +287,14 @@ def _failed(session: Session, event: rs.EffectFailed, at: Moment) -> Outcome:
             return pending.accept_all_failed(session, failure)
         case fx.LoadLedger():
             return ledger.failed(session, failure)
+        case fx.CheckAccountHandle() | fx.OpenAccount():
+            return accounts.failed(session, effect, failure)
+        case fx.LookupMember(handle=handle):
+            return members.lookup_failed(session, handle, failure)
+        case fx.Authorize() | fx.Unauthorize():
+            return members.failed(session, failure)
+        case fx.SetSendOffersTo():
+            return notifications.failed(session, failure)
         case fx.LoadView() if failure.kind == "unavailable":
             return Outcome(session, (failures.cannot_load(),))
     return Outcome(session, (refused(failure),))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import attrs
 
 from actors.effects import AfterLogin, LoadView, Notice, ShowDashboard
@@ -13,16 +15,25 @@ from actors.screens import common
 from actors.screens.dashboard import dashboard
 from actors.session import Home, Identity, Session
 
-_NOTICES = {
-    "cancelled": common.cancelled,
-    "not_understood": lambda: common.not_understood("text"),
-    "timed_out": lambda: common.timed_out(discarded=False),
-    "timed_out_discarded": lambda: common.timed_out(discarded=True),
-    "discarded": common.discarded_unsent,
-}
+
+def _notice(purpose: ShowDashboard) -> Reply | None:
+    if purpose.notice in ("timed_out", "timed_out_discarded", "timed_out_form"):
+        form: Literal["offer", "other"] | None = None
+        if purpose.notice != "timed_out":
+            form = "offer" if purpose.notice == "timed_out_discarded" else "other"
+        return common.timed_out(
+            purpose.dropped, form=form, back_to_personal=purpose.back_to_personal
+        )
+    if purpose.notice == "cancelled":
+        return common.cancelled()
+    if purpose.notice == "not_understood":
+        return common.not_understood("text")
+    if purpose.notice == "discarded":
+        return common.discarded_unsent()
+    return None
 
 
-def active_account(view: MemberView) -> AccountDashboard | None:
+def personal_account(view: MemberView) -> AccountDashboard | None:
     """The member's personal account (handle = member handle), else the first one listed."""
     for account in view.accounts:
         if account.handle == view.member.handle:
@@ -30,9 +41,24 @@ def active_account(view: MemberView) -> AccountDashboard | None:
     return view.accounts[0] if view.accounts else None
 
 
+def active_account(view: MemberView, chosen: str | None = None) -> AccountDashboard | None:
+    """The account the member switched to, while credex-core still lists it as theirs;
+    otherwise their personal account."""
+    for account in view.accounts:
+        if chosen is not None and account.account_id == chosen:
+            return account
+    return personal_account(view)
+
+
+def owned(view: MemberView, account_id: str) -> AccountDashboard | None:
+    return next((a for a in view.accounts if a.account_id == account_id), None)
+
+
 def identify(session: Session, view: MemberView) -> Session:
     member = view.member
-    account = active_account(view)
+    account = active_account(view, session.chosen_account)
+    personal = personal_account(view)
+    chosen = None if account is None or account is personal else account.account_id
     identity = Identity(
         member_id=member.member_id,
         first_name=member.first_name,
@@ -43,7 +69,7 @@ def identify(session: Session, view: MemberView) -> Session:
         account_handle=account.handle if account else member.handle,
         default_denom=account.default_denom if account else member.default_denom,
     )
-    return attrs.evolve(session, identity=identity)
+    return attrs.evolve(session, identity=identity, chosen_account=chosen)
 
 
 def show(session: Session, notice: Notice | None = None) -> Outcome:
@@ -59,12 +85,12 @@ def login_then(session: Session, intent: Intent) -> Outcome:
 def render(session: Session, view: MemberView, at: Moment, *before: Reply) -> Outcome:
     """The dashboard from a view already in hand, after any replies in `before`."""
     session = attrs.evolve(identify(session, view), screen=Home())
-    account = active_account(view)
+    account = active_account(view, session.chosen_account)
     if account is None:  # a member whose account credex-core did not list: say what we can
         return Outcome(session, (*before, common.not_understood("text")))
     return Outcome(session, (*before, dashboard(view, account, at.local)))
 
 
 def loaded(session: Session, view: MemberView, purpose: ShowDashboard, at: Moment) -> Outcome:
-    before = (_NOTICES[purpose.notice](),) if purpose.notice else ()
-    return render(session, view, at, *before)
+    notice = _notice(purpose)
+    return render(session, view, at, *((notice,) if notice else ()))

@@ -5,26 +5,40 @@ from __future__ import annotations
 
 import attrs
 
-from actors.flows import dashboard, offer, onboarding
+from actors.effects import LoadView, Notice, ShowDashboard
+from actors.flows import accounts, dashboard, members, offer, onboarding
 from actors.intents import (
     AcceptAllOffers,
     Act,
+    AddMember,
     Confirm,
+    CreateAccount,
     Discard,
     Intent,
+    MemberAction,
     Nav,
+    NewAccount,
+    NotifyAction,
+    OpenAccounts,
     OpenLedger,
+    OpenMembers,
+    OpenNotifications,
     OpenOffer,
     OpenPending,
     Quick,
     QuickBroken,
     StartOffer,
+    SwitchAccount,
+    from_id,
 )
 from actors.outcome import Moment, Outcome
 from actors.screens import common
 from actors.session import (
+    AccountForm,
+    AskYesNo,
     CancelConfirm,
     Home,
+    MemberForm,
     OfferForm,
     OnboardConfirm,
     OnboardFirstName,
@@ -48,6 +62,15 @@ SELF_CONTAINED = (
     QuickBroken,
     Confirm,
     Discard,
+    OpenAccounts,
+    SwitchAccount,
+    NewAccount,
+    CreateAccount,
+    OpenMembers,
+    AddMember,
+    MemberAction,
+    OpenNotifications,
+    NotifyAction,
 )
 
 
@@ -88,15 +111,43 @@ def back(session: Session, at: Moment) -> Outcome:
         return offer.back(session, screen, at)
     if isinstance(screen, CancelConfirm):
         return dashboard.show(session)
+    if isinstance(screen, AccountForm):
+        return accounts.back(session, screen)
+    if isinstance(screen, MemberForm):
+        return members.open_list(attrs.evolve(session, screen=Home()))
+    if isinstance(screen, AskYesNo):
+        return _back_from_question(session, screen, at)
     return dashboard.show(session).say(common.nothing_to_go_back_to())
+
+
+def _back_from_question(session: Session, screen: AskYesNo, at: Moment) -> Outcome:
+    from actors.step import dispatch  # step imports this module
+
+    return dispatch(attrs.evolve(session, screen=Home()), from_id(screen.no_id), at)
 
 
 def after_timeout(session: Session, intent: Intent) -> tuple[Session, Outcome | None]:
     """The session went quiet for longer than the timeout. Returns the reset session and, unless
-    the intent still makes sense on its own, the outcome to send instead."""
+    the intent still makes sense on its own, the outcome to send instead.
+
+    A member who had switched to another account is back on their personal account: money
+    should not move from a business account chosen minutes ago and maybe forgotten.
+    """
+    draft = session.draft
+    unconfirmed = draft if draft is not None and draft.state == "awaiting_confirmation" else None
+    other_form = isinstance(session.screen, AccountForm | MemberForm | AskYesNo)
     reset, dropped = _drop_unconfirmed(session)
+    switched = session.chosen_account is not None
+    if switched:  # the identity names the chosen account: read the member afresh
+        reset = attrs.evolve(reset, chosen_account=None, identity=None)
     if isinstance(intent, SELF_CONTAINED) or (
         isinstance(intent, Nav) and intent.word in (Navigation.GREETING, Navigation.HELP)
     ):
         return reset, None
-    return reset, dashboard.show(reset, notice="timed_out_discarded" if dropped else "timed_out")
+    notice: Notice = "timed_out"
+    if dropped:
+        notice = "timed_out_discarded"
+    elif other_form:
+        notice = "timed_out_form"
+    purpose = ShowDashboard(notice, dropped=unconfirmed, back_to_personal=switched)
+    return reset, Outcome(attrs.evolve(reset, screen=Home()), effects=(LoadView(purpose),))

@@ -45,25 +45,34 @@ def accept_all(session: Session) -> Outcome:
     return Outcome(session, effects=(LoadView(BeforeAcceptAll()),))
 
 
-def _offers(view: MemberView, direction: Direction) -> tuple[PendingOffer, ...]:
-    account = dashboard.active_account(view)
+def _offers(view: MemberView, direction: Direction, chosen: str | None) -> tuple[PendingOffer, ...]:
+    account = dashboard.active_account(view, chosen)
     if account is None:
         return ()
     return account.pending_in if direction == "in" else account.pending_out
 
 
-def _find(view: MemberView, direction: Direction, credex_id: str) -> PendingOffer | None:
-    return next((o for o in _offers(view, direction) if o.credex_id == credex_id), None)
+def _find(
+    view: MemberView, direction: Direction, credex_id: str, chosen: str | None
+) -> PendingOffer | None:
+    """The active account's offer, or one of another owned account: an old tap on an offer
+    to a business account still works after the member switched back or timed out."""
+    everywhere = [
+        *_offers(view, direction, chosen),
+        *(o for a in view.accounts for o in (a.pending_in if direction == "in" else a.pending_out)),
+    ]
+    return next((o for o in everywhere if o.credex_id == credex_id), None)
 
 
 def list_loaded(session: Session, view: MemberView, purpose: ShowPending) -> Outcome:
     session = attrs.evolve(dashboard.identify(session, view), screen=Home())
-    reply = screens.pending_list(purpose.direction, _offers(view, purpose.direction), purpose.page)
+    offers = _offers(view, purpose.direction, session.chosen_account)
+    reply = screens.pending_list(purpose.direction, offers, purpose.page)
     return Outcome(session, (reply,))
 
 
 def offer_loaded(session: Session, view: MemberView, purpose: ShowOffer, at: Moment) -> Outcome:
-    found = _find(view, purpose.direction, purpose.credex_id)
+    found = _find(view, purpose.direction, purpose.credex_id, session.chosen_account)
     if found is None:
         return dashboard.render(session, view, at, screens.offer_gone())
     session = attrs.evolve(dashboard.identify(session, view), screen=Home())
@@ -72,7 +81,7 @@ def offer_loaded(session: Session, view: MemberView, purpose: ShowOffer, at: Mom
 
 def action_loaded(session: Session, view: MemberView, purpose: BeforeAction, at: Moment) -> Outcome:
     direction: Direction = "out" if purpose.action in ("cancel", "ask_cancel") else "in"
-    found = _find(view, direction, purpose.credex_id)
+    found = _find(view, direction, purpose.credex_id, session.chosen_account)
     if found is None:
         return dashboard.render(session, view, at, screens.offer_gone())
     session = dashboard.identify(session, view)
@@ -97,7 +106,7 @@ def act_failed(session: Session, effect: ActOnOffer, failure: Failure) -> Outcom
 
 
 def accept_all_loaded(session: Session, view: MemberView, at: Moment) -> Outcome:
-    offers = _offers(view, "in")
+    offers = _offers(view, "in", session.chosen_account)
     if not offers:
         return dashboard.render(session, view, at, screens.nothing_to_accept())
     session = attrs.evolve(dashboard.identify(session, view), screen=Home())

@@ -129,7 +129,7 @@ def verified(session: Session, view: MemberView, draft_id: str, at: Moment) -> O
     draft = _current(session, draft_id)
     if draft is None:
         return dashboard.render(session, view, at)
-    account = dashboard.active_account(view)
+    account = dashboard.active_account(view, session.chosen_account)
     pending = list(account.pending_out if account else ())
     claimed = {o.credex_id for o in draft.offers if o.credex_id}
     offers = []

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from actors import ids
 from actors.events import Notification
 from actors.replies import Button, ButtonsReply, TextReply
+from actors.screens.format import amount, clip
+from actors.session import Draft
 
 HELP_BODY = (
     "❓ *How to use VimbisoPay*\n\n"
@@ -56,9 +60,43 @@ def discarded_unsent() -> TextReply:
     return TextReply("👌 I put aside the offer you had not confirmed. Nothing was sent.")
 
 
-def timed_out(discarded: bool) -> TextReply:
-    extra = " The offer you had not confirmed was discarded; nothing was sent." if discarded else ""
-    return TextReply(f"⌛ Your session timed out after a few quiet minutes.{extra}")
+def _discarded(draft: Draft) -> str:
+    offers = draft.offers
+    if len(offers) == 1:
+        offer = offers[0]
+        what = f"{amount(offer.amount, offer.denomination)} to {offer.receiver_name}"
+        return f"Your unconfirmed offer of {what} was discarded; nothing was sent."
+    names = ", ".join(dict.fromkeys(o.receiver_name for o in offers))
+    return (
+        f"Your {len(offers)} unconfirmed offers (to {clip(names, 200)}) were discarded; "
+        "nothing was sent."
+    )
+
+
+def timed_out(
+    draft: Draft | None = None,
+    *,
+    form: Literal["offer", "other"] | None = None,
+    back_to_personal: bool = False,
+) -> TextReply:
+    """`draft`: the unconfirmed draft the timeout discarded; `form`: the half-filled form it
+    forgot; `back_to_personal`: the member had switched to another of their accounts."""
+    parts = ["⌛ Your session timed out after a few quiet minutes."]
+    if draft is not None:
+        parts.append(_discarded(draft))
+    elif form == "offer":
+        parts.append("The offer you had not confirmed was discarded; nothing was sent.")
+    elif form == "other":
+        parts.append("What you were filling in was discarded; nothing was changed.")
+    if back_to_personal:
+        parts.append("You're back on your personal account.")
+    return TextReply(" ".join(parts))
+
+
+def tap_a_button() -> TextReply:
+    return TextReply(
+        "👆 Please tap one of the buttons above, or send *yes* or *no*. Send *menu* to leave it."
+    )
 
 
 def nothing_to_go_back_to() -> TextReply:

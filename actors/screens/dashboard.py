@@ -7,7 +7,7 @@ import datetime as dt
 from actors import ids
 from actors.ports.credex import AccountDashboard, MemberView
 from actors.replies import ListReply, Row, Section
-from actors.screens.format import money
+from actors.screens.format import clip, money
 
 
 def greeting(first_name: str, local: dt.datetime) -> str:
@@ -49,6 +49,13 @@ def _balances(view: MemberView, account: AccountDashboard) -> list[str]:
     return lines
 
 
+def _which(view: MemberView, account: AccountDashboard) -> list[str]:
+    """With more than one account, say that this is the one the member acts for."""
+    if len(view.accounts) < 2:
+        return []
+    return [f"_🔀 Active account ({len(view.accounts)} you own): switch under *Accounts*_"]
+
+
 def _rows(view: MemberView, account: AccountDashboard) -> tuple[Row, ...]:
     rows = [Row(ids.offer_start(True), "💸 Offer secured", "Send value from your secured balance")]
     if view.member.tier != 1:  # the Open tier may not issue unsecured credex (§5.6)
@@ -72,8 +79,31 @@ def _rows(view: MemberView, account: AccountDashboard) -> tuple[Row, ...]:
             )
         )
     rows.append(Row(ids.ledger_page(1), "📒 Ledger", "Your credex history"))
+    rows += _account_rows(view, account)
     rows.append(Row(ids.HELP, "❓ Help", "Quick offers and navigation words"))
     return tuple(rows)
+
+
+def _account_rows(view: MemberView, account: AccountDashboard) -> list[Row]:
+    """Accounts, members and notifications, each only when it applies (§5.6 of the API doc:
+    extra accounts from tier 3, authorizing others from tier 4)."""
+    tier = view.member.tier
+    rows = []
+    if len(view.accounts) > 1:
+        rows.append(Row(ids.ACCOUNTS, "🗂️ Accounts", "Switch account or open a business one"))
+    elif tier is not None and tier >= 3:
+        rows.append(Row(ids.ACCOUNTS, "🗂️ Accounts", "Open a business account"))
+    if tier is not None and tier >= 4:
+        rows.append(
+            Row(ids.MEMBERS, "👥 Members", clip(f"Who can transact for {account.name}", 72))
+        )
+    if len(account.authorized) > 1 and account.send_offers_to is not None:
+        to = account.send_offers_to
+        who = f"{to.first_name} {to.last_name}".strip()
+        rows.append(
+            Row(ids.NOTIFICATIONS, "🛎️ Notifications", clip(f"Offer alerts go to {who}", 72))
+        )
+    return rows
 
 
 def dashboard(view: MemberView, account: AccountDashboard, local: dt.datetime) -> ListReply:
@@ -83,6 +113,7 @@ def dashboard(view: MemberView, account: AccountDashboard, local: dt.datetime) -
             "",
             f"*💳 {account.name}*",
             f"Handle: {account.handle}",
+            *_which(view, account),
             "",
             *_balances(view, account),
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 
 from actors import ids
@@ -82,3 +83,75 @@ def test_dashboard_shows_account_name_handle_and_net_assets() -> None:
 def test_cancelled_notice_comes_before_the_dashboard() -> None:
     outcome = run(logged_in(), ViewLoaded(view(), ShowDashboard("cancelled")))
     assert said(outcome).startswith("👌 Cancelled. Nothing was sent.")
+
+
+# ----- accounts, members and notifications rows: each only when it applies -----
+
+ACCOUNT_ROWS = (ids.ACCOUNTS, ids.MEMBERS, ids.NOTIFICATIONS)
+
+
+@pytest.mark.parametrize(
+    ("tier", "accounts", "chosen", "expected"),
+    [
+        (1, 1, None, ()),
+        (2, 1, None, ()),
+        (3, 1, None, (ids.ACCOUNTS,)),
+        (2, 2, None, (ids.ACCOUNTS,)),  # a member downgraded with two accounts may still switch
+        (4, 1, None, (ids.ACCOUNTS, ids.MEMBERS)),  # only the owner is authorized: nobody to pick
+        (4, 2, "acc-bakery", (ids.ACCOUNTS, ids.MEMBERS, ids.NOTIFICATIONS)),
+        (3, 2, "acc-bakery", (ids.ACCOUNTS, ids.NOTIFICATIONS)),
+    ],
+)
+def test_account_rows_show_only_when_they_apply(
+    tier: int, accounts: int, chosen: str | None, expected: tuple[str, ...]
+) -> None:
+    from tests.actors.views import BAKERY, PERSONAL, owner_view
+
+    owned = (PERSONAL, BAKERY)[:accounts]
+    session = attrs.evolve(logged_in(), chosen_account=chosen)
+    outcome = run(session, ViewLoaded(owner_view(*owned, tier=tier), ShowDashboard()))
+    rows = ids_in(outcome.replies[0])
+    assert tuple(r for r in rows if r in ACCOUNT_ROWS) == expected
+    assert len(rows) <= 10
+
+
+def test_every_row_at_once_still_fits_in_ten() -> None:
+    from tests.actors.views import BAKERY, PERSONAL, owner_view
+
+    busy = attrs.evolve(BAKERY, pending_in=(offer("a", "1"),), pending_out=(offer("b", "-1"),))
+    session = attrs.evolve(logged_in(), chosen_account="acc-bakery")
+    outcome = run(session, ViewLoaded(owner_view(PERSONAL, busy), ShowDashboard()))
+    rows = ids_in(outcome.replies[0])
+    assert len(rows) == 9 and rows[-1] == ids.HELP
+    assert "Active account (2 you own)" in said(outcome)
+
+
+def test_one_account_needs_no_active_account_line() -> None:
+    assert "Active account" not in said(run(logged_in(), ViewLoaded(view(), ShowDashboard())))
+
+
+@pytest.mark.parametrize(
+    "reply_id",
+    [
+        ids.ACCOUNTS,
+        ids.accounts_page(3),
+        ids.switch_account("0b9c6a8e-1111-4222-8333-444455556666"),
+        ids.NEW_ACCOUNT,
+        ids.create_account("chipo_catering"),
+        ids.MEMBERS,
+        ids.ADD_MEMBER,
+        ids.authorize_member("0b9c6a8e-1111-4222-8333-444455556666", "263771000003"),
+        ids.ask_remove_member("0b9c6a8e-1111-4222-8333-444455556666", "mem-1"),
+        ids.remove_member("0b9c6a8e-1111-4222-8333-444455556666", "mem-1"),
+        ids.NOTIFICATIONS,
+        ids.ask_notify("0b9c6a8e-1111-4222-8333-444455556666", "mem-1"),
+        ids.set_notify("0b9c6a8e-1111-4222-8333-444455556666", "mem-1"),
+        ids.CANCEL,
+    ],
+)
+def test_every_account_id_carries_its_meaning(reply_id: str) -> None:
+    from actors.intents import Unsupported, from_id
+
+    intent = from_id(reply_id)
+    assert not isinstance(intent, Unsupported)
+    assert len(reply_id) <= 200

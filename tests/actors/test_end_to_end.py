@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis.asyncio as aioredis
+
 from gateway.demo import running_demo
 
 TENDAI = "263771000001"
@@ -16,8 +18,12 @@ def body(payload: dict[str, Any]) -> str:
     return str(payload["interactive"]["body"]["text"])
 
 
-async def test_quick_offer_confirmed_twice_over_the_whole_stack_sends_once(redis_url: str) -> None:
-    async with running_demo("127.0.0.1", 0, redis_url) as demo:
+async def test_quick_offer_confirmed_twice_over_the_whole_stack_sends_once(
+    redis_url: str, key_prefix: str, redis_client: aioredis.Redis
+) -> None:
+    # Its own key prefix: replies an earlier, aborted run left in a shared outbox must not
+    # arrive here (`redis_client` deletes the prefix's keys afterwards).
+    async with running_demo("127.0.0.1", 0, redis_url, key_prefix=key_prefix) as demo:
         wa = demo.whatsapp
         await wa.send_text(TENDAI, "hi")
         assert "Tendai Moyo Personal" in body((await wa.wait_for_messages(TENDAI, 1))[-1])

@@ -52,8 +52,14 @@ SCREENS: dict[str, Callable[[], Reply]] = {
     "not_understood_audio": lambda: common.not_understood("audio"),
     "cancelled": common.cancelled,
     "discarded": common.discarded_unsent,
-    "timed_out": lambda: common.timed_out(discarded=False),
-    "timed_out_discarded": lambda: common.timed_out(discarded=True),
+    "timed_out": common.timed_out,
+    "timed_out_discarded": lambda: common.timed_out(form="offer"),
+    "timed_out_draft": lambda: common.timed_out(Draft("d1", (UNSECURED,))),
+    "timed_out_bulk_draft": lambda: common.timed_out(
+        Draft("d2", (SECURED, UNSECURED, SECURED)), back_to_personal=True
+    ),
+    "timed_out_form": lambda: common.timed_out(form="other", back_to_personal=True),
+    "tap_a_button": common.tap_a_button,
     "nothing_to_go_back_to": common.nothing_to_go_back_to,
     "no_phone": common.no_phone,
     "notification": lambda: common.notification(Notification("Tendai", "Rudo offered you 5 USD")),
@@ -176,7 +182,10 @@ def test_screen_matches_its_golden_text(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(SCREENS))
 def test_screen_respects_whatsapp_limits(name: str) -> None:
-    reply = SCREENS[name]()
+    assert_within_limits(SCREENS[name]())
+
+
+def assert_within_limits(reply: Reply) -> None:
     if isinstance(reply, TextReply):
         assert 0 < len(reply.body) <= 4096
     elif isinstance(reply, ButtonsReply):

@@ -14,6 +14,7 @@ from actors.ports.credex import (
     AccountRef,
     Balances,
     MemberDashboard,
+    MemberName,
     MemberView,
     Money,
     PendingOffer,
@@ -124,3 +125,66 @@ def logged_in(**kw: object) -> Session:
 
     start = Session(phone=PHONE, last_active=NOW.timestamp())
     return attrs.evolve(run(start, ViewLoaded(view(**kw), ShowDashboard())).session)  # type: ignore[arg-type]
+
+
+# ----- a tier-4 owner with a business account and authorized members (Chipo in the demo seed)
+
+CHIPO = MemberName("mem-chipo", "Chipo", "Dube")
+TENDAI_M = MemberName("mem-tendai", "Tendai", "Moyo")
+RUDO_M = MemberName("mem-rudo", "Rudo", "Chikwanha")
+FARAI_M = MemberName("mem-farai", "Farai", "Ncube")
+NYASHA_M = MemberName("mem-nyasha", "Nyasha", "Mutasa")
+
+
+def account(
+    account_id: str,
+    name: str,
+    handle: str,
+    *,
+    authorized: tuple[MemberName, ...] = (CHIPO,),
+    send_offers_to: MemberName | None = CHIPO,
+    pending_in: tuple[PendingOffer, ...] = (),
+) -> AccountDashboard:
+    return AccountDashboard(
+        account_id=account_id,
+        name=name,
+        handle=handle,
+        default_denom="USD",
+        is_owned=True,
+        balances=Balances((usd("500"),), usd("0"), usd("0"), usd("0"), usd("500")),
+        pending_in=pending_in,
+        authorized=authorized,
+        send_offers_to=send_offers_to,
+    )
+
+
+PERSONAL = account("acc-chipo", "Chipo Dube Personal", "chipo")
+BAKERY = account(
+    "acc-bakery", "Chipos Bakery", "chipo_bakery", authorized=(CHIPO, TENDAI_M, RUDO_M)
+)
+
+
+def owner_view(*accounts: AccountDashboard, tier: int = 4) -> MemberView:
+    """Chipo's view: her accounts (personal first by default), at `tier`."""
+    accounts = accounts or (PERSONAL, BAKERY)
+    member = MemberDashboard(
+        member_id="mem-chipo",
+        first_name="Chipo",
+        last_name="Dube",
+        handle="chipo",
+        default_denom="USD",
+        tier=tier,
+        remaining_usd=None if tier >= 3 else Decimal("100"),
+        account_ids=tuple(a.account_id for a in accounts),
+    )
+    return MemberView(member, accounts)
+
+
+def owner_logged_in(
+    *accounts: AccountDashboard, tier: int = 4, chosen: str | None = None
+) -> Session:
+    from actors.effects import ShowDashboard
+    from actors.results import ViewLoaded
+
+    start = Session(phone=PHONE, last_active=NOW.timestamp(), chosen_account=chosen)
+    return run(start, ViewLoaded(owner_view(*accounts, tier=tier), ShowDashboard())).session

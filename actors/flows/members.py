@@ -1,0 +1,167 @@
+"""Members: who may transact for the active account; authorizing one by handle, removing one.
+
+credex-core allows this only to an owner on tier 4 or above, and at most 5 authorized members
+per account including the owner (docs/credex-core-api.md §8.2, §10.8). Every member except the
+owner can be removed (the old bot could never remove the last one, reference-bot.md §1.11).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import attrs
+
+from actors import ids
+from actors.effects import (
+    Authorize,
+    BeforeAddMember,
+    BeforeMemberAction,
+    LoadView,
+    LookupMember,
+    ShowMembers,
+    Unauthorize,
+)
+from actors.failure import Failure
+from actors.flows import dashboard
+from actors.intents import MemberAction
+from actors.outcome import Moment, Outcome
+from actors.ports.credex import AccountDashboard, MemberView
+from actors.results import MemberAuthorized, MemberFound, MemberUnauthorized
+from actors.screens import members as screens
+from actors.screens.offer import input_problem
+from actors.session import AskYesNo, Home, Identity, MemberForm, Session
+from parser import InputError, parse_handle
+
+ENTREPRENEUR_TIER: Final = 4
+
+
+def may_manage(tier: int | None) -> bool:
+    """Unknown tier (credex-core omits it after a tier change): let credex-core decide."""
+    return tier is None or tier >= ENTREPRENEUR_TIER
+
+
+def _identity(session: Session) -> Identity:
+    assert session.identity is not None, "member flows run only for a logged-in member"
+    return session.identity
+
+
+def open_list(session: Session, account_id: str | None = None) -> Outcome:
+    return Outcome(session, effects=(LoadView(ShowMembers(account_id)),))
+
+
+def _account(session: Session, view: MemberView, account_id: str | None) -> AccountDashboard | None:
+    if account_id is not None:
+        return dashboard.owned(view, account_id)
+    return dashboard.active_account(view, session.chosen_account)
+
+
+def list_loaded(session: Session, view: MemberView, purpose: ShowMembers, at: Moment) -> Outcome:
+    session = attrs.evolve(dashboard.identify(session, view), screen=Home())
+    if not may_manage(view.member.tier):
+        return Outcome(session, (screens.tier_too_low(view.member.tier),))
+    account = _account(session, view, purpose.account_id)
+    if account is None:
+        return dashboard.render(session, view, at, screens.member_gone())
+    return Outcome(session, (screens.members_list(account, view.member.member_id),))
+
+
+def add(session: Session) -> Outcome:
+    return Outcome(session, effects=(LoadView(BeforeAddMember()),))
+
+
+def add_loaded(session: Session, view: MemberView, at: Moment) -> Outcome:
+    session = attrs.evolve(dashboard.identify(session, view), screen=Home())
+    if not may_manage(view.member.tier):
+        return Outcome(session, (screens.tier_too_low(view.member.tier),))
+    account = dashboard.active_account(view, session.chosen_account)
+    if account is None:
+        return dashboard.render(session, view, at)
+    if len(account.authorized) >= screens.MAX_AUTHORIZED:
+        return Outcome(session, (screens.limit_reached(account.name),))
+    already = tuple(m.member_id for m in account.authorized)
+    form = MemberForm(account.account_id, account.name, already)
+    return Outcome(attrs.evolve(session, screen=form), (screens.ask_handle(account.name),))
+
+
+def typed(session: Session, form: MemberForm, text: str) -> Outcome:
+    try:
+        handle = parse_handle(text)
+    except InputError as error:
+        return Outcome(session, (input_problem(error.message),))
+    if handle == _identity(session).member_handle:
+        return Outcome(session, (screens.is_you(),))
+    nxt = attrs.evolve(form, handle=handle)
+    return Outcome(attrs.evolve(session, screen=nxt), effects=(LookupMember(handle),))
+
+
+def found(session: Session, result: MemberFound) -> Outcome:
+    form = session.screen
+    if not isinstance(form, MemberForm) or form.handle != result.handle:
+        return Outcome(session)  # the user moved on
+    name = result.member.name
+    if result.member.member_id in form.authorized:
+        return Outcome(session, (screens.already(name, form.account_name),))
+    yes = ids.authorize_member(form.account_id, result.handle)
+    question = AskYesNo(yes_id=yes, no_id=ids.MEMBERS)
+    reply = screens.confirm_authorize(form.account_id, form.account_name, result.handle, name)
+    return Outcome(attrs.evolve(session, screen=question), (reply,))
+
+
+def act(session: Session, intent: MemberAction) -> Outcome:
+    session = attrs.evolve(session, screen=Home())
+    if intent.action == "authorize":
+        # credex-core checks ownership, tier and the limit itself; authorizing twice is a no-op.
+        effect = Authorize(intent.account_id, intent.who, _identity(session).member_id)
+        return Outcome(session, effects=(effect,))
+    purpose = BeforeMemberAction(intent.action == "remove", intent.account_id, intent.who)
+    return Outcome(session, effects=(LoadView(purpose),))
+
+
+def action_loaded(
+    session: Session, view: MemberView, purpose: BeforeMemberAction, at: Moment
+) -> Outcome:
+    session = attrs.evolve(dashboard.identify(session, view), screen=Home())
+    account = dashboard.owned(view, purpose.account_id)
+    member = None
+    if account is not None:
+        member = next((m for m in account.authorized if m.member_id == purpose.member_id), None)
+    if account is None or member is None:
+        return open_list(session).say(screens.member_gone())
+    if member.member_id == view.member.member_id:
+        return open_list(session, account.account_id).say(screens.owner_stays(account.name))
+    if not purpose.confirmed:
+        yes = ids.remove_member(account.account_id, member.member_id)
+        question = AskYesNo(yes_id=yes, no_id=ids.MEMBERS)
+        return Outcome(
+            attrs.evolve(session, screen=question), (screens.ask_remove(account, member),)
+        )
+    owner = view.member.member_id
+    effect = Unauthorize(account.account_id, account.name, member, owner)
+    return Outcome(session, effects=(effect,))
+
+
+def authorized(session: Session, result: MemberAuthorized) -> Outcome:
+    reply = screens.authorized(result.member.name)
+    return open_list(session, result.effect.account_id).say(reply)
+
+
+def unauthorized(session: Session, result: MemberUnauthorized) -> Outcome:
+    effect = result.effect
+    reply = screens.removed(screens.full_name(effect.member), effect.account_name)
+    return open_list(session, effect.account_id).say(reply)
+
+
+def lookup_failed(session: Session, handle: str, failure: Failure) -> Outcome:
+    if failure.kind in ("not_found", "invalid"):
+        return Outcome(session, (screens.unknown(handle),))
+    return Outcome(session, (screens.refused(failure, _tier(session)),))
+
+
+def failed(session: Session, failure: Failure) -> Outcome:
+    return Outcome(
+        attrs.evolve(session, screen=Home()), (screens.refused(failure, _tier(session)),)
+    )
+
+
+def _tier(session: Session) -> int | None:
+    return session.identity.tier if session.identity else None

@@ -1,0 +1,68 @@
+"""Notifications: who receives offer notifications for the active account (credex-core's
+sendOffersTo), changed to any member authorized for it (docs/credex-core-api.md §8.2, §10.8)."""
+
+from __future__ import annotations
+
+import attrs
+
+from actors import ids
+from actors.effects import BeforeNotify, LoadView, SetSendOffersTo, ShowNotifications
+from actors.failure import Failure
+from actors.flows import dashboard
+from actors.intents import NotifyAction
+from actors.outcome import Moment, Outcome
+from actors.ports.credex import MemberView
+from actors.results import SendOffersToSet
+from actors.screens import notifications as screens
+from actors.session import AskYesNo, Home, Session
+
+
+def open_screen(session: Session, account_id: str | None = None) -> Outcome:
+    return Outcome(session, effects=(LoadView(ShowNotifications(account_id)),))
+
+
+def loaded(session: Session, view: MemberView, purpose: ShowNotifications, at: Moment) -> Outcome:
+    session = attrs.evolve(dashboard.identify(session, view), screen=Home())
+    if purpose.account_id is not None:
+        account = dashboard.owned(view, purpose.account_id)
+    else:
+        account = dashboard.active_account(view, session.chosen_account)
+    if account is None:
+        return dashboard.render(session, view, at, screens.not_a_member())
+    return Outcome(session, (screens.current(account, view.member.member_id),))
+
+
+def act(session: Session, intent: NotifyAction) -> Outcome:
+    purpose = BeforeNotify(intent.confirmed, intent.account_id, intent.member_id)
+    return Outcome(attrs.evolve(session, screen=Home()), effects=(LoadView(purpose),))
+
+
+def action_loaded(session: Session, view: MemberView, purpose: BeforeNotify) -> Outcome:
+    """Re-checked against a fresh view: an old tap acts only on a member still authorized."""
+    session = attrs.evolve(dashboard.identify(session, view), screen=Home())
+    account = dashboard.owned(view, purpose.account_id)
+    member = None
+    if account is not None:
+        member = next((m for m in account.authorized if m.member_id == purpose.member_id), None)
+    if account is None or member is None:
+        return open_screen(session).say(screens.not_a_member())
+    now = account.send_offers_to
+    if now is not None and now.member_id == member.member_id:
+        return open_screen(session, account.account_id).say(screens.already(member))
+    me = view.member.member_id
+    if not purpose.confirmed:
+        yes = ids.set_notify(account.account_id, member.member_id)
+        question = AskYesNo(yes_id=yes, no_id=ids.NOTIFICATIONS)
+        return Outcome(attrs.evolve(session, screen=question), (screens.ask(account, member, me),))
+    effect = SetSendOffersTo(account.account_id, account.name, member, me)
+    return Outcome(session, effects=(effect,))
+
+
+def changed(session: Session, result: SendOffersToSet) -> Outcome:
+    effect = result.effect
+    reply = screens.changed(effect.account_name, effect.member)
+    return open_screen(session, effect.account_id).say(reply)
+
+
+def failed(session: Session, failure: Failure) -> Outcome:
+    return Outcome(attrs.evolve(session, screen=Home()), (screens.refused(failure),))

@@ -1,0 +1,185 @@
+"""Account screens: the member's own accounts, switching, and opening a business account."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from actors import ids
+from actors.failure import Failure
+from actors.ports.credex import AccountDashboard
+from actors.replies import Button, ButtonsReply, ListReply, Reply, Row, Section, TextReply
+from actors.screens.failures import reason
+from actors.screens.format import ROW_DESCRIPTION, ROW_TITLE, clip
+from actors.session import AccountForm
+
+PAGE_SIZE: Final = 7  # + "More…" + "New business account" + "Menu" = WhatsApp's 10 rows
+ACCOUNT_NAME_RULE: Final = (
+    "credex-core keeps only letters, digits, spaces and hyphens in an account name, "
+    "and needs 3–50 of them"
+)
+_MENU = Button(ids.MENU, "🏡 Menu")
+_NAV_HINT = "_Send *back* to go back a step, or *x* to cancel._"
+TIER_NAMES: Final = {1: "Open", 2: "Verified", 3: "Hustler", 4: "Entrepreneur", 5: "top"}
+
+
+def tier_name(tier: int | None) -> str:
+    if tier is None:
+        return "your tier"
+    return f"the {TIER_NAMES.get(tier, str(tier))} tier (tier {tier})"
+
+
+def accounts_list(
+    accounts: tuple[AccountDashboard, ...], active_id: str, page: int, can_create: bool
+) -> ListReply:
+    pages = max(1, (len(accounts) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 1), pages)
+    first = (page - 1) * PAGE_SIZE
+    shown = accounts[first : first + PAGE_SIZE]
+    lines = [
+        f"{n}. *{a.name}* ({a.handle}){' ✅ _active_' if a.account_id == active_id else ''}"
+        for n, a in enumerate(shown, first + 1)
+    ]
+    rows = [
+        Row(
+            ids.switch_account(a.account_id),
+            clip(a.name, ROW_TITLE),
+            clip(
+                f"{a.handle} · {'active now' if a.account_id == active_id else 'switch to it'}",
+                ROW_DESCRIPTION,
+            ),
+        )
+        for a in shown
+    ]
+    if page < pages:
+        rows.append(Row(ids.accounts_page(page + 1), "More accounts…", f"Page {page + 1}"))
+    if can_create:
+        rows.append(Row(ids.NEW_ACCOUNT, "➕ New business account", "Open another account"))
+    rows.append(Row(ids.MENU, "🏡 Menu", "Back to your dashboard"))
+    paging = f" (page {page} of {pages})" if pages > 1 else ""
+    body = "\n".join(
+        [
+            f"🗂️ *Your accounts*{paging}",
+            "",
+            *lines,
+            "",
+            "Choose one to act for it: your dashboard, offers and ledger will be that account's.",
+            "_Accounts others authorized you for are not listed: credex-core lists only the "
+            "accounts you own._",
+        ]
+    )
+    return ListReply(
+        body=body, button_label="Accounts", sections=(Section("Accounts", tuple(rows)),)
+    )
+
+
+def switched(account: AccountDashboard) -> TextReply:
+    return TextReply(
+        f"🔀 You're now acting for *{account.name}* ({account.handle}). Offers, pending offers "
+        "and the ledger are this account's until you switch again, or until your session "
+        "times out (then you're back on your personal account)."
+    )
+
+
+def account_gone() -> TextReply:
+    return TextReply(
+        "🔍 credex-core no longer lists that account as one of yours, so I can't switch to it. "
+        "Here is your dashboard."
+    )
+
+
+def cannot_create(tier: int | None) -> ButtonsReply:
+    return ButtonsReply(
+        body=(
+            "💼 *Business accounts need a paid tier*\n\n"
+            f"You're on {tier_name(tier)}. On the Open and Verified tiers credex-core allows "
+            "one account per member: your personal account.\n\n"
+            "From the Hustler tier (tier 3) up you can open business accounts, and you can "
+            "switch between them here."
+        ),
+        buttons=(_MENU,),
+    )
+
+
+def ask_name(previous: str = "") -> TextReply:
+    hint = f"\n_Last time: {previous}_" if previous else ""
+    return TextReply(
+        "💼 *New business account*\n\nWhat should it be called? For example "
+        f"_Chipo Bakery_. ({ACCOUNT_NAME_RULE}.){hint}\n\n{_NAV_HINT}"
+    )
+
+
+def name_problem(cleaned: str) -> TextReply:
+    kept = f" From what you typed I could keep only “{cleaned}”." if cleaned else ""
+    return TextReply(
+        f"✋ That name can't be registered: {ACCOUNT_NAME_RULE}.{kept} Please send the name again."
+    )
+
+
+def ask_handle(name: str, changed: bool, previous: str = "") -> TextReply:
+    note = (
+        f"\n_Note: {ACCOUNT_NAME_RULE}, so I removed the other characters you typed. "
+        "This is the name that will be registered._"
+        if changed
+        else ""
+    )
+    hint = f"\n_Last time: {previous}_" if previous else ""
+    return TextReply(
+        f"🏷️ *{name}*{note}\n\nNow choose its *handle*: 3–30 lower-case letters, digits or "
+        "underscores, like `chipo_bakery`. Others send offers to it with this handle."
+        f"{hint}\n\n{_NAV_HINT}"
+    )
+
+
+def handle_taken(handle: str) -> TextReply:
+    return TextReply(
+        f"✋ The handle *{handle}* is already taken by another account. Please choose another."
+    )
+
+
+def confirm(form: AccountForm) -> ButtonsReply:
+    note = "\n_(I removed the characters credex-core does not keep in account names.)_"
+    return ButtonsReply(
+        body=(
+            "📝 *Please confirm the new account*\n\n"
+            f"*Name:* {form.name}\n"
+            f"*Handle:* {form.handle}\n"
+            f"*Type:* Business\n"
+            f"*Currency:* {form.default_denom}"
+            f"{note if form.name_changed else ''}\n\n"
+            "You will own it, be authorized for it and receive its offer notifications."
+        ),
+        buttons=(
+            Button(ids.create_account(form.handle), "✅ Create account"),
+            Button(ids.CANCEL, "Cancel"),
+        ),
+    )
+
+
+def confirm_reminder() -> TextReply:
+    return TextReply(
+        "👆 Please tap *Create account* or *Cancel* on the confirmation, "
+        "or send *back* to change something."
+    )
+
+
+def created(name: str, handle: str) -> TextReply:
+    return TextReply(
+        f"🎉 *{name}* is open, with the handle *{handle}*. You're now acting for it; "
+        "switch back any time under *Accounts*."
+    )
+
+
+def not_created(failure: Failure) -> Reply:
+    if "cannot create an account" in failure.message.lower():
+        return TextReply(
+            "😕 credex-core did not create the account: on the Open and Verified tiers a member "
+            "can own only their personal account."
+        )
+    return TextReply(f"😕 The account was not created. {reason(failure)}")
+
+
+def confirmation_closed() -> TextReply:
+    return TextReply(
+        "⌛ That confirmation is no longer open, so no account was created. "
+        "Open *Accounts* to start again."
+    )
