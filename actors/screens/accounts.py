@@ -180,6 +180,6 @@ def not_created(failure: Failure) -> Reply:
 
 def confirmation_closed() -> TextReply:
     return TextReply(
-        "⌛ That confirmation is no longer open, so no account was created. "
-        "Open *Accounts* to start again."
+        "⌛ That confirmation is no longer open, so nothing new was created. "
+        "Open *Accounts* to see your accounts or start again."
     )

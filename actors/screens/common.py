@@ -22,6 +22,8 @@ HELP_BODY = (
     "• *menu* or *home*: your dashboard\n"
     "• *x*, *c* or *cancel*: stop what you are doing\n"
     "• *back*: one step back, keeping what you typed\n"
+    "• *ledger*, *accounts*, *members*, *notifications*: open that screen "
+    "(when no question awaits your answer)\n"
     "• *hi*: start fresh\n"
     "• *help*: this message"
 )

@@ -285,7 +285,7 @@ def test_the_confirmation_creates_the_account(event: object) -> None:
 def test_an_old_or_repeated_create_tap_creates_nothing() -> None:
     for session in (owner_logged_in(), attrs.evolve(confirming(), screen=Home())):
         outcome = run(session, tap(ids.create_account("chipo_catering")))
-        assert outcome.effects == () and "no account was created" in said(outcome)
+        assert outcome.effects == () and "nothing new was created" in said(outcome)
     other = run(confirming(), tap(ids.create_account("something_else")))
     assert other.effects == ()
 
@@ -349,6 +349,10 @@ def test_back_walks_the_form_keeping_answers() -> None:
 def test_a_timeout_mid_form_says_what_was_dropped() -> None:
     outcome = run(confirming(), inbound("blah"), now=LATER)
     assert outcome.effects == (LoadView(ShowDashboard("timed_out_form")),)
+
+
+def test_the_word_ledger_opens_the_ledger_of_the_active_account() -> None:
+    assert run(on_bakery(), inbound("Ledger")).effects == (LoadLedger("acc-bakery", 1, 7),)
 
 
 def test_list_paging_id_opens_that_page() -> None:
