@@ -357,3 +357,26 @@ def test_the_word_ledger_opens_the_ledger_of_the_active_account() -> None:
 
 def test_list_paging_id_opens_that_page() -> None:
     assert ids_intent(ids.accounts_page(2)) == OpenAccounts(2)
+
+
+def test_an_old_accept_tap_for_an_offer_to_another_owned_account_still_works() -> None:
+    from actors.effects import ActOnOffer, BeforeAction
+
+    bakery = attrs.evolve(BAKERY, pending_in=(offer("cx-b", "7", "Rudo"),))
+    purpose = BeforeAction("accept", "cx-b")
+    outcome = run(owner_logged_in(), ViewLoaded(owner_view(PERSONAL, bakery), purpose))
+    assert outcome.effects == (ActOnOffer("accept", bakery.pending_in[0], "mem-chipo"),)
+
+
+def test_a_timeout_passes_the_discarded_draft_to_the_note() -> None:
+    confirming = run(
+        owner_logged_in(), inbound("5=>rudo"),
+        HandleResolved("rudo", AccountRef("acc-rudo", "Rudo Chikwanha Personal"), 0),
+    )  # fmt: skip
+    draft = confirming.session.draft
+    assert draft is not None
+    outcome = run(confirming.session, inbound("blah"), now=LATER)
+    (effect,) = outcome.effects
+    assert effect == LoadView(ShowDashboard("timed_out_discarded", dropped=draft))
+    shown = run(outcome.session, ViewLoaded(owner_view(), effect.purpose), now=LATER)
+    assert "unconfirmed offer of 5.00 USD to Rudo Chikwanha Personal was discarded" in said(shown)
