@@ -94,19 +94,23 @@ class Actor:
     async def run(self) -> None:
         config = self.host.config
         try:
-            snapshot = await self.host.store.load(self.key)
+            snapshot, batch = await self.host.store.activate(self.key, config.mailbox_size)
             self._session, self._version = snapshot.data, snapshot.version
+            self._attempts = batch.attempts
+            self.mailbox.extend(batch.entries)
             if snapshot.outbox_len and self.host.sends:
                 self.host.outbox_has_items(self)
-            idle_after = 0.0  # activated with nothing to do: give the lease straight back
+            # Activated with nothing to do: give the lease straight back. Otherwise idle time
+            # counts from the last work done, so pokes that find nothing do not extend it.
+            idle_until = time.monotonic()
             while not self.lease_lost and not self.host.stopping:
                 if not self.mailbox:
                     await self._fetch()
                 if self.mailbox:
                     await self._process(self.mailbox.popleft())
-                    idle_after = config.actor_idle_seconds
+                    idle_until = time.monotonic() + config.actor_idle_seconds
                     continue
-                if await self._wait(idle_after):
+                if await self._wait(idle_until - time.monotonic()):
                     continue
                 released = await self.host.store.release(
                     self.key, self.token, only_if_idle=True, check_outbox=self.host.sends
@@ -116,7 +120,7 @@ class Actor:
                     return
                 if released < 0:
                     raise LeaseLost("lease lost while idle")
-                idle_after = config.actor_idle_seconds  # replies still being sent
+                idle_until = time.monotonic() + config.actor_idle_seconds  # replies being sent
         except LeaseLost:
             self.lease_lost = True
             log.warning("actor stopped: lease lost", extra={"conversation": hashed(self.key.tag)})

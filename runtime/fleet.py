@@ -81,6 +81,7 @@ class Fleet:
                     self._host.process_id,
                     int(self._config.lease_ttl * 1000),
                     FENCE_TTL_SECONDS,
+                    self._host.incarnation,
                 )
             replies: list[Any] = await pipe.execute()
         held = []
@@ -103,6 +104,10 @@ class Fleet:
                 if not started:
                     started = True
                     task_status.started()
+                else:
+                    # Pokes may have been lost while we were away: let every actor look.
+                    for actor in self._host.actors():
+                        actor.poke()
                 while True:
                     message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
                     if message is not None:
@@ -175,24 +180,34 @@ class Fleet:
         await self._redis.zrem(self._keys.hosts, self._host.process_id)
 
     async def renew(self) -> None:
-        """Extend every local lease in one pipeline; an actor whose lease is gone stops."""
-        ttl_ms = int(self._config.lease_ttl * 1000)
+        """Every third of a lease: heartbeat, and extend every local lease in one pipeline."""
         while True:
             await anyio.sleep(self._config.lease_ttl / 3)
-            actors = [actor for actor in self._host.actors() if not actor.lease_lost]
             try:
-                async with self._redis.pipeline(transaction=False) as pipe:
-                    pipe.zadd(self._keys.hosts, {self._host.process_id: time.time()})
-                    for actor in actors:
-                        lease = self._keys.of(actor.key).lease
-                        pipe.evalsha(self._scripts.renew.sha, 1, lease, actor.token, ttl_ms)
-                    renewed = await pipe.execute()
+                await self._renew_once()
             except (RedisError, OSError):
                 log.exception("lease renewal failed")
-                continue
-            for actor, ok in zip(actors, renewed[1:], strict=True):
-                if not ok:
-                    actor.lose()
+
+    async def _renew_once(self) -> None:
+        # A function of its own so no list of actors outlives a round (memory follows actors).
+        actors = [actor for actor in self._host.actors() if not actor.lease_lost]
+        ttl_ms = int(self._config.lease_ttl * 1000)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            now = time.time()
+            pipe.zadd(self._keys.hosts, {self._host.process_id: now})
+            if actors:
+                # Owned conversations are not the sweepers' business until the lease could
+                # lapse; XX keeps unmarked (deactivated) ones unmarked.
+                look_again = now + self._config.lease_ttl
+                marks = {encode_member(actor.key): look_again for actor in actors}
+                pipe.zadd(self._keys.pending, marks, xx=True)
+            for actor in actors:
+                lease = self._keys.of(actor.key).lease
+                pipe.evalsha(self._scripts.renew.sha, 1, lease, actor.token, ttl_ms)
+            renewed = await pipe.execute()
+        for actor, ok in zip(actors, renewed[2:] if actors else [], strict=True):
+            if not ok:
+                actor.lose()
 
 
 def _preferred(hosts: Iterable[str], member: bytes) -> str:

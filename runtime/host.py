@@ -56,6 +56,9 @@ class Runtime:
         self.handler = handler
         # ':' separates the process id from the fencing token inside a lease value.
         self.process_id = (process_id or _default_process_id()).replace(":", "-")
+        # Leases read 'process_id:incarnation:token': a restarted process with the same id may
+        # take over its predecessor's leases at once, but never its own live ones.
+        self.incarnation = secrets.token_hex(4)
         self.counters: Counter[str] = Counter()
         self._redis = redis
         self._keys = Keys(config.key_prefix)
@@ -93,6 +96,7 @@ class Runtime:
                 self.config,
                 envelopes,
                 self.process_id,
+                self.incarnation,
                 claim=self.accepting,
             )
         except _UNREACHABLE as error:
@@ -112,7 +116,7 @@ class Runtime:
         actor = self._actors.get(key)
         if actor is not None:
             actor.poke()
-        elif self.accepting and outcome.lease.rsplit(":", 1)[0] == self.process_id:
+        elif self.accepting and outcome.lease.split(":", 1)[0] == self.process_id:
             # Our id but no local actor: an earlier incarnation of this process held it.
             self._fleet.request_claim(key)
 
@@ -153,6 +157,8 @@ class Runtime:
         self.counters["deactivations"] += 1
         if self._actors.get(actor.key) is actor:
             del self._actors[actor.key]
+            if not self._actors:
+                self._actors = {}  # a dict never shrinks its table; a new one starts small
             if self._sender is not None:
                 self._sender.forget(actor.key)
         if not self._actors and self._all_gone is not None and self._stopping:
@@ -184,6 +190,7 @@ class Runtime:
                 services.start_soon(self._fleet.sweep)
                 services.start_soon(self._fleet.renew)
                 services.start_soon(self._fleet.dispatch)
+                services.start_soon(self.store.batcher.run)
                 if self._sender is not None:
                     services.start_soon(self._sender.run)
                 try:

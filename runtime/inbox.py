@@ -55,6 +55,7 @@ async def record(
     config: RuntimeConfig,
     envelopes: Sequence[Envelope],
     process_id: str,
+    incarnation: str,
     claim: bool,
 ) -> list[Recorded]:
     """One round trip for the whole batch. Raises redis/OS errors; the caller maps them."""
@@ -63,13 +64,13 @@ async def record(
     try:
         try:
             replies = await _execute(
-                redis, scripts, keys, config, envelopes, spans, process_id, claim
+                redis, scripts, keys, config, envelopes, spans, process_id, incarnation, claim
             )
         except NoScriptError:
             # Redis restarted or flushed its scripts: no EVALSHA ran, so a retry is safe.
             await load_scripts(redis, scripts)
             replies = await _execute(
-                redis, scripts, keys, config, envelopes, spans, process_id, claim
+                redis, scripts, keys, config, envelopes, spans, process_id, incarnation, claim
             )
     finally:
         for span in spans:
@@ -106,6 +107,7 @@ async def _execute(
     envelopes: Sequence[Envelope],
     spans: Sequence[trace.Span],
     process_id: str,
+    incarnation: str,
     claim: bool,
 ) -> list[Any]:
     poke_prefix = keys.pokes("")
@@ -134,6 +136,7 @@ async def _execute(
                 process_id,
                 poke_prefix,
                 member,
+                incarnation,
             )
             # Also for duplicates: a redelivery repairs a pending mark a crash left out.
             pipe.zadd(keys.pending, {member: time.time()}, nx=True)

@@ -1,16 +1,18 @@
-"""A conversation's Redis operations as the actor and the sender need them: load, fetch,
-commit, count a failure, release, and the outbox head. Each is one round trip."""
+"""A conversation's Redis operations as the actor and the sender need them: activate, fetch,
+commit, count a failure, release, and the outbox head. Each is one batched round trip."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import Any
 
-import anyio
 import attrs
 import orjson
 import redis.asyncio as aioredis
+from redis.commands.core import AsyncScript
 
+from runtime.batcher import Batcher, Command
 from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, LeaseLost, RuntimeFailure
 from runtime.inbox import InboxEntry, parse_entry
@@ -55,8 +57,7 @@ def dead_letter(entry: InboxEntry, reason: str) -> bytes:
 
 
 class ConversationStore:
-    """Redis calls of the actors of one process, bounded by a limiter so thousands of actors
-    share a small connection pool."""
+    """Redis calls of the actors and the sender of one process, coalesced by the batcher."""
 
     def __init__(
         self, redis: aioredis.Redis, scripts: Scripts, keys: Keys, config: RuntimeConfig
@@ -65,26 +66,29 @@ class ConversationStore:
         self.scripts = scripts
         self.keys = keys
         self.config = config
-        self.limiter = anyio.CapacityLimiter(config.redis_concurrency)
+        self.batcher = Batcher(redis, scripts, lanes=config.redis_concurrency)
 
-    async def load(self, key: ConversationKey) -> Snapshot:
+    def _eval(self, script: AsyncScript, keys: Sequence[str], *args: object) -> Command:
+        return ("EVALSHA", script.sha, len(keys), *keys, *args)
+
+    async def activate(self, key: ConversationKey, count: int) -> tuple[Snapshot, Batch]:
+        """What a new activation needs, in one round trip: snapshot, outbox length, inbox head."""
         k = self.keys.of(key)
-        async with self.limiter, self.redis.pipeline(transaction=False) as pipe:
-            pipe.hmget(k.session, ["d", "v"])
-            pipe.llen(k.outbox)
-            (data, version), outbox_len = await pipe.execute()
-        return Snapshot(data=data, version=int(version or 0), outbox_len=int(outbox_len))
+        (data, version), outbox_len, raw, attempts = await self.batcher.call(
+            ("HMGET", k.session, "d", "v"),
+            ("LLEN", k.outbox),
+            ("XRANGE", k.inbox, "-", "+", "COUNT", count),
+            ("HGETALL", k.attempts),
+        )
+        snapshot = Snapshot(data=data, version=int(version or 0), outbox_len=int(outbox_len))
+        return snapshot, _batch(key, raw, attempts)
 
     async def fetch(self, key: ConversationKey, count: int) -> Batch:
         k = self.keys.of(key)
-        async with self.limiter, self.redis.pipeline(transaction=False) as pipe:
-            pipe.xrange(k.inbox, "-", "+", count=count)
-            pipe.hgetall(k.attempts)
-            raw, attempts = await pipe.execute()
-        return Batch(
-            entries=[parse_entry(key, entry_id, fields) for entry_id, fields in raw],
-            attempts={_text(e): int(n) for e, n in attempts.items()},
+        raw, attempts = await self.batcher.call(
+            ("XRANGE", k.inbox, "-", "+", "COUNT", count), ("HGETALL", k.attempts)
         )
+        return _batch(key, raw, attempts)
 
     async def commit(
         self,
@@ -102,21 +106,21 @@ class ConversationStore:
         k = self.keys.of(key)
         mode = "keep" if session is KEEP else ("del" if session is None else "set")
         data = session if isinstance(session, bytes) else b""
-        async with self.limiter:
-            reply = await self.scripts.commit(
-                keys=[k.lease, k.session, k.inbox, k.outbox, k.attempts, k.dead],
-                args=[
-                    token,
-                    expected_version,
-                    mode,
-                    data,
-                    max(1, int(session_ttl * 1000)),
-                    entry_id,
-                    dead,
-                    self.config.dead_letter_ttl_seconds,
-                    *replies,
-                ],
+        (reply,) = await self.batcher.call(
+            self._eval(
+                self.scripts.commit,
+                [k.lease, k.session, k.inbox, k.outbox, k.attempts, k.dead],
+                token,
+                expected_version,
+                mode,
+                data,
+                max(1, int(session_ttl * 1000)),
+                entry_id,
+                dead,
+                self.config.dead_letter_ttl_seconds,
+                *replies,
             )
+        )
         if reply[0] == -1:
             raise LeaseLost(f"lease lost for {key.channel}")
         if reply[0] == -2:
@@ -126,16 +130,13 @@ class ConversationStore:
     async def fail(self, key: ConversationKey, token: str, entry_id: str) -> int:
         """Count one failed attempt; returns the failures so far. Raises LeaseLost."""
         k = self.keys.of(key)
-        async with self.limiter:
-            n = int(
-                await self.scripts.fail(
-                    keys=[k.lease, k.attempts],
-                    args=[token, entry_id, self.config.dead_letter_ttl_seconds],
-                )
-            )
-        if n < 0:
+        ttl = self.config.dead_letter_ttl_seconds
+        (n,) = await self.batcher.call(
+            self._eval(self.scripts.fail, [k.lease, k.attempts], token, entry_id, ttl)
+        )
+        if int(n) < 0:
             raise LeaseLost(f"lease lost for {key.channel}")
-        return n
+        return int(n)
 
     async def release(
         self, key: ConversationKey, token: str, *, only_if_idle: bool, check_outbox: bool
@@ -144,28 +145,25 @@ class ConversationStore:
         when work is left, so another host's sweeper takes it over."""
         k = self.keys.of(key)
         idle = "1" if only_if_idle else "0"
+        # Without a sender here the outbox is someone else's job: check a key that never exists.
         outbox = k.outbox if check_outbox else k.outbox + ":unchecked"
-        async with self.limiter:
-            released = int(
-                await self.scripts.release(keys=[k.lease, k.inbox, outbox], args=[token, idle])
-            )
-            if released != 1:
-                return released
-            # Unmark after releasing, then look again: a message recorded in between either
-            # shows up here or re-marks itself after our removal (record marks after appending).
-            member = encode_member(key)
-            async with self.redis.pipeline(transaction=False) as pipe:
-                pipe.zrem(self.keys.pending, member)
-                pipe.xlen(k.inbox)
-                pipe.llen(outbox)
-                _, inbox_len, outbox_len = await pipe.execute()
-            if inbox_len or outbox_len:
-                await self.redis.zadd(self.keys.pending, {member: time.time()})
+        (released,) = await self.batcher.call(
+            self._eval(self.scripts.release, [k.lease, k.inbox, outbox], token, idle)
+        )
+        if int(released) != 1:
+            return int(released)
+        # Unmark after releasing, then look again: a message recorded in between either shows
+        # up here or re-marks itself after our removal (record marks after appending).
+        member = encode_member(key)
+        _, inbox_len, outbox_len = await self.batcher.call(
+            ("ZREM", self.keys.pending, member), ("XLEN", k.inbox), ("LLEN", outbox)
+        )
+        if inbox_len or outbox_len:
+            await self.batcher.call(("ZADD", self.keys.pending, time.time(), member))
         return 1
 
     async def outbox_head(self, key: ConversationKey, count: int) -> list[bytes]:
-        async with self.limiter:
-            items = await self.redis.lrange(self.keys.of(key).outbox, 0, count - 1)
+        (items,) = await self.batcher.call(("LRANGE", self.keys.of(key).outbox, 0, count - 1))
         return [item.encode() if isinstance(item, str) else item for item in items]
 
     async def outbox_pop(
@@ -174,13 +172,24 @@ class ConversationStore:
         """Remove a delivered (or dead-lettered) head item; the outbox length left, or < 0 when
         the lease was lost (-1) or the head is another item (-2)."""
         k = self.keys.of(key)
-        async with self.limiter:
-            return int(
-                await self.scripts.outbox_pop(
-                    keys=[k.lease, k.outbox, k.outbox_dead],
-                    args=[token, item, dead, self.config.dead_letter_ttl_seconds],
-                )
+        (left,) = await self.batcher.call(
+            self._eval(
+                self.scripts.outbox_pop,
+                [k.lease, k.outbox, k.outbox_dead],
+                token,
+                item,
+                dead,
+                self.config.dead_letter_ttl_seconds,
             )
+        )
+        return int(left)
+
+
+def _batch(key: ConversationKey, raw: list[Any], attempts: dict[Any, Any]) -> Batch:
+    return Batch(
+        entries=[parse_entry(key, entry_id, fields) for entry_id, fields in raw or []],
+        attempts={_text(e): int(n) for e, n in (attempts or {}).items()},
+    )
 
 
 class _Keep:

@@ -3,7 +3,8 @@
 -- publish to the owning process's channel when another process holds it.
 -- KEYS: dedup, inbox, lease, fence
 -- ARGV: dedup_ttl_s, message_id, payload, trace, recorded_at, claim ('1' | '0'), lease_ttl_ms,
---       fence_ttl_s, pid, poke_channel_prefix, member
+--       fence_ttl_s, pid, poke_channel_prefix, member, incarnation
+-- A lease value is 'pid:incarnation:token'; pids hold no ':'.
 -- Returns {0, lease} duplicate, {1, lease} new, {2, lease} new and claimed by pid.
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
   return {0, redis.call('GET', KEYS[3]) or ''}
@@ -11,7 +12,7 @@ end
 redis.call('XADD', KEYS[2], '*', 'm', ARGV[2], 'p', ARGV[3], 't', ARGV[4], 'r', ARGV[5])
 local lease = redis.call('GET', KEYS[3])
 if lease then
-  local owner = string.match(lease, '^(.*):%d+$')
+  local owner = string.match(lease, '^([^:]*):')
   if owner and owner ~= ARGV[9] then
     redis.call('PUBLISH', ARGV[10] .. owner, ARGV[11])
   end
@@ -22,6 +23,6 @@ if ARGV[6] ~= '1' then
 end
 local token = redis.call('INCR', KEYS[4])
 redis.call('EXPIRE', KEYS[4], ARGV[8])
-lease = ARGV[9] .. ':' .. token
+lease = ARGV[9] .. ':' .. ARGV[12] .. ':' .. token
 redis.call('SET', KEYS[3], lease, 'PX', ARGV[7])
 return {2, lease}

@@ -1,0 +1,110 @@
+"""Coalesces the Redis calls of many actors into pipelines. Thousands of actors each doing one
+round trip per step would spend their time in per-call client overhead; here whatever calls are
+waiting go out together in one pipeline, on a few connections ("lanes") at once."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+from typing import Any
+
+import anyio
+import attrs
+import redis.asyncio as aioredis
+from redis.exceptions import NoScriptError
+
+from runtime.scripts import Scripts, load_scripts
+
+Command = tuple[Any, ...]
+_MAX_COMMANDS = 512  # per pipeline: large enough to amortise, small enough to stay fair
+
+
+@attrs.define(eq=False)
+class _Call:
+    commands: Sequence[Command]
+    done: anyio.Event = attrs.field(factory=anyio.Event)
+    results: list[Any] = attrs.field(factory=list)
+    error: BaseException | None = None
+
+
+class Batcher:
+    def __init__(self, redis: aioredis.Redis, scripts: Scripts, lanes: int) -> None:
+        self._redis = redis
+        self._scripts = scripts
+        self._lanes = lanes
+        self._queue: deque[_Call] = deque()
+        self._wake: anyio.Event | None = None
+        self._running = False
+
+    async def call(self, *commands: Command) -> list[Any]:
+        """Run the commands back to back (in one pipeline, not a transaction); their replies in
+        order. Errors are raised, except that a missing script is loaded and the call retried
+        (EVALSHA of an unknown script runs nothing, so retrying is safe)."""
+        results = await self._submit(commands)
+        if any(isinstance(result, NoScriptError) for result in results):
+            await load_scripts(self._redis, self._scripts)
+            results = await self._submit(commands)
+        for result in results:
+            if isinstance(result, Exception):
+                raise result
+        return results
+
+    async def _submit(self, commands: Sequence[Command]) -> list[Any]:
+        if not self._running:
+            return await self._execute(commands)
+        call = _Call(commands)
+        self._queue.append(call)
+        if self._wake is not None:
+            self._wake.set()
+        await call.done.wait()
+        if call.error is not None:
+            raise call.error
+        return call.results
+
+    async def _execute(self, commands: Sequence[Command]) -> list[Any]:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for command in commands:
+                pipe.execute_command(*command)
+            results: list[Any] = await pipe.execute(raise_on_error=False)
+        return results
+
+    async def run(self) -> None:
+        """Serve calls until cancelled; calls made while not running go out on their own."""
+        self._running = True
+        try:
+            async with anyio.create_task_group() as lanes:
+                for _ in range(self._lanes):
+                    lanes.start_soon(self._lane)
+        finally:
+            self._running = False
+            for call in self._queue:
+                call.error = anyio.get_cancelled_exc_class()()
+                call.done.set()
+            self._queue.clear()
+
+    async def _lane(self) -> None:
+        while True:
+            if not self._queue:
+                self._wake = anyio.Event()
+                await self._wake.wait()
+                continue
+            batch: list[_Call] = []
+            size = 0
+            while self._queue and size < _MAX_COMMANDS:
+                call = self._queue.popleft()
+                batch.append(call)
+                size += len(call.commands)
+            try:
+                results = await self._execute([c for call in batch for c in call.commands])
+            except BaseException as error:
+                for call in batch:
+                    call.error = error
+                    call.done.set()
+                if not isinstance(error, Exception):
+                    raise
+                continue
+            at = 0
+            for call in batch:
+                call.results = results[at : at + len(call.commands)]
+                at += len(call.commands)
+                call.done.set()

@@ -1,0 +1,63 @@
+"""G6: idle actors are evicted and the process's memory does not grow with users seen."""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+import anyio
+import anyio.lowlevel
+import attrs
+import redis.asyncio as aioredis
+
+from runtime.config import RuntimeConfig
+from runtime.contracts import ConversationKey, Envelope
+from runtime.host import Runtime
+from tests.runtime.handlers import AppendingHandler
+from tests.runtime.running import running, wait_for
+
+
+async def record_conversations(runtime: Runtime, first: int, count: int) -> None:
+    for start in range(first, first + count, 200):
+        batch = [
+            Envelope(ConversationKey("15550001", f"user-{n}"), f"m-{n}", b"hi")
+            for n in range(start, min(start + 200, first + count))
+        ]
+        await runtime.record(batch)
+
+
+def allocated() -> int:
+    gc.collect()
+    return sys.getallocatedblocks()
+
+
+async def test_10000_idle_conversations_are_all_deactivated_and_memory_returns(
+    redis_client: aioredis.Redis, config: RuntimeConfig
+) -> None:
+    # A longer lease: 10,000 activations at once must not outrun renewal on a loaded CI box.
+    config = attrs.evolve(config, actor_idle_seconds=1.0, lease_ttl=5.0)
+    handler = AppendingHandler()
+    runtime = Runtime(redis_client, config, handler)
+    async with running(runtime):
+        # Warm up connection pools, script caches and code paths before the baseline.
+        await record_conversations(runtime, 0, 500)
+        await wait_for(lambda: runtime.stats()["active_actors"] == 0, what="warm-up idle")
+        baseline = allocated()
+
+        await record_conversations(runtime, 500, 10_000)
+        await wait_for(lambda: runtime.stats().get("processed", 0) >= 10_500, within=60, what="all")
+        busy = allocated()
+        active_at_peak = runtime.stats()["active_actors"]
+        await wait_for(lambda: runtime.stats()["active_actors"] == 0, within=60, what="eviction")
+        await anyio.lowlevel.checkpoint()
+        after = allocated()
+
+        leases = [k async for k in redis_client.scan_iter(match=f"{config.key_prefix}lease:*")]
+        pending = await redis_client.zcard(f"{config.key_prefix}pending")
+    assert active_at_peak > 1000, "the conversations were never active together"
+    assert leases == [] and pending == 0
+    grown_while_busy = busy - baseline
+    assert grown_while_busy > 10_000  # the measure can see 10,000 actors
+    # Back near the start: far less than one block per user seen stays behind.
+    assert after - baseline < 0.05 * grown_while_busy, (baseline, busy, after)
+    assert runtime.stats()["mailbox_depth"] == 0
