@@ -16,7 +16,7 @@ from actors.effects import CreateCredex, Effect
 from actors.executor import perform
 from actors.outcome import Config
 from actors.ports.credex import CredexCore
-from actors.replies import Outbound, Reply
+from actors.replies import Outbound, Reply, TemplateReply
 from actors.screens import common
 from actors.session import Session
 from actors.step import Event, step
@@ -71,9 +71,14 @@ class ConversationHandler:
             event = await perform(effect, self._credex, state.phone or to)
         else:
             raise RuntimeError(f"more than {MAX_EFFECTS_PER_MESSAGE} effects for one message")
+        fallback = None
+        if isinstance(inbound.content, events.Notification):
+            # A push may arrive after the 24-hour window closed: then the sender uses this
+            # template for the first reply instead of the free-form message.
+            fallback = common.notification_template(inbound.content)
         return Turn(
             session=snapshot.encode(state),
-            replies=self._outbound(to, envelope, sent),
+            replies=self._outbound(to, envelope, sent, fallback=fallback),
             session_ttl=self._ttl,
         )
 
@@ -96,11 +101,22 @@ class ConversationHandler:
 
     @staticmethod
     def _outbound(
-        to: str, envelope: Envelope, sent: Sequence[Reply], kind: str = ""
+        to: str,
+        envelope: Envelope,
+        sent: Sequence[Reply],
+        kind: str = "",
+        fallback: TemplateReply | None = None,
     ) -> list[bytes]:
         # Reply ids are idempotency keys: an apology must not share one with a later answer.
         prefix = f"{envelope.message_id}:{kind + ':' if kind else ''}"
         return [
-            replies.encode(Outbound(to=to, reply=reply, reply_id=f"{prefix}{i}"))
+            replies.encode(
+                Outbound(
+                    to=to,
+                    reply=reply,
+                    reply_id=f"{prefix}{i}",
+                    fallback=fallback if i == 0 else None,
+                )
+            )
             for i, reply in enumerate(sent)
         ]

@@ -6,7 +6,7 @@ from typing import Literal
 
 from actors import ids
 from actors.events import Notification
-from actors.replies import Button, ButtonsReply, TextReply
+from actors.replies import Button, ButtonsReply, TemplateReply, TextReply
 from actors.screens.format import amount, clip
 from actors.session import Draft
 
@@ -119,6 +119,14 @@ def notification(event: Notification) -> ButtonsReply:
     return ButtonsReply(
         body=f"🔔 {who}{event.message}",
         buttons=(Button(ids.pending_page("in", 1), "📥 View offers"),),
+    )
+
+
+def notification_template(event: Notification) -> TemplateReply:
+    """The pre-approved `incoming_notification` template (en_US, {{1}} member name, {{2}} the
+    message): what the user gets instead when the 24-hour window is closed."""
+    return TemplateReply(
+        "incoming_notification", "en_US", (event.member_name or "there", event.message)
     )
 
 
