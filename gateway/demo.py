@@ -22,7 +22,7 @@ from aiohttp import web
 from gateway.debug import add_debug_routes
 from gateway.serve import KEY_PREFIX, running_service
 from gateway.whatsapp.limits import violations
-from runtime import setup_logging
+from runtime import setup_logging, setup_telemetry
 from runtime.settings import Settings
 from simulator.credex.app import SimConfig, create_app
 from simulator.redis_server import embedded_redis, free_port
@@ -170,5 +170,6 @@ async def _run(host: str, port: int) -> None:
 
 def run_demo(*, host: str = "127.0.0.1", port: int = 8000) -> int:
     setup_logging("WARNING")
+    setup_telemetry()
     asyncio.run(_run(host, port))
     return 0
