@@ -35,6 +35,7 @@ class ServiceWindow:
         self._redis = redis
         self._prefix = key_prefix
         self._touch = redis.register_script(_TOUCH)
+        self._loaded = False
 
     def redis_key(self, key: ConversationKey) -> str:
         return f"{self._prefix}wa:window:{{{key.tag}}}"
@@ -43,18 +44,24 @@ class ServiceWindow:
         """Record user messages at the given epoch seconds, in one round trip."""
         if not stamps:
             return
+        await self.ensure_script()
         async with self._redis.pipeline(transaction=False) as pipe:
-            await self.queue_touch(pipe, stamps)
+            self.queue_touch(pipe, stamps)
             await pipe.execute()
 
-    async def queue_touch(
-        self, pipe: Pipeline, stamps: Sequence[tuple[ConversationKey, float]]
-    ) -> None:
-        """Add the touches to `pipe`, to share a round trip with other writes."""
+    async def ensure_script(self, reload: bool = False) -> None:
+        """Load the touch script once (again after a NoScriptError: Redis restarted or
+        flushed its scripts), so `queue_touch` can use bare EVALSHA."""
+        if reload or not self._loaded:
+            await self._redis.script_load(self._touch.script)
+            self._loaded = True
+
+    def queue_touch(self, pipe: Pipeline, stamps: Sequence[tuple[ConversationKey, float]]) -> None:
+        """Add the touches to `pipe`, to share a round trip with other writes. Call
+        `ensure_script` first. Bare EVALSHA: a Script object in a pipeline makes every
+        execute() send SCRIPT EXISTS first, one more round trip on the webhook's ack path."""
         for key, at in stamps:
-            await self._touch(
-                keys=[self.redis_key(key)], args=[f"{at:.3f}", _TTL_SECONDS], client=pipe
-            )
+            pipe.evalsha(self._touch.sha, 1, self.redis_key(key), f"{at:.3f}", _TTL_SECONDS)
 
     async def last_inbound(self, key: ConversationKey) -> float | None:
         raw = await self._redis.get(self.redis_key(key))

@@ -1,0 +1,182 @@
+"""The webhook's ack path under concurrency: group commit of records and stamps, the
+stamps' bare EVALSHA after Redis lost its scripts, and 503 whenever a write before the ack fails."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+
+import aiohttp
+import pytest
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+
+from gateway.app import create_app
+from gateway.routes.webhook import GroupCommit
+from gateway.whatsapp import window as window_module
+from gateway.whatsapp.identity import IdentityMap
+from gateway.whatsapp.window import ServiceWindow
+from runtime.contracts import ConversationKey, Envelope, Recorder, StoreUnavailable
+from tests.gateway.conftest import PNID, make_config
+from tests.gateway.conversation import Seen
+from tests.gateway.webhooks import delivery, post_webhook, text_message
+
+pytestmark = pytest.mark.anyio
+
+
+class _Flush:
+    """A flush that records the batches it was given and can be told to fail or stall."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
+        self.fail: Exception | None = None
+        self.release = asyncio.Event()
+        self.release.set()
+
+    async def __call__(self, batch: list[int]) -> list[int]:
+        self.batches.append(batch)
+        await self.release.wait()
+        if self.fail is not None:
+            raise self.fail
+        return [n * 10 for n in batch]
+
+
+async def test_concurrent_submissions_share_one_flush_and_each_gets_its_own_result() -> None:
+    flush = _Flush()
+    group = GroupCommit(flush)
+    flush.release.clear()
+    first = asyncio.create_task(group.submit(1))
+    await asyncio.sleep(0)  # the first caller is flushing alone
+    rest = [asyncio.create_task(group.submit(n)) for n in (2, 3, 4)]
+    await asyncio.sleep(0)
+    flush.release.set()
+    assert await asyncio.gather(first, *rest) == [10, 20, 30, 40]
+    assert flush.batches == [[1], [2, 3, 4]]
+
+
+async def test_a_failed_flush_fails_every_caller_of_that_batch_and_the_next_batch_recovers() -> (
+    None
+):
+    flush = _Flush()
+    group = GroupCommit(flush)
+    flush.release.clear()
+    first = asyncio.create_task(group.submit(1))
+    await asyncio.sleep(0)
+    waiting = [asyncio.create_task(group.submit(n)) for n in (2, 3)]
+    await asyncio.sleep(0)
+    flush.fail = ConnectionError("redis down")
+    flush.release.set()
+    outcomes = await asyncio.gather(first, *waiting, return_exceptions=True)
+    assert all(isinstance(o, ConnectionError) for o in outcomes)
+    flush.fail = None
+    assert await group.submit(5) == 50
+
+
+async def test_a_cancelled_waiter_neither_blocks_the_queue_nor_is_flushed() -> None:
+    flush = _Flush()
+    group = GroupCommit(flush)
+    flush.release.clear()
+    first = asyncio.create_task(group.submit(1))
+    await asyncio.sleep(0)
+    gone = asyncio.create_task(group.submit(2))
+    kept = asyncio.create_task(group.submit(3))
+    await asyncio.sleep(0)
+    gone.cancel()
+    flush.release.set()
+    assert await first == 10
+    assert await kept == 30
+    assert gone.cancelled()
+    assert flush.batches == [[1], [3]]
+    assert await asyncio.wait_for(group.submit(4), 1) == 40
+
+
+async def test_a_burst_of_deliveries_is_acknowledged_recorded_and_stamped(
+    http: aiohttp.ClientSession,
+    gateway_url: str,
+    seen: Seen,
+    redis_client: aioredis.Redis,
+    key_prefix: str,
+) -> None:
+    at = int(time.time()) - 30
+    bodies = [
+        delivery(
+            text_message(f"wamid.burst{i}", f"26377100{i:04d}", "hi", user_id=f"US.b{i}", at=at)
+        )
+        for i in range(40)
+    ]
+    answers = await asyncio.gather(*(post_webhook(http, gateway_url, b) for b in bodies))
+    assert [a.status for a in answers] == [200] * 40
+    envelopes = await seen.wait_for(40)
+    assert {e.message_id for e in envelopes} == {f"wamid.burst{i}" for i in range(40)}
+    window = ServiceWindow(redis_client, key_prefix)
+    aliases = IdentityMap(redis_client, key_prefix, PNID)
+    for i in range(40):
+        assert await window.last_inbound(ConversationKey(PNID, f"US.b{i}")) == at
+    assert await aliases.resolve([f"26377100{i:04d}" for i in range(40)]) == {
+        f"26377100{i:04d}": f"US.b{i}" for i in range(40)
+    }
+
+
+async def test_window_is_stamped_after_redis_lost_the_touch_script(
+    http: aiohttp.ClientSession,
+    serve: object,
+    redis_client: aioredis.Redis,
+    recorder: Recorder,
+    key_prefix: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A script Redis has never seen, in a window that believes it loaded it: what the
+    # gateway meets after Redis restarts (the bare EVALSHA answers NOSCRIPT).
+    unseen = f"{window_module._TOUCH}\n-- {time.time_ns()}\n"
+    monkeypatch.setattr(window_module, "_TOUCH", unseen)
+    original = ServiceWindow.__init__
+
+    def believing(self: ServiceWindow, redis: aioredis.Redis, prefix: str) -> None:
+        original(self, redis, prefix)
+        self._loaded = True
+
+    monkeypatch.setattr(ServiceWindow, "__init__", believing)
+    app = create_app(make_config(), redis=redis_client, recorder=recorder, key_prefix=key_prefix)
+    base = await serve(app)  # type: ignore[operator]
+    at = int(time.time()) - 5
+    body = delivery(text_message("wamid.noscript", "263771110000", "hi", user_id="US.ns", at=at))
+    assert (await post_webhook(http, base, body)).status == 200
+    window = ServiceWindow(redis_client, key_prefix)
+    assert await window.last_inbound(ConversationKey(PNID, "US.ns")) == at
+
+
+class _Refusing:
+    """A recorder whose store is down."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def record(self, envelopes: Sequence[Envelope]) -> list[bool]:
+        self.calls += 1
+        raise StoreUnavailable("down")
+
+
+async def test_a_failed_record_is_not_acknowledged_even_when_the_stamps_succeed(
+    http: aiohttp.ClientSession, serve: object, redis_client: aioredis.Redis, key_prefix: str
+) -> None:
+    refusing = _Refusing()
+    app = create_app(make_config(), redis=redis_client, recorder=refusing, key_prefix=key_prefix)
+    base = await serve(app)  # type: ignore[operator]
+    body = delivery(text_message("wamid.refused", "263771110001", "hi", user_id="US.r"))
+    assert (await post_webhook(http, base, body)).status == 503
+    assert refusing.calls == 1
+
+
+async def test_a_failed_stamp_withholds_the_ack_of_a_recorded_message(
+    http: aiohttp.ClientSession, serve: object, recorder: Recorder, key_prefix: str, seen: Seen
+) -> None:
+    dead = aioredis.Redis(host="127.0.0.1", port=1, retry=Retry(NoBackoff(), 0))
+    app = create_app(make_config(), redis=dead, recorder=recorder, key_prefix=key_prefix)
+    base = await serve(app)  # type: ignore[operator]
+    body = delivery(text_message("wamid.nostamp", "263771110002", "hi", user_id="US.s"))
+    # Recorded, but the window stamp could not be written: Meta must redeliver (dedup drops it).
+    assert (await post_webhook(http, base, body)).status == 503
+    assert [e.message_id for e in await seen.wait_for(1)] == ["wamid.nostamp"]
+    await dead.aclose()
