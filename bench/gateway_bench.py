@@ -85,7 +85,9 @@ async def _serve_gateway(prefix: str, stop: asyncio.Event, host: bool) -> None:
         whatsapp_access_token="bench",
         whatsapp_phone_number_id=PNID,
     )
-    app = create_app(config, redis=redis, recorder=runtime, key_prefix=prefix)
+    timed = _TimedRecorder(runtime)
+    app = create_app(config, redis=redis, recorder=timed, key_prefix=prefix)
+    app.middlewares.insert(0, timed.middleware)  # outermost: the whole server-side answer
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
@@ -105,6 +107,47 @@ async def _serve_gateway(prefix: str, stop: asyncio.Event, host: bool) -> None:
     finally:
         await runner.cleanup()
         await redis.aclose()
+    print(f"TIMES {orjson.dumps(timed.summary()).decode()}", flush=True)
+
+
+class _TimedRecorder:
+    """Wall time inside `Runtime.record` against the whole server-side answer, so the report
+    can say how much of the ack is the runtime's (its CPU share needs a profiler)."""
+
+    def __init__(self, runtime: Any) -> None:
+        self._runtime = runtime
+        self.record_s: list[float] = []
+        self.answer_s: list[float] = []
+
+    async def record(self, envelopes: Sequence[Any]) -> list[bool]:
+        started = time.perf_counter()
+        try:
+            return await self._runtime.record(envelopes)  # type: ignore[no-any-return]
+        finally:
+            self.record_s.append(time.perf_counter() - started)
+
+    @property
+    def middleware(self) -> Any:
+        from aiohttp import web
+
+        @web.middleware
+        async def timing(request: web.Request, handler: Any) -> web.StreamResponse:
+            started = time.perf_counter()
+            try:
+                return await handler(request)  # type: ignore[no-any-return]
+            finally:
+                self.answer_s.append(time.perf_counter() - started)
+
+        return timing
+
+    def summary(self) -> dict[str, float]:
+        numbers: dict[str, float] = {}
+        for name, values in (("record", self.record_s), ("answer", self.answer_s)):
+            if values:
+                numbers[f"server_{name}_p50_ms"] = _percentile(values, 0.5) * 1000
+                numbers[f"server_{name}_p99_ms"] = _percentile(values, 0.99) * 1000
+        numbers["server_record_calls_per_post"] = len(self.record_s) / max(len(self.answer_s), 1)
+        return numbers
 
 
 async def _serve_baseline(stop: asyncio.Event) -> None:
@@ -158,7 +201,8 @@ def _server_main(kind: str, prefix: str, profile: str | None) -> None:
 
 @contextlib.contextmanager
 def _server(kind: str, prefix: str, profile: str | None = None) -> Any:
-    """Start a server process; yield its port and pid; SIGTERM it and wait on exit."""
+    """Start a server process; yield its port, pid and a dict it fills on exit with the
+    server's own timings; SIGTERM it and wait on exit."""
     command = [sys.executable, "-m", "bench.gateway_bench", "--serve", kind, "--prefix", prefix]
     if profile:
         command += ["--profile", profile]
@@ -170,7 +214,8 @@ def _server(kind: str, prefix: str, profile: str | None = None) -> Any:
             line = process.stdout.readline().decode()
             if not line.startswith("PORT "):
                 raise RuntimeError(f"{kind} server did not start (see {log_path})")
-            yield int(line.split()[1]), process.pid
+            extra: dict[str, float] = {}
+            yield int(line.split()[1]), process.pid, extra
         finally:
             process.send_signal(signal.SIGTERM)
             try:
@@ -178,6 +223,9 @@ def _server(kind: str, prefix: str, profile: str | None = None) -> Any:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        for rest in process.stdout.read().decode().splitlines():
+            if rest.startswith("TIMES "):
+                extra.update(orjson.loads(rest[6:]))
 
 
 # -- the load ----------------------------------------------------------------------------------
@@ -384,7 +432,7 @@ def _one_run(kind: str, prefix: str, seconds: float, rate: int, seed: int) -> di
     warm = _deliveries(max(rate // 2, 1), rng)  # half a second to warm connections and caches
     measured = _deliveries(int(rate * seconds), rng)
     profile = os.environ.get("GATEWAY_BENCH_PROFILE") if kind != "baseline" else None
-    with _server(kind, prefix, profile) as (port, pid):
+    with _server(kind, prefix, profile) as (port, pid, extra):
         cpu: list[float] = []
         outcome = asyncio.run(
             _load(
@@ -396,7 +444,7 @@ def _one_run(kind: str, prefix: str, seconds: float, rate: int, seed: int) -> di
             )
         )
         cpu.append(_cpu_seconds(pid))
-    summary = _summary(outcome)
+    summary = {**_summary(outcome), **extra}
     # CPU time is what a noisy neighbour disturbs least: the cleanest before/after number.
     summary["server_cpu_ms_per_msg"] = (cpu[1] - cpu[0]) * 1000 / max(outcome.messages, 1)
     return summary
