@@ -79,7 +79,7 @@ class Actor:
         self._attempts: dict[str, int] = {}
 
     def poke(self) -> None:
-        """New work may be waiting (or the host is stopping): wake the loop."""
+        """New work may be waiting (or the host is stopping): the next loop turn reads the inbox."""
         self._poked = True
         self._wake.set()
 
@@ -104,7 +104,7 @@ class Actor:
             # counts from the last work done, so pokes that find nothing do not extend it.
             idle_until = time.monotonic()
             while not self.lease_lost and not self.host.stopping:
-                if not self.mailbox:
+                if not self.mailbox and self._poked:
                     await self._fetch()
                 if self.mailbox:
                     await self._process(self.mailbox.popleft())
@@ -120,6 +120,7 @@ class Actor:
                     return
                 if released < 0:
                     raise LeaseLost("lease lost while idle")
+                self._poked = True  # entries arrived in the meantime, or replies are pending
                 idle_until = time.monotonic() + config.actor_idle_seconds  # replies being sent
         except LeaseLost:
             self.lease_lost = True
@@ -145,20 +146,17 @@ class Actor:
                 log.exception("lease hand-back failed; it expires by itself")
 
     async def _wait(self, idle_for: float) -> bool:
-        if self._poked:
-            self._poked = False
-            return True
-        self._wake = anyio.Event()
-        with anyio.move_on_after(idle_for):
-            await self._wake.wait()
-        woke = self._poked
-        self._poked = False
-        return woke
+        """Wait for a poke (True) or the end of the idle time (False)."""
+        if not self._poked:
+            self._wake = anyio.Event()
+            with anyio.move_on_after(idle_for):
+                await self._wake.wait()
+        return self._poked
 
     async def _fetch(self) -> None:
-        batch = await self.host.store.fetch(self.key, self.host.config.mailbox_size)
-        self._attempts = batch.attempts
-        self.mailbox.extend(batch.entries)
+        # Cleared before the read: whatever a poke announced before now, the read sees.
+        self._poked = False
+        self.mailbox.extend(await self.host.store.fetch(self.key, self.host.config.mailbox_size))
 
     async def commit(
         self,
@@ -169,8 +167,11 @@ class Actor:
         entry_id: str = "",
     ) -> None:
         """Commit a snapshot and replies (and ack `entry_id`); raises LeaseLost, SessionConflict."""
+        refill = self.host.config.mailbox_size if entry_id and not self.mailbox else 0
+        if refill:
+            self._poked = False  # the refill reads the inbox after every poke so far
         try:
-            self._version, outbox_len = await self.host.store.commit(
+            committed = await self.host.store.commit(
                 self.key,
                 self.token,
                 expected_version=self._version,
@@ -178,12 +179,15 @@ class Actor:
                 session_ttl=ttl or self.host.config.session_ttl,
                 entry_id=entry_id,
                 replies=replies,
+                fetch=refill,
             )
         except SessionConflict as conflict:
             self._session, self._version = conflict.data, conflict.version
             raise
+        self._version = committed.version
         self._session = session
-        if outbox_len and self.host.sends:
+        self.mailbox.extend(committed.entries)
+        if committed.outbox_len and self.host.sends:
             self.host.outbox_has_items(self)
 
     async def _process(self, entry: InboxEntry) -> None:

@@ -16,7 +16,7 @@ from redis.exceptions import NoScriptError
 from runtime.scripts import Scripts, load_scripts
 
 Command = tuple[Any, ...]
-_MAX_COMMANDS = 512  # per pipeline: large enough to amortise, small enough to stay fair
+_MAX_COMMANDS = 128  # per pipeline: large enough to amortise, small enough to stay fair
 
 
 @attrs.define(eq=False)

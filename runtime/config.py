@@ -23,8 +23,7 @@ class RuntimeConfig:
     outbox_max_backoff: float = 60.0
     # Additive knobs (not in the first contract):
     outbox_max_attempts: int = 12  # retryable send failures before an item is dead-lettered
-    redis_concurrency: int = (
-        64  # Redis calls in flight per process, so 10k actors need no 10k sockets
-    )
+    # Pipelines in flight per process, carrying the calls of all its actors and recorders.
+    redis_concurrency: int = 8
     sender_concurrency: int = 32  # conversations whose outbox is being sent at once
     dead_letter_ttl_seconds: int = 8 * 86400

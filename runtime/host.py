@@ -90,7 +90,7 @@ class Runtime:
                 await load_scripts(self._redis, self._scripts)
                 self._scripts_loaded = True
             outcomes = await inbox.record(
-                self._redis,
+                self.store.batcher,
                 self._scripts,
                 self._keys,
                 self.config,

@@ -1,24 +1,22 @@
 """Durable inboxes: record envelopes (dedup + append in one script per envelope, all envelopes
-of one call in one pipeline) and read entries back for the actor."""
+of one call in one pipeline) and parse entries read back for the actor."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
 
 import attrs
 import orjson
-import redis.asyncio as aioredis
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind
-from redis.exceptions import NoScriptError
 
 from runtime import metrics
+from runtime.batcher import Batcher, Command
 from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, Envelope
 from runtime.keys import Keys, encode_member
-from runtime.scripts import Scripts, load_scripts
+from runtime.scripts import Scripts
 from runtime.telemetry import hashed
 
 _tracer = trace.get_tracer(__name__)
@@ -49,7 +47,7 @@ class InboxEntry:
 
 
 async def record(
-    redis: aioredis.Redis,
+    batcher: Batcher,
     scripts: Scripts,
     keys: Keys,
     config: RuntimeConfig,
@@ -58,20 +56,44 @@ async def record(
     incarnation: str,
     claim: bool,
 ) -> list[Recorded]:
-    """One round trip for the whole batch. Raises redis/OS errors; the caller maps them."""
+    """One round trip for the whole batch, shared with whatever else is waiting to go out.
+    Raises redis/OS errors; the caller maps them."""
     started = time.perf_counter()
     spans = [_producer_span(envelope) for envelope in envelopes]
+    poke_prefix = keys.pokes("")
+    commands: list[Command] = []
     try:
-        try:
-            replies = await _execute(
-                redis, scripts, keys, config, envelopes, spans, process_id, incarnation, claim
+        for envelope, span in zip(envelopes, spans, strict=True):
+            carrier: dict[str, str] = {}
+            propagate.inject(carrier, context=trace.set_span_in_context(span))
+            k = keys.of(envelope.key)
+            member = encode_member(envelope.key)
+            commands.append(
+                (
+                    "EVALSHA",
+                    scripts.record.sha,
+                    4,
+                    k.dedup(envelope.message_id),
+                    k.inbox,
+                    k.lease,
+                    k.fence,
+                    config.dedup_ttl_seconds,
+                    envelope.message_id,
+                    envelope.payload,
+                    orjson.dumps(carrier),
+                    repr(envelope.recorded_at or time.time()),
+                    "1" if claim else "0",
+                    int(config.lease_ttl * 1000),
+                    FENCE_TTL_SECONDS,
+                    process_id,
+                    poke_prefix,
+                    member,
+                    incarnation,
+                )
             )
-        except NoScriptError:
-            # Redis restarted or flushed its scripts: no EVALSHA ran, so a retry is safe.
-            await load_scripts(redis, scripts)
-            replies = await _execute(
-                redis, scripts, keys, config, envelopes, spans, process_id, incarnation, claim
-            )
+            # Also for duplicates: a redelivery repairs a pending mark a crash left out.
+            commands.append(("ZADD", keys.pending, "NX", time.time(), member))
+        replies = await batcher.call(*commands)
     finally:
         for span in spans:
             span.end()
@@ -97,51 +119,6 @@ def _producer_span(envelope: Envelope) -> trace.Span:
             "vimbiso.conversation": hashed(envelope.key.tag),
         },
     )
-
-
-async def _execute(
-    redis: aioredis.Redis,
-    scripts: Scripts,
-    keys: Keys,
-    config: RuntimeConfig,
-    envelopes: Sequence[Envelope],
-    spans: Sequence[trace.Span],
-    process_id: str,
-    incarnation: str,
-    claim: bool,
-) -> list[Any]:
-    poke_prefix = keys.pokes("")
-    async with redis.pipeline(transaction=False) as pipe:
-        for envelope, span in zip(envelopes, spans, strict=True):
-            carrier: dict[str, str] = {}
-            propagate.inject(carrier, context=trace.set_span_in_context(span))
-            k = keys.of(envelope.key)
-            member = encode_member(envelope.key)
-            # EVALSHA directly: a Script object in a pipeline costs a SCRIPT EXISTS round trip.
-            pipe.evalsha(
-                scripts.record.sha,
-                4,
-                k.dedup(envelope.message_id),
-                k.inbox,
-                k.lease,
-                k.fence,
-                config.dedup_ttl_seconds,
-                envelope.message_id,
-                envelope.payload,
-                orjson.dumps(carrier),
-                repr(envelope.recorded_at or time.time()),
-                "1" if claim else "0",
-                int(config.lease_ttl * 1000),
-                FENCE_TTL_SECONDS,
-                process_id,
-                poke_prefix,
-                member,
-                incarnation,
-            )
-            # Also for duplicates: a redelivery repairs a pending mark a crash left out.
-            pipe.zadd(keys.pending, {member: time.time()}, nx=True)
-        replies: list[Any] = await pipe.execute()
-    return replies
 
 
 def parse_entry(key: ConversationKey, entry_id: bytes, fields: dict[bytes, bytes]) -> InboxEntry:

@@ -37,6 +37,13 @@ class Snapshot:
 
 
 @attrs.frozen
+class Committed:
+    version: int
+    outbox_len: int
+    entries: list[InboxEntry]  # the next inbox entries, when asked for
+
+
+@attrs.frozen
 class Batch:
     entries: list[InboxEntry]
     attempts: dict[str, int]  # failures so far, by entry id
@@ -83,12 +90,12 @@ class ConversationStore:
         snapshot = Snapshot(data=data, version=int(version or 0), outbox_len=int(outbox_len))
         return snapshot, _batch(key, raw, attempts)
 
-    async def fetch(self, key: ConversationKey, count: int) -> Batch:
-        k = self.keys.of(key)
-        raw, attempts = await self.batcher.call(
-            ("XRANGE", k.inbox, "-", "+", "COUNT", count), ("HGETALL", k.attempts)
+    async def fetch(self, key: ConversationKey, count: int) -> list[InboxEntry]:
+        # Attempts come with the activation; later failures the actor counts itself.
+        (raw,) = await self.batcher.call(
+            ("XRANGE", self.keys.of(key).inbox, "-", "+", "COUNT", count)
         )
-        return _batch(key, raw, attempts)
+        return [parse_entry(key, entry_id, fields) for entry_id, fields in raw or []]
 
     async def commit(
         self,
@@ -101,8 +108,9 @@ class ConversationStore:
         entry_id: str = "",
         dead: bytes = b"",
         replies: Sequence[bytes] = (),
-    ) -> tuple[int, int]:
-        """Returns (new session version, outbox length). Raises LeaseLost, SessionConflict."""
+        fetch: int = 0,
+    ) -> Committed:
+        """Raises LeaseLost, SessionConflict. With `fetch`, also reads that many next entries."""
         k = self.keys.of(key)
         mode = "keep" if session is KEEP else ("del" if session is None else "set")
         data = session if isinstance(session, bytes) else b""
@@ -118,6 +126,7 @@ class ConversationStore:
                 entry_id,
                 dead,
                 self.config.dead_letter_ttl_seconds,
+                fetch,
                 *replies,
             )
         )
@@ -125,7 +134,8 @@ class ConversationStore:
             raise LeaseLost(f"lease lost for {key.channel}")
         if reply[0] == -2:
             raise SessionConflict(int(reply[1]), reply[2] or None)
-        return int(reply[1]), int(reply[2])
+        entries = [parse_entry(key, entry_id, _pairs(fields)) for entry_id, fields in reply[3]]
+        return Committed(version=int(reply[1]), outbox_len=int(reply[2]), entries=entries)
 
     async def fail(self, key: ConversationKey, token: str, entry_id: str) -> int:
         """Count one failed attempt; returns the failures so far. Raises LeaseLost."""
@@ -183,6 +193,10 @@ class ConversationStore:
             )
         )
         return int(left)
+
+
+def _pairs(flat: list[bytes]) -> dict[bytes, bytes]:
+    return dict(zip(flat[0::2], flat[1::2], strict=True))
 
 
 def _batch(key: ConversationKey, raw: list[Any], attempts: dict[Any, Any]) -> Batch:

@@ -2,8 +2,9 @@
 -- the outbox, inbox entry acknowledged, optional dead letter.
 -- KEYS: lease, session, inbox, outbox, attempts, dead
 -- ARGV: token, expected_version, mode ('set' | 'del' | 'keep'), data, ttl_ms, entry_id ('' = no
---       ack), dead_letter ('' = none), dead_ttl_s, replies...
--- Returns {1, new_version, outbox_len}, {-1} lease lost, {-2, version, data} version conflict.
+--       ack), dead_letter ('' = none), dead_ttl_s, fetch (next entries to return), replies...
+-- Returns {1, new_version, outbox_len, next_entries}, {-1} lease lost, {-2, version, data}
+-- version conflict. Returning the next entries saves the actor a round trip per message.
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return {-1}
 end
@@ -20,7 +21,7 @@ elseif mode == 'del' then
   redis.call('DEL', KEYS[2])
   version = 0
 end
-for i = 9, #ARGV do
+for i = 10, #ARGV do
   redis.call('RPUSH', KEYS[4], ARGV[i])
 end
 if ARGV[6] ~= '' then
@@ -35,4 +36,8 @@ if ARGV[7] ~= '' then
   redis.call('RPUSH', KEYS[6], ARGV[7])
   redis.call('EXPIRE', KEYS[6], ARGV[8])
 end
-return {1, version, redis.call('LLEN', KEYS[4])}
+local next_entries = {}
+if tonumber(ARGV[9]) > 0 then
+  next_entries = redis.call('XRANGE', KEYS[3], '-', '+', 'COUNT', ARGV[9])
+end
+return {1, version, redis.call('LLEN', KEYS[4]), next_entries}
