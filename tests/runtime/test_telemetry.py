@@ -1,0 +1,100 @@
+"""Telemetry: a PRODUCER span per recorded envelope and a CONSUMER span linked to it, user ids
+hashed; metrics reach the Prometheus text; JSON log lines carry the trace id."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import orjson
+import prometheus_client
+import redis.asyncio as aioredis
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
+
+from runtime.config import RuntimeConfig
+from runtime.contracts import ConversationKey, Envelope
+from runtime.host import Runtime
+from runtime.logs import JsonFormatter, setup_logging
+from runtime.telemetry import setup_telemetry
+from tests.runtime.handlers import AppendingHandler
+from tests.runtime.running import running, wait_for
+
+KEY = ConversationKey("15550001", "263771234567")
+
+
+def _exporter() -> InMemorySpanExporter:
+    setup_telemetry("vimbiso-pay-test")
+    provider = trace.get_tracer_provider()
+    assert isinstance(provider, TracerProvider)
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    return exporter
+
+
+async def test_consumer_span_links_to_the_producer_span_and_hides_the_user(
+    redis_client: aioredis.Redis, config: RuntimeConfig
+) -> None:
+    exporter = _exporter()
+    runtime = Runtime(redis_client, config, AppendingHandler())
+    async with running(runtime):
+        await runtime.record([Envelope(KEY, "wamid.traced", b"x")])
+        await wait_for(lambda: runtime.stats().get("processed", 0) >= 1, what="processing")
+    spans = [
+        s
+        for s in exporter.get_finished_spans()
+        if s.attributes.get("messaging.message.id") == "wamid.traced"
+    ]
+    producer = next(s for s in spans if s.kind == SpanKind.PRODUCER)
+    consumer = next(s for s in spans if s.kind == SpanKind.CONSUMER)
+    assert [link.context.span_id for link in consumer.links] == [producer.context.span_id]
+    assert consumer.attributes["messaging.system"] == "redis"
+    for span in (producer, consumer):
+        assert KEY.user not in str(dict(span.attributes))
+
+
+async def test_runtime_metrics_appear_in_the_prometheus_text(
+    redis_client: aioredis.Redis, config: RuntimeConfig
+) -> None:
+    setup_telemetry("vimbiso-pay-test")
+    setup_telemetry("vimbiso-pay-test")  # idempotent
+    runtime = Runtime(redis_client, config, AppendingHandler())
+    async with running(runtime):
+        await runtime.record([Envelope(KEY, "wamid.m1", b"x"), Envelope(KEY, "wamid.m1", b"x")])
+        await wait_for(lambda: runtime.stats().get("processed", 0) >= 1, what="processing")
+    text = prometheus_client.generate_latest().decode()
+    for name in (
+        "runtime_recorded",
+        "runtime_duplicates",
+        "runtime_processed",
+        "runtime_record_duration",
+    ):
+        assert name in text, name
+
+
+def test_json_log_lines_carry_the_trace_id() -> None:
+    setup_telemetry("vimbiso-pay-test")
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    setup_logging("warning")
+    assert [type(h.formatter) for h in root.handlers] == [JsonFormatter]
+    root.handlers[:], level = saved
+    root.setLevel(level)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    log = logging.getLogger("test.runtime.logs")
+    log.addHandler(handler)
+    try:
+        with trace.get_tracer(__name__).start_as_current_span("work") as span:
+            log.warning("handler failed", extra={"conversation": "abc"})
+        line = orjson.loads(stream.getvalue().splitlines()[-1])
+    finally:
+        log.removeHandler(handler)
+    assert line["msg"] == "handler failed"
+    assert line["level"] == "WARNING"
+    assert line["conversation"] == "abc"
+    assert line["trace_id"] == format(span.get_span_context().trace_id, "032x")
