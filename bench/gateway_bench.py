@@ -98,6 +98,7 @@ async def _serve_gateway(prefix: str, stop: asyncio.Event, host: bool) -> None:
                     await anyio.sleep(0.005)
             site = web.TCPSite(runner, "127.0.0.1", 0)
             await site.start()
+            tasks.start_soon(timed.watch_loop)
             _announce(runner)
             await stop.wait()
             await site.stop()
@@ -118,6 +119,15 @@ class _TimedRecorder:
         self._runtime = runtime
         self.record_s: list[float] = []
         self.answer_s: list[float] = []
+        self.lag_s: list[float] = []
+
+    async def watch_loop(self) -> None:
+        """How late a 5 ms sleep wakes: the event loop's stalls (long synchronous stretches
+        such as a big pipeline being packed or parsed) that every ack waits behind."""
+        while True:
+            started = time.perf_counter()
+            await asyncio.sleep(0.005)
+            self.lag_s.append(time.perf_counter() - started - 0.005)
 
     async def record(self, envelopes: Sequence[Any]) -> list[bool]:
         started = time.perf_counter()
@@ -142,10 +152,16 @@ class _TimedRecorder:
 
     def summary(self) -> dict[str, float]:
         numbers: dict[str, float] = {}
-        for name, values in (("record", self.record_s), ("answer", self.answer_s)):
+        for name, values in (
+            ("record", self.record_s),
+            ("answer", self.answer_s),
+            ("loop_lag", self.lag_s),
+        ):
             if values:
                 numbers[f"server_{name}_p50_ms"] = _percentile(values, 0.5) * 1000
                 numbers[f"server_{name}_p99_ms"] = _percentile(values, 0.99) * 1000
+        if self.lag_s:
+            numbers["server_loop_lag_max_ms"] = max(self.lag_s) * 1000
         numbers["server_record_calls_per_post"] = len(self.record_s) / max(len(self.answer_s), 1)
         return numbers
 

@@ -58,14 +58,23 @@ async def access_middleware(request: web.Request, handler: Any) -> web.StreamRes
             span.set_attribute("http.response.status_code", status)
             if status >= 500:
                 span.set_status(trace.StatusCode.ERROR)
-            _log(request, request_id, route, status, started)
+            _log(request, request_id, route, status, started, span)
     response.headers[REQUEST_ID] = request_id
     return response
 
 
-def _log(request: web.Request, request_id: str, route: str, status: int, started: float) -> None:
+def _log(
+    request: web.Request,
+    request_id: str,
+    route: str,
+    status: int,
+    started: float,
+    span: trace.Span,
+) -> None:
+    if not log.isEnabledFor(logging.INFO):
+        return
     remote = request.remote or ""
-    trace_id = trace.get_current_span().get_span_context().trace_id
+    trace_id = span.get_span_context().trace_id
     record = {
         "request_id": request_id,
         "method": request.method,

@@ -35,7 +35,11 @@ log = logging.getLogger("gateway.webhook")
 
 T = TypeVar("T")
 R = TypeVar("R")
-_LEAD = object()  # a waiter's ticket resolves to this when it is to write the next batch
+_LEAD = object()
+_NEW, _DUPLICATE = (
+    {"result": "new"},
+    {"result": "duplicate"},
+)  # a waiter's ticket resolves to this when it is to write the next batch
 
 
 @attrs.frozen
@@ -144,8 +148,11 @@ class WebhookRoutes:
             for env, msg in zip(envelopes, messages, strict=True)
         ]
         fresh = await self._writes.submit(_Writes(envelopes, stamps, _aliases(received)))
-        for new in fresh:
-            meters.webhook_messages.add(1, {"result": "new" if new else "duplicate"})
+        new = sum(fresh)
+        if new:
+            meters.webhook_messages.add(new, _NEW)
+        if len(fresh) > new:
+            meters.webhook_messages.add(len(fresh) - new, _DUPLICATE)
 
     async def _flush(self, batch: list[_Writes]) -> list[list[bool]]:
         """Record the envelopes of concurrent deliveries in one `record` call and write their
