@@ -40,7 +40,7 @@ class ActorHost(Protocol):
     @property
     def sends(self) -> bool: ...
 
-    def outbox_has_items(self, actor: Actor) -> None: ...
+    def outbox_has_items(self, actor: Actor, depth: int) -> None: ...
 
     def forget(self, actor: Actor) -> None: ...
 
@@ -99,7 +99,7 @@ class Actor:
             self._attempts = batch.attempts
             self.mailbox.extend(batch.entries)
             if snapshot.outbox_len and self.host.sends:
-                self.host.outbox_has_items(self)
+                self.host.outbox_has_items(self, snapshot.outbox_len)
             # Activated with nothing to do: give the lease straight back. Otherwise idle time
             # counts from the last work done, so pokes that find nothing do not extend it.
             idle_until = time.monotonic()
@@ -188,7 +188,7 @@ class Actor:
         self._session = session
         self.mailbox.extend(committed.entries)
         if committed.outbox_len and self.host.sends:
-            self.host.outbox_has_items(self)
+            self.host.outbox_has_items(self, committed.outbox_len)
 
     async def _process(self, entry: InboxEntry) -> None:
         self._busy = True
@@ -249,7 +249,7 @@ class Actor:
             return ()
 
     async def _dead_letter(self, entry: InboxEntry, replies: Sequence[bytes], reason: str) -> None:
-        await self.host.store.commit(
+        committed = await self.host.store.commit(
             self.key,
             self.token,
             expected_version=self._version,
@@ -259,8 +259,8 @@ class Actor:
             dead=dead_letter(entry, reason),
             replies=replies,
         )
-        if replies and self.host.sends:
-            self.host.outbox_has_items(self)
+        if committed.outbox_len and self.host.sends:
+            self.host.outbox_has_items(self, committed.outbox_len)
         self.host.counters["dead_letters"] += 1
         metrics.dead_letters.add(1, {"reason": reason if reason == "rate limited" else "failed"})
 

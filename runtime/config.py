@@ -27,3 +27,4 @@ class RuntimeConfig:
     redis_concurrency: int = 8
     sender_concurrency: int = 32  # conversations whose outbox is being sent at once
     dead_letter_ttl_seconds: int = 8 * 86400
+    record_timeout: float = 2.0  # then StoreUnavailable: the gateway answers 503, Meta redelivers

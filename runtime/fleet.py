@@ -15,6 +15,7 @@ import redis.asyncio as aioredis
 from anyio.abc import TaskStatus
 from redis.exceptions import RedisError
 
+from runtime.batcher import Batcher, Command
 from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey
 from runtime.inbox import FENCE_TTL_SECONDS
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _SWEEP_BATCH = 1000
+_RENEW_CHUNK = 64
 
 
 class Fleet:
@@ -37,8 +39,10 @@ class Fleet:
         scripts: Scripts,
         keys: Keys,
         config: RuntimeConfig,
+        batcher: Batcher,
     ) -> None:
         self._host = host
+        self._batcher = batcher
         self._redis = redis
         self._scripts = scripts
         self._keys = keys
@@ -191,23 +195,25 @@ class Fleet:
     async def _renew_once(self) -> None:
         # A function of its own so no list of actors outlives a round (memory follows actors).
         actors = [actor for actor in self._host.actors() if not actor.lease_lost]
+        now = time.time()
+        await self._redis.zadd(self._keys.hosts, {self._host.process_id: now})
         ttl_ms = int(self._config.lease_ttl * 1000)
-        async with self._redis.pipeline(transaction=False) as pipe:
-            now = time.time()
-            pipe.zadd(self._keys.hosts, {self._host.process_id: now})
-            if actors:
-                # Owned conversations are not the sweepers' business until the lease could
-                # lapse; XX keeps unmarked (deactivated) ones unmarked.
-                look_again = now + self._config.lease_ttl
-                marks = {encode_member(actor.key): look_again for actor in actors}
-                pipe.zadd(self._keys.pending, marks, xx=True)
-            for actor in actors:
+        look_again = now + self._config.lease_ttl
+        # In small chunks through the shared pipelines: one huge pipeline would stall the event
+        # loop (and every webhook's record) while it is packed and parsed.
+        for at in range(0, len(actors), _RENEW_CHUNK):
+            chunk = actors[at : at + _RENEW_CHUNK]
+            # Owned conversations are not the sweepers' business until the lease could lapse;
+            # XX keeps unmarked (deactivated) ones unmarked.
+            marks = [x for actor in chunk for x in (look_again, encode_member(actor.key))]
+            commands: list[Command] = [("ZADD", self._keys.pending, "XX", *marks)]
+            for actor in chunk:
                 lease = self._keys.of(actor.key).lease
-                pipe.evalsha(self._scripts.renew.sha, 1, lease, actor.token, ttl_ms)
-            renewed = await pipe.execute()
-        for actor, ok in zip(actors, renewed[2:] if actors else [], strict=True):
-            if not ok:
-                actor.lose()
+                commands.append(("EVALSHA", self._scripts.renew.sha, 1, lease, actor.token, ttl_ms))
+            renewed = await self._batcher.call(*commands)
+            for actor, ok in zip(chunk, renewed[1:], strict=True):
+                if not ok:
+                    actor.lose()
 
 
 def _preferred(hosts: Iterable[str], member: bytes) -> str:

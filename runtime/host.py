@@ -77,7 +77,7 @@ class Runtime:
             if send is not None
             else None
         )
-        self._fleet = Fleet(self, redis, self._scripts, self._keys, config)
+        self._fleet = Fleet(self, redis, self._scripts, self._keys, config, self.store.batcher)
         metrics.observe(self)
 
     # -- contracts.Recorder -------------------------------------------------------------------
@@ -86,26 +86,30 @@ class Runtime:
         if not envelopes:
             return []
         try:
-            if not self._scripts_loaded:
-                await load_scripts(self._redis, self._scripts)
-                self._scripts_loaded = True
-            outcomes = await inbox.record(
-                self.store.batcher,
-                self._scripts,
-                self._keys,
-                self.config,
-                envelopes,
-                self.process_id,
-                self.incarnation,
-                claim=self.accepting,
-            )
-        except _UNREACHABLE as error:
+            with anyio.fail_after(self.config.record_timeout):
+                outcomes = await self._record(envelopes)
+        except (*_UNREACHABLE, TimeoutError) as error:
             raise StoreUnavailable("Redis is unreachable; do not acknowledge") from error
         for envelope, outcome in zip(envelopes, outcomes, strict=True):
             self.counters["recorded" if outcome.new else "duplicates"] += 1
             if outcome.new:
                 self._route(envelope.key, outcome)
         return [outcome.new for outcome in outcomes]
+
+    async def _record(self, envelopes: Sequence[Envelope]) -> list[Recorded]:
+        if not self._scripts_loaded:
+            await load_scripts(self._redis, self._scripts)
+            self._scripts_loaded = True
+        return await inbox.record(
+            self.store.batcher,
+            self._scripts,
+            self._keys,
+            self.config,
+            envelopes,
+            self.process_id,
+            self.incarnation,
+            claim=self.accepting,
+        )
 
     def _route(self, key: ConversationKey, outcome: Recorded) -> None:
         """Wake the local actor. The record script already published to another owner; with
@@ -164,9 +168,9 @@ class Runtime:
         if not self._actors and self._all_gone is not None and self._stopping:
             self._all_gone.set()
 
-    def outbox_has_items(self, actor: Actor) -> None:
+    def outbox_has_items(self, actor: Actor, depth: int) -> None:
         if self._sender is not None:
-            self._sender.notify(actor.key)
+            self._sender.notify(actor.key, depth)
 
     def _owner_token(self, key: ConversationKey) -> str | None:
         actor = self._actors.get(key)
