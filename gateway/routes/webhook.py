@@ -69,6 +69,7 @@ class WebhookRoutes:
         self._identities = IdentityMap(redis, key_prefix, config.whatsapp_phone_number_id)
         self._writes = GroupCommit(self._flush)
         self._lookups = GroupCommit(self._resolve)
+        self._status_writes = GroupCommit(self._advance)
 
     def register(self, app: web.Application) -> None:
         app.router.add_get("/webhook", self.handshake)
@@ -129,7 +130,7 @@ class WebhookRoutes:
         if batch.messages:
             await self._record_messages(batch.messages)
         if batch.statuses:
-            applied = await self._delivery.update(batch.statuses)
+            applied = await self._status_writes.submit(batch.statuses)
             for status, moved in zip(batch.statuses, applied, strict=True):
                 meters.statuses.add(
                     1, {"status": status.status, "applied": "yes" if moved else "stale"}
@@ -201,6 +202,16 @@ class WebhookRoutes:
             attrs.evolve(m, user_id=known[m.wa_id]) if m.user_id is None and m.wa_id in known else m
             for m in messages
         ]
+
+    async def _advance(self, batch: list[tuple[Status, ...]]) -> list[list[bool]]:
+        """Delivery statuses of concurrent deliveries, in one update (order kept)."""
+        applied = await self._delivery.update([s for statuses in batch for s in statuses])
+        answers: list[list[bool]] = []
+        start = 0
+        for statuses in batch:
+            answers.append(applied[start : start + len(statuses)])
+            start += len(statuses)
+        return answers
 
     async def _resolve(self, batch: list[list[str]]) -> list[dict[str, str]]:
         """The aliases asked for by concurrent deliveries, in one MGET."""

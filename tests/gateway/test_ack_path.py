@@ -16,12 +16,13 @@ from redis.backoff import NoBackoff
 from gateway.app import create_app
 from gateway.routes.webhook import GroupCommit
 from gateway.whatsapp import window as window_module
+from gateway.whatsapp.delivery import DeliveryTracker
 from gateway.whatsapp.identity import IdentityMap
 from gateway.whatsapp.window import ServiceWindow
 from runtime.contracts import ConversationKey, Envelope, Recorder, StoreUnavailable
 from tests.gateway.conftest import PNID, make_config
 from tests.gateway.conversation import Seen
-from tests.gateway.webhooks import delivery, post_webhook, text_message
+from tests.gateway.webhooks import change_value, delivery, post_webhook, text_message
 
 pytestmark = pytest.mark.anyio
 
@@ -180,3 +181,21 @@ async def test_a_failed_stamp_withholds_the_ack_of_a_recorded_message(
     assert (await post_webhook(http, base, body)).status == 503
     assert [e.message_id for e in await seen.wait_for(1)] == ["wamid.nostamp"]
     await dead.aclose()
+
+
+async def test_concurrent_status_deliveries_are_all_applied_in_their_own_order(
+    http: aiohttp.ClientSession, gateway_url: str, redis_client: aioredis.Redis, key_prefix: str
+) -> None:
+    def statuses(wamid: str, *states: str) -> dict[str, object]:
+        items = [
+            {"id": wamid, "status": s, "timestamp": "1700000000", "recipient_id": "263770000001"}
+            for s in states
+        ]
+        return delivery(change_value(statuses=items))
+
+    bodies = [statuses(f"wamid.st{i}", "sent", "read", "delivered") for i in range(30)]
+    answers = await asyncio.gather(*(post_webhook(http, gateway_url, b) for b in bodies))
+    assert [a.status for a in answers] == [200] * 30
+    tracker = DeliveryTracker(redis_client, key_prefix)
+    # Within each delivery, the late `delivered` never moved `read` back.
+    assert [await tracker.state(f"wamid.st{i}") for i in range(30)] == ["read"] * 30
