@@ -11,6 +11,7 @@ conversation arrive at either process, so ownership and pokes cross processes.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import subprocess
@@ -186,9 +187,10 @@ def _rss() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-async def _idle_memory(url: str, conversations: int) -> tuple[float, float, float]:
-    """Process bytes per idle actor (activated, waiting out its idle time), Redis bytes per
-    idle session snapshot, and process bytes left per conversation after eviction."""
+async def _idle_memory(url: str, conversations: int) -> tuple[float, float, float, float]:
+    """Process RSS bytes per idle actor (activated, waiting out its idle time), Redis bytes per
+    idle session snapshot, RSS and heap blocks left per conversation after eviction (RSS
+    rarely shrinks: the allocator keeps its arenas; the heap block count shows what is live)."""
     prefix = f"bench:{uuid.uuid4().hex[:8]}:"
     redis = aioredis.Redis.from_url(url)
     config = RuntimeConfig(key_prefix=prefix, actor_idle_seconds=3.0, lease_ttl=5.0)
@@ -198,7 +200,8 @@ async def _idle_memory(url: str, conversations: int) -> tuple[float, float, floa
             group.start_soon(runtime.run)
             await anyio.sleep(0.2)
             redis_before = int((await redis.info("memory"))["used_memory"])
-            rss_before = _rss()
+            gc.collect()
+            rss_before, blocks_before = _rss(), sys.getallocatedblocks()
             pool = _users(conversations)
             for start in range(0, conversations, 200):
                 await runtime.record(
@@ -210,7 +213,8 @@ async def _idle_memory(url: str, conversations: int) -> tuple[float, float, floa
             redis_idle = int((await redis.info("memory"))["used_memory"])
             while runtime.stats()["active_actors"]:  # noqa: ASYNC110 (polls state in Redis or another task's counters)
                 await anyio.sleep(0.05)
-            rss_after = _rss()
+            gc.collect()
+            rss_after, blocks_after = _rss(), sys.getallocatedblocks()
             await runtime.stop()
             group.cancel_scope.cancel()
     finally:
@@ -220,6 +224,7 @@ async def _idle_memory(url: str, conversations: int) -> tuple[float, float, floa
         (rss_idle - rss_before) / conversations,
         (redis_idle - redis_before) / conversations,
         (rss_after - rss_before) / conversations,
+        (blocks_after - blocks_before) / conversations,
     )
 
 
@@ -236,7 +241,7 @@ def run(
     one = anyio.run(_throughput, url, 1, messages, users)
     two = anyio.run(_throughput, url, 2, messages, users)
     p50, p99 = anyio.run(_record_latency, url, rate, 5.0)
-    per_actor, per_session, left = anyio.run(_idle_memory, url, 10_000)
+    per_actor, per_session, left, blocks_left = anyio.run(_idle_memory, url, 10_000)
     return {
         "msgs_per_s_1_process": one,
         "msgs_per_s_2_processes": two,
@@ -245,7 +250,8 @@ def run(
         f"record_p99_ms_at_{int(rate)}_per_s": p99,
         "process_bytes_per_idle_actor": per_actor,
         "redis_bytes_per_idle_session": per_session,
-        "process_bytes_left_per_evicted_actor": left,
+        "process_rss_bytes_left_per_evicted_actor": left,
+        "heap_blocks_left_per_evicted_actor": blocks_left,
         "process_mb_per_10000_idle_actors": per_actor * 10_000 / 1e6,
         "redis_mb_per_10000_idle_sessions": per_session * 10_000 / 1e6,
     }

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _SWEEP_BATCH = 1000
-_RENEW_CHUNK = 64
+_CHUNK = 64  # commands per batcher call: large pipelines stall the event loop
 
 
 class Fleet:
@@ -74,20 +74,25 @@ class Fleet:
         wanted = [key for key in keys if self._host.local_actor(key) is None]
         if not wanted or not self._host.accepting:
             return []
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for key in wanted:
+        replies: list[Any] = []
+        for at in range(0, len(wanted), _CHUNK):
+            commands: list[Command] = []
+            for key in wanted[at : at + _CHUNK]:
                 k = self._keys.of(key)
-                pipe.evalsha(
-                    self._scripts.claim.sha,
-                    2,
-                    k.lease,
-                    k.fence,
-                    self._host.process_id,
-                    int(self._config.lease_ttl * 1000),
-                    FENCE_TTL_SECONDS,
-                    self._host.incarnation,
+                commands.append(
+                    (
+                        "EVALSHA",
+                        self._scripts.claim.sha,
+                        2,
+                        k.lease,
+                        k.fence,
+                        self._host.process_id,
+                        int(self._config.lease_ttl * 1000),
+                        FENCE_TTL_SECONDS,
+                        self._host.incarnation,
+                    )
                 )
-            replies: list[Any] = await pipe.execute()
+            replies.extend(await self._batcher.call(*commands))
         held = []
         for key, (claimed, lease, ttl_ms) in zip(wanted, replies, strict=True):
             if claimed == 1 and self._host.local_actor(key) is None:
@@ -201,8 +206,8 @@ class Fleet:
         look_again = now + self._config.lease_ttl
         # In small chunks through the shared pipelines: one huge pipeline would stall the event
         # loop (and every webhook's record) while it is packed and parsed.
-        for at in range(0, len(actors), _RENEW_CHUNK):
-            chunk = actors[at : at + _RENEW_CHUNK]
+        for at in range(0, len(actors), _CHUNK):
+            chunk = actors[at : at + _CHUNK]
             # Owned conversations are not the sweepers' business until the lease could lapse;
             # XX keeps unmarked (deactivated) ones unmarked.
             marks = [x for actor in chunk for x in (look_again, encode_member(actor.key))]
