@@ -72,7 +72,6 @@ class Actor:
         self._poked = False
         self._wake = anyio.Event()
         self._released = False
-        self._busy = False
         self._window = -1  # the rate-limit minute (Redis time of recording)
         self._in_window = 0
         self._overload_told = False
@@ -86,10 +85,6 @@ class Actor:
     def lose(self) -> None:
         self.lease_lost = True
         self.poke()
-
-    @property
-    def busy(self) -> bool:
-        return self._busy
 
     async def run(self) -> None:
         config = self.host.config
@@ -191,15 +186,11 @@ class Actor:
             self.host.outbox_has_items(self, committed.outbox_len)
 
     async def _process(self, entry: InboxEntry) -> None:
-        self._busy = True
-        try:
-            if self._over_limit(entry):
-                await self._shed(entry)
-                return
-            with _consumer_span(entry):
-                await self._deliver(entry)
-        finally:
-            self._busy = False
+        if self._over_limit(entry):
+            await self._shed(entry)
+            return
+        with _consumer_span(entry):
+            await self._deliver(entry)
 
     async def _deliver(self, entry: InboxEntry) -> None:
         envelope = entry.envelope
@@ -261,6 +252,8 @@ class Actor:
         )
         if committed.outbox_len and self.host.sends:
             self.host.outbox_has_items(self, committed.outbox_len)
+        if not self.mailbox:
+            self._poked = True  # this commit read nothing ahead: look at the inbox again
         self.host.counters["dead_letters"] += 1
         metrics.dead_letters.add(1, {"reason": reason if reason == "rate limited" else "failed"})
 

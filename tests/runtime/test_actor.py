@@ -93,12 +93,16 @@ async def test_poison_message_is_dead_lettered_after_max_attempts_and_later_ones
 async def test_over_the_rate_limit_says_slow_down_once_and_dead_letters_the_rest(
     redis_client: aioredis.Redis, config: RuntimeConfig
 ) -> None:
-    config = attrs.evolve(config, rate_limit_per_minute=5)
+    # A tiny mailbox, a long idle time and no sweeper to rescue it: shedding must not stall
+    # between mailbox refills.
+    config = attrs.evolve(
+        config, rate_limit_per_minute=5, mailbox_size=2, actor_idle_seconds=30, sweep_interval=30
+    )
     handler = AppendingHandler()
     runtime = Runtime(redis_client, config, handler)
     async with running(runtime):
         await runtime.record([Envelope(KEY, f"m{i}", str(i).encode()) for i in range(8)])
-        await wait_for(lambda: runtime.stats().get("dead_letters", 0) >= 3, what="shedding")
+        await wait_for(lambda: runtime.stats().get("dead_letters", 0) >= 3, within=5, what="shed")
     assert processed_ids(await runtime.read_session(KEY)) == [f"m{i}" for i in range(5)]
     replies = await redis_client.lrange(outbox(config), 0, -1)
     assert replies == [b"ok:0", b"ok:1", b"ok:2", b"ok:3", b"ok:4", b"slow down"]
