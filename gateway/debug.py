@@ -26,7 +26,9 @@ async def _state(app: web.Application) -> dict[str, Any]:
             session: Any = orjson.loads(raw) if raw else None
         except orjson.JSONDecodeError:
             session = "<not JSON>"
-        actors.append({"conversation": actor.key.tag, "busy": actor.busy, "session": session})
+        actors.append(
+            {"conversation": actor.key.tag, "mailbox": len(actor.mailbox), "session": session}
+        )
     return {"process": runtime.process_id, "stats": runtime.stats(), "actors": actors}
 
 
@@ -47,7 +49,7 @@ async def _page(request: web.Request) -> web.Response:
     )
     actors = (
         "".join(
-            f"<h3>{html.escape(a['conversation'])}{' (busy)' if a['busy'] else ''}</h3>"
+            f"<h3>{html.escape(a['conversation'])} · {a['mailbox']} waiting</h3>"
             f"<pre>{html.escape(_pretty(a['session']))}</pre>"
             for a in state["actors"]
         )
