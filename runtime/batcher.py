@@ -85,7 +85,10 @@ class Batcher:
     async def _lane(self) -> None:
         while True:
             if not self._queue:
-                self._wake = anyio.Event()
+                # All idle lanes share one event; a set one is spent, so the first lane to find
+                # the queue empty again arms a fresh one for everybody.
+                if self._wake is None or self._wake.is_set():
+                    self._wake = anyio.Event()
                 await self._wake.wait()
                 continue
             batch: list[_Call] = []

@@ -1,0 +1,53 @@
+"""The batcher: calls of many tasks share pipelines, and idle lanes all pick up new work (a
+slow call on one lane does not hold up the next)."""
+
+from __future__ import annotations
+
+import time
+
+import anyio
+import redis.asyncio as aioredis
+
+from runtime.batcher import Batcher
+from runtime.scripts import Scripts
+
+
+async def test_a_slow_call_on_one_lane_does_not_hold_up_the_next(
+    redis_client: aioredis.Redis, key_prefix: str
+) -> None:
+    batcher = Batcher(redis_client, Scripts.register(redis_client), lanes=4)
+    finished: list[float] = []
+
+    async def blocking_pop(name: str) -> None:
+        await batcher.call(("BLPOP", f"{key_prefix}{name}", 0.5))
+        finished.append(time.monotonic())
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(batcher.run)
+        await anyio.sleep(0.05)  # lanes idle
+        started = time.monotonic()
+        async with anyio.create_task_group() as calls:
+            calls.start_soon(blocking_pop, "a")
+            await anyio.sleep(0.05)  # 'a' is on a lane, blocking it for 0.5 s
+            calls.start_soon(blocking_pop, "b")
+        group.cancel_scope.cancel()
+    assert max(finished) - started < 0.85  # in parallel, not 1.0 s one after the other
+
+
+async def test_many_concurrent_calls_get_their_own_replies(
+    redis_client: aioredis.Redis, key_prefix: str
+) -> None:
+    batcher = Batcher(redis_client, Scripts.register(redis_client), lanes=2)
+    replies: dict[int, list[object]] = {}
+
+    async def call(n: int) -> None:
+        key = f"{key_prefix}n:{n}"
+        replies[n] = await batcher.call(("SET", key, n), ("INCRBY", key, n), ("GET", key))
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(batcher.run)
+        async with anyio.create_task_group() as calls:
+            for n in range(300):
+                calls.start_soon(call, n)
+        group.cancel_scope.cancel()
+    assert all(replies[n] == [True, 2 * n, str(2 * n).encode()] for n in range(300))
