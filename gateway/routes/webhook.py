@@ -18,7 +18,7 @@ import attrs
 import redis.asyncio as aioredis
 import redis.exceptions
 from aiohttp import web
-from redis.exceptions import NoScriptError
+from redis.asyncio.client import Pipeline
 
 from gateway.config import GatewayConfig
 from gateway.security import same_secret
@@ -179,20 +179,13 @@ class WebhookRoutes:
 
     async def _stamp(self, batch: list[_Writes]) -> None:
         """Window stamps and identity aliases of a batch, in one round trip."""
-        await self._window.ensure_script()
-        try:
-            await self._write_stamps(batch)
-        except NoScriptError:
-            # Redis restarted or flushed its scripts; every write here is idempotent.
-            await self._window.ensure_script(reload=True)
-            await self._write_stamps(batch)
 
-    async def _write_stamps(self, batch: list[_Writes]) -> None:
-        async with self._redis.pipeline(transaction=False) as pipe:
+        def fill(pipe: Pipeline) -> None:
             for writes in batch:
                 self._window.queue_touch(pipe, writes.stamps)
                 self._identities.queue_remember(pipe, *writes.aliases)
-            await pipe.execute()
+
+        await self._window.script.execute(fill)
 
     async def _with_known_user_ids(self, messages: tuple[Message, ...]) -> list[Message]:
         """Phone-only messages of users we have seen with a user id join that conversation."""

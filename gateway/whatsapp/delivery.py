@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
 
 from gateway.whatsapp.inbound import Status
+from gateway.whatsapp.script import PipelineScript
 
 RANKS = {"sent": 1, "delivered": 2, "read": 3, "played": 4, "failed": 5}
 _TTL_SECONDS = 8 * 24 * 3600  # Meta retries status webhooks for up to 7 days
@@ -29,7 +31,7 @@ class DeliveryTracker:
     def __init__(self, redis: aioredis.Redis, key_prefix: str) -> None:
         self._redis = redis
         self._prefix = key_prefix
-        self._advance = redis.register_script(_ADVANCE)
+        self._advance = PipelineScript(redis, _ADVANCE)
 
     def redis_key(self, wamid: str) -> str:
         return f"{self._prefix}wa:delivery:{wamid}"
@@ -39,15 +41,17 @@ class DeliveryTracker:
         known = [s for s in statuses if s.status in RANKS]
         if not known:
             return [False] * len(statuses)
-        async with self._redis.pipeline(transaction=False) as pipe:
+
+        def fill(pipe: Pipeline) -> None:
             for s in known:
                 error = str(s.errors[0].code) if s.errors else ""
-                await self._advance(
-                    keys=[self.redis_key(s.wamid)],
-                    args=[RANKS[s.status], s.status, s.timestamp, error, _TTL_SECONDS],
-                    client=pipe,
+                self._advance.queue(
+                    pipe,
+                    [self.redis_key(s.wamid)],
+                    [RANKS[s.status], s.status, s.timestamp, error, _TTL_SECONDS],
                 )
-            results = iter(await pipe.execute())
+
+        results = iter(await self._advance.execute(fill))
         return [bool(next(results)) if s.status in RANKS else False for s in statuses]
 
     async def state(self, wamid: str) -> str | None:

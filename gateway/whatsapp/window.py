@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
 
+from gateway.whatsapp.script import PipelineScript
 from runtime.contracts import ConversationKey
 
 WINDOW_SECONDS = 24 * 3600
@@ -34,34 +35,21 @@ class ServiceWindow:
     def __init__(self, redis: aioredis.Redis, key_prefix: str) -> None:
         self._redis = redis
         self._prefix = key_prefix
-        self._touch = redis.register_script(_TOUCH)
-        self._loaded = False
+        self.script = PipelineScript(redis, _TOUCH)
 
     def redis_key(self, key: ConversationKey) -> str:
         return f"{self._prefix}wa:window:{{{key.tag}}}"
 
     async def touch(self, stamps: Sequence[tuple[ConversationKey, float]]) -> None:
         """Record user messages at the given epoch seconds, in one round trip."""
-        if not stamps:
-            return
-        await self.ensure_script()
-        async with self._redis.pipeline(transaction=False) as pipe:
-            self.queue_touch(pipe, stamps)
-            await pipe.execute()
-
-    async def ensure_script(self, reload: bool = False) -> None:
-        """Load the touch script once (again after a NoScriptError: Redis restarted or
-        flushed its scripts), so `queue_touch` can use bare EVALSHA."""
-        if reload or not self._loaded:
-            await self._redis.script_load(self._touch.script)
-            self._loaded = True
+        if stamps:
+            await self.script.execute(lambda pipe: self.queue_touch(pipe, stamps))
 
     def queue_touch(self, pipe: Pipeline, stamps: Sequence[tuple[ConversationKey, float]]) -> None:
-        """Add the touches to `pipe`, to share a round trip with other writes. Call
-        `ensure_script` first. Bare EVALSHA: a Script object in a pipeline makes every
-        execute() send SCRIPT EXISTS first, one more round trip on the webhook's ack path."""
+        """Add the touches to `pipe`, to share a round trip with other writes; run that pipeline
+        through `self.script.execute`, which loads the script and survives a NOSCRIPT."""
         for key, at in stamps:
-            pipe.evalsha(self._touch.sha, 1, self.redis_key(key), f"{at:.3f}", _TTL_SECONDS)
+            self.script.queue(pipe, [self.redis_key(key)], [f"{at:.3f}", _TTL_SECONDS])
 
     async def last_inbound(self, key: ConversationKey) -> float | None:
         raw = await self._redis.get(self.redis_key(key))

@@ -1,0 +1,47 @@
+"""Lua scripts queued in pipelines as bare EVALSHA.
+
+redis-py's Script object, used inside a pipeline, sends SCRIPT EXISTS before every execute():
+one more round trip on the webhook's ack path. Here the script is loaded once, queued by sha,
+and reloaded once when Redis answers NOSCRIPT (it restarted or flushed its scripts). Every
+caller's writes are idempotent, so replaying the pipeline after a reload is safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
+from redis.exceptions import NoScriptError
+
+
+class PipelineScript:
+    def __init__(self, redis: aioredis.Redis, source: str) -> None:
+        self._redis = redis
+        self.source = source
+        self.sha = hashlib.sha1(source.encode()).hexdigest()
+        self._loaded = False
+
+    async def ensure_loaded(self, reload: bool = False) -> None:
+        if reload or not self._loaded:
+            await self._redis.script_load(self.source)
+            self._loaded = True
+
+    def queue(self, pipe: Pipeline, keys: Sequence[str], args: Sequence[Any]) -> None:
+        pipe.evalsha(self.sha, len(keys), *keys, *args)
+
+    async def execute(self, fill: Callable[[Pipeline], None]) -> list[Any]:
+        """Run one pipeline that `fill` builds (it may queue this script and other commands)."""
+        await self.ensure_loaded()
+        try:
+            return await self._run(fill)
+        except NoScriptError:
+            await self.ensure_loaded(reload=True)
+            return await self._run(fill)
+
+    async def _run(self, fill: Callable[[Pipeline], None]) -> list[Any]:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            fill(pipe)
+            return list(await pipe.execute())
