@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from gateway.config import MAX_WEBHOOK_BYTES, GatewayConfig
 from runtime.settings import load_settings
+from tests.foundation.test_settings import VALID
 
-ENV = {
-    "WHATSAPP_APP_SECRET": "app-secret-value",
-    "WHATSAPP_VERIFY_TOKEN": "verify-token-value",
-    "WHATSAPP_ACCESS_TOKEN": "EAAG-access-token",
-    "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
-    "CREDEX_API_URL": "http://127.0.0.1:3000/v1/",
-    "REDIS_URL": "redis://127.0.0.1:6379/0",
-    "STATE_ENCRYPTION_KEY": "ZGV2LW9ubHktc3RhdGUta2V5LTMyLWJ5dGVzLWxvbmc=",
-    "NOTIFY_CLIENT_ID": "credex-core",
-    "NOTIFY_CLIENT_SECRET": "notify-client-secret-1234",
+ENV = VALID | {
     "NOTIFY_JWT_SECRET": "j" * 40,
     "NOTIFY_TOKEN_TTL_SECONDS": "900",
     "CORS_ORIGINS": "https://a.example,https://b.example",
