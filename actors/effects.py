@@ -193,6 +193,16 @@ class LoadLedger:
 
 
 @attrs.frozen
+class LoadCredex:
+    """getCredex for one ledger row, seen from `account_id`; `page` is the ledger page the card
+    returns to. credex-core re-checks that the account is a party (docs/credex-core-api.md §8.3)."""
+
+    account_id: str
+    credex_id: str
+    page: int = 1
+
+
+@attrs.frozen
 class CheckAccountHandle:
     """Is this handle free for a new account? (credex-core would refuse a taken one.)"""
 
@@ -238,4 +248,12 @@ class SetSendOffersTo:
 
 Effect = (
     LoadView | Onboard | ResolveHandle | CreateCredex | ActOnOffer | AcceptAll | LoadLedger
-) | (CheckAccountHandle | OpenAccount | LookupMember | Authorize | Unauthorize | SetSendOffersTo)
+) | (
+    LoadCredex
+    | CheckAccountHandle
+    | OpenAccount
+    | LookupMember
+    | Authorize
+    | Unauthorize
+    | SetSendOffersTo
+)

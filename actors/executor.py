@@ -53,6 +53,8 @@ async def _call(effect: fx.Effect, credex: CredexCore, phone: str) -> rs.Result:
         case fx.LoadLedger(account_id=account_id, page=page, page_size=size):
             entries = await credex.ledger(phone, account_id, (page - 1) * size, size)
             return rs.LedgerLoaded(page, entries)
+        case fx.LoadCredex(account_id=account_id, credex_id=credex_id):
+            return rs.CredexLoaded(effect, await credex.get_credex(phone, credex_id, account_id))
     return await _account_call(effect, credex, phone)
 
 

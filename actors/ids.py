@@ -56,6 +56,11 @@ def ledger_page(page: int) -> str:
     return f"ledger:page:{page}"
 
 
+def ledger_credex(credex_id: str, page: int) -> str:
+    """A ledger row: the credex to show, and the ledger page its Back button returns to."""
+    return f"ledger:credex:{credex_id}:page:{page}"
+
+
 def due_in(days: int) -> str:
     return f"due:{days}"
 

@@ -75,6 +75,14 @@ class OpenLedger:
 
 
 @attrs.frozen
+class OpenLedgerCredex:
+    """A ledger row: one credex of the active account, seen from the ledger page `page`."""
+
+    credex_id: str
+    page: int = 1
+
+
+@attrs.frozen
 class BecomeMember:
     pass
 
@@ -177,6 +185,7 @@ Intent = (
     | Confirm
     | Discard
     | OpenLedger
+    | OpenLedgerCredex
     | BecomeMember
     | NameAnswer
     | DueIn
@@ -221,6 +230,7 @@ MENU_WORDS: Final[dict[str, Intent]] = {
 }
 _PAGED: Final = re.compile(r"offers:(in|out):page:([1-9]\d{0,3})")
 _LEDGER: Final = re.compile(r"ledger:page:([1-9]\d{0,3})")
+_LEDGER_CREDEX: Final = re.compile(r"ledger:credex:([0-9A-Za-z-]{1,64}):page:([1-9]\d{0,3})")
 _OFFER: Final = re.compile(r"offer:(in|out):([0-9A-Za-z-]{1,64})")
 _ACT: Final = re.compile(r"(accept|decline|cancel|cancelnow):([0-9A-Za-z-]{1,64})")
 _DRAFT: Final = re.compile(r"(confirm|discard):([0-9a-z]{1,40})")
@@ -253,6 +263,8 @@ def from_id(reply_id: str) -> Intent:
         return OpenPending("in" if m[1] == "in" else "out", int(m[2]))
     if m := _LEDGER.fullmatch(reply_id):
         return OpenLedger(int(m[1]))
+    if m := _LEDGER_CREDEX.fullmatch(reply_id):
+        return OpenLedgerCredex(m[1], int(m[2]))
     if m := _OFFER.fullmatch(reply_id):
         return OpenOffer("in" if m[1] == "in" else "out", m[2])
     if m := _ACT.fullmatch(reply_id):

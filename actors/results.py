@@ -8,6 +8,7 @@ from actors.effects import (
     ActOnOffer,
     Authorize,
     Effect,
+    LoadCredex,
     OpenAccount,
     Purpose,
     SetSendOffersTo,
@@ -18,6 +19,7 @@ from actors.ports.credex import (
     AccountRef,
     BulkAcceptResult,
     CreatedCredex,
+    CredexDetail,
     LedgerPage,
     MemberRef,
     MemberView,
@@ -65,6 +67,12 @@ class BulkAccepted:
 class LedgerLoaded:
     page: int
     ledger: LedgerPage
+
+
+@attrs.frozen
+class CredexLoaded:
+    effect: LoadCredex
+    credex: CredexDetail
 
 
 @attrs.frozen
@@ -117,6 +125,7 @@ Result = (
     | OfferActed
     | BulkAccepted
     | LedgerLoaded
+    | CredexLoaded
     | AccountHandleChecked
     | AccountOpened
     | MemberFound

@@ -133,8 +133,8 @@ def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
             return pending.act(session, action, credex_id)
         case it.AcceptAllOffers():
             return pending.accept_all(session)
-        case it.OpenLedger(page=page):
-            return ledger.open_page(session, page)
+        case it.OpenLedger() | it.OpenLedgerCredex():
+            return ledger.open_intent(session, intent)
         case it.OpenAccounts(page=page):
             return accounts.open_list(session, page)
         case it.SwitchAccount(account_id=account_id):
@@ -203,8 +203,8 @@ def _result(session: Session, event: rs.Result, at: Moment) -> Outcome:
             return pending.acted(session, effect)
         case rs.BulkAccepted(result=result, offers=offers):
             return pending.accepted_all(session, result, offers)
-        case rs.LedgerLoaded(page=page, ledger=entries):
-            return ledger.loaded(session, page, entries)
+        case rs.LedgerLoaded() | rs.CredexLoaded():
+            return ledger.loaded(session, event)
         case rs.AccountHandleChecked():
             return accounts.handle_checked(session, event)
         case rs.AccountOpened():
@@ -285,8 +285,8 @@ def _failed(session: Session, event: rs.EffectFailed, at: Moment) -> Outcome:
             return pending.act_failed(session, effect, failure)
         case fx.AcceptAll():
             return pending.accept_all_failed(session, failure)
-        case fx.LoadLedger():
-            return ledger.failed(session, failure)
+        case fx.LoadLedger() | fx.LoadCredex():
+            return ledger.failed(session, effect, failure)
         case fx.CheckAccountHandle() | fx.OpenAccount():
             return accounts.failed(session, effect, failure)
         case fx.LookupMember(handle=handle):

@@ -1,28 +1,109 @@
-"""The ledger: one page of credex history with buttons to page through it."""
+"""The ledger: one page of credex history as a list, and the card of one credex in it."""
 
 from __future__ import annotations
 
+from typing import Final
+
 from actors import ids
-from actors.ports.credex import LedgerPage
-from actors.replies import Button, ButtonsReply
-from actors.screens.format import BODY, clip, money, unsigned
+from actors.ports.credex import CredexDetail, LedgerEntry, LedgerPage
+from actors.replies import Button, ButtonsReply, ListReply, Reply, Row, Section, TextReply
+from actors.screens.format import BODY, ROW_DESCRIPTION, ROW_TITLE, clip, day, unsigned
+
+# WhatsApp allows 10 rows in one list: 7 entries + Previous + Next + Menu.
+PAGE_SIZE: Final = 7
+
+_MENU = Button(ids.MENU, "🏡 Menu")
+
+# credex-core's transactionType in plain words (docs/credex-core-api.md §8.3).
+_STATES: Final = {
+    "OWES": "Outstanding",
+    "CLEARED": "Cleared",
+    "OFFERS": "Offered, not accepted yet",
+    "REQUESTS": "Requested, not accepted yet",
+    "DECLINED": "Declined",
+    "CANCELLED": "Cancelled",
+}
 
 
-def ledger(page: int, entries: LedgerPage) -> ButtonsReply:
-    buttons = []
-    if page > 1:
-        buttons.append(Button(ids.ledger_page(page - 1), "⬅️ Newer"))
-    if entries.has_more:
-        buttons.append(Button(ids.ledger_page(page + 1), "Older ➡️"))
-    buttons.append(Button(ids.MENU, "🏡 Menu"))
+def _arrow(entry: LedgerEntry) -> str:
+    return "🔻" if entry.amount.amount < 0 else "🔺"
+
+
+def _party(entry: LedgerEntry) -> str:
+    """getLedger amounts are negative when the account owes (§8.2)."""
+    return f"{'to' if entry.amount.amount < 0 else 'from'} {entry.counterparty}"
+
+
+def ledger(page: int, entries: LedgerPage) -> Reply:
     if not entries.entries:
-        body = "📒 *Ledger*\n\n🪹 No credex here yet." if page == 1 else "📒 No more entries."
-        return ButtonsReply(body=body, buttons=tuple(buttons))
-    lines = []
-    for n, entry in enumerate(entries.entries, entries.start_row + 1):
-        if entry.amount.amount < 0:
-            lines.append(f"{n}. 🔻 *{unsigned(entry.amount)}* to {entry.counterparty}")
-        else:
-            lines.append(f"{n}. 🔺 *{money(entry.amount)}* from {entry.counterparty}")
-    body = "\n".join([f"📒 *Ledger* (page {page})", "", *lines])
-    return ButtonsReply(body=clip(body, BODY), buttons=tuple(buttons))
+        return _empty(page)
+    first = entries.start_row + 1
+    shown = entries.entries[:PAGE_SIZE]
+    lines = [
+        f"{n}. {_arrow(e)} *{unsigned(e.amount)}* {_party(e)}" for n, e in enumerate(shown, first)
+    ]
+    rows = [
+        Row(
+            ids.ledger_credex(e.credex_id, page),
+            clip(f"{n}. {_arrow(e)} {unsigned(e.amount)}", ROW_TITLE),
+            clip(_party(e), ROW_DESCRIPTION),
+        )
+        for n, e in enumerate(shown, first)
+    ]
+    # getLedger lists the oldest first (§8.2): earlier pages hold older entries.
+    if page > 1:
+        rows.append(Row(ids.ledger_page(page - 1), "⬅️ Previous", f"Page {page - 1}, older"))
+    if entries.has_more:
+        rows.append(Row(ids.ledger_page(page + 1), "Next ➡️", f"Page {page + 1}, newer"))
+    rows.append(Row(ids.MENU, "🏡 Menu", "Back to your dashboard"))
+    body = "\n".join(
+        [f"📒 *Ledger* (page {page})", "", *lines, "", "Choose an entry to see its details."]
+    )
+    return ListReply(
+        body=clip(body, BODY),
+        button_label="See an entry",
+        sections=(Section("Ledger", tuple(rows)),),
+    )
+
+
+def _empty(page: int) -> ButtonsReply:
+    buttons = [_MENU]
+    if page > 1:
+        buttons.insert(0, Button(ids.ledger_page(page - 1), "⬅️ Previous"))
+    body = "📒 *Ledger*\n\n🪹 No credex here yet." if page == 1 else "📒 No more entries."
+    return ButtonsReply(body=body, buttons=tuple(buttons))
+
+
+def _state(credex: CredexDetail) -> str:
+    return _STATES.get(credex.state, credex.state.replace("_", " ").capitalize())
+
+
+def _security(credex: CredexDetail) -> list[str]:
+    if credex.secured:
+        by = f" by {credex.securer_name}" if credex.securer_name else ""
+        return [f"*Security:* secured{by}"]
+    due = [f"*Due:* {day(credex.due_date)}"] if credex.due_date else []
+    return ["*Security:* unsecured", *due]
+
+
+def credex_card(credex: CredexDetail, page: int) -> ButtonsReply:
+    """One credex as getCredex sees it from the active account; Back returns to `page`."""
+    arrow, way = ("🔻", "from you") if credex.debit else ("🔺", "to you")
+    accepted = [f"*Accepted:* {day(credex.accepted_at)}"] if credex.accepted_at else []
+    body = "\n".join(
+        [
+            f"🧾 *Credex {'to' if credex.debit else 'from'} {credex.counterparty}*",
+            "",
+            f"*Amount:* {arrow} {unsigned(credex.amount)}, {way}",
+            f"*State:* {_state(credex)}",
+            f"*Outstanding:* {unsigned(credex.outstanding)}",
+            *_security(credex),
+            *accepted,
+        ]
+    )
+    back = Button(ids.ledger_page(page), "📒 Back to ledger")
+    return ButtonsReply(body=clip(body, BODY), buttons=(back, _MENU))
+
+
+def credex_not_found() -> TextReply:
+    return TextReply("🔍 I couldn't find that credex in this account's ledger.")

@@ -10,7 +10,7 @@ from actors import replies as codec
 from actors.conversation import ConversationHandler
 from actors.events import ButtonReply, Notification
 from actors.ports.credex import CredexCore
-from actors.replies import ButtonsReply, ListReply, Reply
+from actors.replies import ListReply, Reply
 from tests.actors.chat import Chat, Context, DyingAfterCreate, DyingBeforeCreate, ProcessKilled
 from tests.actors.views import ids_in, text_of
 
@@ -198,12 +198,6 @@ async def test_process_killed_before_the_call_arrived_says_nothing_moved(chat: C
     assert "1.50 USD" in told and "*not* sent; nothing moved" in told
     assert len(await outgoing(chat.credex, TENDAI)) == len(before) + 1
     assert sent_snapshot is not None
-
-
-async def test_ledger_pages_through_the_port(chat: Chat) -> None:
-    page = await chat.pick(ids.ledger_page(1))
-    assert isinstance(page[0], ButtonsReply)
-    assert "📒 *Ledger* (page 1)" in said(page) and "VimbisoPay: Trust" in said(page)
 
 
 async def test_push_notification_reaches_the_user_with_a_button(chat: Chat) -> None:

@@ -18,7 +18,14 @@ import pytest
 
 from actors.events import Notification
 from actors.failure import Failure
-from actors.ports.credex import BulkAcceptResult, BulkFailure, LedgerEntry, LedgerPage, Money
+from actors.ports.credex import (
+    BulkAcceptResult,
+    BulkFailure,
+    CredexDetail,
+    LedgerEntry,
+    LedgerPage,
+    Money,
+)
 from actors.replies import ButtonsReply, ListReply, Reply, TextReply
 from actors.screens import common, dashboard, failures, ledger, offer, onboarding, pending
 from actors.session import Draft, DraftOffer, QuickLine
@@ -43,6 +50,18 @@ BUSY_VIEW = view(
     payables="3",
     pending_in=(pending_offer("a", "1"),),
     pending_out=(pending_offer("b", "-2"),),
+)
+SECURED_DEBIT = CredexDetail(
+    credex_id="cx-9",
+    state="OWES",
+    debit=True,
+    counterparty="Rudo Chikwanha Personal",
+    amount=Money(Decimal("-40"), "USD"),
+    outstanding=Money(Decimal("-40"), "USD"),
+    secured=True,
+    securer_name="VimbisoPay: Trust",
+    due_date=None,
+    accepted_at=dt.date(2026, 3, 8),
 )
 
 SCREENS: dict[str, Callable[[], Reply]] = {
@@ -149,6 +168,26 @@ SCREENS: dict[str, Callable[[], Reply]] = {
         ),
     ),
     "ledger_empty": lambda: ledger.ledger(1, LedgerPage((), 0, False)),
+    "ledger_past_the_end": lambda: ledger.ledger(3, LedgerPage((), 14, False)),
+    "ledger_credex_secured_debit": lambda: ledger.credex_card(SECURED_DEBIT, 2),
+    "ledger_credex_unsecured_credit": lambda: ledger.credex_card(
+        attrs.evolve(
+            SECURED_DEBIT,
+            debit=False,
+            counterparty="Rudo Chikwanha Personal",
+            amount=Money(Decimal("20"), "USD"),
+            outstanding=Money(Decimal("20"), "USD"),
+            secured=False,
+            securer_name=None,
+            due_date=DAY,
+        ),
+        1,
+    ),
+    "ledger_credex_cleared": lambda: ledger.credex_card(
+        attrs.evolve(SECURED_DEBIT, state="CLEARED", outstanding=Money(Decimal("-0.00"), "USD")),
+        1,
+    ),
+    "ledger_credex_not_found": ledger.credex_not_found,
     "cannot_load": failures.cannot_load,
     "refused_unavailable": lambda: failures.refused(Failure("unavailable", "down")),
     "refused_limit": lambda: failures.refused(LIMIT),

@@ -1,0 +1,65 @@
+"""The ledger over the whole stack: Tendai opens his ledger from the menu, reads one credex's card,
+goes back to the same page, and an old row still works after his session timed out (shortened
+to two seconds); a member who is no party to that credex is told plainly and gets the menu."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import anyio
+import pytest
+import redis.asyncio as aioredis
+
+from gateway.credex import CredexClient
+from gateway.demo import Demo, running_demo
+from tests.e2e.conftest import FARAI, TENDAI
+from tests.e2e.phone import Phone, buttons, rows, said
+
+TIMEOUT = 2
+
+
+@pytest.fixture
+async def demo(
+    redis_url: str, key_prefix: str, redis_client: aioredis.Redis
+) -> AsyncIterator[Demo]:
+    async with running_demo(
+        "127.0.0.1", 0, redis_url, key_prefix=key_prefix, session_timeout_seconds=TIMEOUT
+    ) as running:
+        yield running
+
+
+async def test_a_ledger_row_shows_the_credex_card_and_still_works_after_the_timeout(
+    demo: Demo, credex: CredexClient
+) -> None:
+    tendai = Phone(demo.whatsapp, TENDAI)
+    await tendai.say("hi")
+    (page,) = await tendai.pick("📒 Ledger")
+    assert "📒 *Ledger* (page 1)" in said([page])
+    assert "2. 🔻 *40.00 USD* to Rudo Chikwanha Personal" in said([page])
+    (account,) = (await credex.member_view(TENDAI)).accounts
+    history = (await credex.ledger(TENDAI, account.account_id, 0, 10)).entries
+    assert list(rows(page).values()) == [
+        *(f"ledger:credex:{e.credex_id}:page:1" for e in history),
+        "menu",
+    ]
+
+    (card,) = await tendai.pick("40.00 USD")
+    text = said([card])
+    assert "🧾 *Credex to Rudo Chikwanha Personal*" in text
+    assert "*State:* Outstanding" in text and "*Outstanding:* 40.00 USD" in text
+    assert "*Security:* secured by VimbisoPay: Trust" in text
+    assert list(buttons(card)) == ["📒 Back to ledger", "🏡 Menu"]
+    (again,) = await tendai.tap("Back to ledger")
+    assert rows(again) == rows(page)
+
+    unsecured_row = rows(again)["4. 🔺 20.00 USD"]
+    await anyio.sleep(TIMEOUT + 0.5)  # the user says nothing for longer than the timeout
+    (late,) = await tendai.pick_id(unsecured_row)
+    assert "🧾 *Credex from Rudo Chikwanha Personal*" in said([late])
+    assert "*Security:* unsecured\n*Due:*" in said([late]) and "timed out" not in said([late])
+
+    farai = Phone(demo.whatsapp, FARAI)
+    note, menu = await farai.pick_id(unsecured_row, expect=2)
+    assert said([note]) == "🔍 I couldn't find that credex in this account's ledger."
+    assert "📒 Ledger" in rows(menu)
+    assert tendai.rejected == [] and farai.rejected == []
