@@ -1,5 +1,6 @@
 """One activation of one conversation: drain its inbox in order, one entry at a time, hand each
-to the handler and commit what it decided; supervise failures; deactivate when idle."""
+to the handler and commit what it decided; supervise failures (exceptions, turns over the
+timeout, entries that crash the process); deactivate when idle."""
 
 from __future__ import annotations
 
@@ -17,7 +18,15 @@ from opentelemetry.trace import Link, SpanKind
 
 from runtime import metrics
 from runtime.config import RuntimeConfig
-from runtime.contracts import ConversationKey, Envelope, Handler, LeaseLost
+from runtime.contracts import (
+    ConversationKey,
+    CrashLoop,
+    Envelope,
+    Handler,
+    LeaseLost,
+    Turn,
+    TurnTimedOut,
+)
 from runtime.inbox import InboxEntry
 from runtime.store import KEEP, ConversationStore, SessionConflict, dead_letter
 from runtime.telemetry import hashed
@@ -39,6 +48,11 @@ class ActorHost(Protocol):
 
     @property
     def sends(self) -> bool: ...
+
+    @property
+    def suspects(self) -> anyio.Lock:
+        """Held while delivering an entry whose earlier delivery never finished."""
+        ...
 
     def outbox_has_items(self, actor: Actor, depth: int) -> None: ...
 
@@ -75,7 +89,8 @@ class Actor:
         self._window = -1  # the rate-limit minute (Redis time of recording)
         self._in_window = 0
         self._overload_told = False
-        self._attempts: dict[str, int] = {}
+        # The mailbox head whose start the last round trip counted, with the starts before it.
+        self._counted: tuple[str, int] | None = None
 
     def poke(self) -> None:
         """New work may be waiting (or the host is stopping): the next loop turn reads the inbox."""
@@ -89,10 +104,12 @@ class Actor:
     async def run(self) -> None:
         config = self.host.config
         try:
-            snapshot, batch = await self.host.store.activate(self.key, config.mailbox_size)
+            snapshot, batch = await self.host.store.activate(
+                self.key, self.token, config.mailbox_size
+            )
             self._session, self._version = snapshot.data, snapshot.version
-            self._attempts = batch.attempts
             self.mailbox.extend(batch.entries)
+            self._note_counted(batch.prior_starts)
             if snapshot.outbox_len and self.host.sends:
                 self.host.outbox_has_items(self, snapshot.outbox_len)
             # Activated with nothing to do: give the lease straight back. Otherwise idle time
@@ -131,11 +148,13 @@ class Actor:
     async def _hand_back(self) -> None:
         if self._released or self.lease_lost:
             return
+        # A first start counted for the next entry, which the handler never saw: not its fault.
+        uncount = self._counted[0] if self._counted and self._counted[1] == 0 else ""
         # Shielded: runs while the host is being cancelled past its shutdown deadline.
         with anyio.CancelScope(shield=True), anyio.move_on_after(2.0):
             try:
                 await self.host.store.release(
-                    self.key, self.token, only_if_idle=False, check_outbox=False
+                    self.key, self.token, only_if_idle=False, check_outbox=False, uncount=uncount
                 )
             except Exception:
                 log.exception("lease hand-back failed; it expires by itself")
@@ -151,7 +170,14 @@ class Actor:
     async def _fetch(self) -> None:
         # Cleared before the read: whatever a poke announced before now, the read sees.
         self._poked = False
-        self.mailbox.extend(await self.host.store.fetch(self.key, self.host.config.mailbox_size))
+        batch = await self.host.store.fetch(self.key, self.token, self.host.config.mailbox_size)
+        self.mailbox.extend(batch.entries)
+        self._note_counted(batch.prior_starts)
+
+    def _note_counted(self, prior_starts: int) -> None:
+        """The last round trip counted a start of the mailbox head (prior_starts >= 0)."""
+        if prior_starts >= 0 and self.mailbox:
+            self._counted = (self.mailbox[0].entry_id, prior_starts)
 
     async def commit(
         self,
@@ -163,6 +189,8 @@ class Actor:
     ) -> None:
         """Commit a snapshot and replies (and ack `entry_id`); raises LeaseLost, SessionConflict."""
         refill = self.host.config.mailbox_size if entry_id and not self.mailbox else 0
+        # Acknowledging one entry starts the next: its start is counted in this round trip.
+        next_id = self.mailbox[0].entry_id if entry_id and self.mailbox else ""
         if refill:
             self._poked = False  # the refill reads the inbox after every poke so far
         try:
@@ -175,6 +203,7 @@ class Actor:
                 entry_id=entry_id,
                 replies=replies,
                 fetch=refill,
+                next_id=next_id,
             )
         except SessionConflict as conflict:
             self._session, self._version = conflict.data, conflict.version
@@ -182,34 +211,57 @@ class Actor:
         self._version = committed.version
         self._session = session
         self.mailbox.extend(committed.entries)
+        self._note_counted(committed.prior_starts)
         if committed.outbox_len and self.host.sends:
             self.host.outbox_has_items(self, committed.outbox_len)
 
     async def _process(self, entry: InboxEntry) -> None:
+        counted, self._counted = self._counted, None
         if self._over_limit(entry):
             await self._shed(entry)
             return
         with _consumer_span(entry):
-            await self._deliver(entry)
+            if counted == (entry.entry_id, 0):
+                await self._deliver(entry, attempt=1)
+            else:
+                await self._deliver_suspect(entry)
 
-    async def _deliver(self, entry: InboxEntry) -> None:
+    async def _deliver_suspect(self, entry: InboxEntry) -> None:
+        """An earlier delivery of this entry never finished: its process died (or lost the
+        lease) mid-turn. Suspects go one at a time per process, each start counted just before
+        it runs, so a poison entry that kills the process takes no bystander's count with it;
+        after `max_attempts` such starts it is dead-lettered instead of crashing again."""
+        async with self.host.suspects:
+            attempt = await self.host.store.start(self.key, self.token, entry.entry_id)
+            if attempt > self.host.config.max_attempts:
+                error = CrashLoop(f"crashed the process {attempt - 1} times")
+                self.host.counters["crash_loops"] += 1
+                log.error(
+                    "entry dead-lettered: its delivery never finished",
+                    extra={
+                        "conversation": hashed(self.key.tag),
+                        "message_id": entry.envelope.message_id,
+                        "starts": attempt - 1,
+                    },
+                )
+                await self._give_up(entry, error, str(error), label="crash loop")
+                return
+            await self._deliver(entry, attempt)
+
+    async def _deliver(self, entry: InboxEntry, attempt: int) -> None:
         envelope = entry.envelope
-        attempt = self._attempts.get(entry.entry_id, 0) + 1
         while True:
             try:
-                turn = await self.host.handler.handle(
-                    _Context(self, attempt), self._session, envelope
-                )
+                turn = await self._handle(envelope, attempt)
             except LeaseLost:
                 raise
             except Exception as error:
-                failures = await self._failed(entry, error)
-                if failures < self.host.config.max_attempts:
-                    attempt = failures + 1
-                    continue
-                apology = self._safe_hook(self.host.handler.on_error, envelope, error)
-                await self._dead_letter(entry, apology, repr(error))
-                return
+                self._failed(entry, error)
+                if attempt >= self.host.config.max_attempts:
+                    await self._give_up(entry, error, repr(error), label="failed")
+                    return
+                attempt = await self.host.store.start(self.key, self.token, entry.entry_id)
+                continue
             try:
                 await self.commit(
                     turn.session, turn.replies, ttl=turn.session_ttl, entry_id=entry.entry_id
@@ -222,7 +274,22 @@ class Actor:
                 metrics.processing_latency.record(max(0.0, time.time() - envelope.recorded_at))
             return
 
-    async def _failed(self, entry: InboxEntry, error: Exception) -> int:
+    async def _handle(self, envelope: Envelope, attempt: int) -> Turn:
+        """One call of the handler, bounded: a turn that never ends would hold the conversation
+        (and its lease) forever."""
+        timeout = self.host.config.turn_timeout
+        try:
+            with anyio.fail_after(timeout) as scope:
+                return await self.host.handler.handle(
+                    _Context(self, attempt), self._session, envelope
+                )
+        except TimeoutError:
+            if not scope.cancel_called:
+                raise  # the handler's own timeout, not ours
+            self.host.counters["timeouts"] += 1
+            raise TurnTimedOut(f"no answer within {timeout:g} s") from None
+
+    def _failed(self, entry: InboxEntry, error: Exception) -> None:
         self.host.counters["failures"] += 1
         metrics.failures.add(1)
         log.error(
@@ -230,7 +297,13 @@ class Actor:
             exc_info=error,
             extra={"conversation": hashed(self.key.tag), "message_id": entry.envelope.message_id},
         )
-        return await self.host.store.fail(self.key, self.token, entry.entry_id)
+
+    async def _give_up(
+        self, entry: InboxEntry, error: Exception, reason: str, *, label: str
+    ) -> None:
+        """Dead-letter the entry with the handler's apology for it."""
+        apology = self._safe_hook(self.host.handler.on_error, entry.envelope, error)
+        await self._dead_letter(entry, apology, reason, label=label)
 
     def _safe_hook(self, hook: Callable[..., Sequence[bytes]], *args: object) -> Sequence[bytes]:
         try:
@@ -239,7 +312,10 @@ class Actor:
             log.exception("handler hook failed", extra={"conversation": hashed(self.key.tag)})
             return ()
 
-    async def _dead_letter(self, entry: InboxEntry, replies: Sequence[bytes], reason: str) -> None:
+    async def _dead_letter(
+        self, entry: InboxEntry, replies: Sequence[bytes], reason: str, *, label: str
+    ) -> None:
+        next_id = self.mailbox[0].entry_id if self.mailbox else ""
         committed = await self.host.store.commit(
             self.key,
             self.token,
@@ -249,13 +325,15 @@ class Actor:
             entry_id=entry.entry_id,
             dead=dead_letter(entry, reason),
             replies=replies,
+            next_id=next_id,
         )
+        self._note_counted(committed.prior_starts)
         if committed.outbox_len and self.host.sends:
             self.host.outbox_has_items(self, committed.outbox_len)
         if not self.mailbox:
             self._poked = True  # this commit read nothing ahead: look at the inbox again
         self.host.counters["dead_letters"] += 1
-        metrics.dead_letters.add(1, {"reason": reason if reason == "rate limited" else "failed"})
+        metrics.dead_letters.add(1, {"reason": label})
 
     def _over_limit(self, entry: InboxEntry) -> bool:
         window = entry.recorded_ms // 60_000
@@ -271,7 +349,7 @@ class Actor:
             replies = self._safe_hook(self.host.handler.on_overload, entry.envelope)
             self._overload_told = True
         self.host.counters["rate_limited"] += 1
-        await self._dead_letter(entry, replies, "rate limited")
+        await self._dead_letter(entry, replies, "rate limited", label="rate limited")
 
 
 def _consumer_span(entry: InboxEntry) -> AbstractContextManager[trace.Span]:

@@ -16,7 +16,7 @@ class RuntimeConfig:
     sweep_interval: float = 3.0
     mailbox_size: int = 64  # inbox entries an actor holds in memory at once
     rate_limit_per_minute: int = 30
-    max_attempts: int = 3  # handler failures before an entry is dead-lettered
+    max_attempts: int = 3  # handler failures (or process crashes) before an entry is dead-lettered
     shutdown_deadline: float = 10.0
     dedup_ttl_seconds: int = 8 * 86400  # WhatsApp redelivers for 7 days
     outbox_base_backoff: float = 0.5
@@ -28,3 +28,4 @@ class RuntimeConfig:
     sender_concurrency: int = 32  # conversations whose outbox is being sent at once
     dead_letter_ttl_seconds: int = 8 * 86400
     record_timeout: float = 2.0  # then StoreUnavailable: the gateway answers 503, Meta redelivers
+    turn_timeout: float = 30.0  # per Handler.handle call; then it counts as a failed attempt

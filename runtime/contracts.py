@@ -57,7 +57,8 @@ class TurnContext(Protocol):
 
     @property
     def attempt(self) -> int:
-        """1 on the first delivery of this envelope to a handler, 2 after one failure, ..."""
+        """1 on the first delivery of this envelope to a handler, 2 after one failure (an
+        exception, a timeout, or a process that died during an earlier delivery), ..."""
         ...
 
     async def checkpoint(self, session: bytes | None, replies: Sequence[bytes] = ()) -> None:
@@ -95,6 +96,15 @@ class StoreUnavailable(RuntimeFailure):
 
 class LeaseLost(RuntimeFailure):
     """This process no longer owns the conversation; its commit was refused."""
+
+
+class TurnTimedOut(RuntimeFailure):
+    """`Handler.handle` did not answer within the turn timeout; counted as a failed attempt."""
+
+
+class CrashLoop(RuntimeFailure):
+    """An envelope's delivery was started `max_attempts` times and never finished: processing
+    it kills the process. It is dead-lettered; `Handler.on_error` gets this as the error."""
 
 
 Headers = Mapping[str, str]

@@ -66,6 +66,8 @@ class Runtime:
         self._scripts_loaded = False
         self.store = ConversationStore(redis, self._scripts, self._keys, config)
         self._actors: dict[ConversationKey, Actor] = {}
+        # Entries whose earlier delivery never finished run one at a time (see Actor).
+        self.suspects = anyio.Lock()
         self._actor_group: TaskGroup | None = None
         self._accepting = False
         self._stopping = False

@@ -20,7 +20,8 @@ class Scripts:
     renew: AsyncScript
     release: AsyncScript
     commit: AsyncScript
-    fail: AsyncScript
+    fetch: AsyncScript
+    start: AsyncScript
     outbox_pop: AsyncScript
 
     @classmethod

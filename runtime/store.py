@@ -1,5 +1,10 @@
 """A conversation's Redis operations as the actor and the sender need them: activate, fetch,
-commit, count a failure, release, and the outbox head. Each is one batched round trip."""
+commit, count a start, release, and the outbox head. Each is one batched round trip.
+
+Every start of an entry's delivery is counted in Redis (the `attempts` hash, cleared when the
+entry is committed or dead-lettered), so an entry whose processing kills the whole process is
+recognised after `max_attempts` starts instead of crash-looping the fleet. A first start is
+counted inside the fetch or the previous commit, so the common path costs no round trip."""
 
 from __future__ import annotations
 
@@ -41,12 +46,15 @@ class Committed:
     version: int
     outbox_len: int
     entries: list[InboxEntry]  # the next inbox entries, when asked for
+    # Starts of the next entry before this one (0: this first start was counted now; > 0: a
+    # suspect, counted by the actor when it really starts it; -1: no next entry was counted).
+    prior_starts: int = -1
 
 
 @attrs.frozen
 class Batch:
     entries: list[InboxEntry]
-    attempts: dict[str, int]  # failures so far, by entry id
+    prior_starts: int  # of the first entry, as in Committed
 
 
 def dead_letter(entry: InboxEntry, reason: str) -> bytes:
@@ -78,24 +86,33 @@ class ConversationStore:
     def _eval(self, script: AsyncScript, keys: Sequence[str], *args: object) -> Command:
         return ("EVALSHA", script.sha, len(keys), *keys, *args)
 
-    async def activate(self, key: ConversationKey, count: int) -> tuple[Snapshot, Batch]:
-        """What a new activation needs, in one round trip: snapshot, outbox length, inbox head."""
+    async def activate(
+        self, key: ConversationKey, token: str, count: int
+    ) -> tuple[Snapshot, Batch]:
+        """What a new activation needs, in one round trip: snapshot, outbox length, inbox head
+        (its first entry's start counted). Raises LeaseLost."""
         k = self.keys.of(key)
-        (data, version), outbox_len, raw, attempts = await self.batcher.call(
-            ("HMGET", k.session, "d", "v"),
-            ("LLEN", k.outbox),
-            ("XRANGE", k.inbox, "-", "+", "COUNT", count),
-            ("HGETALL", k.attempts),
+        (data, version), outbox_len, fetched = await self.batcher.call(
+            ("HMGET", k.session, "d", "v"), ("LLEN", k.outbox), self._fetch(key, token, count)
         )
         snapshot = Snapshot(data=data, version=int(version or 0), outbox_len=int(outbox_len))
-        return snapshot, _batch(key, raw, attempts)
+        return snapshot, self._batch(key, fetched)
 
-    async def fetch(self, key: ConversationKey, count: int) -> list[InboxEntry]:
-        # Attempts come with the activation; later failures the actor counts itself.
-        (raw,) = await self.batcher.call(
-            ("XRANGE", self.keys.of(key).inbox, "-", "+", "COUNT", count)
-        )
-        return [parse_entry(key, entry_id, fields) for entry_id, fields in raw or []]
+    async def fetch(self, key: ConversationKey, token: str, count: int) -> Batch:
+        """The inbox head, its first entry's start counted. Raises LeaseLost."""
+        (fetched,) = await self.batcher.call(self._fetch(key, token, count))
+        return self._batch(key, fetched)
+
+    def _fetch(self, key: ConversationKey, token: str, count: int) -> Command:
+        k = self.keys.of(key)
+        ttl = self.config.dead_letter_ttl_seconds
+        return self._eval(self.scripts.fetch, [k.lease, k.inbox, k.attempts], token, count, ttl)
+
+    def _batch(self, key: ConversationKey, fetched: list[Any]) -> Batch:
+        if fetched[0] == -1:
+            raise LeaseLost(f"lease lost for {key.channel}")
+        entries = [parse_entry(key, entry_id, _pairs(fields)) for entry_id, fields in fetched[1]]
+        return Batch(entries=entries, prior_starts=int(fetched[2]))
 
     async def commit(
         self,
@@ -109,8 +126,10 @@ class ConversationStore:
         dead: bytes = b"",
         replies: Sequence[bytes] = (),
         fetch: int = 0,
+        next_id: str = "",
     ) -> Committed:
-        """Raises LeaseLost, SessionConflict. With `fetch`, also reads that many next entries."""
+        """Raises LeaseLost, SessionConflict. With `fetch`, also reads that many next entries.
+        Counts the start of `next_id` (else of the first entry fetched) when it is its first."""
         k = self.keys.of(key)
         mode = "keep" if session is KEEP else ("del" if session is None else "set")
         data = session if isinstance(session, bytes) else b""
@@ -127,6 +146,7 @@ class ConversationStore:
                 dead,
                 self.config.dead_letter_ttl_seconds,
                 fetch,
+                next_id,
                 *replies,
             )
         )
@@ -135,30 +155,45 @@ class ConversationStore:
         if reply[0] == -2:
             raise SessionConflict(int(reply[1]), reply[2] or None)
         entries = [parse_entry(key, entry_id, _pairs(fields)) for entry_id, fields in reply[3]]
-        return Committed(version=int(reply[1]), outbox_len=int(reply[2]), entries=entries)
+        return Committed(
+            version=int(reply[1]),
+            outbox_len=int(reply[2]),
+            entries=entries,
+            prior_starts=int(reply[4]),
+        )
 
-    async def fail(self, key: ConversationKey, token: str, entry_id: str) -> int:
-        """Count one failed attempt; returns the failures so far. Raises LeaseLost."""
+    async def start(self, key: ConversationKey, token: str, entry_id: str) -> int:
+        """Count one more start of an entry's delivery; returns the starts so far, this one
+        included. Raises LeaseLost."""
         k = self.keys.of(key)
         ttl = self.config.dead_letter_ttl_seconds
         (n,) = await self.batcher.call(
-            self._eval(self.scripts.fail, [k.lease, k.attempts], token, entry_id, ttl)
+            self._eval(self.scripts.start, [k.lease, k.attempts], token, entry_id, ttl)
         )
         if int(n) < 0:
             raise LeaseLost(f"lease lost for {key.channel}")
         return int(n)
 
     async def release(
-        self, key: ConversationKey, token: str, *, only_if_idle: bool, check_outbox: bool
+        self,
+        key: ConversationKey,
+        token: str,
+        *,
+        only_if_idle: bool,
+        check_outbox: bool,
+        uncount: str = "",
     ) -> int:
         """1 released, 0 work left (still ours), -1 not ours. A release leaves the pending mark
-        when work is left, so another host's sweeper takes it over."""
+        when work is left, so another host's sweeper takes it over. `uncount`: an entry whose
+        counted start never reached the handler; the count is taken back."""
         k = self.keys.of(key)
         idle = "1" if only_if_idle else "0"
         # Without a sender here the outbox is someone else's job: check a key that never exists.
         outbox = k.outbox if check_outbox else k.outbox + ":unchecked"
         (released,) = await self.batcher.call(
-            self._eval(self.scripts.release, [k.lease, k.inbox, outbox], token, idle)
+            self._eval(
+                self.scripts.release, [k.lease, k.inbox, outbox, k.attempts], token, idle, uncount
+            )
         )
         if int(released) != 1:
             return int(released)
@@ -199,19 +234,8 @@ def _pairs(flat: list[bytes]) -> dict[bytes, bytes]:
     return dict(zip(flat[0::2], flat[1::2], strict=True))
 
 
-def _batch(key: ConversationKey, raw: list[Any], attempts: dict[Any, Any]) -> Batch:
-    return Batch(
-        entries=[parse_entry(key, entry_id, fields) for entry_id, fields in raw or []],
-        attempts={_text(e): int(n) for e, n in (attempts or {}).items()},
-    )
-
-
 class _Keep:
     """Marker: commit without touching the session (dead letters, rate-limited entries)."""
 
 
 KEEP = _Keep()
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value

@@ -1,10 +1,13 @@
 -- Commit one turn atomically: fencing token check, session compare-and-set, replies appended to
--- the outbox, inbox entry acknowledged, optional dead letter.
+-- the outbox, inbox entry acknowledged, optional dead letter; then count the start of the next
+-- entry's delivery (the actor's next turn), so crash loops are seen without a round trip.
 -- KEYS: lease, session, inbox, outbox, attempts, dead
 -- ARGV: token, expected_version, mode ('set' | 'del' | 'keep'), data, ttl_ms, entry_id ('' = no
---       ack), dead_letter ('' = none), dead_ttl_s, fetch (next entries to return), replies...
--- Returns {1, new_version, outbox_len, next_entries}, {-1} lease lost, {-2, version, data}
--- version conflict. Returning the next entries saves the actor a round trip per message.
+--       ack), dead_letter ('' = none), dead_ttl_s, fetch (next entries to return), next_id (the
+--       entry the actor delivers next, '' = the first fetched one, if any), replies...
+-- Returns {1, new_version, outbox_len, next_entries, prior_starts} (prior_starts -1: nothing
+-- counted), {-1} lease lost, {-2, version, data} version conflict. Returning the next entries
+-- saves the actor a round trip per message.
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return {-1}
 end
@@ -21,7 +24,7 @@ elseif mode == 'del' then
   redis.call('DEL', KEYS[2])
   version = 0
 end
-for i = 10, #ARGV do
+for i = 11, #ARGV do
   redis.call('RPUSH', KEYS[4], ARGV[i])
 end
 if ARGV[6] ~= '' then
@@ -40,4 +43,18 @@ local next_entries = {}
 if tonumber(ARGV[9]) > 0 then
   next_entries = redis.call('XRANGE', KEYS[3], '-', '+', 'COUNT', ARGV[9])
 end
-return {1, version, redis.call('LLEN', KEYS[4]), next_entries}
+local next_id = ARGV[10]
+if next_id == '' and #next_entries > 0 then
+  next_id = next_entries[1][1]
+end
+-- Only a first start is counted here; see fetch.lua.
+local prior = -1
+if next_id ~= '' then
+  if redis.call('HSETNX', KEYS[5], next_id, 1) == 1 then
+    redis.call('EXPIRE', KEYS[5], ARGV[8])
+    prior = 0
+  else
+    prior = tonumber(redis.call('HGET', KEYS[5], next_id))
+  end
+end
+return {1, version, redis.call('LLEN', KEYS[4]), next_entries, prior}

@@ -4,6 +4,7 @@ commits, and in Redis or memory) that a broken runtime would corrupt."""
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Sequence
 
 import anyio
@@ -29,6 +30,7 @@ class AppendingHandler:
     reprocessed: int = 0
     calls: int = 0
     poison: frozenset[bytes] = frozenset()
+    hang: frozenset[bytes] = frozenset()  # payloads whose turn never ends
     attempts_seen: list[int] = attrs.field(factory=list)
 
     async def handle(self, ctx: TurnContext, session: bytes | None, envelope: Envelope) -> Turn:
@@ -44,6 +46,9 @@ class AppendingHandler:
             if envelope.payload in self.poison:
                 self.attempts_seen.append(ctx.attempt)
                 raise RuntimeError(f"poison {envelope.message_id}")
+            if envelope.payload in self.hang:
+                self.attempts_seen.append(ctx.attempt)
+                await anyio.sleep_forever()
             done = processed_ids(session)
             if envelope.message_id in done:
                 self.reprocessed += 1
@@ -72,8 +77,11 @@ class FleetHandler:
     prefix: str
     marker_ms: int = 5000
     work: float = 0.0
+    kill_on: bytes = b""  # a payload whose processing kills the whole process
 
     async def handle(self, ctx: TurnContext, session: bytes | None, envelope: Envelope) -> Turn:
+        if self.kill_on and envelope.payload == self.kill_on:
+            os.kill(os.getpid(), signal.SIGKILL)
         marker = f"{self.prefix}check:active:{{{ctx.key.tag}}}"
         evidence = f"{self.prefix}check:"
         me = str(os.getpid())
@@ -95,7 +103,7 @@ class FleetHandler:
     def on_error(
         self, key: ConversationKey, envelope: Envelope, error: BaseException
     ) -> Sequence[bytes]:
-        return []
+        return [b"sorry:" + envelope.payload]
 
     def on_overload(self, key: ConversationKey, envelope: Envelope) -> Sequence[bytes]:
         return []

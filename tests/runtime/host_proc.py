@@ -18,7 +18,9 @@ from runtime.host import Runtime
 from tests.runtime.handlers import FleetHandler
 
 
-async def main(url: str, prefix: str, process_id: str, deadline: float, work: float) -> None:
+async def main(
+    url: str, prefix: str, process_id: str, deadline: float, work: float, kill_on: bytes
+) -> None:
     redis = aioredis.Redis.from_url(url)
     evidence = aioredis.Redis.from_url(url)
     config = RuntimeConfig(
@@ -30,7 +32,10 @@ async def main(url: str, prefix: str, process_id: str, deadline: float, work: fl
         shutdown_deadline=deadline,
     )
     runtime = Runtime(
-        redis, config, FleetHandler(evidence, prefix, work=work), process_id=process_id
+        redis,
+        config,
+        FleetHandler(evidence, prefix, work=work, kill_on=kill_on),
+        process_id=process_id,
     )
     async with anyio.create_task_group() as group:
         group.start_soon(runtime.run)
@@ -53,6 +58,15 @@ if __name__ == "__main__":
     parser.add_argument("process_id")
     parser.add_argument("--deadline", type=float, default=5.0)
     parser.add_argument("--work", type=float, default=0.0, help="seconds each message takes")
+    parser.add_argument("--kill-on", default="", help="a payload that SIGKILLs this process")
     args = parser.parse_args()
-    anyio.run(main, args.url, args.prefix, args.process_id, args.deadline, args.work)
+    anyio.run(
+        main,
+        args.url,
+        args.prefix,
+        args.process_id,
+        args.deadline,
+        args.work,
+        args.kill_on.encode(),
+    )
     sys.exit(0)
