@@ -1,6 +1,10 @@
 """Coalesces the Redis calls of many actors into pipelines. Thousands of actors each doing one
 round trip per step would spend their time in per-call client overhead; here whatever calls are
-waiting go out together in one pipeline, on a few connections ("lanes") at once."""
+waiting go out together in one pipeline, on a few connections ("lanes") at once.
+
+Urgent calls (recording a webhook's messages: the ack waits for them, G1) go first: every lane
+takes them before the actors' calls, and one extra lane serves nothing else, so a record never
+queues behind the actors' pipelines that are already in flight."""
 
 from __future__ import annotations
 
@@ -33,27 +37,35 @@ class Batcher:
         self._scripts = scripts
         self._lanes = lanes
         self._queue: deque[_Call] = deque()
+        self._urgent: deque[_Call] = deque()
         self._wake: anyio.Event | None = None
+        self._urgent_wake: anyio.Event | None = None
         self._running = False
 
-    async def call(self, *commands: Command) -> list[Any]:
+    async def call(self, *commands: Command, urgent: bool = False) -> list[Any]:
         """Run the commands back to back (in one pipeline, not a transaction); their replies in
         order. Errors are raised, except that a missing script is loaded and the call retried
-        (EVALSHA of an unknown script runs nothing, so retrying is safe)."""
-        results = await self._submit(commands)
+        (EVALSHA of an unknown script runs nothing, so retrying is safe). `urgent` calls go
+        out before all others."""
+        results = await self._submit(commands, urgent)
         if any(isinstance(result, NoScriptError) for result in results):
             await load_scripts(self._redis, self._scripts)
-            results = await self._submit(commands)
+            results = await self._submit(commands, urgent)
         for result in results:
             if isinstance(result, Exception):
                 raise result
         return results
 
-    async def _submit(self, commands: Sequence[Command]) -> list[Any]:
+    async def _submit(self, commands: Sequence[Command], urgent: bool) -> list[Any]:
         if not self._running:
             return await self._execute(commands)
         call = _Call(commands)
-        self._queue.append(call)
+        if urgent:
+            self._urgent.append(call)
+            if self._urgent_wake is not None:
+                self._urgent_wake.set()
+        else:
+            self._queue.append(call)
         if self._wake is not None:
             self._wake.set()
         await call.done.wait()
@@ -75,39 +87,59 @@ class Batcher:
             async with anyio.create_task_group() as lanes:
                 for _ in range(self._lanes):
                     lanes.start_soon(self._lane)
+                lanes.start_soon(self._urgent_lane)
         finally:
             self._running = False
-            for call in self._queue:
+            for call in (*self._urgent, *self._queue):
                 call.error = anyio.get_cancelled_exc_class()()
                 call.done.set()
+            self._urgent.clear()
             self._queue.clear()
 
     async def _lane(self) -> None:
         while True:
-            if not self._queue:
+            if not self._urgent and not self._queue:
                 # All idle lanes share one event; a set one is spent, so the first lane to find
                 # the queue empty again arms a fresh one for everybody.
                 if self._wake is None or self._wake.is_set():
                     self._wake = anyio.Event()
                 await self._wake.wait()
                 continue
-            batch: list[_Call] = []
-            size = 0
-            while self._queue and size < _MAX_COMMANDS:
-                call = self._queue.popleft()
+            await self._send(self._take(self._urgent, self._queue))
+
+    async def _urgent_lane(self) -> None:
+        while True:
+            if not self._urgent:
+                if self._urgent_wake is None or self._urgent_wake.is_set():
+                    self._urgent_wake = anyio.Event()
+                await self._urgent_wake.wait()
+                continue
+            await self._send(self._take(self._urgent))
+
+    @staticmethod
+    def _take(*queues: deque[_Call]) -> list[_Call]:
+        """Calls from the first queues first, up to about _MAX_COMMANDS commands."""
+        batch: list[_Call] = []
+        size = 0
+        for queue in queues:
+            while queue and size < _MAX_COMMANDS:
+                call = queue.popleft()
                 batch.append(call)
                 size += len(call.commands)
-            try:
-                results = await self._execute([c for call in batch for c in call.commands])
-            except BaseException as error:
-                for call in batch:
-                    call.error = error
-                    call.done.set()
-                if not isinstance(error, Exception):
-                    raise
-                continue
-            at = 0
+        return batch
+
+    async def _send(self, batch: list[_Call]) -> None:
+        try:
+            results = await self._execute([c for call in batch for c in call.commands])
+        except BaseException as error:
             for call in batch:
-                call.results = results[at : at + len(call.commands)]
-                at += len(call.commands)
+                call.error = error
                 call.done.set()
+            if not isinstance(error, Exception):
+                raise
+            return
+        at = 0
+        for call in batch:
+            call.results = results[at : at + len(call.commands)]
+            at += len(call.commands)
+            call.done.set()

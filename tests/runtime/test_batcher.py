@@ -51,3 +51,31 @@ async def test_many_concurrent_calls_get_their_own_replies(
                 calls.start_soon(call, n)
         group.cancel_scope.cancel()
     assert all(replies[n] == [True, 2 * n, str(2 * n).encode()] for n in range(300))
+
+
+async def test_an_urgent_call_does_not_wait_for_lanes_busy_with_other_calls(
+    redis_client: aioredis.Redis, key_prefix: str
+) -> None:
+    batcher = Batcher(redis_client, Scripts.register(redis_client), lanes=2)
+    took: dict[str, float] = {}
+
+    async def blocking_pop(name: str) -> None:
+        await batcher.call(("BLPOP", f"{key_prefix}{name}", 1.0))
+
+    async def ping(name: str, urgent: bool) -> None:
+        began = time.monotonic()
+        await batcher.call(("PING",), urgent=urgent)
+        took[name] = time.monotonic() - began
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(batcher.run)
+        await anyio.sleep(0.05)
+        async with anyio.create_task_group() as calls:
+            for name in ("a", "b"):  # one blocking call per lane
+                calls.start_soon(blocking_pop, name)
+                await anyio.sleep(0.05)
+            calls.start_soon(ping, "normal", False)
+            calls.start_soon(ping, "urgent", True)
+        group.cancel_scope.cancel()
+    assert took["urgent"] < 0.3  # its own lane: no wait for a blocked one
+    assert took["normal"] > 0.8  # the actors' queue waited, as before

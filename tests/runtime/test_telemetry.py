@@ -98,3 +98,31 @@ def test_json_log_lines_carry_the_trace_id() -> None:
     assert line["level"] == "WARNING"
     assert line["conversation"] == "abc"
     assert line["trace_id"] == format(span.get_span_context().trace_id, "032x")
+
+
+def test_the_recorded_trace_context_is_what_the_w3c_propagator_would_write() -> None:
+    from opentelemetry import propagate
+    from opentelemetry.trace import TraceState
+
+    from runtime.inbox import _carrier
+
+    setup_telemetry("vimbiso-pay-test")
+    tracer = trace.get_tracer(__name__)
+    parent = trace.set_span_in_context(
+        trace.NonRecordingSpan(
+            trace.SpanContext(
+                trace_id=0x0AF7651916CD43DD8448EB211C80319C,
+                span_id=0xB7AD6B7169203331,
+                is_remote=True,
+                trace_flags=trace.TraceFlags(1),
+                trace_state=TraceState([("vendor", "value")]),
+            )
+        )
+    )
+    span = tracer.start_span("inbox publish", context=parent)
+    expected: dict[str, str] = {}
+    propagate.inject(expected, context=trace.set_span_in_context(span))
+    span.end()
+    assert orjson.loads(_carrier(span)) == expected
+    assert expected["traceparent"].startswith("00-0af7651916cd43dd8448eb211c80319c-")
+    assert _carrier(trace.INVALID_SPAN) == b"{}"
