@@ -9,6 +9,8 @@ from typing import Protocol
 from opentelemetry import metrics
 from opentelemetry.metrics import CallbackOptions, Observation
 
+from runtime.telemetry import DURATION_BUCKETS
+
 _meter = metrics.get_meter("runtime")
 
 recorded = _meter.create_counter("runtime.recorded", description="envelopes recorded (new)")
@@ -20,9 +22,14 @@ dead_letters = _meter.create_counter(
 )
 sends = _meter.create_counter("runtime.sends", description="outbox sends by outcome")
 active_actors = _meter.create_up_down_counter("runtime.active_actors")
-record_latency = _meter.create_histogram("runtime.record.duration", unit="s")
+record_latency = _meter.create_histogram(
+    "runtime.record.duration", unit="s", explicit_bucket_boundaries_advisory=DURATION_BUCKETS
+)
 processing_latency = _meter.create_histogram(
-    "runtime.processing.duration", unit="s", description="recorded to committed"
+    "runtime.processing.duration",
+    unit="s",
+    description="recorded to committed",
+    explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
 )
 
 # Gauges read the live runtimes of this process at collection time.

@@ -11,6 +11,27 @@ from opentelemetry import metrics, trace
 _lock = threading.Lock()
 _installed = False
 
+# Histogram boundaries for durations in seconds, from half a millisecond (a record round trip)
+# to ten seconds (a slow credex-core call). OpenTelemetry's defaults (0, 5, 10, 25, ... 10000)
+# are made for milliseconds: with seconds every sample would land in the first bucket. Pass
+# these as explicit_bucket_boundaries_advisory wherever a duration histogram is created.
+DURATION_BUCKETS: tuple[float, ...] = (
+    0.0005,
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1.0,
+    2.5,
+    5.0,
+    10.0,
+)
+
 
 def hashed(identifier: str) -> str:
     """A stable, non-reversible stand-in for a user identifier in spans and logs."""
@@ -33,7 +54,8 @@ def setup_telemetry(service_name: str = "vimbiso-pay") -> None:
         if _installed:
             return
         from opentelemetry.exporter.prometheus import PrometheusMetricReader
-        from opentelemetry.sdk.metrics import MeterProvider
+        from opentelemetry.sdk.metrics import Histogram, MeterProvider
+        from opentelemetry.sdk.metrics.view import ExplicitBucketHistogramAggregation, View
         from opentelemetry.sdk.resources import SERVICE_NAME, Resource
         from opentelemetry.sdk.trace import TracerProvider
         from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -45,9 +67,18 @@ def setup_telemetry(service_name: str = "vimbiso-pay") -> None:
 
             tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
         trace.set_tracer_provider(tracer_provider)
+        # Any histogram in seconds gets second-based buckets, also one created without the
+        # advisory boundaries.
+        seconds = View(
+            instrument_type=Histogram,
+            instrument_unit="s",
+            aggregation=ExplicitBucketHistogramAggregation(list(DURATION_BUCKETS)),
+        )
         # The Prometheus reader registers with prometheus_client's default registry, which is
         # what prometheus_client.generate_latest() serves on /metrics.
         metrics.set_meter_provider(
-            MeterProvider(resource=resource, metric_readers=[PrometheusMetricReader()])
+            MeterProvider(
+                resource=resource, metric_readers=[PrometheusMetricReader()], views=[seconds]
+            )
         )
         _installed = True

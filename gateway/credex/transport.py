@@ -22,6 +22,7 @@ import orjson
 from opentelemetry import metrics, propagate, trace
 
 from gateway.credex.errors import CredexUnavailable
+from runtime.telemetry import DURATION_BUCKETS
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,10 @@ class Transport:
         self._tracer = trace.get_tracer(__name__, tracer_provider=tracer_provider)
         meter = metrics.get_meter(__name__, meter_provider=meter_provider)
         self._latency = meter.create_histogram(
-            "credex.client.duration", unit="s", description="credex-core call latency"
+            "credex.client.duration",
+            unit="s",
+            description="credex-core call latency",
+            explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
         )
 
     def _client(self) -> aiohttp.ClientSession:

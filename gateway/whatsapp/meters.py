@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from opentelemetry import metrics
 
+from runtime.telemetry import DURATION_BUCKETS
+
 _meter = metrics.get_meter("vimbiso.gateway")
 
 webhook_messages = _meter.create_counter(
@@ -18,7 +20,10 @@ webhook_rejected = _meter.create_counter(
     "vimbiso_webhook_rejected", description="Webhook POSTs refused, by reason (signature, size)"
 )
 webhook_ack_seconds = _meter.create_histogram(
-    "vimbiso_webhook_ack_seconds", unit="s", description="Time from request to acknowledgement"
+    "vimbiso_webhook_ack_seconds",
+    unit="s",
+    description="Time from request to acknowledgement",
+    explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
 )
 statuses = _meter.create_counter(
     "vimbiso_delivery_statuses", description="Delivery statuses by status and applied (yes/stale)"

@@ -126,3 +126,37 @@ def test_the_recorded_trace_context_is_what_the_w3c_propagator_would_write() -> 
     assert orjson.loads(_carrier(span)) == expected
     assert expected["traceparent"].startswith("00-0af7651916cd43dd8448eb211c80319c-")
     assert _carrier(trace.INVALID_SPAN) == b"{}"
+
+
+def _bucket(text: str, metric: str, le: str) -> float:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == f"{metric}_bucket" and sample.labels.get("le") == le
+    )
+
+
+def test_a_3_ms_duration_lands_between_the_2_5_and_5_ms_buckets_of_the_prometheus_output() -> None:
+    from gateway.whatsapp import meters
+    from runtime import metrics
+
+    setup_telemetry("vimbiso-pay-test")
+    histograms = {
+        "runtime_record_duration_seconds": metrics.record_latency,
+        "runtime_processing_duration_seconds": metrics.processing_latency,
+        "vimbiso_webhook_ack_seconds": meters.webhook_ack_seconds,
+    }
+    before = prometheus_client.generate_latest().decode()
+    for histogram in histograms.values():
+        histogram.record(0.003)
+    after = prometheus_client.generate_latest().decode()
+    for name in histograms:
+        added = {
+            le: _bucket(after, name, le) - _bucket(before, name, le)
+            for le in ("0.0005", "0.0025", "0.005", "10.0", "+Inf")
+        }
+        # Cumulative buckets: not in le=0.0025, in le=0.005 and every bucket above it.
+        assert added == {"0.0005": 0, "0.0025": 0, "0.005": 1, "10.0": 1, "+Inf": 1}, name
