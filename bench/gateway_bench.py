@@ -78,7 +78,11 @@ async def _serve_gateway(prefix: str, stop: asyncio.Event, host: bool) -> None:
 
     redis = aioredis.Redis.from_url(REDIS_URL)
     # Default limits: 20,000 users at 1,000 msg/s send each a message every 20 s on average.
-    runtime = Runtime(redis, RuntimeConfig(key_prefix=prefix), _NoOpHandler())
+    # GATEWAY_BENCH_ACTOR_IDLE_SECONDS: how long actors stay resident (and renew leases).
+    idle = float(os.environ.get("GATEWAY_BENCH_ACTOR_IDLE_SECONDS", "60"))
+    runtime = Runtime(
+        redis, RuntimeConfig(key_prefix=prefix, actor_idle_seconds=idle), _NoOpHandler()
+    )
     config = GatewayConfig(
         whatsapp_app_secret=APP_SECRET,
         whatsapp_verify_token="bench",
@@ -450,6 +454,7 @@ def _one_run(kind: str, prefix: str, seconds: float, rate: int, seed: int) -> di
     profile = os.environ.get("GATEWAY_BENCH_PROFILE") if kind != "baseline" else None
     with _server(kind, prefix, profile) as (port, pid, extra):
         cpu: list[float] = []
+        commands = [asyncio.run(_redis_commands())] if kind != "baseline" else []
         outcome = asyncio.run(
             _load(
                 port,
@@ -460,10 +465,26 @@ def _one_run(kind: str, prefix: str, seconds: float, rate: int, seed: int) -> di
             )
         )
         cpu.append(_cpu_seconds(pid))
+        if commands:
+            commands.append(asyncio.run(_redis_commands()))
     summary = {**_summary(outcome), **extra}
+    if commands:
+        # All of Redis's clients count (a shared Redis adds noise); warm-up included.
+        sent = sum(request.messages for request in (*warm, *measured))
+        summary["redis_commands_per_msg"] = (commands[1] - commands[0]) / max(sent, 1)
     # CPU time is what a noisy neighbour disturbs least: the cleanest before/after number.
     summary["server_cpu_ms_per_msg"] = (cpu[1] - cpu[0]) * 1000 / max(outcome.messages, 1)
     return summary
+
+
+async def _redis_commands() -> int:
+    import redis.asyncio as aioredis
+
+    redis = aioredis.Redis.from_url(REDIS_URL)
+    try:
+        return int((await redis.info("stats"))["total_commands_processed"])
+    finally:
+        await redis.aclose()
 
 
 def _cpu_seconds(pid: int) -> float:
