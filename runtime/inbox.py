@@ -1,6 +1,6 @@
-"""Durable inboxes: record envelopes (dedup + append + pending mark in one script per
-envelope, all envelopes of one call in one urgent pipeline) and parse entries read back for the
-actor."""
+"""Durable inboxes: record envelopes (dedup + append + poke in one single-slot script per
+envelope, then the fleet-wide pending mark; all envelopes of one call in one urgent pipeline)
+and parse entries read back for the actor."""
 
 from __future__ import annotations
 
@@ -72,12 +72,11 @@ async def record(
                 (
                     "EVALSHA",
                     scripts.record.sha,
-                    5,
+                    4,
                     k.dedup(envelope.message_id),
                     k.inbox,
                     k.lease,
                     k.fence,
-                    keys.pending,
                     config.dedup_ttl_seconds,
                     envelope.message_id,
                     envelope.payload,
@@ -90,16 +89,19 @@ async def record(
                     poke_prefix,
                     encode_member(envelope.key),
                     incarnation,
-                    now,
                 )
             )
+            # Mark the conversation pending (NX: never postpone a mark) so a sweeper finds it if
+            # the poke is lost; also for a duplicate, so a redelivery repairs a mark a crash left
+            # out. Outside the script: the pending set is fleet-wide, another Cluster slot.
+            commands.append(("ZADD", keys.pending, "NX", now, encode_member(envelope.key)))
         # Urgent: the webhook's acknowledgement waits for this, not for the actors' work (G1).
         replies = await batcher.call(*commands, urgent=True)
     finally:
         for span in spans:
             span.end()
     outcomes = []
-    for code, lease in replies:
+    for code, lease in replies[::2]:  # each envelope's script reply; its ZADD's follows
         outcome = Recorded(new=code != 0, lease=_text(lease), claimed=code == 2)
         outcomes.append(outcome)
         (metrics.recorded if outcome.new else metrics.duplicates).add(1)

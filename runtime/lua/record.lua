@@ -1,21 +1,17 @@
 -- Record one envelope: drop it when its message id was seen, else append it to the inbox, then
 -- poke the owner: claim the free lease for the recording process (when it hosts actors), or
--- publish to the owning process's channel when another process holds it. Either way, mark the
--- conversation pending (NX: never postpone a mark) so a sweeper finds it if the poke is lost;
--- also for a duplicate, so a redelivery repairs a mark a crash left out.
--- The pending set is one fleet-wide key, so on Redis Cluster this script spans two slots: a
--- Cluster deployment must shard the pending set by slot (see the report of issue 4).
--- KEYS: dedup, inbox, lease, fence, pending
+-- publish to the owning process's channel when another process holds it.
+-- Every key here shares the conversation's hash tag, so the script runs unchanged on Redis
+-- Cluster; the fleet-wide pending mark is a separate ZADD in the same round trip (inbox.py).
+-- KEYS: dedup, inbox, lease, fence
 -- ARGV: dedup_ttl_s, message_id, payload, trace, recorded_at, claim ('1' | '0'), lease_ttl_ms,
---       fence_ttl_s, pid, poke_channel_prefix, member, incarnation, now (pending score)
+--       fence_ttl_s, pid, poke_channel_prefix, member, incarnation
 -- A lease value is 'pid:incarnation:token'; pids hold no ':'.
 -- Returns {0, lease} duplicate, {1, lease} new, {2, lease} new and claimed by pid.
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-  redis.call('ZADD', KEYS[5], 'NX', ARGV[13], ARGV[11])
   return {0, redis.call('GET', KEYS[3]) or ''}
 end
 redis.call('XADD', KEYS[2], '*', 'm', ARGV[2], 'p', ARGV[3], 't', ARGV[4], 'r', ARGV[5])
-redis.call('ZADD', KEYS[5], 'NX', ARGV[13], ARGV[11])
 local lease = redis.call('GET', KEYS[3])
 if lease then
   local owner = string.match(lease, '^([^:]*):')
