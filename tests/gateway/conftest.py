@@ -3,7 +3,7 @@ over real HTTP, and telemetry providers whose output the tests can read."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 import aiohttp
@@ -15,8 +15,8 @@ from aiohttp import web
 from opentelemetry import metrics, trace
 from opentelemetry.exporter.prometheus import PrometheusMetricReader
 from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from gateway.app import create_app
@@ -30,7 +30,24 @@ from tests.gateway.fake_graph import FakeGraph
 PNID = "1122334455667"  # the phone_number_id of most golden fixtures
 APP_SECRET = "test-app-secret"
 ACCESS_TOKEN = "test-access-token"
-SPANS = InMemorySpanExporter()
+
+
+class RecentSpans(InMemorySpanExporter):
+    """Keeps only the latest spans: the provider is process-wide, and the whole session's spans
+    (tens of thousands, from every suite) would otherwise pile up in memory."""
+
+    KEEP = 256
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        result = super().export(spans)
+        kept = self.get_finished_spans()
+        if len(kept) > self.KEEP:
+            self.clear()
+            super().export(kept[-self.KEEP :])
+        return result
+
+
+SPANS = RecentSpans()
 
 
 def _install_telemetry() -> None:
