@@ -26,13 +26,21 @@ from tests.runtime.running import running, wait_for
 KEY = ConversationKey("15550001", "263771234567")
 
 
+_SPANS = InMemorySpanExporter()
+_installed: list[TracerProvider] = []
+
+
 def _exporter() -> InMemorySpanExporter:
+    """One exporter on the process-wide provider for this module, emptied for each test
+    (a processor added per test would keep every later test's spans forever)."""
     setup_telemetry("vimbiso-pay-test")
     provider = trace.get_tracer_provider()
     assert isinstance(provider, TracerProvider)
-    exporter = InMemorySpanExporter()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    return exporter
+    if provider not in _installed:
+        provider.add_span_processor(SimpleSpanProcessor(_SPANS))
+        _installed.append(provider)
+    _SPANS.clear()
+    return _SPANS
 
 
 async def test_consumer_span_links_to_the_producer_span_and_hides_the_user(
