@@ -1,0 +1,82 @@
+"""The 10,000-idle-conversations scenario in a process of its own (run by test_idle.py).
+
+Heap blocks are counted in a fresh interpreter, so nothing the rest of the test session keeps
+alive or frees meanwhile (servers, span exporters, caches) is mistaken for the runtime's memory.
+Prints one JSON line with the measurements.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+
+import anyio
+import anyio.lowlevel
+import orjson
+import redis.asyncio as aioredis
+
+from runtime.config import RuntimeConfig
+from runtime.contracts import ConversationKey, Envelope
+from runtime.host import Runtime
+from tests.runtime.handlers import AppendingHandler
+from tests.runtime.running import running, wait_for
+
+
+async def record_conversations(runtime: Runtime, first: int, count: int) -> None:
+    for start in range(first, first + count, 200):
+        batch = [
+            Envelope(ConversationKey("15550001", f"user-{n}"), f"m-{n}", b"hi")
+            for n in range(start, min(start + 200, first + count))
+        ]
+        await runtime.record(batch)
+
+
+def allocated() -> int:
+    gc.collect()
+    return sys.getallocatedblocks()
+
+
+async def scenario(redis_url: str, key_prefix: str) -> dict[str, int]:
+    # A longer lease: 10,000 activations at once must not outrun renewal on a loaded CI box.
+    config = RuntimeConfig(
+        key_prefix=key_prefix,
+        actor_idle_seconds=1.0,
+        lease_ttl=5.0,
+        sweep_interval=0.2,
+        rate_limit_per_minute=100_000,
+        shutdown_deadline=3.0,
+    )
+    redis = aioredis.Redis.from_url(redis_url)
+    runtime = Runtime(redis, config, AppendingHandler())
+    try:
+        async with running(runtime):
+            # Warm up connection pools, script caches and code paths before the baseline.
+            await record_conversations(runtime, 0, 500)
+            await wait_for(lambda: runtime.stats()["active_actors"] == 0, what="warm-up idle")
+            baseline = allocated()
+            await record_conversations(runtime, 500, 10_000)
+            await wait_for(
+                lambda: runtime.stats().get("processed", 0) >= 10_500, within=60, what="all"
+            )
+            busy = allocated()
+            active_at_peak = runtime.stats()["active_actors"]
+            await wait_for(
+                lambda: runtime.stats()["active_actors"] == 0, within=60, what="eviction"
+            )
+            await anyio.lowlevel.checkpoint()
+            after = allocated()
+            mailbox_depth = int(runtime.stats()["mailbox_depth"])
+    finally:
+        await redis.aclose()
+    return {
+        "baseline": baseline,
+        "busy": busy,
+        "after": after,
+        "active_at_peak": int(active_at_peak),
+        "mailbox_depth": mailbox_depth,
+    }
+
+
+if __name__ == "__main__":
+    result = anyio.run(scenario, sys.argv[1], sys.argv[2])
+    print(orjson.dumps(result).decode(), flush=True)
