@@ -63,7 +63,7 @@ class BeforeAction:
 
 @attrs.frozen
 class BeforeAcceptAll:
-    pass
+    """LoadView purpose: fresh incoming offers, then accept them all in one bulk call."""
 
 
 @attrs.frozen
@@ -101,7 +101,7 @@ class ShowMembers:
 
 @attrs.frozen
 class BeforeAddMember:
-    pass
+    """LoadView purpose: fresh authorized members, then ask for the handle to add (limit 5)."""
 
 
 @attrs.frozen

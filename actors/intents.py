@@ -56,7 +56,7 @@ class Act:
 
 @attrs.frozen
 class AcceptAllOffers:
-    pass
+    """Accept every pending incoming offer of the active account."""
 
 
 @attrs.frozen
@@ -84,7 +84,7 @@ class OpenLedgerCredex:
 
 @attrs.frozen
 class BecomeMember:
-    pass
+    """The unknown user tapped "Become a member"."""
 
 
 @attrs.frozen
@@ -119,7 +119,7 @@ class SwitchAccount:
 
 @attrs.frozen
 class NewAccount:
-    pass
+    """Start creating a business account."""
 
 
 @attrs.frozen
@@ -131,12 +131,12 @@ class CreateAccount:
 
 @attrs.frozen
 class OpenMembers:
-    pass
+    """Show who is authorized on the active account."""
 
 
 @attrs.frozen
 class AddMember:
-    pass
+    """Start authorizing another member on the active account."""
 
 
 MemberStep = Literal["authorize", "ask_remove", "remove"]
@@ -153,7 +153,7 @@ class MemberAction:
 
 @attrs.frozen
 class OpenNotifications:
-    pass
+    """Show who receives offer notifications for the active account."""
 
 
 @attrs.frozen

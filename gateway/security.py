@@ -76,7 +76,7 @@ _HEADER = _b64(orjson.dumps({"alg": "HS256", "typ": "JWT"}))
 
 
 class InvalidToken(ValueError):
-    pass
+    """A bearer token that is malformed, badly signed or expired."""
 
 
 @attrs.frozen

@@ -40,7 +40,7 @@ _OUTSIDE_WINDOW = "outside the 24-hour customer-service window and no template f
 
 
 class _WindowClosed(Exception):
-    pass
+    """The 24-hour window is closed and the reply has no template to fall back on."""
 
 
 class CloudSender:
