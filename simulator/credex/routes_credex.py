@@ -5,12 +5,14 @@ Credex controllers answer {"error": ...}; only the validation layer answers {"me
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
 from simulator.credex import offers, schemas
 from simulator.credex.auth import ACTING_FOR_OTHERS, acting_member, may_act_for
+from simulator.credex.ledger import Ledger
 from simulator.credex.model import Credex, CredexState, Refusal
 from simulator.credex.money import format_number, from_json
 from simulator.credex.replies import error, json_reply, message, read_body
@@ -150,8 +152,13 @@ async def accept_credex_bulk(request: web.Request) -> web.Response:
     )
 
 
-@routes.post("/v1/declineCredex")
-async def decline_credex(request: web.Request) -> web.Response:
+Settle = Callable[[Ledger, str | None, str | None], Credex | Refusal]
+
+
+async def _settle(
+    request: web.Request, settle: Settle, reply: Callable[[str], dict[str, Any]]
+) -> web.Response:
+    """Decline and cancel: same body, same signer resolution, different rule and answer."""
     state = request.app[STATE]
     body = await parse(request, schemas.SIGNED_CREDEX)
     if isinstance(body, web.Response):
@@ -159,25 +166,28 @@ async def decline_credex(request: web.Request) -> web.Response:
     signer = acting_member(state, request, body.get("signerID"))
     if isinstance(signer, Refusal):
         return error(signer)
-    credex = offers.decline(state.ledger, body.get("credexID"), signer)
+    credex = settle(state.ledger, body.get("credexID"), signer)
     if isinstance(credex, Refusal):
         return error(credex)
-    return json_reply({"message": "Credex declined successfully", "data": credex.credex_id})
+    return json_reply(reply(credex.credex_id))
+
+
+@routes.post("/v1/declineCredex")
+async def decline_credex(request: web.Request) -> web.Response:
+    return await _settle(
+        request,
+        offers.decline,
+        lambda credex_id: {"message": "Credex declined successfully", "data": credex_id},
+    )
 
 
 @routes.post("/v1/cancelCredex")
 async def cancel_credex(request: web.Request) -> web.Response:
-    state = request.app[STATE]
-    body = await parse(request, schemas.SIGNED_CREDEX)
-    if isinstance(body, web.Response):
-        return body
-    signer = acting_member(state, request, body.get("signerID"))
-    if isinstance(signer, Refusal):
-        return error(signer)
-    credex = offers.cancel(state.ledger, body.get("credexID"), signer)
-    if isinstance(credex, Refusal):
-        return error(credex)
-    return json_reply({"message": "Credex cancelled successfully", "credexID": credex.credex_id})
+    return await _settle(
+        request,
+        offers.cancel,
+        lambda credex_id: {"message": "Credex cancelled successfully", "credexID": credex_id},
+    )
 
 
 @routes.post("/v1/getCredex")
