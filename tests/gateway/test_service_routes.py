@@ -148,12 +148,12 @@ async def test_access_log_is_json_without_phone_numbers_or_tokens(
     body = delivery(text_message("wamid.log", "263779998877", "hi"))
     await post_webhook(http, gateway_url, body)
     query = {"hub.mode": "subscribe", "hub.verify_token": "verify-me", "hub.challenge": "5"}
-    async with http.get(f"{gateway_url}/webhook", params=query):
-        pass
+    async with http.get(f"{gateway_url}/webhook", params=query) as handshake:
+        assert handshake.status == 200
     async with http.post(
         f"{gateway_url}/api/notify", headers={"Authorization": "Bearer secret.token.value"}
-    ):
-        pass
+    ) as notify:
+        assert notify.status == 401  # a forged token: refused, and logged without the token
     lines = [r.getMessage() for r in caplog.records if r.name == "gateway.access"]
     assert len(lines) == 3
     joined = "\n".join(lines)
