@@ -40,7 +40,7 @@ async def scenario(redis_url: str, key_prefix: str) -> dict[str, int]:
     # A longer lease: 10,000 activations at once must not outrun renewal on a loaded CI box.
     config = RuntimeConfig(
         key_prefix=key_prefix,
-        actor_idle_seconds=1.0,
+        actor_idle_seconds=3.0,  # all 10,000 stay active together even on a loaded box
         lease_ttl=5.0,
         sweep_interval=0.2,
         rate_limit_per_minute=100_000,
@@ -55,11 +55,18 @@ async def scenario(redis_url: str, key_prefix: str) -> dict[str, int]:
             await wait_for(lambda: runtime.stats()["active_actors"] == 0, what="warm-up idle")
             baseline = allocated()
             await record_conversations(runtime, 500, 10_000)
-            await wait_for(
-                lambda: runtime.stats().get("processed", 0) >= 10_500, within=60, what="all"
-            )
+            # The peak is sampled while the burst is processed: on a loaded box the first
+            # actors may already be idle again by the time the last message is done.
+            peak = [0]
+
+            def all_processed() -> bool:
+                stats = runtime.stats()
+                peak[0] = max(peak[0], int(stats["active_actors"]))
+                return stats.get("processed", 0) >= 10_500
+
+            await wait_for(all_processed, within=60, what="all")
             busy = allocated()
-            active_at_peak = runtime.stats()["active_actors"]
+            active_at_peak = max(peak[0], int(runtime.stats()["active_actors"]))
             await wait_for(
                 lambda: runtime.stats()["active_actors"] == 0, within=60, what="eviction"
             )
