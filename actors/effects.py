@@ -24,6 +24,7 @@ Notice = Literal[
     "timed_out_discarded",
     "timed_out_form",
     "discarded",
+    "nothing_to_cancel",
 ]
 
 

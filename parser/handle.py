@@ -1,4 +1,8 @@
-"""The handle grammar: credex-core's `^[a-z0-9_]{3,30}$` after trimming, lower-casing, one `@`."""
+"""The handle grammar: credex-core's `^[a-z0-9_]{3,30}$` after trimming, lower-casing, one `@`.
+
+A member's handle is their phone number's digits (docs/credex-core-api.md §8.1), so a phone
+number typed the way people write them (`+263 77 123 4567`, `263-77-123-4567`) is that handle.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,9 @@ from parser.examples import Shape, as_is
 
 _HANDLE: Final = re.compile(r"[a-z0-9_]{3,30}")  # docs/credex-core-api.md §2.3
 _HANDLE_CHAR: Final = re.compile(r"[a-z0-9_]")
+# A leading +, then digits with the spaces, dashes, dots and brackets people group them with.
+_PHONE: Final = re.compile(r"\+?\(?[0-9][0-9 ().-]*[0-9]")
+_PHONE_DIGITS: Final = range(7, 16)  # E.164 numbers have at most 15 digits
 
 
 def read_handle(text: str, offset: int = 0, shape: Shape = as_is) -> str:
@@ -25,6 +32,9 @@ def read_handle(text: str, offset: int = 0, shape: Shape = as_is) -> str:
     handle = body.lower()
     if _HANDLE.fullmatch(handle):
         return handle
+    digits = "".join(c for c in body if c.isdigit())
+    if _PHONE.fullmatch(body) and len(digits) in _PHONE_DIGITS and digits.isascii():
+        return digits
     column = offset + lead + 1
     if not body:
         raise InputError(f"Add the recipient's handle, like {shape('bob')}", column)

@@ -41,13 +41,16 @@ def test_long_incoming_list_is_paged_within_whatsapps_ten_rows() -> None:
     (reply,) = first.replies
     assert isinstance(reply, ListMessage)
     rows = ids_in(reply)
-    assert len(rows) == 10
-    assert rows[:8] == [ids.pending_offer("in", f"cx-{n}") for n in range(1, 9)]
-    assert rows[8:] == [ids.ACCEPT_ALL, ids.pending_page("in", 2)]
+    assert len(rows) <= 10
+    assert rows[:6] == [ids.pending_offer("in", f"cx-{n}") for n in range(1, 7)]
+    assert rows[6:] == [ids.ACCEPT_ALL, ids.pending_page("in", 2)]
     second = run(logged_in(), ViewLoaded(view(pending_in=TEN_IN), ShowPending("in", 2)))
-    assert ids_in(second.replies[0])[:2] == [
-        ids.pending_offer("in", "cx-9"),
-        ids.pending_offer("in", "cx-10"),
+    # Every page beyond the first has Previous and Menu.
+    assert ids_in(second.replies[0]) == [
+        *(ids.pending_offer("in", f"cx-{n}") for n in range(7, 11)),
+        ids.pending_page("in", 1),
+        ids.ACCEPT_ALL,
+        ids.MENU,
     ]
     assert "page 2 of 2" in said(second)
 
