@@ -61,7 +61,7 @@ def typed(session: Session, form: OfferForm, text: str, at: Moment) -> Outcome:
             nxt = attrs.evolve(form, handle=handle, receiver_id=None, receiver_name=None)
             return Outcome(attrs.evolve(session, screen=nxt), effects=(ResolveHandle(handle),))
         if form.step == "due":
-            return _due(session, form, parse_date(text), at)
+            return _due(session, form, parse_date(text, at.today), at)
     except InputError as error:
         return Outcome(session, (screens.input_problem(error.message),))
     return answer_confirmation(session, text)

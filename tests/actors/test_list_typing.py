@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from actors import ids
 from actors.effects import (
+    LoadCredex,
+    LoadLedger,
     LoadView,
     ShowAccounts,
     ShowDashboard,
@@ -14,14 +18,16 @@ from actors.effects import (
     SwitchTo,
 )
 from actors.events import ButtonReply
+from actors.ports.credex import CredexDetail, LedgerEntry, LedgerPage, Money
 from actors.replies import ButtonsReply
-from actors.results import ViewLoaded
+from actors.results import CredexLoaded, LedgerLoaded, ViewLoaded
 from actors.session import Home, Session
 from tests.actors.views import (
     BAKERY,
     PERSONAL,
     PHONE,
     account,
+    ids_in,
     inbound,
     logged_in,
     offer,
@@ -149,3 +155,40 @@ def test_the_active_account_is_not_listed_among_the_other_accounts_offers() -> N
     start = Session(phone=PHONE, chosen_account="acc-bakery")
     dashboard = run(start, ViewLoaded(owner_view(PERSONAL, bakery), ShowDashboard()))
     assert "Your other accounts" not in said(dashboard)
+
+
+DETAIL = CredexDetail(
+    "cx-9", "OWES", False, "Rudo", Money(Decimal(9), "USD"), Money(Decimal(9), "USD"),
+    True, "VimbisoPay: Trust", None, None,
+)  # fmt: skip
+
+
+def ledger_page_two() -> Session:
+    """Page 2 of a 20-entry ledger (newest first): entries 8 to 14."""
+    entries = tuple(LedgerEntry(f"cx-{n}", Money(Decimal(n), "USD"), "Rudo") for n in range(8, 15))
+    loaded = LedgerLoaded(2, LedgerPage(entries, 7, True), 20)
+    return run(logged_in(), loaded).session
+
+
+def test_a_number_on_the_ledger_opens_that_credex_with_its_page_and_anchor() -> None:
+    outcome = run(ledger_page_two(), inbound("9"))
+    assert outcome.effects == (LoadCredex("acc-tendai", "cx-9", 2, 20),)
+
+
+@pytest.mark.parametrize(("typed", "page"), [("next", 3), ("prev", 1), ("back", 1)])
+def test_ledger_paging_words_keep_the_anchor(typed: str, page: int) -> None:
+    outcome = run(ledger_page_two(), inbound(typed))
+    assert outcome.effects == (LoadLedger("acc-tendai", page, 7, 20),)
+
+
+def test_back_from_a_credex_card_returns_to_its_ledger_page() -> None:
+    card = run(ledger_page_two(), CredexLoaded(LoadCredex("acc-tendai", "cx-9", 2, 20), DETAIL))
+    assert "Back to ledger" in said(card)
+    outcome = run(card.session, inbound("back"))
+    assert outcome.effects == (LoadLedger("acc-tendai", 2, 7, 20),)
+
+
+def test_later_ledger_pages_have_previous_and_menu() -> None:
+    entries = (LedgerEntry("cx-15", Money(Decimal(1), "USD"), "Rudo"),)
+    outcome = run(logged_in(), LedgerLoaded(3, LedgerPage(entries, 14, False), 15))
+    assert ids_in(outcome.replies[0])[-2:] == [ids.ledger_page(2, 15), ids.MENU]
