@@ -18,6 +18,7 @@ import pytest
 
 from actors.events import Notification
 from actors.failure import Failure
+from actors.intents import NotInList
 from actors.ports.credex import (
     BulkAcceptResult,
     BulkFailure,
@@ -27,7 +28,6 @@ from actors.ports.credex import (
     Money,
 )
 from actors.replies import ButtonsReply, ListReply, Reply, TextReply
-from actors.intents import NotInList
 from actors.screens import common, dashboard, failures, ledger, lists, offer, onboarding, pending
 from actors.session import Draft, DraftOffer, QuickLine
 from tests.actors.views import PERSONAL, account, logged_in, owner_view, view
