@@ -330,12 +330,14 @@ def _account_id(reply_id: str) -> Intent:
     return Unsupported("button")
 
 
-def from_text(body: str, today: dt.date | None = None, answering: bool = False) -> Intent:
+def from_text(
+    body: str, today: dt.date | None = None, answering: bool = False, phone: str | None = None
+) -> Intent:
     word = parse_navigation(body, answering)
     if word is not None:
         return Nav(word)
     try:
-        offers = parse_quick_commands(body, today)
+        offers = parse_quick_commands(body, today, phone)
     except QuickCommandError as error:
         return QuickBroken(error.message)
     if offers is not None:
@@ -374,12 +376,14 @@ def classify(
     screen: Screen | None = None,
     today: dt.date | None = None,
     answering: bool = False,
+    phone: str | None = None,
 ) -> Intent:
     """`screen` is what the user is looking at; `today` dates a due date typed without a year;
-    `answering`: a yes/no question is open (a confirmation), so yes words go to it."""
+    `answering`: a yes/no question is open (a confirmation), so yes words go to it; `phone`:
+    the sender's number, so a recipient typed as a local number is read in their country."""
     match content:
         case Text(body=body):
-            return _on_screen(from_text(body, today, answering), screen)
+            return _on_screen(from_text(body, today, answering, phone), screen)
         case ButtonReply(id=reply_id) | ListReply(id=reply_id):
             return from_id(reply_id)
         case Reaction(emoji=emoji):

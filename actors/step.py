@@ -68,7 +68,9 @@ def _inbound(session: Session, event: Inbound, at: Moment) -> Outcome:
     if isinstance(content, Reaction) and not content.emoji:
         return Outcome(session)  # a reaction taken back is not a message: nothing to answer
     answering = _awaiting(session) or not isinstance(session.screen, Home)
-    intent = it.classify(content, screen=session.screen, today=at.today, answering=answering)
+    intent = it.classify(
+        content, screen=session.screen, today=at.today, answering=answering, phone=event.phone
+    )
     if isinstance(intent, it.Nav) and intent.word is Navigation.THANKS:
         return Outcome(session, (common.thanks(),))  # no state change, not even activity
     if isinstance(intent, it.Upset):

@@ -78,10 +78,13 @@ def _without_trailing_emoji(line: str) -> str:
     return line[:end]
 
 
-def parse_quick_commands(text: str, today: datetime.date | None = None) -> list[QuickOffer] | None:
+def parse_quick_commands(
+    text: str, today: datetime.date | None = None, home_phone: str | None = None
+) -> list[QuickOffer] | None:
     """The offers a message types as quick commands, or None when it is not a command.
 
-    `today` lets a due date leave out its year (`5->bob=20 Dec`). Raises QuickCommandError,
+    `today` lets a due date leave out its year (`5->bob=20 Dec`); `home_phone`, the sender's
+    number, lets a recipient be a local number (`5=>0771234567`). Raises QuickCommandError,
     with the column and line, when a command is malformed.
     """
     if not _ANY_ARROW.search(text):
@@ -101,14 +104,16 @@ def parse_quick_commands(text: str, today: datetime.date | None = None) -> list[
     offers = []
     for number, line in lines:
         try:
-            offers.append(_read_command(line, today))
+            offers.append(_read_command(line, today, home_phone))
         except InputError as error:
             message = f"line {number}: {error.message}" if len(lines) > 1 else error.message
             raise QuickCommandError(message, error.column, number) from None
     return offers
 
 
-def _read_command(line: str, today: datetime.date | None) -> QuickOffer:
+def _read_command(
+    line: str, today: datetime.date | None, home_phone: str | None = None
+) -> QuickOffer:
     if not _ANY_ARROW.search(line):
         start = len(line) - len(line.lstrip())
         raise InputError("Put one offer on each line, like 5=>bob", start + 1)
@@ -125,7 +130,7 @@ def _read_command(line: str, today: datetime.date | None) -> QuickOffer:
     )
     typed_amount = amount_piece.text.strip()
     handle = read_handle(
-        handle_piece.text, handle_piece.start, lambda h: f"{typed_amount}{arrow}{h}"
+        handle_piece.text, handle_piece.start, lambda h: f"{typed_amount}{arrow}{h}", home_phone
     )
     due_date = None
     if rest.text.startswith("="):

@@ -44,6 +44,7 @@ def test_greetings_start_fresh_with_the_dashboard(typed: str) -> None:
         ("5 - > rudo", "rudo", False),
         ("5=>+263 77 123 4567", "263771234567", True),
         ("5=>263771234567", "263771234567", True),
+        ("5=>0771234567", "263771234567", True),  # local, in Tendai's country (+263)
     ],
 )
 def test_quick_commands_as_people_type_them_look_up_the_recipient(

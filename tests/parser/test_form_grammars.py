@@ -159,3 +159,22 @@ def test_date_step_refuses_other_forms_and_unreal_dates(
     with pytest.raises(InputError) as caught:
         parse_date(text)
     assert (caught.value.message, caught.value.column) == (message, column)
+
+
+@pytest.mark.parametrize(
+    ("text", "home", "expected"),
+    [
+        ("0771234567", "263771000001", "263771234567"),  # local: the sender's country code
+        ("077 123 4567", "263771000001", "263771234567"),
+        ("0771234567", None, "0771234567"),  # no sender number: left as typed
+        ("+263 77 123 4567", "263771000001", "263771234567"),
+        ("00263771234567", None, "263771234567"),  # the international call prefix
+        ("0412345678", "61400000001", "61412345678"),  # Australia: a 2-digit country code
+        ("bob", "263771000001", "bob"),
+        ("007", "263771000001", "007"),  # too short for a phone number: a handle
+    ],
+)
+def test_a_phone_number_is_the_member_handle_it_names(
+    text: str, home: str | None, expected: str
+) -> None:
+    assert parse_handle(text, home) == expected
