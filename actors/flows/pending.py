@@ -94,7 +94,7 @@ def offer_loaded(session: Session, view: MemberView, purpose: ShowOffer, at: Mom
     came_from = session.screen.page_id if isinstance(session.screen, Home) else ""
     back = Home(back_id=came_from or ids.pending_page(purpose.direction, 1))
     session = attrs.evolve(dashboard.identify(session, view), screen=back)
-    return Outcome(session, (screens.offer_card(purpose.direction, found),))
+    return Outcome(session, (screens.offer_card(purpose.direction, found, back.back_id),))
 
 
 def action_loaded(session: Session, view: MemberView, purpose: BeforeAction, at: Moment) -> Outcome:

@@ -90,7 +90,9 @@ def pending_list(direction: Direction, offers: tuple[PendingOffer, ...], page: i
     )
 
 
-def offer_card(direction: Direction, offer: PendingOffer) -> ButtonsReply:
+def offer_card(direction: Direction, offer: PendingOffer, back_id: str = "") -> ButtonsReply:
+    """One offer with what can be done to it; `back_id` reopens the list page it came from
+    (a button where one is free; typed *back* works either way)."""
     body = "\n".join(
         [
             f"{'📥 *Offer from' if direction == 'in' else '📤 *Your offer to'} "
@@ -108,7 +110,8 @@ def offer_card(direction: Direction, offer: PendingOffer) -> ButtonsReply:
             _MENU,
         )
     else:
-        buttons = (Button(ids.ask_cancel(offer.credex_id), "🚫 Cancel offer"), _MENU)
+        back = (Button(back_id, "⬅️ Back to list"),) if back_id else ()
+        buttons = (Button(ids.ask_cancel(offer.credex_id), "🚫 Cancel offer"), *back, _MENU)
     return ButtonsReply(body=body, buttons=buttons)
 
 

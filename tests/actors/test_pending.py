@@ -148,8 +148,9 @@ def test_cancelling_an_outgoing_offer_asks_first_then_cancels() -> None:
     assert done.effects == (ActOnOffer("cancel", mine[0], "mem-tendai"),)
 
 
-def test_outgoing_offer_card_offers_cancel() -> None:
+def test_outgoing_offer_card_offers_cancel_and_the_way_back_to_its_list() -> None:
     mine = (offer("cx-5", "-5", "Bob"),)
     outcome = run(logged_in(), ViewLoaded(view(pending_out=mine), ShowOffer("out", "cx-5")))
-    assert ids_in(outcome.replies[0]) == [ids.ask_cancel("cx-5"), ids.MENU]
+    back = ids.pending_page("out", 1)
+    assert ids_in(outcome.replies[0]) == [ids.ask_cancel("cx-5"), back, ids.MENU]
     assert "5.00 USD" in said(outcome) and "-5" not in said(outcome)
