@@ -24,6 +24,7 @@ Notice = Literal[
     "timed_out_discarded",
     "timed_out_form",
     "discarded",
+    "nothing_to_cancel",
 ]
 
 
@@ -187,9 +188,13 @@ class AcceptAll:
 
 @attrs.frozen
 class LoadLedger:
+    """Ledger page `page`, newest first; `end` is the ledger's length when it was opened, 0 to
+    count it (actors.ledger_order says what that costs)."""
+
     account_id: str
     page: int
     page_size: int = 7
+    end: int = 0
 
 
 @attrs.frozen
@@ -200,6 +205,7 @@ class LoadCredex:
     account_id: str
     credex_id: str
     page: int = 1
+    end: int = 0
 
 
 @attrs.frozen

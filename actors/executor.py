@@ -10,6 +10,7 @@ from __future__ import annotations
 from actors import effects as fx
 from actors import results as rs
 from actors.failure import from_error
+from actors.ledger_order import newest_page
 from actors.ports.credex import CredexCore, CredexError, NotFound
 
 
@@ -50,9 +51,9 @@ async def _call(effect: fx.Effect, credex: CredexCore, phone: str) -> rs.Result:
         case fx.AcceptAll(offers=offers, signer_id=signer):
             ids = [o.credex_id for o in offers]
             return rs.BulkAccepted(await credex.accept_bulk(phone, ids, signer), offers)
-        case fx.LoadLedger(account_id=account_id, page=page, page_size=size):
-            entries = await credex.ledger(phone, account_id, (page - 1) * size, size)
-            return rs.LedgerLoaded(page, entries)
+        case fx.LoadLedger(account_id=account_id, page=page, page_size=size, end=end):
+            entries, end = await newest_page(credex, phone, account_id, page, size, end)
+            return rs.LedgerLoaded(page, entries, end)
         case fx.LoadCredex(account_id=account_id, credex_id=credex_id):
             return rs.CredexLoaded(effect, await credex.get_credex(phone, credex_id, account_id))
     return await _account_call(effect, credex, phone)

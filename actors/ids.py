@@ -52,13 +52,16 @@ def discard(draft_id: str) -> str:
     return f"discard:{draft_id}"
 
 
-def ledger_page(page: int) -> str:
-    return f"ledger:page:{page}"
+def ledger_page(page: int, end: int = 0) -> str:
+    """Ledger page `page`, newest first. `end` is how many entries the ledger held when it was
+    opened, so later pages stay put when new credexes arrive (0: count them afresh)."""
+    return f"ledger:page:{page}:end:{end}" if end else f"ledger:page:{page}"
 
 
-def ledger_credex(credex_id: str, page: int) -> str:
+def ledger_credex(credex_id: str, page: int, end: int = 0) -> str:
     """A ledger row: the credex to show, and the ledger page its Back button returns to."""
-    return f"ledger:credex:{credex_id}:page:{page}"
+    anchor = f":end:{end}" if end else ""
+    return f"ledger:credex:{credex_id}:page:{page}{anchor}"
 
 
 def due_in(days: int) -> str:

@@ -2,11 +2,13 @@
 
 `classify` is the only place that looks at raw text and ids; flows receive typed intents. Typed
 text that is neither a navigation word nor a quick command stays `Typed`, for the form the user
-is in to interpret.
+is in to interpret. On a list or card (`session.Home` with rows), a typed row number, `next`,
+`prev` or `back` becomes the intent of the row or button it names, exactly as a tap would.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Final, Literal
 
@@ -23,7 +25,16 @@ from actors.events import (
     Reaction,
     Text,
 )
-from parser import Navigation, QuickCommandError, QuickOffer, parse_navigation, parse_quick_commands
+from actors.session import Home, Screen
+from parser import (
+    Navigation,
+    QuickCommandError,
+    QuickOffer,
+    parse_navigation,
+    parse_quick_commands,
+    parse_row_number,
+    reaction_feeling,
+)
 
 
 @attrs.frozen
@@ -71,7 +82,10 @@ class Discard:
 
 @attrs.frozen
 class OpenLedger:
+    """Ledger page `page`, newest first; `end` anchors the pages (see ids.ledger_page)."""
+
     page: int = 1
+    end: int = 0
 
 
 @attrs.frozen
@@ -80,6 +94,7 @@ class OpenLedgerCredex:
 
     credex_id: str
     page: int = 1
+    end: int = 0
 
 
 @attrs.frozen
@@ -169,6 +184,20 @@ class Typed:
 
 
 @attrs.frozen
+class NotInList:
+    """A row number or paging word the screen has no row for: `last` is 0 when no list is shown."""
+
+    asked: Literal["number", "next", "previous"]
+    first: int = 0
+    last: int = 0
+
+
+@attrs.frozen
+class Upset:
+    """An angry or sad reaction: it gets an apology and a way forward, never thanks."""
+
+
+@attrs.frozen
 class Unsupported:
     """Media, locations, stickers, flows, unknown buttons: the bot says what it understands."""
 
@@ -201,6 +230,8 @@ Intent = (
     | OpenNotifications
     | NotifyAction
     | Typed
+    | NotInList
+    | Upset
     | Unsupported
 )
 
@@ -229,8 +260,11 @@ MENU_WORDS: Final[dict[str, Intent]] = {
     "ledger": OpenLedger(),
 }
 _PAGED: Final = re.compile(r"offers:(in|out):page:([1-9]\d{0,3})")
-_LEDGER: Final = re.compile(r"ledger:page:([1-9]\d{0,3})")
-_LEDGER_CREDEX: Final = re.compile(r"ledger:credex:([0-9A-Za-z-]{1,64}):page:([1-9]\d{0,3})")
+_END: Final = r"(?::end:([1-9]\d{0,6}))?"
+_LEDGER: Final = re.compile(rf"ledger:page:([1-9]\d{{0,3}}){_END}")
+_LEDGER_CREDEX: Final = re.compile(
+    rf"ledger:credex:([0-9A-Za-z-]{{1,64}}):page:([1-9]\d{{0,3}}){_END}"
+)
 _OFFER: Final = re.compile(r"offer:(in|out):([0-9A-Za-z-]{1,64})")
 _ACT: Final = re.compile(r"(accept|decline|cancel|cancelnow):([0-9A-Za-z-]{1,64})")
 _DRAFT: Final = re.compile(r"(confirm|discard):([0-9a-z]{1,40})")
@@ -262,9 +296,9 @@ def from_id(reply_id: str) -> Intent:
     if m := _PAGED.fullmatch(reply_id):
         return OpenPending("in" if m[1] == "in" else "out", int(m[2]))
     if m := _LEDGER.fullmatch(reply_id):
-        return OpenLedger(int(m[1]))
+        return OpenLedger(int(m[1]), int(m[2] or 0))
     if m := _LEDGER_CREDEX.fullmatch(reply_id):
-        return OpenLedgerCredex(m[1], int(m[2]))
+        return OpenLedgerCredex(m[1], int(m[2]), int(m[3] or 0))
     if m := _OFFER.fullmatch(reply_id):
         return OpenOffer("in" if m[1] == "in" else "out", m[2])
     if m := _ACT.fullmatch(reply_id):
@@ -296,12 +330,14 @@ def _account_id(reply_id: str) -> Intent:
     return Unsupported("button")
 
 
-def from_text(body: str) -> Intent:
-    word = parse_navigation(body)
+def from_text(
+    body: str, today: dt.date | None = None, answering: bool = False, phone: str | None = None
+) -> Intent:
+    word = parse_navigation(body, answering)
     if word is not None:
         return Nav(word)
     try:
-        offers = parse_quick_commands(body)
+        offers = parse_quick_commands(body, today, phone)
     except QuickCommandError as error:
         return QuickBroken(error.message)
     if offers is not None:
@@ -309,14 +345,49 @@ def from_text(body: str) -> Intent:
     return Typed(body.strip())
 
 
-def classify(content: Content) -> Intent:
+def _on_screen(intent: Intent, screen: Screen | None) -> Intent:
+    """A row number or paging word read against the list or card on screen."""
+    home = screen if isinstance(screen, Home) else Home()
+    last = home.first + len(home.rows) - 1
+    if isinstance(intent, Typed) and home.rows:
+        number = parse_row_number(intent.text)
+        if number is not None:
+            if home.first <= number <= last:
+                return from_id(home.rows[number - home.first])
+            return NotInList("number", home.first, last)
+    if isinstance(intent, Nav):
+        if intent.word is Navigation.BACK and home.back_id:
+            return from_id(home.back_id)
+        paging = {Navigation.NEXT: home.next_id, Navigation.PREVIOUS: home.previous_id}
+        if intent.word in paging:
+            target = paging[intent.word]
+            if target:
+                return from_id(target)
+            asked: Literal["next", "previous"] = (
+                "next" if intent.word is Navigation.NEXT else "previous"
+            )
+            return NotInList(asked, home.first, last if home.rows else 0)
+    return intent
+
+
+def classify(
+    content: Content,
+    *,
+    screen: Screen | None = None,
+    today: dt.date | None = None,
+    answering: bool = False,
+    phone: str | None = None,
+) -> Intent:
+    """`screen` is what the user is looking at; `today` dates a due date typed without a year;
+    `answering`: a yes/no question is open (a confirmation), so yes words go to it; `phone`:
+    the sender's number, so a recipient typed as a local number is read in their country."""
     match content:
         case Text(body=body):
-            return from_text(body)
+            return _on_screen(from_text(body, today, answering, phone), screen)
         case ButtonReply(id=reply_id) | ListReply(id=reply_id):
             return from_id(reply_id)
-        case Reaction():
-            return Nav(Navigation.THANKS)
+        case Reaction(emoji=emoji):
+            return Upset() if reaction_feeling(emoji) == "upset" else Nav(Navigation.THANKS)
         case FlowReply():
             return Unsupported("flow")
         case Other(kind=kind):

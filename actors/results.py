@@ -66,7 +66,8 @@ class BulkAccepted:
 @attrs.frozen
 class LedgerLoaded:
     page: int
-    ledger: LedgerPage
+    ledger: LedgerPage  # newest first
+    end: int = 0  # the ledger's length when it was opened: later pages' ids carry it
 
 
 @attrs.frozen

@@ -37,7 +37,19 @@ class Identity:
 
 @attrs.frozen
 class Home:
-    """No form in progress: the user is looking at the dashboard or a list."""
+    """No form in progress: the user is looking at the dashboard, a list or a card.
+
+    A list page keeps the ids its numbered rows and paging rows carry, and a card the id of the
+    list page it was opened from, so typed `3`, `next`, `prev` and `back` do what those taps
+    would (intents.classify). Empty on the dashboard.
+    """
+
+    rows: tuple[str, ...] = ()  # the ids of the numbered rows, in order
+    first: int = 1  # the number shown on rows[0]
+    next_id: str = ""
+    previous_id: str = ""
+    back_id: str = ""  # where `back` goes: the list page a card came from
+    page_id: str = ""  # the id that shows this list page again
 
 
 @attrs.frozen

@@ -29,7 +29,7 @@ from actors.flows import (
     submit,
 )
 from actors.outcome import Config, Moment, Outcome
-from actors.screens import common, failures
+from actors.screens import common, failures, lists
 from actors.screens import offer as offer_screens
 from actors.screens.failures import refused
 from actors.session import (
@@ -67,9 +67,14 @@ def _inbound(session: Session, event: Inbound, at: Moment) -> Outcome:
         return Outcome(session, (common.no_phone(),))
     if isinstance(content, Reaction) and not content.emoji:
         return Outcome(session)  # a reaction taken back is not a message: nothing to answer
-    intent = it.classify(content)
+    answering = _awaiting(session) or not isinstance(session.screen, Home)
+    intent = it.classify(
+        content, screen=session.screen, today=at.today, answering=answering, phone=event.phone
+    )
     if isinstance(intent, it.Nav) and intent.word is Navigation.THANKS:
         return Outcome(session, (common.thanks(),))  # no state change, not even activity
+    if isinstance(intent, it.Upset):
+        return Outcome(session, (common.sorry(),))
     quiet_since = session.last_active
     session = attrs.evolve(session, phone=event.phone, last_active=at.now.timestamp())
     draft = session.draft
@@ -155,6 +160,8 @@ def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
             return notifications.act(session, intent)
         case it.BecomeMember() | it.NameAnswer():
             return dashboard.show(session)  # already a member
+        case it.NotInList():
+            return Outcome(session, (lists.not_in_list(intent),))
         case it.Unsupported(kind=kind):
             return dashboard.show(session).say(common.not_understood(kind))
     return dashboard.show(session, notice="not_understood")

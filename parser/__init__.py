@@ -9,11 +9,19 @@ from parser.dates import parse_date
 from parser.errors import InputError, QuickCommandError
 from parser.handle import parse_handle
 from parser.quick import QuickOffer, parse_quick_commands
-from parser.words import Navigation, parse_navigation, parse_yes_no
+from parser.words import (
+    Feeling,
+    Navigation,
+    parse_navigation,
+    parse_row_number,
+    parse_yes_no,
+    reaction_feeling,
+)
 
 __all__ = [
     "DENOMINATIONS",
     "AmountInput",
+    "Feeling",
     "InputError",
     "Navigation",
     "QuickCommandError",
@@ -23,5 +31,7 @@ __all__ = [
     "parse_handle",
     "parse_navigation",
     "parse_quick_commands",
+    "parse_row_number",
     "parse_yes_no",
+    "reaction_feeling",
 ]

@@ -12,10 +12,11 @@ from typing import Final
 
 import attrs
 
+from actors import ids
 from actors.effects import CheckAccountHandle, EnterAccount, LoadView, OpenAccount, ShowAccounts
 from actors.effects import SwitchTo as SwitchToPurpose
 from actors.failure import Failure
-from actors.flows import dashboard
+from actors.flows import dashboard, lists
 from actors.outcome import Moment, Outcome
 from actors.ports.credex import MemberView
 from actors.results import AccountHandleChecked, AccountOpened
@@ -55,7 +56,10 @@ def list_loaded(session: Session, view: MemberView, purpose: ShowAccounts) -> Ou
         return Outcome(session, (screens.cannot_create(view.member.tier),))
     active = _identity(session).account_id
     reply = screens.accounts_list(view.accounts, active, purpose.page, can_create)
-    return Outcome(session, (reply,))
+    page, pages, shown, first = screens.window(view.accounts, purpose.page)
+    rows = tuple(ids.switch_account(a.account_id) for a in shown)
+    screen = lists.page_screen(rows, first, page, pages, ids.accounts_page)
+    return Outcome(attrs.evolve(session, screen=screen), (reply,))
 
 
 def switch(session: Session, account_id: str) -> Outcome:

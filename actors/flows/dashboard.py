@@ -30,6 +30,8 @@ def _notice(purpose: ShowDashboard) -> Reply | None:
         return common.not_understood("text")
     if purpose.notice == "discarded":
         return common.discarded_unsent()
+    if purpose.notice == "nothing_to_cancel":
+        return common.nothing_to_cancel()
     return None
 
 

@@ -1,47 +1,69 @@
-"""The ledger, one page at a time, and the card of one credex in it.
+"""The ledger, newest first, one page at a time, and the card of one credex in it.
 
-Page numbers and credexIDs travel in row and button ids, not in the session, so a tap on an old
-ledger still works after the session expired: getCredex re-checks, for the member's active
-account, that the credex is one of its own (docs/credex-core-api.md §8.3).
+Page numbers, the ledger's length when opened and credexIDs travel in row and button ids, so a
+tap on an old ledger still works after the session expired: getCredex re-checks, for the
+member's active account, that the credex is one of its own (docs/credex-core-api.md §8.3).
+credex-core pages oldest first; actors.ledger_order turns it around and says what that costs.
+The session remembers the page on screen so typed numbers, `next`, `prev` and `back` work.
 """
 
 from __future__ import annotations
 
+import attrs
+
+from actors import ids
 from actors.effects import LoadCredex, LoadLedger
 from actors.failure import Failure
-from actors.flows import dashboard
+from actors.flows import dashboard, lists
 from actors.intents import OpenLedger, OpenLedgerCredex
 from actors.outcome import Outcome
 from actors.results import CredexLoaded, LedgerLoaded
 from actors.screens import ledger as screens
 from actors.screens.failures import cannot_load, refused
-from actors.session import Session
+from actors.session import Home, Session
 
 PAGE_SIZE = screens.PAGE_SIZE
 
 
-def open_page(session: Session, page: int) -> Outcome:
+def open_page(session: Session, page: int, end: int = 0) -> Outcome:
     assert session.identity is not None
-    effect = LoadLedger(session.identity.account_id, page, PAGE_SIZE)
+    effect = LoadLedger(session.identity.account_id, page, PAGE_SIZE, end)
     return Outcome(session, effects=(effect,))
 
 
-def open_credex(session: Session, credex_id: str, page: int) -> Outcome:
+def open_credex(session: Session, credex_id: str, page: int, end: int = 0) -> Outcome:
     assert session.identity is not None
-    effect = LoadCredex(session.identity.account_id, credex_id, page)
+    effect = LoadCredex(session.identity.account_id, credex_id, page, end)
     return Outcome(session, effects=(effect,))
 
 
 def open_intent(session: Session, intent: OpenLedger | OpenLedgerCredex) -> Outcome:
     if isinstance(intent, OpenLedgerCredex):
-        return open_credex(session, intent.credex_id, intent.page)
-    return open_page(session, intent.page)
+        return open_credex(session, intent.credex_id, intent.page, intent.end)
+    return open_page(session, intent.page, intent.end)
+
+
+def _page_screen(event: LedgerLoaded) -> Home:
+    entries, page, end = event.ledger, event.page, event.end
+    shown = entries.entries[:PAGE_SIZE]
+    pages = page + 1 if entries.has_more else page
+    return lists.page_screen(
+        tuple(ids.ledger_credex(e.credex_id, page, end) for e in shown),
+        entries.start_row + 1,
+        page,
+        pages,
+        lambda n: ids.ledger_page(n, end),
+    )
 
 
 def loaded(session: Session, event: LedgerLoaded | CredexLoaded) -> Outcome:
     if isinstance(event, CredexLoaded):
-        return Outcome(session, (screens.credex_card(event.credex, event.effect.page),))
-    return Outcome(session, (screens.ledger(event.page, event.ledger),))
+        back = ids.ledger_page(event.effect.page, event.effect.end)
+        card = screens.credex_card(event.credex, event.effect.page, event.effect.end)
+        return Outcome(attrs.evolve(session, screen=Home(back_id=back)), (card,))
+    screen = _page_screen(event) if event.ledger.entries else Home()
+    reply = screens.ledger(event.page, event.ledger, event.end)
+    return Outcome(attrs.evolve(session, screen=screen), (reply,))
 
 
 def failed(session: Session, effect: LoadLedger | LoadCredex, failure: Failure) -> Outcome:

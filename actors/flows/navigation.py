@@ -101,8 +101,12 @@ def home(session: Session) -> Outcome:
 def cancel(session: Session) -> Outcome:
     if session.identity is None:
         return onboarding.stop(session)
+    draft = session.draft
+    was_open = not isinstance(session.screen, Home) or (
+        draft is not None and draft.state == "awaiting_confirmation"
+    )
     session, _ = _drop_unconfirmed(session)
-    return dashboard.show(session, notice="cancelled")
+    return dashboard.show(session, notice="cancelled" if was_open else "nothing_to_cancel")
 
 
 def back(session: Session, at: Moment) -> Outcome:

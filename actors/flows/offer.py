@@ -55,13 +55,13 @@ def typed(session: Session, form: OfferForm, text: str, at: Moment) -> Outcome:
             nxt = attrs.evolve(form, amount=value.amount, denomination=denom, step="handle")
             return ask(session, nxt, at)
         if form.step == "handle":
-            handle = parse_handle(text)
+            handle = parse_handle(text, session.phone)
             if handle == _identity(session).account_handle:
                 return Outcome(session, (screens.own_account(),))
             nxt = attrs.evolve(form, handle=handle, receiver_id=None, receiver_name=None)
             return Outcome(attrs.evolve(session, screen=nxt), effects=(ResolveHandle(handle),))
         if form.step == "due":
-            return _due(session, form, parse_date(text), at)
+            return _due(session, form, parse_date(text, at.today), at)
     except InputError as error:
         return Outcome(session, (screens.input_problem(error.message),))
     return answer_confirmation(session, text)

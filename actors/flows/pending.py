@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import attrs
 
+from actors import ids
 from actors.effects import (
     AcceptAll,
     ActOnOffer,
@@ -21,7 +22,7 @@ from actors.effects import (
     ShowPending,
 )
 from actors.failure import Failure
-from actors.flows import dashboard
+from actors.flows import dashboard, lists
 from actors.outcome import Moment, Outcome
 from actors.ports.credex import BulkAcceptResult, MemberView, PendingOffer
 from actors.screens import pending as screens
@@ -64,19 +65,36 @@ def _find(
     return next((o for o in everywhere if o.credex_id == credex_id), None)
 
 
+def _list_screen(direction: Direction, offers: tuple[PendingOffer, ...], page: int) -> Home:
+    """What typed numbers and paging words pick on this page (intents.classify)."""
+    page, pages, shown, first = screens.window(offers, page)
+    return lists.page_screen(
+        tuple(ids.pending_offer(direction, o.credex_id) for o in shown),
+        first,
+        page,
+        pages,
+        lambda n: ids.pending_page(direction, n),
+    )
+
+
 def list_loaded(session: Session, view: MemberView, purpose: ShowPending) -> Outcome:
-    session = attrs.evolve(dashboard.identify(session, view), screen=Home())
+    session = dashboard.identify(session, view)
     offers = _offers(view, purpose.direction, session.chosen_account)
+    screen = _list_screen(purpose.direction, offers, purpose.page) if offers else Home()
     reply = screens.pending_list(purpose.direction, offers, purpose.page)
-    return Outcome(session, (reply,))
+    return Outcome(attrs.evolve(session, screen=screen), (reply,))
 
 
 def offer_loaded(session: Session, view: MemberView, purpose: ShowOffer, at: Moment) -> Outcome:
     found = _find(view, purpose.direction, purpose.credex_id, session.chosen_account)
     if found is None:
         return dashboard.render(session, view, at, screens.offer_gone())
-    session = attrs.evolve(dashboard.identify(session, view), screen=Home())
-    return Outcome(session, (screens.offer_card(purpose.direction, found),))
+    # `back` returns to the list page the offer was picked from (its first page after a tap on
+    # a notification or an old list).
+    came_from = session.screen.page_id if isinstance(session.screen, Home) else ""
+    back = Home(back_id=came_from or ids.pending_page(purpose.direction, 1))
+    session = attrs.evolve(dashboard.identify(session, view), screen=back)
+    return Outcome(session, (screens.offer_card(purpose.direction, found, back.back_id),))
 
 
 def action_loaded(session: Session, view: MemberView, purpose: BeforeAction, at: Moment) -> Outcome:

@@ -12,7 +12,8 @@ from actors.screens.failures import reason
 from actors.screens.format import ROW_DESCRIPTION, ROW_TITLE, clip
 from actors.session import AccountForm
 
-PAGE_SIZE: Final = 7  # + "More…" + "New business account" + "Menu" = WhatsApp's 10 rows
+# + Previous + "More…" + "New business account" + "Menu" = WhatsApp's 10 rows (G8).
+PAGE_SIZE: Final = 6
 ACCOUNT_NAME_RULE: Final = (
     "credex-core keeps only letters, digits, spaces and hyphens in an account name, "
     "and needs 3–50 of them"
@@ -28,28 +29,43 @@ def tier_name(tier: int | None) -> str:
     return f"the {TIER_NAMES.get(tier, str(tier))} tier (tier {tier})"
 
 
-def accounts_list(
-    accounts: tuple[AccountDashboard, ...], active_id: str, page: int, can_create: bool
-) -> ListReply:
+def window(
+    accounts: tuple[AccountDashboard, ...], page: int
+) -> tuple[int, int, tuple[AccountDashboard, ...], int]:
+    """The page shown (clamped), the page count, its accounts and the number of the first."""
     pages = max(1, (len(accounts) + PAGE_SIZE - 1) // PAGE_SIZE)
     page = min(max(page, 1), pages)
     first = (page - 1) * PAGE_SIZE
-    shown = accounts[first : first + PAGE_SIZE]
-    lines = [
-        f"{n}. *{a.name}* ({a.handle}){' ✅ _active_' if a.account_id == active_id else ''}"
-        for n, a in enumerate(shown, first + 1)
-    ]
+    return page, pages, accounts[first : first + PAGE_SIZE], first + 1
+
+
+def incoming(account: AccountDashboard) -> str:
+    """ "Chipo's Bakery: 1 incoming offer", so offers to a business account are not missed."""
+    count = len(account.pending_in)
+    return f"{account.name}: {count} incoming offer{'' if count == 1 else 's'}"
+
+
+def _line(n: int, account: AccountDashboard, active_id: str) -> str:
+    active = " ✅ _active_" if account.account_id == active_id else ""
+    waiting = f"\n    📥 _{incoming(account)}_" if account.pending_in else ""
+    return f"{n}. *{account.name}* ({account.handle}){active}{waiting}"
+
+
+def accounts_list(
+    accounts: tuple[AccountDashboard, ...], active_id: str, page: int, can_create: bool
+) -> ListReply:
+    page, pages, shown, first = window(accounts, page)
+    lines = [_line(n, a, active_id) for n, a in enumerate(shown, first)]
     rows = [
         Row(
             ids.switch_account(a.account_id),
             clip(a.name, ROW_TITLE),
-            clip(
-                f"{a.handle} · {'active now' if a.account_id == active_id else 'switch to it'}",
-                ROW_DESCRIPTION,
-            ),
+            clip(_row_description(a, active_id), ROW_DESCRIPTION),
         )
         for a in shown
     ]
+    if page > 1:
+        rows.append(Row(ids.accounts_page(page - 1), "⬅️ Previous", f"Page {page - 1}"))
     if page < pages:
         rows.append(Row(ids.accounts_page(page + 1), "More accounts…", f"Page {page + 1}"))
     if can_create:
@@ -62,7 +78,8 @@ def accounts_list(
             "",
             *lines,
             "",
-            "Choose one to act for it: your dashboard, offers and ledger will be that account's.",
+            "Choose one (or send its number) to act for it: your dashboard, offers and ledger "
+            "will be that account's.",
             "_Accounts others authorized you for are not listed: credex-core lists only the "
             "accounts you own._",
         ]
@@ -70,6 +87,13 @@ def accounts_list(
     return ListReply(
         body=body, button_label="Accounts", sections=(Section("Accounts", tuple(rows)),)
     )
+
+
+def _row_description(account: AccountDashboard, active_id: str) -> str:
+    what = "active now" if account.account_id == active_id else "switch to it"
+    count = len(account.pending_in)
+    waiting = f" · {count} incoming offer{'' if count == 1 else 's'}" if count else ""
+    return f"{account.handle} · {what}{waiting}"
 
 
 def switched(account: AccountDashboard) -> TextReply:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from actors import ids
 from actors.events import Notification
+from actors.outcome import DUE_MAX_DAYS, DUE_MIN_DAYS
 from actors.replies import Button, ButtonsReply, TemplateReply, TextReply
 from actors.screens.format import amount, clip
 from actors.session import Draft
@@ -16,12 +17,16 @@ HELP_BODY = (
     "• `5=>bob` offers 5 (your account's currency) *secured* to @bob\n"
     "• `USD 5=>bob` or `5 USD=>bob` picks the currency\n"
     "• `5->bob` offers *unsecured*, due in 4 weeks\n"
-    "• `5->bob=2026-12-20` unsecured with a due date (1–5 weeks ahead)\n"
+    "• `5->bob=2026-12-20` (or `=20/12/2026`, `=20 Dec`): unsecured with a due date, "
+    f"{DUE_MIN_DAYS} to {DUE_MAX_DAYS} days ahead\n"
+    "• A member's handle is their phone number: `5=>263771234567` works too\n"
     "• Several lines send several offers, with one confirmation\n\n"
     "*Words that work anywhere*:\n"
     "• *menu* or *home*: your dashboard\n"
     "• *x*, *c* or *cancel*: stop what you are doing\n"
-    "• *back*: one step back, keeping what you typed\n"
+    "• *back*: one step back, keeping what you typed; from an offer or a credex, "
+    "back to its list\n"
+    "• In a list: a row's *number* picks it; *next* and *prev* turn the page\n"
     "• *ledger*, *accounts*, *members*, *notifications*: open that screen "
     "(when no question awaits your answer)\n"
     "• *hi*: start fresh\n"
@@ -31,6 +36,17 @@ HELP_BODY = (
 
 def thanks() -> TextReply:
     return TextReply("🙏")
+
+
+def sorry() -> ButtonsReply:
+    """An angry or sad reaction: never thanked (issue 9); an apology and a way forward."""
+    return ButtonsReply(
+        body=(
+            "😔 Sorry if something went wrong. Tell me what happened in a message, "
+            "or send *help* to see what I can do."
+        ),
+        buttons=(Button(ids.MENU, "🏡 Menu"), Button(ids.HELP, "❓ Help")),
+    )
 
 
 def help_text() -> ButtonsReply:
@@ -56,6 +72,10 @@ def not_understood(kind: str) -> TextReply:
 
 def cancelled() -> TextReply:
     return TextReply("👌 Cancelled. Nothing was sent.")
+
+
+def nothing_to_cancel() -> TextReply:
+    return TextReply("👌 There was nothing open to cancel. Here is your dashboard.")
 
 
 def discarded_unsent() -> TextReply:

@@ -7,6 +7,7 @@ import datetime as dt
 from actors import ids
 from actors.ports.credex import AccountDashboard, MemberView
 from actors.replies import ListReply, Row, Section
+from actors.screens.accounts import incoming
 from actors.screens.format import clip, money
 
 
@@ -47,6 +48,16 @@ def _balances(view: MemberView, account: AccountDashboard) -> list[str]:
     if counts:
         lines.append(f"*Pending offers:* {' · '.join(counts)}")
     return lines
+
+
+def _elsewhere(view: MemberView, account: AccountDashboard) -> list[str]:
+    """Offers waiting on the member's other accounts (a business, or the personal one while
+    acting for a business): "Chipo's Bakery: 1 incoming offer"."""
+    others = [a for a in view.accounts if a.account_id != account.account_id and a.pending_in]
+    if not others:
+        return []
+    lines = [f"• 📥 {incoming(a)}" for a in others]
+    return ["", "*Your other accounts*", *lines, "_Switch under *Accounts* to answer them._"]
 
 
 def _which(view: MemberView, account: AccountDashboard) -> list[str]:
@@ -116,6 +127,7 @@ def dashboard(view: MemberView, account: AccountDashboard, local: dt.datetime) -
             *_which(view, account),
             "",
             *_balances(view, account),
+            *_elsewhere(view, account),
         ]
     )
     return ListReply(

@@ -1,4 +1,8 @@
-"""The ledger: one page of credex history as a list, and the card of one credex in it."""
+"""The ledger: one page of credex history as a list, newest first, and the card of one credex.
+
+Page 1 holds the newest entries; Next goes to older ones, Previous back to newer ones. `end`,
+the ledger's length when it was opened, rides in every id (actors.ledger_order).
+"""
 
 from __future__ import annotations
 
@@ -34,9 +38,10 @@ def _party(entry: LedgerEntry) -> str:
     return f"{'to' if entry.amount.amount < 0 else 'from'} {entry.counterparty}"
 
 
-def ledger(page: int, entries: LedgerPage) -> Reply:
+def ledger(page: int, entries: LedgerPage, end: int = 0) -> Reply:
+    """`entries` newest first; `start_row` of them are newer than this page."""
     if not entries.entries:
-        return _empty(page)
+        return _empty(page, end)
     first = entries.start_row + 1
     shown = entries.entries[:PAGE_SIZE]
     lines = [
@@ -44,20 +49,25 @@ def ledger(page: int, entries: LedgerPage) -> Reply:
     ]
     rows = [
         Row(
-            ids.ledger_credex(e.credex_id, page),
+            ids.ledger_credex(e.credex_id, page, end),
             clip(f"{n}. {_arrow(e)} {unsigned(e.amount)}", ROW_TITLE),
             clip(_party(e), ROW_DESCRIPTION),
         )
         for n, e in enumerate(shown, first)
     ]
-    # getLedger lists the oldest first (§8.2): earlier pages hold older entries.
     if page > 1:
-        rows.append(Row(ids.ledger_page(page - 1), "⬅️ Previous", f"Page {page - 1}, older"))
+        rows.append(Row(ids.ledger_page(page - 1, end), "⬅️ Previous", f"Page {page - 1}, newer"))
     if entries.has_more:
-        rows.append(Row(ids.ledger_page(page + 1), "Next ➡️", f"Page {page + 1}, newer"))
+        rows.append(Row(ids.ledger_page(page + 1, end), "Next ➡️", f"Page {page + 1}, older"))
     rows.append(Row(ids.MENU, "🏡 Menu", "Back to your dashboard"))
     body = "\n".join(
-        [f"📒 *Ledger* (page {page})", "", *lines, "", "Choose an entry to see its details."]
+        [
+            f"📒 *Ledger* (page {page}, newest first)",
+            "",
+            *lines,
+            "",
+            "Choose an entry, or send its number, to see its details.",
+        ]
     )
     return ListReply(
         body=clip(body, BODY),
@@ -66,10 +76,10 @@ def ledger(page: int, entries: LedgerPage) -> Reply:
     )
 
 
-def _empty(page: int) -> ButtonsReply:
+def _empty(page: int, end: int = 0) -> ButtonsReply:
     buttons = [_MENU]
     if page > 1:
-        buttons.insert(0, Button(ids.ledger_page(page - 1), "⬅️ Previous"))
+        buttons.insert(0, Button(ids.ledger_page(page - 1, end), "⬅️ Previous"))
     body = "📒 *Ledger*\n\n🪹 No credex here yet." if page == 1 else "📒 No more entries."
     return ButtonsReply(body=body, buttons=tuple(buttons))
 
@@ -86,7 +96,7 @@ def _security(credex: CredexDetail) -> list[str]:
     return ["*Security:* unsecured", *due]
 
 
-def credex_card(credex: CredexDetail, page: int) -> ButtonsReply:
+def credex_card(credex: CredexDetail, page: int, end: int = 0) -> ButtonsReply:
     """One credex as getCredex sees it from the active account; Back returns to `page`."""
     arrow, way = ("🔻", "from you") if credex.debit else ("🔺", "to you")
     accepted = [f"*Accepted:* {day(credex.accepted_at)}"] if credex.accepted_at else []
@@ -101,7 +111,7 @@ def credex_card(credex: CredexDetail, page: int) -> ButtonsReply:
             *accepted,
         ]
     )
-    back = Button(ids.ledger_page(page), "📒 Back to ledger")
+    back = Button(ids.ledger_page(page, end), "📒 Back to ledger")
     return ButtonsReply(body=clip(body, BODY), buttons=(back, _MENU))
 
 

@@ -177,7 +177,11 @@ def quick_rejected(lines: tuple[QuickLine, ...], earliest: dt.date, latest: dt.d
     problems = {
         "unknown_handle": "no account with that handle, check the spelling",
         "own_account": "that is your own account",
-        "unsecured_tier": "unsecured offers (->) need a paid tier; send it secured (=>) instead",
+        # Tier 2 (Verified) may issue unsecured credex within its daily limit (§10.3).
+        "unsecured_tier": (
+            "unsecured offers (->) need the Verified tier (tier 2) or above; "
+            "send it secured (=>) instead"
+        ),
         "due_window": f"the due date must be between {day(earliest)} and {day(latest)}",
     }
     out = []

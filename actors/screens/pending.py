@@ -20,9 +20,11 @@ from actors.screens.format import (
 )
 
 Direction = Literal["in", "out"]
-PAGE_SIZE: Final = 8  # + "Accept all"/"Menu" + "More…" = WhatsApp's 10 rows in total
+# + Previous + Menu + "Accept all" + "More…" = WhatsApp's 10 rows in total (G8).
+PAGE_SIZE: Final = 6
 
 _MENU = Button(ids.MENU, "🏡 Menu")
+_HOW = "Choose one to see it, or send its number."
 
 
 def _terms(offer: PendingOffer) -> str:
@@ -35,14 +37,29 @@ def _party(direction: Direction, offer: PendingOffer) -> str:
     return f"{'from' if direction == 'in' else 'to'} {offer.counterparty}"
 
 
+def window(
+    offers: tuple[PendingOffer, ...], page: int
+) -> tuple[int, int, tuple[PendingOffer, ...], int]:
+    """The page actually shown (clamped), the page count, its offers and its first row number."""
+    pages = max(1, (len(offers) + PAGE_SIZE - 1) // PAGE_SIZE)
+    page = min(max(page, 1), pages)
+    return (
+        page,
+        pages,
+        offers[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        (page - 1) * PAGE_SIZE + 1,
+    )
+
+
+def accept_all_label(count: int) -> str:
+    return "Accept the 1 offer" if count == 1 else f"Accept all {count} offers"
+
+
 def pending_list(direction: Direction, offers: tuple[PendingOffer, ...], page: int) -> Reply:
     title = "Incoming offers" if direction == "in" else "Outgoing offers"
     if not offers:
         return ButtonsReply(body=f"🪹 You have no {title.lower()} right now.", buttons=(_MENU,))
-    pages = (len(offers) + PAGE_SIZE - 1) // PAGE_SIZE
-    page = min(max(page, 1), pages)
-    shown = offers[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    first = (page - 1) * PAGE_SIZE + 1
+    page, pages, shown, first = window(offers, page)
     lines = [
         f"{n}. *{unsigned(o.amount)}* {_party(direction, o)} ({_terms(o)})"
         for n, o in enumerate(shown, first)
@@ -55,22 +72,27 @@ def pending_list(direction: Direction, offers: tuple[PendingOffer, ...], page: i
         )
         for n, o in enumerate(shown, first)
     ]
+    if page > 1:
+        rows.append(Row(ids.pending_page(direction, page - 1), "⬅️ Previous", f"Page {page - 1}"))
     if direction == "in":
-        rows.append(Row(ids.ACCEPT_ALL, "✅ Accept all", f"Accept all {len(offers)} offers"))
-    else:
+        accept = "✅ Accept all" if len(offers) > 1 else "✅ Accept it"
+        rows.append(Row(ids.ACCEPT_ALL, accept, accept_all_label(len(offers))))
+    if direction == "out" or page > 1:
         rows.append(Row(ids.MENU, "🏡 Menu", "Back to your dashboard"))
     if page < pages:
         rows.append(Row(ids.pending_page(direction, page + 1), "More…", f"Page {page + 1}"))
     icon = "📥" if direction == "in" else "📤"
     header = f"{icon} *{title}*" + (f" (page {page} of {pages})" if pages > 1 else "")
     return ListReply(
-        body=clip("\n".join([header, "", *lines, "", "Choose one to see it."]), BODY),
+        body=clip("\n".join([header, "", *lines, "", _HOW]), BODY),
         button_label="Choose",
         sections=(Section(title, tuple(rows)),),
     )
 
 
-def offer_card(direction: Direction, offer: PendingOffer) -> ButtonsReply:
+def offer_card(direction: Direction, offer: PendingOffer, back_id: str = "") -> ButtonsReply:
+    """One offer with what can be done to it; `back_id` reopens the list page it came from
+    (a button where one is free; typed *back* works either way)."""
     body = "\n".join(
         [
             f"{'📥 *Offer from' if direction == 'in' else '📤 *Your offer to'} "
@@ -88,7 +110,8 @@ def offer_card(direction: Direction, offer: PendingOffer) -> ButtonsReply:
             _MENU,
         )
     else:
-        buttons = (Button(ids.ask_cancel(offer.credex_id), "🚫 Cancel offer"), _MENU)
+        back = (Button(back_id, "⬅️ Back to list"),) if back_id else ()
+        buttons = (Button(ids.ask_cancel(offer.credex_id), "🚫 Cancel offer"), *back, _MENU)
     return ButtonsReply(body=body, buttons=buttons)
 
 

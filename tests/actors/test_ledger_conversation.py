@@ -37,10 +37,9 @@ async def ledger_ids(credex: CredexCore, phone: str) -> list[str]:
 async def test_a_ledger_row_shows_its_credex_and_goes_back_to_the_same_page(chat: Chat) -> None:
     await chat.send("hi")
     (page,) = await chat.pick(ids.ledger_page(1))
-    assert isinstance(page, ListReply) and "📒 *Ledger* (page 1)" in said([page])
-    assert ids_in(page)[:4] == [
-        ids.ledger_credex(i, 1) for i in await ledger_ids(chat.credex, TENDAI)
-    ]
+    assert isinstance(page, ListReply) and "📒 *Ledger* (page 1, newest first)" in said([page])
+    newest_first = list(reversed(await ledger_ids(chat.credex, TENDAI)))
+    assert ids_in(page)[:4] == [ids.ledger_credex(i, 1, 4) for i in newest_first]
     assert ids_in(page)[4:] == [ids.MENU]
 
     (card,) = await chat.pick(row_titled(page, "40.00 USD"))
@@ -49,13 +48,13 @@ async def test_a_ledger_row_shows_its_credex_and_goes_back_to_the_same_page(chat
     assert "*Amount:* 🔻 40.00 USD, from you" in text and "*State:* Outstanding" in text
     assert "*Outstanding:* 40.00 USD" in text and "secured by VimbisoPay: Trust" in text
     assert "*Accepted:* 10 Mar 2026" in text and "*Due:*" not in text
-    assert ids_in(card) == [ids.ledger_page(1), ids.MENU]
+    assert ids_in(card) == [ids.ledger_page(1, 4), ids.MENU]
 
     (unsecured,) = await chat.pick(row_titled(page, "20.00 USD"))
     assert "*Amount:* 🔺 20.00 USD, to you" in said([unsecured])
     assert "*Security:* unsecured\n*Due:* 28 Mar 2026" in said([unsecured])
 
-    (back,) = await chat.tap(ids.ledger_page(1))
+    (back,) = await chat.tap(ids.ledger_page(1, 4))
     assert ids_in(back) == ids_in(page)
 
 
@@ -74,13 +73,14 @@ async def test_pages_keep_within_ten_rows_and_a_card_returns_to_its_page(chat: C
         )
         await chat.credex.accept(RUDO, created.credex_id, rudo.member.member_id)
     (first,) = await chat.pick(ids.ledger_page(1))
-    assert len(ids_in(first)) == 9 and ids_in(first)[7:] == [ids.ledger_page(2), ids.MENU]
-    (second,) = await chat.pick(ids.ledger_page(2))
-    assert ids_in(second)[2:] == [ids.ledger_page(1), ids.MENU]
-    assert "8. 🔻 *4.00 USD* to Rudo Chikwanha Personal" in said([second])
-    (card,) = await chat.pick(row_titled(second, "9. 🔻 5.00 USD"))
-    assert "*Amount:* 🔻 5.00 USD, from you" in said([card])
-    assert ids_in(card) == [ids.ledger_page(2), ids.MENU]
+    assert len(ids_in(first)) == 9 and ids_in(first)[7:] == [ids.ledger_page(2, 9), ids.MENU]
+    assert "1. 🔻 *5.00 USD* to Rudo Chikwanha Personal" in said([first])  # the newest
+    (second,) = await chat.pick(ids.ledger_page(2, 9))
+    assert ids_in(second)[2:] == [ids.ledger_page(1, 9), ids.MENU]
+    assert "8. 🔻 *40.00 USD* to Rudo Chikwanha Personal" in said([second])
+    (card,) = await chat.pick(row_titled(second, "9. 🔺 300.00 USD"))
+    assert "*Amount:* 🔺 300.00 USD, to you" in said([card])
+    assert ids_in(card) == [ids.ledger_page(2, 9), ids.MENU]
 
 
 async def test_an_old_row_tapped_after_the_session_expired_still_shows_the_credex(

@@ -127,7 +127,9 @@ def test_add_checks_tier_and_limit_then_asks_for_a_handle() -> None:
         ("263771000003", LookupMember("263771000003"), ""),
         (" @263771000003 ", LookupMember("263771000003"), ""),
         ("chipo", None, "That's you"),
-        ("26377 1000003", None, "can't have spaces"),
+        ("26377 1000003", LookupMember("263771000003"), ""),  # a phone number, as people group it
+        ("+263 77 100 0003", LookupMember("263771000003"), ""),
+        ("chipo dube", None, "can't have spaces"),
     ],
 )
 def test_the_handle_is_read_then_looked_up(typed: str, effect: object, words: str) -> None:

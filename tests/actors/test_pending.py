@@ -41,13 +41,16 @@ def test_long_incoming_list_is_paged_within_whatsapps_ten_rows() -> None:
     (reply,) = first.replies
     assert isinstance(reply, ListMessage)
     rows = ids_in(reply)
-    assert len(rows) == 10
-    assert rows[:8] == [ids.pending_offer("in", f"cx-{n}") for n in range(1, 9)]
-    assert rows[8:] == [ids.ACCEPT_ALL, ids.pending_page("in", 2)]
+    assert len(rows) <= 10
+    assert rows[:6] == [ids.pending_offer("in", f"cx-{n}") for n in range(1, 7)]
+    assert rows[6:] == [ids.ACCEPT_ALL, ids.pending_page("in", 2)]
     second = run(logged_in(), ViewLoaded(view(pending_in=TEN_IN), ShowPending("in", 2)))
-    assert ids_in(second.replies[0])[:2] == [
-        ids.pending_offer("in", "cx-9"),
-        ids.pending_offer("in", "cx-10"),
+    # Every page beyond the first has Previous and Menu.
+    assert ids_in(second.replies[0]) == [
+        *(ids.pending_offer("in", f"cx-{n}") for n in range(7, 11)),
+        ids.pending_page("in", 1),
+        ids.ACCEPT_ALL,
+        ids.MENU,
     ]
     assert "page 2 of 2" in said(second)
 
@@ -145,8 +148,9 @@ def test_cancelling_an_outgoing_offer_asks_first_then_cancels() -> None:
     assert done.effects == (ActOnOffer("cancel", mine[0], "mem-tendai"),)
 
 
-def test_outgoing_offer_card_offers_cancel() -> None:
+def test_outgoing_offer_card_offers_cancel_and_the_way_back_to_its_list() -> None:
     mine = (offer("cx-5", "-5", "Bob"),)
     outcome = run(logged_in(), ViewLoaded(view(pending_out=mine), ShowOffer("out", "cx-5")))
-    assert ids_in(outcome.replies[0]) == [ids.ask_cancel("cx-5"), ids.MENU]
+    back = ids.pending_page("out", 1)
+    assert ids_in(outcome.replies[0]) == [ids.ask_cancel("cx-5"), back, ids.MENU]
     assert "5.00 USD" in said(outcome) and "-5" not in said(outcome)

@@ -124,7 +124,8 @@ def test_unsecured_quick_command_on_the_open_tier_is_refused_before_signing() ->
     outcome = run(logged_in(tier=1), inbound("5->bob"))
     assert outcome.effects == ()
     assert outcome.session.draft is None
-    assert "need a paid tier" in said(outcome) and "=>" in said(outcome)
+    assert "need the Verified tier (tier 2) or above" in said(outcome) and "=>" in said(outcome)
+    assert "paid tier" not in said(outcome)
 
 
 def test_secured_quick_command_on_the_open_tier_is_prepared() -> None:

@@ -18,6 +18,7 @@ import pytest
 
 from actors.events import Notification
 from actors.failure import Failure
+from actors.intents import NotInList
 from actors.ports.credex import (
     BulkAcceptResult,
     BulkFailure,
@@ -27,9 +28,9 @@ from actors.ports.credex import (
     Money,
 )
 from actors.replies import ButtonsReply, ListReply, Reply, TextReply
-from actors.screens import common, dashboard, failures, ledger, offer, onboarding, pending
+from actors.screens import common, dashboard, failures, ledger, lists, offer, onboarding, pending
 from actors.session import Draft, DraftOffer, QuickLine
-from tests.actors.views import logged_in, view
+from tests.actors.views import PERSONAL, account, logged_in, owner_view, view
 from tests.actors.views import offer as pending_offer
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -64,12 +65,28 @@ SECURED_DEBIT = CredexDetail(
     accepted_at=dt.date(2026, 3, 8),
 )
 
+BAKERY_WAITING = account(
+    "acc-bakery", "Chipos Bakery", "chipo_bakery", pending_in=(pending_offer("cx-b", "5", "Rudo"),)
+)
+
 SCREENS: dict[str, Callable[[], Reply]] = {
     "thanks": common.thanks,
     "help": common.help_text,
     "not_understood_text": lambda: common.not_understood("text"),
     "not_understood_audio": lambda: common.not_understood("audio"),
     "cancelled": common.cancelled,
+    "nothing_to_cancel": common.nothing_to_cancel,
+    "sorry_after_an_angry_reaction": common.sorry,
+    "not_in_list_number": lambda: lists.not_in_list(NotInList("number", 7, 12)),
+    "not_in_list_last_page": lambda: lists.not_in_list(NotInList("next", 7, 12)),
+    "not_in_list_first_page": lambda: lists.not_in_list(NotInList("previous", 1, 6)),
+    "not_in_list_no_list": lambda: lists.not_in_list(NotInList("next")),
+    "pending_in_one_offer": lambda: pending.pending_list(
+        "in", (pending_offer("cx-1", "5", "Rudo"),), 1
+    ),
+    "dashboard_business_offer_waiting": lambda: dashboard.dashboard(
+        owner_view(PERSONAL, BAKERY_WAITING), PERSONAL, HARARE_MORNING
+    ),
     "discarded": common.discarded_unsent,
     "timed_out": common.timed_out,
     "timed_out_discarded": lambda: common.timed_out(form="offer"),

@@ -34,12 +34,12 @@ async def test_a_ledger_row_shows_the_credex_card_and_still_works_after_the_time
     tendai = Phone(demo.whatsapp, TENDAI)
     await tendai.say("hi")
     (page,) = await tendai.pick("📒 Ledger")
-    assert "📒 *Ledger* (page 1)" in said([page])
-    assert "2. 🔻 *40.00 USD* to Rudo Chikwanha Personal" in said([page])
+    assert "📒 *Ledger* (page 1, newest first)" in said([page])
+    assert "3. 🔻 *40.00 USD* to Rudo Chikwanha Personal" in said([page])
     (account,) = (await credex.member_view(TENDAI)).accounts
-    history = (await credex.ledger(TENDAI, account.account_id, 0, 10)).entries
+    history = (await credex.ledger(TENDAI, account.account_id, 0, 10)).entries  # oldest first
     assert list(rows(page).values()) == [
-        *(f"ledger:credex:{e.credex_id}:page:1" for e in history),
+        *(f"ledger:credex:{e.credex_id}:page:1:end:4" for e in reversed(history)),
         "menu",
     ]
 
@@ -52,7 +52,7 @@ async def test_a_ledger_row_shows_the_credex_card_and_still_works_after_the_time
     (again,) = await tendai.tap("Back to ledger")
     assert rows(again) == rows(page)
 
-    unsecured_row = rows(again)["4. 🔺 20.00 USD"]
+    unsecured_row = rows(again)["1. 🔺 20.00 USD"]
     await anyio.sleep(TIMEOUT + 0.5)  # the user says nothing for longer than the timeout
     (late,) = await tendai.pick_id(unsecured_row)
     assert "🧾 *Credex from Rudo Chikwanha Personal*" in said([late])

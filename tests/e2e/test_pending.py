@@ -70,11 +70,13 @@ async def test_eleven_incoming_offers_are_listed_on_two_pages_within_whatsapps_t
     await rudo.say("hi")
     (first,) = await rudo.pick("Incoming offers (11)")
     assert "(page 1 of 2)" in said([first])
-    assert len(rows(first)) == 10 and "✅ Accept all" in rows(first) and "More…" in rows(first)
+    assert len(rows(first)) <= 10 and "✅ Accept all" in rows(first) and "More…" in rows(first)
+    assert len(rudo.row_ids("offer:in:")) == 6
     (second,) = await rudo.pick("More…")
     assert "(page 2 of 2)" in said([second])
     assert "9. *7.00 USD* from Tendai Moyo Personal (secured)" in said([second])
-    assert len(rudo.row_ids("offer:in:")) == 3
+    assert len(rudo.row_ids("offer:in:")) == 5
+    assert "⬅️ Previous" in rows(second) and "🏡 Menu" in rows(second)  # every later page
     (card,) = await rudo.pick("11. 9.00 USD")
     assert "*Amount:* 9.00 USD" in said([card])
     assert rudo.rejected == [] and tendai.rejected == []

@@ -110,17 +110,47 @@ def test_date_step_reads_iso_dates(text: str, expected: datetime.date) -> None:
     assert parse_date(text) == expected
 
 
+TODAY = datetime.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20/12/2026", datetime.date(2026, 12, 20)),
+        ("20-12-2026", datetime.date(2026, 12, 20)),
+        ("20.12.26", datetime.date(2026, 12, 20)),
+        ("5/1/2027", datetime.date(2027, 1, 5)),
+        ("20 Dec", datetime.date(2026, 12, 20)),
+        ("20dec", datetime.date(2026, 12, 20)),
+        ("20th December", datetime.date(2026, 12, 20)),
+        ("20 Dec 2026", datetime.date(2026, 12, 20)),
+        ("Dec 20", datetime.date(2026, 12, 20)),
+        ("December 20, 2026", datetime.date(2026, 12, 20)),
+        ("1 Dec", datetime.date(2026, 12, 1)),  # today is still this year's
+        ("30 Nov", datetime.date(2027, 11, 30)),  # already past: next year's
+        ("5 jan", datetime.date(2027, 1, 5)),
+        ("29 Feb", datetime.date(2028, 2, 29)),  # the next leap year's
+    ],
+)
+def test_date_step_reads_the_day_first_and_dates_without_a_year(
+    text: str, expected: datetime.date
+) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
 @pytest.mark.parametrize(
     ("text", "message", "column"),
     [
-        ("", "Add the date as YYYY-MM-DD, like 2026-12-20", 1),
-        ("20/12/2026", "Write the date as YYYY-MM-DD, like 2026-12-20", 1),
-        ("2026-12-2", "Write the date as YYYY-MM-DD, like 2026-12-20", 9),
-        ("2026-12-200", "Write the date as YYYY-MM-DD, like 2026-12-20", 11),
-        ("tomorrow", "Write the date as YYYY-MM-DD, like 2026-12-20", 1),
-        ("2027-02-29", "2027-02-29 is not a real date. Write it as YYYY-MM-DD, like 2026-12-20", 1),
-        ("2026-00-10", "2026-00-10 is not a real date. Write it as YYYY-MM-DD, like 2026-12-20", 1),
-        ("2026-04-31", "2026-04-31 is not a real date. Write it as YYYY-MM-DD, like 2026-12-20", 1),
+        ("", "Add the date, like 2026-12-20", 1),
+        ("2026-12-2", "Write the date like 2026-12-20, 20/12/2026 or 20 Dec", 9),
+        ("2026-12-200", "Write the date like 2026-12-20, 20/12/2026 or 20 Dec", 11),
+        ("tomorrow", "Write the date like 2026-12-20, 20/12/2026 or 20 Dec", 1),
+        ("12/20/2026", "12/20/2026 is not a real date. Write it like 2026-12-20", 1),
+        ("20 Dec", "Add the year, like 2026-12-20", 1),
+        ("2027-02-29", "2027-02-29 is not a real date. Write it like 2026-12-20", 1),
+        ("2026-00-10", "2026-00-10 is not a real date. Write it like 2026-12-20", 1),
+        ("2026-04-31", "2026-04-31 is not a real date. Write it like 2026-12-20", 1),
+        ("31/04/2026", "31/04/2026 is not a real date. Write it like 2026-12-20", 1),
     ],
 )
 def test_date_step_refuses_other_forms_and_unreal_dates(
@@ -129,3 +159,22 @@ def test_date_step_refuses_other_forms_and_unreal_dates(
     with pytest.raises(InputError) as caught:
         parse_date(text)
     assert (caught.value.message, caught.value.column) == (message, column)
+
+
+@pytest.mark.parametrize(
+    ("text", "home", "expected"),
+    [
+        ("0771234567", "263771000001", "263771234567"),  # local: the sender's country code
+        ("077 123 4567", "263771000001", "263771234567"),
+        ("0771234567", None, "0771234567"),  # no sender number: left as typed
+        ("+263 77 123 4567", "263771000001", "263771234567"),
+        ("00263771234567", None, "263771234567"),  # the international call prefix
+        ("0412345678", "61400000001", "61412345678"),  # Australia: a 2-digit country code
+        ("bob", "263771000001", "bob"),
+        ("007", "263771000001", "007"),  # too short for a phone number: a handle
+    ],
+)
+def test_a_phone_number_is_the_member_handle_it_names(
+    text: str, home: str | None, expected: str
+) -> None:
+    assert parse_handle(text, home) == expected

@@ -59,10 +59,13 @@ def spellings(draw: st.DrawFn, offer: QuickOffer) -> str:
     handle = any_case(draw, offer.handle)
     if draw(st.booleans()):
         handle = "@" + handle
-    arrow = "=>" if offer.secured else "->"
+    # Arrows as people type them: with a space inside, or one glyph (read as secured).
+    secured_arrows = ["=>", "= >", "=  >", "→", "⇒", "➡️"]
+    arrow = draw(st.sampled_from(secured_arrows if offer.secured else ["->", "- >"]))
     parts = [draw(SPACE), number, draw(SPACE), arrow, draw(SPACE), handle, draw(SPACE)]
     if offer.due_date is not None:
         parts += ["=", draw(SPACE), offer.due_date.isoformat(), draw(SPACE)]
+    parts.append(draw(st.sampled_from(["", " 🙏", "🙏🏾", " 👍 "])))  # thanks after a command
     return "".join(parts)
 
 

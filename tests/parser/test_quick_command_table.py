@@ -54,6 +54,24 @@ ACCEPTED = [
     ("5$=>bob", [offer("5", denomination="USD")]),
     ("$1,000.50=>bob", [offer("1000.50", denomination="USD")]),
     ("5=>@bob", [offer("5")]),
+    # As people type arrows: with spaces inside, or as one glyph (secured, see parser/quick.py).
+    ("5 = > rudo", [offer("5", "rudo")]),
+    ("5 - > rudo", [offer("5", "rudo", secured=False)]),
+    ("5→rudo", [offer("5", "rudo")]),
+    ("5 → rudo", [offer("5", "rudo")]),
+    ("5⇒rudo", [offer("5", "rudo")]),
+    ("5➡️rudo", [offer("5", "rudo")]),
+    ("5=>rudo 🙏", [offer("5", "rudo")]),
+    ("5=>rudo🙏🏾", [offer("5", "rudo")]),
+    ("5=>rudo 👍 ", [offer("5", "rudo")]),
+    ("5->bob=01/12/2026", [offer("5", secured=False, due="2026-12-01")]),
+    ("5->bob=20/12/26", [offer("5", secured=False, due="2026-12-20")]),
+    # A member's handle is their phone number (docs/credex-core-api.md §8.1).
+    ("5=>263771234567", [offer("5", "263771234567")]),
+    ("5=>+263771234567", [offer("5", "263771234567")]),
+    ("5=>+263 77 123 4567", [offer("5", "263771234567")]),
+    ("5=>263-77-123-4567", [offer("5", "263771234567")]),
+    ("5=>(263) 77 123 4567", [offer("5", "263771234567")]),
     ("5=> @Bob_91", [offer("5", "bob_91")]),
     ("5=>abc", [offer("5", "abc")]),
     ("5=>" + "a" * 30, [offer("5", "a" * 30)]),
@@ -77,9 +95,8 @@ NOT_COMMANDS = [
     "   ",
     "menu",
     "5 to bob",
-    "0.5 = > bob",
     "5 > bob",
-    "5 → bob",
+    "5 = \n > bob",
     "=\n>",
 ]
 
@@ -160,19 +177,26 @@ REJECTED = [
     ),
     (
         "5->bob=2026-13-01",
-        "2026-13-01 is not a real date. Write it as YYYY-MM-DD, like 5->bob=2026-12-20",
+        "2026-13-01 is not a real date. Write it like 5->bob=2026-12-20",
         8,
         1,
     ),
     (
         "5->bob=2026-02-30",
-        "2026-02-30 is not a real date. Write it as YYYY-MM-DD, like 5->bob=2026-12-20",
+        "2026-02-30 is not a real date. Write it like 5->bob=2026-12-20",
         8,
         1,
     ),
-    ("5->bob=2026-2-3", "Write the date as YYYY-MM-DD, like 5->bob=2026-12-20", 13, 1),
-    ("5->bob=01/12/2026", "Write the date as YYYY-MM-DD, like 5->bob=2026-12-20", 8, 1),
-    ("5->bob=", "Add the date as YYYY-MM-DD, like 5->bob=2026-12-20", 8, 1),
+    ("5->bob=2026-2-3", "Write the date like 5->bob=2026-12-20, 20/12/2026 or 20 Dec", 13, 1),
+    ("5->bob=soon", "Write the date like 5->bob=2026-12-20, 20/12/2026 or 20 Dec", 8, 1),
+    ("5->bob=20 Dec", "Add the year, like 5->bob=2026-12-20", 8, 1),  # no today given
+    ("5->bob=", "Add the date, like 5->bob=2026-12-20", 8, 1),
+    (
+        "5=>rudo 🙏 please",
+        "A handle can't have spaces: use 3–30 letters, digits or underscores, like 5=>bob_91",
+        8,
+        1,
+    ),
     ("1->a->b", "Use one arrow per offer and one offer per line, like 5->bob", 5, 1),
     ("5=>bob=>alice", "Use one arrow per offer and one offer per line, like 5=>bob", 7, 1),
     ("I think a->b is better", "The amount must be a number, like 5->bob", 1, 1),
@@ -193,6 +217,21 @@ REJECTED = [
         11,
     ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("5->rudo=20 Dec", "2026-12-20"),
+        ("5->rudo=Dec 20", "2026-12-20"),
+        ("5->rudo=5 Jan", "2027-01-05"),
+        ("5 - > rudo = 20/12/2026 🙏", "2026-12-20"),
+    ],
+)
+def test_due_date_without_a_year_is_the_next_such_day(text: str, due: str) -> None:
+    today = datetime.date(2026, 12, 1)
+    expected = [offer("5", "rudo", secured=False, due=due)]
+    assert parse_quick_commands(text, today) == expected
 
 
 @pytest.mark.parametrize(("text", "message", "column", "line"), REJECTED)
