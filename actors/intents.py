@@ -23,7 +23,14 @@ from actors.events import (
     Reaction,
     Text,
 )
-from parser import Navigation, QuickCommandError, QuickOffer, parse_navigation, parse_quick_commands
+from parser import (
+    Navigation,
+    QuickCommandError,
+    QuickOffer,
+    parse_navigation,
+    parse_quick_commands,
+    payments,
+)
 
 
 @attrs.frozen
@@ -175,6 +182,30 @@ class Unsupported:
     kind: str
 
 
+# ----- getting paid and statements (issue 14): typed words, read by parser.payments -----
+
+
+@attrs.frozen
+class GetPaid:
+    """`receive [amount]` or the menu's "Get paid": a pay link and QR code for the account."""
+
+    words: payments.Receive = attrs.field(factory=payments.Receive)
+
+
+@attrs.frozen
+class PayLink:
+    """A pay link's prefilled text: offer credex to `pay.handle` (confirmation first)."""
+
+    pay: payments.Pay
+
+
+@attrs.frozen
+class AskStatement:
+    """`statement [period]` or the ledger's "Statement (PDF)" row."""
+
+    period: payments.StatementPeriod = attrs.field(factory=payments.StatementPeriod)
+
+
 Intent = (
     Nav
     | StartOffer
@@ -202,6 +233,9 @@ Intent = (
     | NotifyAction
     | Typed
     | Unsupported
+    | GetPaid
+    | PayLink
+    | AskStatement
 )
 
 _FIXED: Final[dict[str, Intent]] = {
@@ -220,6 +254,8 @@ _FIXED: Final[dict[str, Intent]] = {
     ids.MEMBERS: OpenMembers(),
     ids.ADD_MEMBER: AddMember(),
     ids.NOTIFICATIONS: OpenNotifications(),
+    ids.GET_PAID: GetPaid(),
+    ids.STATEMENT: AskStatement(),
 }
 # Typed words that open a menu row when no form is waiting for an answer.
 MENU_WORDS: Final[dict[str, Intent]] = {
@@ -306,6 +342,8 @@ def from_text(body: str) -> Intent:
         return QuickBroken(error.message)
     if offers is not None:
         return Quick(tuple(offers))
+    if (words := payment_words(body)) is not None:
+        return words
     return Typed(body.strip())
 
 
@@ -324,3 +362,13 @@ def classify(content: Content) -> Intent:
         case Notification():
             return Unsupported("notification")
     return Unsupported("unknown")
+
+
+def payment_words(body: str) -> Intent | None:
+    if (receive := payments.parse_receive(body)) is not None:
+        return GetPaid(receive)
+    if (pay := payments.parse_pay(body)) is not None:
+        return PayLink(pay)
+    if (period := payments.parse_statement(body)) is not None:
+        return AskStatement(period)
+    return None
