@@ -88,7 +88,10 @@ def statement(
     )
     caption = f"📄 *Statement for {identity.account_name}*\n{period}: {len(entries)} entries."
     if more:
-        caption += f"\n⚠️ The period holds more than {len(entries)} entries; this shows the first."
+        caption += (
+            f"\n⚠️ The period holds more than {len(entries)} entries: "
+            f"this shows the oldest {len(entries)}."
+        )
     return DocumentReply(
         filename=filename(identity, start, end, month), caption=caption, document=document
     )
