@@ -14,9 +14,10 @@ from actors.failure import from_error
 from actors.ports.credex import CredexCore, CredexError, NotFound
 
 # One statement shows at most this many entries, and says so when the period holds more: each
-# entry costs a getCredex call, and credex-core allows about 50-100 calls a minute per client
-# IP (docs/credex-core-api.md §4).
-STATEMENT_MAX_ENTRIES = 100
+# entry costs a getCredex call (getLedger has no dates, §8.2), and credex-core allows about
+# 50-100 calls a minute per client IP, shared by every user of the bot (§4), within the
+# runtime's 30-second turn.
+STATEMENT_MAX_ENTRIES = 50
 
 
 async def perform(effect: fx.Effect, credex: CredexCore, phone: str) -> rs.Result:
