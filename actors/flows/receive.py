@@ -8,6 +8,8 @@ session (`pending_pay`) and the confirmation follows the welcome.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import attrs
 
 from actors.effects import ResolveHandle
@@ -36,6 +38,10 @@ def show_link(session: Session, intent: GetPaid, at: Moment) -> Outcome:
     if not number:
         return Outcome(session, (screens.no_display_number(),))
     denom = (words.denomination or identity.default_denom) if words.amount else None
+    if words.amount is not None and denom is not None:
+        if words.amount != words.amount.quantize(Decimal(1).scaleb(-screens.places(denom))):
+            problem = screens.too_precise(denom)
+            return Outcome(session, (screens.receive_problem(problem, identity.default_denom),))
     text = screens.pay_text(identity.account_handle, words.amount, denom)
     link = screens.pay_link(number, text)
     return Outcome(session, (screens.pay_link_card(identity, link, words.amount, denom),))

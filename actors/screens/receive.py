@@ -14,11 +14,19 @@ from actors.session import Identity
 _PLACES: Final = {"CXX": 3, "XAU": 4}  # as everywhere (docs/credex-core-api.md §9.5)
 
 
+def places(denomination: str) -> int:
+    return _PLACES.get(denomination, 2)
+
+
 def plain_amount(value: Decimal, denomination: str) -> str:
     """`5.00 USD`: no thousands separator, so the pay text reads back as the same amount."""
-    places = _PLACES.get(denomination, 2)
-    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{rounded:f} {denomination}"
+    exp = Decimal(1).scaleb(-places(denomination))
+    return f"{value.quantize(exp, rounding=ROUND_HALF_UP):f} {denomination}"
+
+
+def too_precise(denomination: str) -> str:
+    n = places(denomination)
+    return f"{denomination} amounts have at most {n} decimals, like {5:.{n}f}"
 
 
 def pay_text(handle: str, value: Decimal | None, denomination: str | None) -> str:

@@ -62,6 +62,11 @@ def test_a_bad_amount_says_what_to_send_instead() -> None:
     assert said(outcome).startswith("✋") and "*receive 5*" in said(outcome)
 
 
+def test_an_amount_finer_than_the_denomination_allows_is_refused() -> None:
+    outcome = run(logged_in(), inbound("receive 5.123 usd"))
+    assert "USD amounts have at most 2 decimals, like 5.00" in said(outcome)
+
+
 def test_without_a_known_bot_number_the_member_is_told_plainly() -> None:
     outcome = run(logged_in(), inbound("receive"), number=None)
     (reply,) = outcome.replies
