@@ -32,16 +32,18 @@ def _identity(session: Session) -> Identity:
 def show_link(session: Session, intent: GetPaid, at: Moment) -> Outcome:
     identity = _identity(session)
     words = intent.words
-    if words.problem is not None:
-        return Outcome(session, (screens.receive_problem(words.problem, identity.default_denom),))
+    denom = (words.denomination or identity.default_denom) if words.amount else None
+    problem = words.problem
+    if problem is None and words.amount is not None and denom is not None:
+        whole = Decimal(1).scaleb(-screens.places(denom))
+        problem = (
+            None if words.amount == words.amount.quantize(whole) else screens.too_precise(denom)
+        )
+    if problem is not None:
+        return Outcome(session, (screens.receive_problem(problem, identity.default_denom),))
     number = at.config.display_number
     if not number:
         return Outcome(session, (screens.no_display_number(),))
-    denom = (words.denomination or identity.default_denom) if words.amount else None
-    if words.amount is not None and denom is not None:
-        if words.amount != words.amount.quantize(Decimal(1).scaleb(-screens.places(denom))):
-            problem = screens.too_precise(denom)
-            return Outcome(session, (screens.receive_problem(problem, identity.default_denom),))
     text = screens.pay_text(identity.account_handle, words.amount, denom)
     link = screens.pay_link(number, text)
     return Outcome(session, (screens.pay_link_card(identity, link, words.amount, denom),))
