@@ -141,3 +141,10 @@ def test_a_member_sending_a_link_while_logged_out_goes_straight_to_the_offer() -
     again = run(outcome.session, ViewLoaded(view(), AfterLogin(intent)))
     assert again.effects == (ResolveHandle("chipo_bakery"),)
     assert again.session.screen.denomination == "USD"  # type: ignore[union-attr]
+
+
+def test_a_pay_link_sent_long_after_the_last_message_goes_straight_to_the_offer() -> None:
+    quiet = attrs.evolve(logged_in(), last_active=NOW.timestamp() - 86000)
+    outcome = run(quiet, inbound("pay 5.00 USD to @chipo_bakery"))
+    assert outcome.effects == (ResolveHandle("chipo_bakery"),)
+    assert "timed out" not in said(outcome)
