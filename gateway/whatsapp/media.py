@@ -2,8 +2,10 @@
 
 The outbox holds only the small reply value (a pay link, a worded statement); the bytes are made
 here at send time, off the event loop, and uploaded with `POST /{phone-number-id}/media`
-(multipart: `file`, `type`, `messaging_product`). The message then names the media id
-(docs/whatsapp-cloud-api.md §A4). Media ids stay valid for 30 days, so the id of each upload is
+(multipart: `file`, `type`, `messaging_product`), and the message names the media id instead
+of a link (message shapes: docs/whatsapp-cloud-api.md §A4; the media endpoint, its limits and
+the 30-day id lifetime are from Meta's media reference, not yet in that document). Media ids
+stay valid for 30 days, so the id of each upload is
 kept in Redis by content hash for a little less than that: the same QR code (or a statement
 re-rendered on a retry) is never uploaded twice.
 """
