@@ -20,6 +20,7 @@ from actors.ports.credex import MemberView
 from actors.screens import onboarding as onboarding_screens
 from actors.screens import receive as screens
 from actors.screens.offer import own_account
+from actors.screens.onboarding import welcome as welcome_screen
 from actors.session import Home, Identity, OfferForm, PayAmount, PayRequest, Session
 from parser import InputError, parse_amount
 
@@ -83,8 +84,8 @@ def amount_typed(session: Session, screen: PayAmount, text: str) -> Outcome:
 
 def join_first(session: Session, request: PayRequest) -> Outcome:
     """Not a member yet: keep the request, and onboard first."""
-    outcome = onboarding.welcome(attrs.evolve(session, pending_pay=request))
-    return outcome.say(screens.join_first(request.handle))
+    welcome = onboarding.welcome(attrs.evolve(session, pending_pay=request))
+    return attrs.evolve(welcome, replies=(screens.join_first(request.handle, welcome_screen()),))
 
 
 def after_onboarding(session: Session, view: MemberView) -> Outcome:

@@ -7,7 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 from urllib.parse import quote
 
-from actors.replies import QrImageReply, TextReply
+import attrs
+
+from actors.replies import ButtonsReply, QrImageReply, TextReply
 from actors.screens.format import amount as shown_amount
 from actors.session import Identity
 
@@ -91,8 +93,10 @@ def pay_amount_problem(message: str) -> TextReply:
     return TextReply(f"✋ {message}. Send the amount to pay, like `5` or `USD 5`.")
 
 
-def join_first(handle: str) -> TextReply:
-    return TextReply(
+def join_first(handle: str, welcome: ButtonsReply) -> ButtonsReply:
+    """The onboarding welcome, saying first why the newcomer is asked to join (one message)."""
+    note = (
         f"💸 You're paying *{handle}*. First let's make you a member (three quick answers); "
         "then I'll show you the payment to confirm."
     )
+    return attrs.evolve(welcome, body=f"{note}\n\n{welcome.body}")

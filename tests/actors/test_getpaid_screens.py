@@ -13,10 +13,10 @@ import pytest
 
 from actors.ledger_scan import StatementEntry
 from actors.ports.credex import Money
-from actors.replies import DocumentReply, QrImageReply, Reply, TextReply
-from actors.screens import receive, statement
+from actors.replies import ButtonsReply, DocumentReply, QrImageReply, Reply, TextReply
+from actors.screens import onboarding, receive, statement
 from actors.session import Identity
-from tests.actors.test_screens import GOLDEN, render
+from tests.actors.test_screens import GOLDEN, assert_within_limits, render
 
 BAKERY = Identity(
     "mem-chipo", "Chipo", "263771000004", 4, "acc-bakery", "Chipo's Bakery", "chipo_bakery", "USD"
@@ -36,7 +36,7 @@ SCREENS: dict[str, Callable[[], Reply]] = {
         "The amount must be a number, like 5", "USD"
     ),
     "getpaid_ask_amount": lambda: receive.ask_pay_amount("chipo_bakery"),
-    "getpaid_join_first": lambda: receive.join_first("chipo_bakery"),
+    "getpaid_join_first": lambda: receive.join_first("chipo_bakery", onboarding.welcome()),
     "statement_document": lambda: statement.statement(BAKERY, NOV_1, NOV_30, True, ENTRIES, False),
     "statement_capped": lambda: statement.statement(BAKERY, NOV_1, NOV_30, False, ENTRIES, True),
     "statement_empty": lambda: statement.empty(BAKERY, NOV_1, NOV_30, True),
@@ -70,5 +70,7 @@ def test_captions_and_texts_fit_whatsapp(name: str) -> None:
     reply = SCREENS[name]()
     if isinstance(reply, QrImageReply | DocumentReply):
         assert 0 < len(reply.caption) <= 1024
+    elif isinstance(reply, ButtonsReply):
+        assert_within_limits(reply)
     else:
         assert isinstance(reply, TextReply) and 0 < len(reply.body) <= 4096
