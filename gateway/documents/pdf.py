@@ -34,8 +34,19 @@ def _widths(document: Document, page_width: float) -> list[float]:
     return [page_width * w / total for w in weights]
 
 
+class _Statement(FPDF):
+    """Numbers each page (a 50-entry statement takes two), footer in small grey type."""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(_FONT, size=8)
+        self.set_text_color(110)
+        self.cell(0, 6, f"{self.page_no()} / {{nb}}", align="C")
+        self.set_text_color(0)
+
+
 def render_pdf(document: Document) -> bytes:
-    pdf = FPDF(format="A4")
+    pdf = _Statement(format="A4")
     pdf.set_creation_date(_EPOCH)
     pdf.set_title(latin1(document.title))
     pdf.set_auto_page_break(auto=True, margin=15)
@@ -49,6 +60,9 @@ def render_pdf(document: Document) -> bytes:
     widths = _widths(document, pdf.epw)
     _row(pdf, document.columns, widths, bold=True)
     for row in document.rows:
+        if pdf.will_page_break(6):
+            pdf.add_page()
+            _row(pdf, document.columns, widths, bold=True)  # the column names on every page
         _row(pdf, row, widths)
     pdf.ln(4)
     pdf.set_font(_FONT, style="B", size=10)
