@@ -12,6 +12,7 @@ from typing import Final, Literal
 
 import attrs
 
+import parser.payments as payments
 from actors import ids
 from actors.events import (
     ButtonReply,
@@ -23,14 +24,7 @@ from actors.events import (
     Reaction,
     Text,
 )
-from parser import (
-    Navigation,
-    QuickCommandError,
-    QuickOffer,
-    parse_navigation,
-    parse_quick_commands,
-    payments,
-)
+from parser import Navigation, QuickCommandError, QuickOffer, parse_navigation, parse_quick_commands
 
 
 @attrs.frozen
