@@ -9,7 +9,9 @@ the one effect that moves money it checkpoints the session (G5), so a crash mid-
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+
+import attrs
 
 from actors import events, replies, snapshot
 from actors.effects import CreateCredex, Effect
@@ -40,8 +42,10 @@ class ConversationHandler:
         timezone: str = "Africa/Harare",
         session_timeout: float = 300.0,
         session_ttl: float = 86400.0,
+        display_number: Callable[[str], Awaitable[str | None]] | None = None,
     ) -> None:
         self._credex = credex
+        self._display_number = display_number  # business phone_number_id -> its number
         self._clock = clock
         self._config = Config(timezone=timezone, session_timeout=session_timeout)
         self._ttl = session_ttl
@@ -55,11 +59,15 @@ class ConversationHandler:
         state = snapshot.decode(session) or Session()
         to = inbound.phone or envelope.key.user
         now = self._clock()
+        config = self._config
+        if self._display_number is not None:  # for pay links; cached after the first read
+            number = await self._display_number(envelope.key.channel)
+            config = attrs.evolve(config, display_number=number)
         sent: list[Reply] = []
         queue: list[Effect] = []
         event: Event = inbound
         for _ in range(MAX_EFFECTS_PER_MESSAGE):
-            outcome = step(state, event, now, self._config)
+            outcome = step(state, event, now, config)
             state = outcome.session
             sent.extend(outcome.replies)
             queue.extend(outcome.effects)

@@ -7,6 +7,7 @@ remembering anything in the session.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 import attrs
@@ -209,6 +210,17 @@ class LoadCredex:
 
 
 @attrs.frozen
+class LoadStatement:
+    """The account's ledger from `start` to `end` (acceptance dates, inclusive), for a PDF
+    statement; `month` when the member named a calendar month."""
+
+    account_id: str
+    start: dt.date
+    end: dt.date
+    month: bool = False
+
+
+@attrs.frozen
 class CheckAccountHandle:
     """Is this handle free for a new account? (credex-core would refuse a taken one.)"""
 
@@ -262,4 +274,5 @@ Effect = (
     | Authorize
     | Unauthorize
     | SetSendOffersTo
+    | LoadStatement
 )

@@ -8,10 +8,17 @@ propagates, so the runtime retries the message and apologises (`on_error`).
 from __future__ import annotations
 
 from actors import effects as fx
+from actors import ledger_scan
 from actors import results as rs
 from actors.failure import from_error
 from actors.ledger_order import newest_page
 from actors.ports.credex import CredexCore, CredexError, NotFound
+
+# One statement shows at most this many entries, and says so when the period holds more: each
+# entry costs a getCredex call (getLedger has no dates, §8.2), and credex-core allows about
+# 50-100 calls a minute per client IP, shared by every user of the bot (§4), within the
+# runtime's 30-second turn.
+STATEMENT_MAX_ENTRIES = 50
 
 
 async def perform(effect: fx.Effect, credex: CredexCore, phone: str) -> rs.Result:
@@ -56,6 +63,11 @@ async def _call(effect: fx.Effect, credex: CredexCore, phone: str) -> rs.Result:
             return rs.LedgerLoaded(page, entries, end)
         case fx.LoadCredex(account_id=account_id, credex_id=credex_id):
             return rs.CredexLoaded(effect, await credex.get_credex(phone, credex_id, account_id))
+        case fx.LoadStatement(account_id=account_id, start=start, end=end):
+            rows = await ledger_scan.collect(
+                credex, phone, account_id, start, end, STATEMENT_MAX_ENTRIES
+            )
+            return rs.StatementLoaded(effect, rows)
     return await _account_call(effect, credex, phone)
 
 

@@ -111,3 +111,6 @@ def set_notify(account_id: str, member_id: str) -> str:
 
 
 CANCEL = "nav:cancel"  # a Cancel button that means the navigation word *cancel*
+
+GET_PAID = "getpaid"  # the menu's pay link and QR code for the active account
+STATEMENT = "ledger:statement"  # the ledger's PDF statement of the last 30 days

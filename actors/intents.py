@@ -14,6 +14,7 @@ from typing import Final, Literal
 
 import attrs
 
+import parser.payments as payments
 from actors import ids
 from actors.events import (
     ButtonReply,
@@ -204,6 +205,30 @@ class Unsupported:
     kind: str
 
 
+# ----- getting paid and statements (issue 14): typed words, read by parser.payments -----
+
+
+@attrs.frozen
+class GetPaid:
+    """`receive [amount]` or the menu's "Get paid": a pay link and QR code for the account."""
+
+    words: payments.Receive = attrs.field(factory=payments.Receive)
+
+
+@attrs.frozen
+class PayLink:
+    """A pay link's prefilled text: offer credex to `pay.handle` (confirmation first)."""
+
+    pay: payments.Pay
+
+
+@attrs.frozen
+class AskStatement:
+    """`statement [period]` or the ledger's "Statement (PDF)" row."""
+
+    period: payments.StatementPeriod = attrs.field(factory=payments.StatementPeriod)
+
+
 Intent = (
     Nav
     | StartOffer
@@ -233,6 +258,9 @@ Intent = (
     | NotInList
     | Upset
     | Unsupported
+    | GetPaid
+    | PayLink
+    | AskStatement
 )
 
 _FIXED: Final[dict[str, Intent]] = {
@@ -251,6 +279,8 @@ _FIXED: Final[dict[str, Intent]] = {
     ids.MEMBERS: OpenMembers(),
     ids.ADD_MEMBER: AddMember(),
     ids.NOTIFICATIONS: OpenNotifications(),
+    ids.GET_PAID: GetPaid(),
+    ids.STATEMENT: AskStatement(),
 }
 # Typed words that open a menu row when no form is waiting for an answer.
 MENU_WORDS: Final[dict[str, Intent]] = {
@@ -342,6 +372,8 @@ def from_text(
         return QuickBroken(error.message)
     if offers is not None:
         return Quick(tuple(offers))
+    if (words := payment_words(body)) is not None:
+        return words
     return Typed(body.strip())
 
 
@@ -395,3 +427,13 @@ def classify(
         case Notification():
             return Unsupported("notification")
     return Unsupported("unknown")
+
+
+def payment_words(body: str) -> Intent | None:
+    if (receive := payments.parse_receive(body)) is not None:
+        return GetPaid(receive)
+    if (pay := payments.parse_pay(body)) is not None:
+        return PayLink(pay)
+    if (period := payments.parse_statement(body)) is not None:
+        return AskStatement(period)
+    return None

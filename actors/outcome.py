@@ -21,6 +21,7 @@ DEFAULT_DUE_DAYS = 28
 class Config:
     timezone: str = "Africa/Harare"
     session_timeout: float = 300.0  # seconds of silence before a form is forgotten
+    display_number: str | None = None  # the bot's own number, for pay links (digits only)
 
 
 @attrs.frozen

@@ -63,7 +63,38 @@ class TemplateReply:
     body_params: tuple[str, ...] = ()
 
 
-Reply = TextReply | ButtonsReply | ListReply | TemplateReply
+@attrs.frozen
+class QrImageReply:
+    """An image message: `link` drawn as a QR code (rendered and uploaded at send time, so the
+    outbox holds only this small value), with `caption` under it."""
+
+    link: str
+    caption: str
+
+
+@attrs.frozen
+class Document:
+    """A printable table document, fully worded by a screen; the gateway only lays it out."""
+
+    title: str
+    heading: tuple[str, ...]  # lines under the title (account, handle, period)
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    totals: tuple[str, ...]  # lines after the table
+    notes: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class DocumentReply:
+    """A document message: `document` rendered as a PDF named `filename` at send time."""
+
+    filename: str
+    caption: str
+    document: Document
+
+
+MediaReply = QrImageReply | DocumentReply
+Reply = TextReply | ButtonsReply | ListReply | TemplateReply | QrImageReply | DocumentReply
 
 
 @attrs.frozen
@@ -83,6 +114,8 @@ _KINDS: dict[str, type[Any]] = {
     "buttons": ButtonsReply,
     "list": ListReply,
     "template": TemplateReply,
+    "qr_image": QrImageReply,
+    "document": DocumentReply,
 }
 _KIND_OF: dict[type[Any], str] = {cls: name for name, cls in _KINDS.items()}
 # The discriminator key; no reply class has a field of that name.
@@ -106,6 +139,12 @@ def _reply_from_dict(data: dict[str, Any]) -> Reply:
         )
     elif kind == "template":
         data["body_params"] = tuple(data.get("body_params", ()))
+    elif kind == "document":
+        doc = dict(data["document"])
+        for name in ("heading", "columns", "totals", "notes"):
+            doc[name] = tuple(doc.get(name, ()))
+        doc["rows"] = tuple(tuple(row) for row in doc["rows"])
+        data["document"] = Document(**doc)
     reply: Reply = _KINDS[kind](**data)
     return reply
 

@@ -9,12 +9,14 @@ from actors.effects import (
     Authorize,
     Effect,
     LoadCredex,
+    LoadStatement,
     OpenAccount,
     Purpose,
     SetSendOffersTo,
     Unauthorize,
 )
 from actors.failure import Failure
+from actors.ledger_scan import StatementRows
 from actors.ports.credex import (
     AccountRef,
     BulkAcceptResult,
@@ -111,6 +113,12 @@ class SendOffersToSet:
 
 
 @attrs.frozen
+class StatementLoaded:
+    effect: LoadStatement
+    rows: StatementRows
+
+
+@attrs.frozen
 class EffectFailed:
     """credex-core refused or could not be reached; `effect` is the call that failed."""
 
@@ -133,5 +141,6 @@ Result = (
     | MemberAuthorized
     | MemberUnauthorized
     | SendOffersToSet
+    | StatementLoaded
     | EffectFailed
 )

@@ -153,6 +153,22 @@ class AskYesNo:
     no_id: str
 
 
+@attrs.frozen
+class PayRequest:
+    """A pay link's request, kept while a newcomer is onboarded so nothing is lost."""
+
+    handle: str
+    amount: Decimal | None = None
+    denomination: str | None = None
+
+
+@attrs.frozen
+class PayAmount:
+    """A pay link without an amount: the bot asked how much to pay `handle`."""
+
+    handle: str
+
+
 Screen = (
     Home
     | OnboardWelcome
@@ -165,6 +181,7 @@ Screen = (
     | AccountForm
     | MemberForm
     | AskYesNo
+    | PayAmount
 )
 
 
@@ -211,6 +228,7 @@ class Session:
     # session timeout and on a greeting, so money never moves from a business account the
     # member no longer remembers having chosen.
     chosen_account: str | None = None
+    pending_pay: PayRequest | None = None  # a pay link sent before the user was a member
 
     def remember_sent(self, draft_id: str) -> Session:
         recent = (*tuple(d for d in self.sent_drafts if d != draft_id), draft_id)[-10:]

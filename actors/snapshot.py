@@ -34,6 +34,8 @@ _CLASSES: dict[str, type[Any]] = {
         model.AccountForm,
         model.MemberForm,
         model.AskYesNo,
+        model.PayRequest,
+        model.PayAmount,
         model.DraftOffer,
         model.Draft,
         Failure,

@@ -26,6 +26,8 @@ from actors.flows import (
     onboarding,
     pending,
     quick,
+    receive,
+    statement,
     submit,
 )
 from actors.outcome import Config, Moment, Outcome
@@ -43,6 +45,7 @@ from actors.session import (
     OnboardFirstName,
     OnboardLastName,
     OnboardWelcome,
+    PayAmount,
     Session,
 )
 from parser import Navigation, parse_yes_no
@@ -118,6 +121,14 @@ def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
             return members.typed(session, screen, text)
         case it.Typed(text=text) if isinstance(screen, AskYesNo):
             return _yes_no(session, screen, text, at)
+        case it.Typed(text=text) if isinstance(screen, PayAmount):
+            return receive.amount_typed(session, screen, text)
+        case it.GetPaid():
+            return receive.show_link(session, intent, at)
+        case it.PayLink():
+            return receive.pay(session, receive.request_of(intent))
+        case it.AskStatement():
+            return statement.open_statement(session, intent, at)
         case it.Typed(text=text) if isinstance(screen, Home) and it.menu_word(text):
             word = it.menu_word(text)
             assert word is not None
@@ -198,6 +209,8 @@ def _result(session: Session, event: rs.Result, at: Moment) -> Outcome:
     match event:
         case rs.ViewLoaded(view=view, purpose=purpose):
             return _view(session, event, at)
+        case rs.MemberOnboarded(view=view) if session.pending_pay is not None:
+            return receive.after_onboarding(session, view)
         case rs.MemberOnboarded(view=view):
             return onboarding.onboarded(session, view, at)
         case rs.HandleResolved(account=account, line=None):
@@ -224,6 +237,8 @@ def _result(session: Session, event: rs.Result, at: Moment) -> Outcome:
             return members.unauthorized(session, event)
         case rs.SendOffersToSet():
             return notifications.changed(session, event)
+        case rs.StatementLoaded():
+            return statement.loaded(session, event)
         case rs.EffectFailed():
             return _failed(session, event, at)
     del view, purpose
@@ -278,6 +293,10 @@ def _failed(session: Session, event: rs.EffectFailed, at: Moment) -> Outcome:
             failure.kind == "not_found"
         ):
             return onboarding.ask_first(attrs.evolve(session, identity=None))
+        case fx.LoadView(purpose=fx.AfterLogin(intent=it.PayLink() as pay)) if (
+            failure.kind == "not_found"
+        ):
+            return receive.join_first(session, receive.request_of(pay))
         case fx.LoadView() if failure.kind == "not_found":
             return onboarding.welcome(session)  # credex-core does not know this phone
         case fx.Onboard():
@@ -302,6 +321,8 @@ def _failed(session: Session, event: rs.EffectFailed, at: Moment) -> Outcome:
             return members.failed(session, failure)
         case fx.SetSendOffersTo():
             return notifications.failed(session, failure)
+        case fx.LoadStatement():
+            return statement.failed(session, failure)
         case fx.LoadView() if failure.kind == "unavailable":
             return Outcome(session, (failures.cannot_load(),))
     return Outcome(session, (refused(failure),))

@@ -18,6 +18,7 @@ from gateway.routes.api_limits import ApiLimits, rate_limit_middleware
 from gateway.routes.service import ServiceRoutes
 from gateway.routes.webhook import WebhookRoutes
 from gateway.security import add_security_headers, cors_middleware
+from gateway.whatsapp.display_number import DisplayNumbers
 from gateway.whatsapp.identity import IdentityMap
 from runtime.contracts import Recorder
 
@@ -32,6 +33,7 @@ def create_app(
     credex_health: Callable[[], Awaitable[bool]] | None = None,
     key_prefix: str = "vp:",
     extra_routes: Callable[[web.Application], None] | None = None,
+    display_numbers: DisplayNumbers | None = None,
 ) -> web.Application:
     limits = ApiLimits(
         anonymous_per_day=config.api_anonymous_per_day,
@@ -47,7 +49,7 @@ def create_app(
         ],
     )
     app.on_response_prepare.append(add_security_headers)
-    WebhookRoutes(config, recorder, redis, key_prefix).register(app)
+    WebhookRoutes(config, recorder, redis, key_prefix, display_numbers).register(app)
     ServiceRoutes(redis, credex_health).register(app)
     identities = IdentityMap(redis, key_prefix, config.whatsapp_phone_number_id)
     NotifyRoutes(config, recorder, identities).register(app)

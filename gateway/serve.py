@@ -26,6 +26,7 @@ from gateway.app import GatewayConfig, create_app
 from gateway.credex.client import CredexClient
 from gateway.debug import RUNTIME_KEY
 from gateway.whatsapp.cloud import CloudSender
+from gateway.whatsapp.display_number import DisplayNumbers
 from runtime import Runtime, RuntimeConfig, setup_logging, setup_telemetry
 from runtime.settings import Settings
 
@@ -73,8 +74,10 @@ async def running_service(
         redis,
         key_prefix,
     )
+    numbers = DisplayNumbers(redis, key_prefix, settings.whatsapp_display_number)
     handler = ConversationHandler(
         credex,
+        display_number=numbers.lookup,
         timezone=settings.bot_timezone,
         session_timeout=float(settings.session_timeout_seconds),
         session_ttl=SESSION_TTL_SECONDS,
@@ -92,6 +95,7 @@ async def running_service(
         credex_health=credex.health,
         key_prefix=key_prefix,
         extra_routes=extra_routes,
+        display_numbers=numbers,
     )
     app[RUNTIME_KEY] = runtime
     runner = web.AppRunner(app, access_log=None, handle_signals=False)

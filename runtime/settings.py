@@ -37,6 +37,7 @@ class Settings:
     notify_jwt_secret: str = attrs.field(repr=False)
     notify_token_ttl_seconds: int
     cors_origins: tuple[str, ...]
+    whatsapp_display_number: str | None = None  # None: learnt from the webhooks
 
 
 class SettingsError(Exception):
@@ -88,6 +89,13 @@ def _digits(value: str) -> str:
     if not value.isdigit():
         raise ValueError("must be the numeric phone number ID from the WhatsApp Manager")
     return value
+
+
+def _display_number(value: str) -> str:
+    digits = value.removeprefix("+").replace(" ", "").replace("-", "")
+    if not digits.isdigit() or not 8 <= len(digits) <= 15:
+        raise ValueError("must be the bot's phone number in international format, digits only")
+    return digits
 
 
 def _timezone(value: str) -> str:
@@ -189,6 +197,9 @@ _SPECS: dict[str, _Spec] = {
         default="",
         parse=_origins,
     ),
+    "whatsapp_display_number": _Spec(
+        "WHATSAPP_DISPLAY_NUMBER", "15550783881", default="", parse=_display_number
+    ),
 }
 
 
@@ -203,6 +214,9 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
                 problems.append(f"{spec.env} is missing (for example: {spec.example})")
                 continue
             raw = spec.default
+            if not raw and field == "whatsapp_display_number":
+                values[field] = None  # optional: learnt from the webhooks
+                continue
         try:
             values[field] = spec.parse(raw)
         except ValueError as exc:

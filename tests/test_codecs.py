@@ -59,6 +59,21 @@ reply_values = st.one_of(
         footer=st.none() | text,
     ),
     templates,
+    st.builds(replies.QrImageReply, link=text, caption=text),
+    st.builds(
+        replies.DocumentReply,
+        filename=text,
+        caption=text,
+        document=st.builds(
+            replies.Document,
+            title=text,
+            heading=st.lists(text, max_size=3).map(tuple),
+            columns=st.lists(text, max_size=5).map(tuple),
+            rows=st.lists(st.lists(text, max_size=5).map(tuple), max_size=4).map(tuple),
+            totals=st.lists(text, max_size=3).map(tuple),
+            notes=st.lists(text, max_size=2).map(tuple),
+        ),
+    ),
 )
 outbound = st.builds(
     replies.Outbound, to=text, reply=reply_values, reply_id=text, fallback=st.none() | templates

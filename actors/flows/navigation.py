@@ -11,9 +11,11 @@ from actors.intents import (
     AcceptAllOffers,
     Act,
     AddMember,
+    AskStatement,
     Confirm,
     CreateAccount,
     Discard,
+    GetPaid,
     Intent,
     MemberAction,
     Nav,
@@ -26,6 +28,7 @@ from actors.intents import (
     OpenNotifications,
     OpenOffer,
     OpenPending,
+    PayLink,
     Quick,
     QuickBroken,
     StartOffer,
@@ -73,6 +76,10 @@ SELF_CONTAINED = (
     MemberAction,
     OpenNotifications,
     NotifyAction,
+    # A customer's pay link text, `receive` and `statement` stand on their own (issue 14).
+    GetPaid,
+    PayLink,
+    AskStatement,
 )
 
 

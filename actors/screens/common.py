@@ -29,6 +29,8 @@ HELP_BODY = (
     "• In a list: a row's *number* picks it; *next* and *prev* turn the page\n"
     "• *ledger*, *accounts*, *members*, *notifications*: open that screen "
     "(when no question awaits your answer)\n"
+    "• *receive* or *receive 5*: a pay link and QR code for your customers\n"
+    "• *statement* or *statement 2026-11*: your ledger as a PDF\n"
     "• *hi*: start fresh\n"
     "• *help*: this message"
 )

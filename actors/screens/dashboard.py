@@ -90,6 +90,7 @@ def _rows(view: MemberView, account: AccountDashboard) -> tuple[Row, ...]:
             )
         )
     rows.append(Row(ids.ledger_page(1), "📒 Ledger", "Your credex history"))
+    rows.append(Row(ids.GET_PAID, "📲 Get paid", "A pay link and QR code for customers"))
     rows += _account_rows(view, account)
     rows.append(Row(ids.HELP, "❓ Help", "Quick offers and navigation words"))
     return tuple(rows)

@@ -13,8 +13,8 @@ from actors.ports.credex import CredexDetail, LedgerEntry, LedgerPage
 from actors.replies import Button, ButtonsReply, ListReply, Reply, Row, Section, TextReply
 from actors.screens.format import BODY, ROW_DESCRIPTION, ROW_TITLE, clip, day, unsigned
 
-# WhatsApp allows 10 rows in one list: 7 entries + Previous + Next + Menu.
-PAGE_SIZE: Final = 7
+# WhatsApp allows 10 rows in one list: 6 entries + Previous + Next + Statement + Menu.
+PAGE_SIZE: Final = 6
 
 _MENU = Button(ids.MENU, "🏡 Menu")
 
@@ -59,6 +59,7 @@ def ledger(page: int, entries: LedgerPage, end: int = 0) -> Reply:
         rows.append(Row(ids.ledger_page(page - 1, end), "⬅️ Previous", f"Page {page - 1}, newer"))
     if entries.has_more:
         rows.append(Row(ids.ledger_page(page + 1, end), "Next ➡️", f"Page {page + 1}, older"))
+    rows.append(Row(ids.STATEMENT, "📄 Statement (PDF)", "The last 30 days as a PDF"))
     rows.append(Row(ids.MENU, "🏡 Menu", "Back to your dashboard"))
     body = "\n".join(
         [

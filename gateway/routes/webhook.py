@@ -24,6 +24,7 @@ from gateway.config import GatewayConfig
 from gateway.security import same_secret
 from gateway.whatsapp import meters
 from gateway.whatsapp.delivery import DeliveryTracker
+from gateway.whatsapp.display_number import DisplayNumbers
 from gateway.whatsapp.envelopes import current_trace_context, to_envelope
 from gateway.whatsapp.identity import IdentityMap
 from gateway.whatsapp.inbound import MalformedWebhook, Message, Status, parse_webhook
@@ -46,6 +47,7 @@ _NEW, _DUPLICATE = (
 class _Batch:
     messages: tuple[Message, ...]
     statuses: tuple[Status, ...]
+    display_number: str | None = None  # metadata.display_phone_number, for pay links
 
 
 @attrs.frozen
@@ -59,9 +61,15 @@ class _Writes:
 
 class WebhookRoutes:
     def __init__(
-        self, config: GatewayConfig, recorder: Recorder, redis: aioredis.Redis, key_prefix: str
+        self,
+        config: GatewayConfig,
+        recorder: Recorder,
+        redis: aioredis.Redis,
+        key_prefix: str,
+        display_numbers: DisplayNumbers | None = None,
     ) -> None:
         self._config = config
+        self._display_numbers = display_numbers
         self._recorder = recorder
         self._redis = redis
         self._window = ServiceWindow(redis, key_prefix)
@@ -106,6 +114,9 @@ class WebhookRoutes:
         except (StoreUnavailable, redis.exceptions.RedisError, OSError) as exc:
             log.error("store unavailable, not acknowledging", extra={"reason": repr(exc)})
             return web.Response(status=503, text="store unavailable")
+        if self._display_numbers is not None and batch.display_number:
+            ours = self._config.whatsapp_phone_number_id
+            await self._display_numbers.heard(ours, batch.display_number)
         meters.webhook_ack_seconds.record(time.perf_counter() - started)
         return web.Response(text="ok")
 
@@ -116,6 +127,7 @@ class WebhookRoutes:
         ours = self._config.whatsapp_phone_number_id
         messages: list[Message] = []
         statuses: list[Status] = []
+        display: str | None = None
         for change in hook.changes:
             if change.phone_number_id != ours:
                 # Another environment sharing the Meta app (reference-bot §5.1): not ours.
@@ -124,7 +136,8 @@ class WebhookRoutes:
                 continue
             messages.extend(change.messages)
             statuses.extend(change.statuses)
-        return _Batch(tuple(messages), tuple(statuses))
+            display = change.display_phone_number or display
+        return _Batch(tuple(messages), tuple(statuses), display)
 
     async def _record(self, batch: _Batch) -> None:
         if batch.messages:

@@ -18,7 +18,7 @@ import redis.asyncio as aioredis
 import redis.exceptions as redis_errors
 from opentelemetry import trace
 
-from actors.replies import Outbound, Reply, TemplateReply, decode
+from actors.replies import DocumentReply, Outbound, QrImageReply, Reply, TemplateReply, decode
 from gateway.whatsapp import meters
 from gateway.whatsapp.graph_errors import (
     REJECTED,
@@ -26,6 +26,7 @@ from gateway.whatsapp.graph_errors import (
     parse_error,
     retryable_without_code,
 )
+from gateway.whatsapp.media import MediaUploader
 from gateway.whatsapp.outbound import DoesNotFit, Payload, build, mark_read_payload
 from gateway.whatsapp.pacing import Rate, TokenBuckets
 from gateway.whatsapp.window import ServiceWindow
@@ -70,6 +71,9 @@ class CloudSender:
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._buckets = TokenBuckets(redis)
         self.window = ServiceWindow(redis, key_prefix)
+        self.media = MediaUploader(
+            api_url, access_token, phone_number_id, redis, key_prefix, self._client, self._timeout
+        )
         parts = urlsplit(self._url)
         self._server = (
             parts.hostname or "",
@@ -123,7 +127,10 @@ class CloudSender:
         self, key: ConversationKey, out: Outbound, reply: Reply, part_base: int = 0
     ) -> None:
         try:
-            payloads = build(out.to, reply)
+            if isinstance(reply, QrImageReply | DocumentReply):  # the outbox holds the spec only
+                payloads = [await self.media.payload(out.to, reply)]
+            else:
+                payloads = build(out.to, reply)
         except DoesNotFit as exc:
             raise self._rejected(f"reply does not fit WhatsApp limits: {exc}") from exc
         progress_key = f"{self._prefix}wa:sent:{{{key.tag}}}:{out.reply_id}"

@@ -69,6 +69,7 @@ class Change:
     phone_number_id: str
     messages: tuple[Message, ...]
     statuses: tuple[Status, ...]
+    display_phone_number: str | None = None  # the business number as users dial it
 
 
 @attrs.frozen
@@ -140,7 +141,8 @@ def _parse_change(change: dict[str, Any]) -> tuple[Change | None, int]:
             skipped += 1
         else:
             statuses.append(status)
-    return Change(pnid, tuple(messages), tuple(statuses)), skipped
+    display = _str(_obj(value.get("metadata")).get("display_phone_number"))
+    return Change(pnid, tuple(messages), tuple(statuses), display), skipped
 
 
 def _parse_contact(contact: dict[str, Any]) -> Contact:

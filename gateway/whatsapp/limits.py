@@ -27,6 +27,8 @@ ROW_TITLE = 24
 ROW_DESCRIPTION = 72
 ROW_ID = 200
 TEMPLATE_PARAM = 1024
+MEDIA_CAPTION = 1024
+DOCUMENT_FILENAME = 240
 
 
 def units(text: str) -> int:
@@ -52,6 +54,8 @@ def violations(payload: Mapping[str, Any]) -> list[str]:
         _check_interactive(_obj(payload.get("interactive")), problems)
     elif kind == "template":
         _check_template(_obj(payload.get("template")), problems)
+    elif kind in ("image", "document"):
+        _check_media(kind, _obj(payload.get(kind)), problems)
     else:
         problems.append(f"unknown type {kind!r}")
     return problems
@@ -69,6 +73,18 @@ def _obj(value: Any) -> Mapping[str, Any]:
 
 def _nonblank(value: Any) -> bool:
     return isinstance(value, str) and value.strip() != ""
+
+
+def _check_media(kind: str, media: Mapping[str, Any], problems: list[str]) -> None:
+    """Media go by an uploaded id here (we never send links); the caption is optional."""
+    if not _nonblank(media.get("id")):
+        problems.append(f"{kind}.id must name an uploaded media id")
+    caption = media.get("caption")
+    if caption is not None and units(str(caption)) > MEDIA_CAPTION:
+        problems.append(f"{kind}.caption longer than {MEDIA_CAPTION}")
+    filename = media.get("filename")
+    if kind == "document" and filename is not None and len(str(filename)) > DOCUMENT_FILENAME:
+        problems.append(f"document.filename longer than {DOCUMENT_FILENAME}")
 
 
 def _check_text(value: Any, limit: int, where: str, problems: list[str]) -> None:

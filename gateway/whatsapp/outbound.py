@@ -235,4 +235,6 @@ def build(to: str, reply: Reply, overflow: Overflow = Overflow.PAGE) -> list[Pay
         return buttons_payloads(to, reply, overflow)
     if isinstance(reply, ListReply):
         return list_payloads(to, reply, overflow)
-    return [template_payload(to, reply)]
+    if isinstance(reply, TemplateReply):
+        return [template_payload(to, reply)]
+    raise DoesNotFit("a media reply needs its upload first (gateway.whatsapp.media)")

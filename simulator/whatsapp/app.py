@@ -16,6 +16,7 @@ from aiohttp import web
 
 from simulator.whatsapp import page, transcript
 from simulator.whatsapp.graph_api import GraphApi
+from simulator.whatsapp.media import MediaStore
 from simulator.whatsapp.webhook_builder import (
     StatusItem,
     WebhookBuilder,
@@ -62,6 +63,7 @@ class WhatsAppSimulator:
         self._inbound: dict[str, tuple[str, bytes]] = {}  # wamid -> (phone, exact body sent)
         self._base_url: str | None = None
         self._client: aiohttp.ClientSession | None = None
+        self.media = MediaStore(phone_number_id, access_token)
         self.graph = GraphApi(
             log=self.log,
             phone_number_id=phone_number_id,
@@ -70,12 +72,15 @@ class WhatsAppSimulator:
             resolve_user=self._users.get,
             owner_of=lambda wamid: self._inbound.get(wamid, (None, b""))[0],
             window_open=self._window_open if enforce_window else None,
+            media=self.media.get,
         )
 
     # -- wiring ---------------------------------------------------------------------------------
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_post("/__wa__/{version}/{phone_number_id}/messages", self.graph.messages)
+        app.router.add_post("/__wa__/{version}/{phone_number_id}/media", self.media.upload)
+        app.router.add_get("/__wa__/media/{media_id}", self.media.download)
         page.add_routes(app, self)
         app.on_shutdown.append(self._on_shutdown)
         app.on_cleanup.append(self._on_cleanup)

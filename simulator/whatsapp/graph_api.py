@@ -66,6 +66,7 @@ class GraphApi:
         resolve_user: Callable[[str], str | None],
         owner_of: Callable[[str], str | None],
         window_open: Callable[[str], bool] | None = None,
+        media: Callable[[str], object | None] | None = None,
     ) -> None:
         self._log = log
         self._phone_number_id = phone_number_id
@@ -74,6 +75,7 @@ class GraphApi:
         self._resolve_user = resolve_user  # business-scoped user id -> phone
         self._owner_of = owner_of  # inbound wamid -> phone
         self._window_open = window_open  # None: every user is inside the 24 h window
+        self._media = media  # media id -> the upload, None when unknown
         self.marked_read: list[str] = []
 
     async def messages(self, request: web.Request) -> web.Response:
@@ -122,6 +124,8 @@ class GraphApi:
             found.append(f"to {payload.get('to')!r} is not a phone number or known user id")
         if not found and self._validate is not None:
             found = list(self._validate(payload))
+        if not found:
+            found = self._unknown_media(payload)
         if found:
             if phone is not None:
                 self._log.append(
@@ -144,6 +148,17 @@ class GraphApi:
         if payload.get("type") == "template":
             answer["messages"][0]["message_status"] = "accepted"
         return web.json_response(answer, dumps=_dumps)
+
+    def _unknown_media(self, payload: dict[str, Any]) -> list[str]:
+        """An image or document must name a media id uploaded to this number."""
+        kind = payload.get("type")
+        if kind not in ("image", "document") or self._media is None:
+            return []
+        media = payload.get(kind)
+        media_id = media.get("id") if isinstance(media, dict) else None
+        if isinstance(media_id, str) and self._media(media_id) is not None:
+            return []
+        return [f"{kind}.id {media_id!r} is not an uploaded media id"]
 
     def _outside_window(self, phone: str, payload: dict[str, Any]) -> bool:
         # Only templates may reach a user whose last message is over 24 h old (or who never

@@ -135,7 +135,7 @@ def test_switching_back_to_the_personal_account_forgets_the_choice() -> None:
 
 def test_the_ledger_pending_offers_and_new_offers_act_for_the_active_account() -> None:
     session = on_bakery()
-    assert run(session, tap(ids.ledger_page(1))).effects == (LoadLedger("acc-bakery", 1, 7),)
+    assert run(session, tap(ids.ledger_page(1))).effects == (LoadLedger("acc-bakery", 1, 6),)
     bakery = attrs.evolve(BAKERY, pending_in=(offer("cx-b", "7", "Rudo"),))
     listed = run(session, ViewLoaded(owner_view(PERSONAL, bakery), ShowPending("in", 1)))
     assert ids_in(listed.replies[0])[0] == ids.pending_offer("in", "cx-b")
@@ -173,7 +173,7 @@ def test_after_a_timeout_an_old_button_logs_in_again_on_the_personal_account() -
     again = run(
         outcome.session, ViewLoaded(owner_view(), AfterLogin(ids_intent(ids.ledger_page(1))))
     )
-    assert again.effects == (LoadLedger("acc-chipo", 1, 7),)
+    assert again.effects == (LoadLedger("acc-chipo", 1, 6),)
 
 
 def ids_intent(reply_id: str) -> object:
@@ -352,7 +352,7 @@ def test_a_timeout_mid_form_says_what_was_dropped() -> None:
 
 
 def test_the_word_ledger_opens_the_ledger_of_the_active_account() -> None:
-    assert run(on_bakery(), inbound("Ledger")).effects == (LoadLedger("acc-bakery", 1, 7),)
+    assert run(on_bakery(), inbound("Ledger")).effects == (LoadLedger("acc-bakery", 1, 6),)
 
 
 def test_list_paging_id_opens_that_page() -> None:

@@ -122,7 +122,7 @@ def test_every_row_at_once_still_fits_in_ten() -> None:
     session = attrs.evolve(logged_in(), chosen_account="acc-bakery")
     outcome = run(session, ViewLoaded(owner_view(PERSONAL, busy), ShowDashboard()))
     rows = ids_in(outcome.replies[0])
-    assert len(rows) == 9 and rows[-1] == ids.HELP
+    assert len(rows) == 10 and rows[-1] == ids.HELP
     assert "Active account (2 you own)" in said(outcome)
 
 

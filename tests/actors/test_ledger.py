@@ -108,11 +108,11 @@ def test_a_row_tapped_before_logging_in_logs_in_first_then_loads_the_credex() ->
 
 
 def test_a_loaded_page_is_a_list_whose_rows_open_their_credex() -> None:
-    outcome = run(logged_in(), LedgerLoaded(2, entries(7, start_row=7, has_more=True)))
+    outcome = run(logged_in(), LedgerLoaded(2, entries(6, start_row=6, has_more=True)))
     (reply,) = outcome.replies
     assert isinstance(reply, ListReply)
-    assert ids_in(reply)[:7] == [ids.ledger_credex(f"cx-{n}", 2) for n in range(8, 15)]
-    assert ids_in(reply)[7:] == [ids.ledger_page(1), ids.ledger_page(3), ids.MENU]
+    assert ids_in(reply)[:6] == [ids.ledger_credex(f"cx-{n}", 2) for n in range(7, 13)]
+    assert ids_in(reply)[6:] == [ids.ledger_page(1), ids.ledger_page(3), ids.STATEMENT, ids.MENU]
 
 
 # ----- old taps after the session timed out -----
@@ -187,25 +187,26 @@ def test_an_unknown_ledger_page_failure_is_not_called_a_missing_credex() -> None
 @pytest.mark.parametrize(
     ("page", "ledger_page", "paging"),
     [
-        (1, entries(7, has_more=True), [ids.ledger_page(2)]),
-        (2, entries(7, 7, has_more=True), [ids.ledger_page(1), ids.ledger_page(3)]),
-        (3, entries(2, 14), [ids.ledger_page(2)]),
+        (1, entries(6, has_more=True), [ids.ledger_page(2)]),
+        (2, entries(6, 6, has_more=True), [ids.ledger_page(1), ids.ledger_page(3)]),
+        (3, entries(2, 12), [ids.ledger_page(2)]),
         (1, entries(3), []),
     ],
 )
-def test_a_page_has_its_entries_then_previous_next_and_menu_within_ten_rows(
+def test_a_page_has_its_entries_then_previous_next_statement_and_menu_within_ten_rows(
     page: int, ledger_page: LedgerPage, paging: list[str]
 ) -> None:
     reply = screens.ledger(page, ledger_page)
     assert_within_limits(reply)
     row_ids = ids_in(reply)
-    assert len(row_ids) == len(ledger_page.entries) + len(paging) + 1 <= 10
-    assert row_ids[len(ledger_page.entries) :] == [*paging, ids.MENU]
+    assert len(row_ids) == len(ledger_page.entries) + len(paging) + 2 <= 10
+    assert row_ids[len(ledger_page.entries) :] == [*paging, ids.STATEMENT, ids.MENU]
 
 
-def test_a_page_never_lists_more_than_seven_entries() -> None:
+def test_a_page_never_lists_more_than_six_entries() -> None:
     reply = screens.ledger(1, entries(9, has_more=True))
-    assert len(ids_in(reply)) == 9 and ids_in(reply)[6] == ids.ledger_credex("cx-7", 1)
+    assert len(ids_in(reply)) == 9 and ids_in(reply)[5] == ids.ledger_credex("cx-6", 1)
+    assert ids_in(reply)[6:] == [ids.ledger_page(2), ids.STATEMENT, ids.MENU]
 
 
 def test_rows_say_which_way_the_value_went_numbered_across_pages() -> None:

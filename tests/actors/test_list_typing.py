@@ -164,9 +164,9 @@ DETAIL = CredexDetail(
 
 
 def ledger_page_two() -> Session:
-    """Page 2 of a 20-entry ledger (newest first): entries 8 to 14."""
-    entries = tuple(LedgerEntry(f"cx-{n}", Money(Decimal(n), "USD"), "Rudo") for n in range(8, 15))
-    loaded = LedgerLoaded(2, LedgerPage(entries, 7, True), 20)
+    """Page 2 of a 20-entry ledger (newest first): entries 7 to 12."""
+    entries = tuple(LedgerEntry(f"cx-{n}", Money(Decimal(n), "USD"), "Rudo") for n in range(7, 13))
+    loaded = LedgerLoaded(2, LedgerPage(entries, 6, True), 20)
     return run(logged_in(), loaded).session
 
 
@@ -178,17 +178,18 @@ def test_a_number_on_the_ledger_opens_that_credex_with_its_page_and_anchor() -> 
 @pytest.mark.parametrize(("typed", "page"), [("next", 3), ("prev", 1), ("back", 1)])
 def test_ledger_paging_words_keep_the_anchor(typed: str, page: int) -> None:
     outcome = run(ledger_page_two(), inbound(typed))
-    assert outcome.effects == (LoadLedger("acc-tendai", page, 7, 20),)
+    assert outcome.effects == (LoadLedger("acc-tendai", page, 6, 20),)
 
 
 def test_back_from_a_credex_card_returns_to_its_ledger_page() -> None:
     card = run(ledger_page_two(), CredexLoaded(LoadCredex("acc-tendai", "cx-9", 2, 20), DETAIL))
     assert "Back to ledger" in said(card)
     outcome = run(card.session, inbound("back"))
-    assert outcome.effects == (LoadLedger("acc-tendai", 2, 7, 20),)
+    assert outcome.effects == (LoadLedger("acc-tendai", 2, 6, 20),)
 
 
 def test_later_ledger_pages_have_previous_and_menu() -> None:
-    entries = (LedgerEntry("cx-15", Money(Decimal(1), "USD"), "Rudo"),)
-    outcome = run(logged_in(), LedgerLoaded(3, LedgerPage(entries, 14, False), 15))
-    assert ids_in(outcome.replies[0])[-2:] == [ids.ledger_page(2, 15), ids.MENU]
+    entries = (LedgerEntry("cx-13", Money(Decimal(1), "USD"), "Rudo"),)
+    outcome = run(logged_in(), LedgerLoaded(3, LedgerPage(entries, 12, False), 13))
+    last = [ids.ledger_page(2, 13), ids.STATEMENT, ids.MENU]
+    assert ids_in(outcome.replies[0])[-3:] == last

@@ -14,6 +14,8 @@ def body(payload: Payload) -> str:
     """The text a user reads: a text message's body or an interactive message's body."""
     if payload["type"] == "text":
         return str(payload["text"]["body"])
+    if payload["type"] in ("image", "document"):
+        return str(payload[payload["type"]].get("caption", ""))
     return str(payload["interactive"]["body"]["text"])
 
 

@@ -40,6 +40,7 @@ async def test_a_ledger_row_shows_the_credex_card_and_still_works_after_the_time
     history = (await credex.ledger(TENDAI, account.account_id, 0, 10)).entries  # oldest first
     assert list(rows(page).values()) == [
         *(f"ledger:credex:{e.credex_id}:page:1:end:4" for e in reversed(history)),
+        "ledger:statement",
         "menu",
     ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+import segno
 from aiohttp import web
 
 from simulator.whatsapp import WhatsAppSimulator
@@ -46,6 +48,16 @@ async def served(app: web.Application) -> AsyncIterator[str]:
         yield f"http://{host}:{port}"
     finally:
         await runner.cleanup()
+
+
+def _tiny_png() -> bytes:
+    out = io.BytesIO()
+    segno.make("https://wa.me/15550001234?text=pay%20%40shop").save(out, kind="png", scale=4)
+    return out.getvalue()
+
+
+TINY_PNG = _tiny_png()
+TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def verify(secret: str, body: bytes, header: str | None) -> bool:
@@ -109,12 +121,34 @@ class TinyBot:
             self.sent_wamids.append(answer["messages"][0]["id"])
         return answer
 
+    async def upload(self, pnid: str, data: bytes, mime: str, filename: str) -> str:
+        """`POST /{pnid}/media` as multipart, the way the Cloud API documents it."""
+        assert self._http is not None
+        form = aiohttp.FormData()
+        form.add_field("messaging_product", "whatsapp")
+        form.add_field("type", mime)
+        form.add_field("file", data, filename=filename, content_type=mime)
+        headers = {"Authorization": f"Bearer {self.token}"}
+        async with self._http.post(
+            f"{self.graph_url}/{pnid}/media", data=form, headers=headers
+        ) as resp:
+            return str((await resp.json())["id"])
+
     async def reply(self, pnid: str, message: dict[str, Any]) -> None:
         read = {"messaging_product": "whatsapp", "status": "read", "message_id": message["id"],
                 "typing_indicator": {"type": "text"}}  # fmt: skip
         await self.graph(pnid, read)
         base = {"messaging_product": "whatsapp", "recipient_type": "individual",
                 "to": message["from"]}  # fmt: skip
+        if message["type"] == "text" and message["text"]["body"].strip().lower() == "media":
+            # "media": a QR code image and a PDF document, both uploaded first, sent by id.
+            png = await self.upload(pnid, TINY_PNG, "image/png", "code.png")
+            pdf = await self.upload(pnid, TINY_PDF, "application/pdf", "statement.pdf")
+            image = {"id": png, "caption": "*Scan* to pay"}
+            await self.graph(pnid, {**base, "type": "image", "image": image})
+            document = {"id": pdf, "caption": "Your statement", "filename": "statement.pdf"}
+            await self.graph(pnid, {**base, "type": "document", "document": document})
+            return
         await self.graph(pnid, {**base, **self.answer(message)})
 
     def answer(self, message: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import os
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 import pytest
 from playwright.async_api import Page, async_playwright, expect
 
@@ -162,4 +163,28 @@ async def test_refused_bot_messages_and_attachments_show_in_the_chat(
     await expect(tab.locator(".bubble.user[data-type=image] .text")).to_have_text("📷 Photo")
     await expect(tab.locator(".bubble.bot[data-type=text] .text")).to_have_text("echo: image")
     assert tiny.messages[-1]["image"]["mime_type"] == "image/jpeg"
+    assert problems == []
+
+
+async def test_media_show_the_image_and_offer_the_pdf_for_download(
+    page: tuple[Page, list[str]], sim: WhatsAppSimulator
+) -> None:
+    tab, problems = page
+    await say(tab, "media")
+    image = tab.locator(".bubble.bot[data-type=image]")
+    await expect(image.locator("strong")).to_have_text("Scan")
+    picture = image.locator("img.media-image")
+    await expect(picture).to_be_visible()
+    # The browser fetched and decoded the PNG the bot uploaded (same origin, CSP 'self').
+    assert await picture.evaluate("img => img.complete && img.naturalWidth > 0")
+    link = tab.locator(".bubble.bot[data-type=document] a.media-document")
+    await expect(link).to_have_text("📄 statement.pdf")
+    assert await link.get_attribute("download") == "statement.pdf"
+    async with tab.expect_download() as download_info:
+        await link.click()
+    download = await download_info.value
+    assert download.suggested_filename == "statement.pdf"
+    saved = await download.path()
+    assert saved is not None and (await anyio.Path(saved).read_bytes()).startswith(b"%PDF")
+    assert len(sim.media.uploads) == 2
     assert problems == []

@@ -238,10 +238,29 @@
       renderInteractive(item, body, payload.interactive, entry.wamid);
     } else if (payload.type === "template") {
       renderTemplate(body, payload.template);
+    } else if (payload.type === "image" || payload.type === "document") {
+      renderMedia(body, payload.type, payload[payload.type] || {});
     } else {
       body.appendChild(el("div", "text", "[" + payload.type + " message]"));
       body.appendChild(el("pre", "raw", JSON.stringify(payload[payload.type], null, 2)));
     }
+  }
+
+  // Media go by an uploaded id; the fake Cloud API serves the bytes at /__wa__/media/<id>.
+  function renderMedia(body, type, media) {
+    const url = "/__wa__/media/" + encodeURIComponent(media.id || "");
+    if (type === "image") {
+      const img = el("img", "media-image");
+      img.src = url;
+      img.alt = media.caption || "image";
+      body.appendChild(img);
+    } else {
+      const a = el("a", "media-document", "📄 " + (media.filename || "document"));
+      a.href = url;
+      a.download = media.filename || "document";
+      body.appendChild(a);
+    }
+    if (media.caption) body.appendChild(formatInto(el("div", "text"), media.caption));
   }
 
   function renderInteractive(item, body, inter, wamid) {

@@ -1,0 +1,180 @@
+"""Media sends: render a media reply, upload it once, and build the message that shows it.
+
+The outbox holds only the small reply value (a pay link, a worded statement); the bytes are made
+here at send time, off the event loop, and uploaded with `POST /{phone-number-id}/media`
+(multipart: `file`, `type`, `messaging_product`), and the message names the media id instead
+of a link (message shapes: docs/whatsapp-cloud-api.md §A4; the media endpoint, its limits and
+the 30-day id lifetime are from Meta's media reference, not yet in that document). Media ids
+stay valid for 30 days, so the id of each upload is
+kept in Redis by content hash for a little less than that: the same QR code (or a statement
+re-rendered on a retry) is never uploaded twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import aiohttp
+import anyio.to_thread
+import attrs
+import orjson
+import redis.asyncio as aioredis
+from opentelemetry import trace
+
+from actors.replies import DocumentReply, MediaReply, QrImageReply
+from gateway.documents.pdf import render_pdf
+from gateway.documents.qr import render_qr
+from gateway.whatsapp import meters
+from gateway.whatsapp.graph_errors import REJECTED, parse_error, retryable_without_code
+from runtime.contracts import SendRejected, SendRetryable
+
+Payload = dict[str, Any]
+
+# Cloud API media limits: images 5 MB (PNG/JPEG), documents 100 MB; captions 1024 characters.
+IMAGE_MAX_BYTES: Final = 5 * 1024 * 1024
+DOCUMENT_MAX_BYTES: Final = 100 * 1024 * 1024
+CAPTION_MAX: Final = 1024
+FILENAME_MAX: Final = 240
+# Media ids expire after 30 days; stop reusing one a day early so a send never names a dead id.
+MEDIA_ID_TTL_SECONDS: Final = 29 * 24 * 3600
+_LIMITS: Final = {"image/png": IMAGE_MAX_BYTES, "image/jpeg": IMAGE_MAX_BYTES}
+
+_tracer = trace.get_tracer("gateway.whatsapp")
+
+
+@attrs.frozen
+class Rendered:
+    data: bytes
+    mime_type: str
+    filename: str
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def is_media(reply: object) -> bool:
+    return isinstance(reply, QrImageReply | DocumentReply)
+
+
+def render(reply: MediaReply) -> Rendered:
+    """The bytes of a media reply (CPU work: call it through `anyio.to_thread`)."""
+    if isinstance(reply, QrImageReply):
+        return Rendered(render_qr(reply.link), "image/png", "pay-link.png")
+    return Rendered(render_pdf(reply.document), "application/pdf", reply.filename)
+
+
+def check_limits(rendered: Rendered) -> None:
+    limit = _LIMITS.get(rendered.mime_type, DOCUMENT_MAX_BYTES)
+    if len(rendered.data) > limit:
+        raise SendRejected(
+            f"{rendered.mime_type} of {len(rendered.data)} bytes exceeds the {limit}-byte limit"
+        )
+
+
+def media_payload(to: str, reply: MediaReply, media_id: str) -> Payload:
+    caption = reply.caption.strip()[:CAPTION_MAX]
+    if isinstance(reply, QrImageReply):
+        kind, body = "image", {"id": media_id, "caption": caption}
+    else:
+        name = reply.filename[:FILENAME_MAX]
+        kind, body = "document", {"id": media_id, "caption": caption, "filename": name}
+    return {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to,
+        "type": kind,
+        kind: body,
+    }
+
+
+class MediaUploader:
+    """Turns a media reply into a send-message payload, uploading its bytes at most once."""
+
+    def __init__(
+        self,
+        api_url: str,
+        access_token: str,
+        phone_number_id: str,
+        redis: aioredis.Redis,
+        key_prefix: str,
+        client: Callable[[], aiohttp.ClientSession],
+        timeout: aiohttp.ClientTimeout,
+    ) -> None:
+        self._url = f"{api_url.rstrip('/')}/{phone_number_id}/media"
+        self._auth = f"Bearer {access_token}"
+        self._redis = redis
+        # One hash tag per business number: ids are per number, cluster-safe in one slot range.
+        self._prefix = f"{key_prefix}wa:media:{{{phone_number_id}}}:"
+        self._client = client
+        self._timeout = timeout
+        self.uploads = 0  # counted for tests and the debug page
+
+    async def payload(self, to: str, reply: MediaReply) -> Payload:
+        rendered = await anyio.to_thread.run_sync(render, reply)
+        check_limits(rendered)
+        return media_payload(to, reply, await self.media_id(rendered))
+
+    async def media_id(self, rendered: Rendered) -> str:
+        key = self._prefix + rendered.digest
+        cached = await self._redis.get(key)
+        if cached:
+            return cached.decode() if isinstance(cached, bytes) else str(cached)
+        media_id = await self._upload(rendered)
+        await self._redis.set(key, media_id, ex=MEDIA_ID_TTL_SECONDS)
+        return media_id
+
+    async def _upload(self, rendered: Rendered) -> str:
+        form = aiohttp.FormData()
+        form.add_field("messaging_product", "whatsapp")
+        form.add_field("type", rendered.mime_type)
+        form.add_field(
+            "file", rendered.data, filename=rendered.filename, content_type=rendered.mime_type
+        )
+        parts = urlsplit(self._url)
+        attributes = {
+            "http.request.method": "POST",
+            "server.address": parts.hostname or "",
+            "url.full": self._url,
+        }
+        with _tracer.start_as_current_span(
+            "POST media", kind=trace.SpanKind.CLIENT, attributes=attributes
+        ) as span:
+            try:
+                async with self._client().post(
+                    self._url,
+                    data=form,
+                    headers={"Authorization": self._auth},
+                    timeout=self._timeout,
+                ) as response:
+                    body = await response.read()
+                    status = response.status
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                span.set_attribute("error.type", type(exc).__name__)
+                raise SendRetryable(f"media upload transport: {exc}") from exc
+            span.set_attribute("http.response.status_code", status)
+        if status >= 300:
+            error = parse_error(body)
+            retry = error.retryable or (
+                error.code not in REJECTED and retryable_without_code(status)
+            )
+            meters.graph_sends.add(1, {"outcome": "media_retryable" if retry else "media_rejected"})
+            if retry:
+                raise SendRetryable(f"media upload: {error.reason(status)}", error.retry_after)
+            raise SendRejected(f"media upload: {error.reason(status)}")
+        self.uploads += 1
+        return _media_id(body)
+
+
+def _media_id(body: bytes) -> str:
+    try:
+        value = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise SendRetryable(f"media upload answered no JSON: {body[:100]!r}") from exc
+    media_id = value.get("id") if isinstance(value, dict) else None
+    if not isinstance(media_id, str) or not media_id:
+        raise SendRetryable(f"media upload answered no id: {body[:100]!r}")
+    return media_id
