@@ -67,6 +67,14 @@ class BeforeAcceptAll:
 
 
 @attrs.frozen
+class BeforeConfirm:
+    """LoadView purpose: check the draft against fresh balances and limits, then show its
+    confirmation (recording the outgoing offers already pending, for crash reconciliation)."""
+
+    draft: Draft
+
+
+@attrs.frozen
 class VerifyDraft:
     """G5: a draft was left "submitting"; find out from pending offers what really happened."""
 
@@ -129,6 +137,7 @@ Purpose = (
     ShowDashboard | AfterLogin | ShowPending | ShowOffer | BeforeAction | BeforeAcceptAll
 ) | (
     VerifyDraft
+    | BeforeConfirm
     | ShowAccounts
     | SwitchTo
     | EnterAccount

@@ -108,3 +108,8 @@ def set_notify(account_id: str, member_id: str) -> str:
 
 
 CANCEL = "nav:cancel"  # a Cancel button that means the navigation word *cancel*
+
+
+def quick(command: str) -> str:
+    """A button that starts a quick command again (`USD 5.00=>rudo`), through its confirmation."""
+    return f"quick:{command}"

@@ -259,6 +259,8 @@ def from_id(reply_id: str) -> Intent:
     """The intent a tapped button or list row carries in its id."""
     if reply_id in _FIXED:
         return _FIXED[reply_id]
+    if reply_id.startswith("quick:"):  # ids.quick: the command it names, still to confirm
+        return from_text(reply_id.removeprefix("quick:"))
     if m := _PAGED.fullmatch(reply_id):
         return OpenPending("in" if m[1] == "in" else "out", int(m[2]))
     if m := _LEDGER.fullmatch(reply_id):

@@ -21,6 +21,7 @@ DEFAULT_DUE_DAYS = 28
 class Config:
     timezone: str = "Africa/Harare"
     session_timeout: float = 300.0  # seconds of silence before a form is forgotten
+    cash_in_agents: tuple[str, ...] = ()  # CASH_IN_AGENTS: where members can get secured value
 
 
 @attrs.frozen
@@ -33,6 +34,12 @@ class Moment:
     @property
     def local(self) -> dt.datetime:
         return self.now.astimezone(zoneinfo.ZoneInfo(self.config.timezone))
+
+    @property
+    def local_midnight(self) -> dt.datetime:
+        """The next 00:00 UTC (credex-core's new day, §10.3) on the bot's local clock."""
+        midnight = dt.datetime.combine(self.today + dt.timedelta(days=1), dt.time(), dt.UTC)
+        return midnight.astimezone(zoneinfo.ZoneInfo(self.config.timezone))
 
     @property
     def today(self) -> dt.date:

@@ -180,6 +180,9 @@ class Draft:
     offers: tuple[DraftOffer, ...]
     state: DraftState = "awaiting_confirmation"
     from_form: OfferForm | None = None  # the menu form, to return to its due date on rejection
+    # Outgoing offers already pending when the confirmation was shown: after a crash they are
+    # never taken for this draft's offers, however alike (see actors.flows.submit.verified).
+    pending_before: tuple[str, ...] = ()
 
     @property
     def settled(self) -> tuple[bool, ...]:

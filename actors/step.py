@@ -17,6 +17,8 @@ from actors import results as rs
 from actors.events import Inbound, Notification, Reaction
 from actors.flows import (
     accounts,
+    confirm,
+    confirmations,
     dashboard,
     ledger,
     members,
@@ -79,7 +81,21 @@ def _inbound(session: Session, event: Inbound, at: Moment) -> Outcome:
         session, instead = navigation.after_timeout(session, intent)
         if instead is not None:
             return instead
-    return dispatch(session, intent, at)
+    return _closing_others(session, intent, at)
+
+
+def _closing_others(session: Session, intent: it.Intent, at: Moment) -> Outcome:
+    """Close any confirmation the intent does not answer, say so, then carry on."""
+    before = session.screen
+    session, note = confirmations.close(session, intent)
+    if note is None:
+        return dispatch(session, intent, at)
+    leaving = isinstance(intent, it.Nav) and intent.word in (Navigation.MENU, Navigation.CANCEL)
+    if isinstance(intent, it.Nav) and intent.word is Navigation.BACK:
+        leaving = not isinstance(before, OfferForm)  # the form goes back a step instead
+    if leaving and session.identity is not None:
+        return dashboard.show(session).say(note)
+    return dispatch(session, intent, at).say(note)
 
 
 def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
@@ -94,6 +110,9 @@ def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
         return onboarding.handle(session, screen, intent)
     if session.identity is None:
         return dashboard.login_then(session, intent)
+    closed = confirmations.closed_tap(session, intent)
+    if closed is not None:
+        return Outcome(session, (closed,))
     match intent:
         case it.StartOffer(secured=secured):
             return offer.start(attrs.evolve(session, draft=None), secured)
@@ -166,7 +185,7 @@ def _yes_no(session: Session, screen: AskYesNo, text: str, at: Moment) -> Outcom
     if answer is None:
         return Outcome(session, (common.tap_a_button(),))
     chosen = screen.yes_id if answer else screen.no_id
-    return dispatch(attrs.evolve(session, screen=Home()), it.from_id(chosen), at)
+    return dispatch(session, it.from_id(chosen), at)  # the question stays the screen it answers
 
 
 def _awaiting(session: Session) -> bool:
@@ -241,6 +260,8 @@ def _view(session: Session, event: rs.ViewLoaded, at: Moment) -> Outcome:
             return pending.action_loaded(session, view, purpose, at)
         case fx.BeforeAcceptAll():
             return pending.accept_all_loaded(session, view, at)
+        case fx.BeforeConfirm():
+            return confirm.loaded(session, view, purpose, at)
         case fx.VerifyDraft(draft_id=draft_id):
             return submit.verified(session, view, draft_id, at)
         case fx.ShowAccounts():
