@@ -63,7 +63,10 @@ class BeforeAction:
 
 @attrs.frozen
 class BeforeAcceptAll:
-    """LoadView purpose: fresh incoming offers, then accept them all in one bulk call."""
+    """LoadView purpose: fresh incoming offers, then accept in one bulk call those of `listed`
+    (what the tapped list showed) that are still pending."""
+
+    listed: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -192,6 +195,7 @@ class ActOnOffer:
 class AcceptAll:
     offers: tuple[PendingOffer, ...]
     signer_id: str
+    arrived_since: tuple[PendingOffer, ...] = ()  # pending but not listed: left waiting
 
 
 @attrs.frozen

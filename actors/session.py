@@ -202,6 +202,8 @@ class Session:
     # session timeout and on a greeting, so money never moves from a business account the
     # member no longer remembers having chosen.
     chosen_account: str | None = None
+    # The incoming offers the last list's Accept-all row stood for: a tap accepts these only.
+    listed_in: tuple[str, ...] = ()
 
     def remember_sent(self, draft_id: str) -> Session:
         recent = (*tuple(d for d in self.sent_drafts if d != draft_id), draft_id)[-10:]

@@ -150,8 +150,8 @@ def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
             return pending.open_offer(session, direction, credex_id)
         case it.Act(action=action, credex_id=credex_id):
             return pending.act(session, action, credex_id)
-        case it.AcceptAllOffers():
-            return pending.accept_all(session)
+        case it.AcceptAllOffers(listed=listed):
+            return pending.accept_all(session, listed)
         case it.OpenLedger() | it.OpenLedgerCredex():
             return ledger.open_intent(session, intent)
         case it.OpenAccounts(page=page):
@@ -220,8 +220,8 @@ def _result(session: Session, event: rs.Result, at: Moment) -> Outcome:
             return submit.created(session, draft_id, index, created)
         case rs.OfferActed(effect=effect):
             return pending.acted(session, effect)
-        case rs.BulkAccepted(result=result, offers=offers):
-            return pending.accepted_all(session, result, offers)
+        case rs.BulkAccepted(result=result, offers=offers, arrived_since=since):
+            return pending.accepted_all(session, result, offers, since)
         case rs.LedgerLoaded() | rs.CredexLoaded():
             return ledger.loaded(session, event)
         case rs.AccountHandleChecked():
@@ -259,7 +259,7 @@ def _view(session: Session, event: rs.ViewLoaded, at: Moment) -> Outcome:
         case fx.BeforeAction():
             return pending.action_loaded(session, view, purpose, at)
         case fx.BeforeAcceptAll():
-            return pending.accept_all_loaded(session, view, at)
+            return pending.accept_all_loaded(session, view, purpose, at)
         case fx.BeforeConfirm():
             return confirm.loaded(session, view, purpose, at)
         case fx.VerifyDraft(draft_id=draft_id):
