@@ -135,9 +135,9 @@ def accepted_all(
     offers: tuple[PendingOffer, ...],
     since: tuple[PendingOffer, ...] = (),
 ) -> Outcome:
-    notes = (screens.accept_all_summary(result, offers),)
+    notes = [screens.accept_all_summary(result, offers)]
     if since:
-        notes += (screens.arrived_since(since),)
+        notes.append(screens.arrived_since(since))
     return dashboard.show(session).say(*notes)
 
 
