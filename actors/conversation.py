@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from actors import events, replies, snapshot
 from actors.effects import CreateCredex, Effect
 from actors.executor import perform
+from actors.notes import fold
 from actors.outcome import Config
 from actors.ports.credex import CredexCore
 from actors.replies import Outbound, Reply, TemplateReply
@@ -78,7 +79,7 @@ class ConversationHandler:
             fallback = common.notification_template(inbound.content)
         return Turn(
             session=snapshot.encode(state),
-            replies=self._outbound(to, envelope, sent, fallback=fallback),
+            replies=self._outbound(to, envelope, fold(sent), fallback=fallback),
             session_ttl=self._ttl,
         )
 

@@ -31,7 +31,7 @@ from actors.flows import (
     submit,
 )
 from actors.outcome import Config, Moment, Outcome
-from actors.screens import common, failures
+from actors.screens import common, failures, hints
 from actors.screens import offer as offer_screens
 from actors.screens.failures import refused
 from actors.session import (
@@ -176,7 +176,7 @@ def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
             return dashboard.show(session)  # already a member
         case it.Unsupported(kind=kind):
             return dashboard.show(session).say(common.not_understood(kind))
-    return dashboard.show(session, notice="not_understood")
+    return Outcome(session, (hints.typo(),))  # a hint, not the whole dashboard again
 
 
 def _yes_no(session: Session, screen: AskYesNo, text: str, at: Moment) -> Outcome:
