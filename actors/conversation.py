@@ -41,10 +41,13 @@ class ConversationHandler:
         timezone: str = "Africa/Harare",
         session_timeout: float = 300.0,
         session_ttl: float = 86400.0,
+        cash_in_agents: tuple[str, ...] = (),
     ) -> None:
         self._credex = credex
         self._clock = clock
-        self._config = Config(timezone=timezone, session_timeout=session_timeout)
+        self._config = Config(
+            timezone=timezone, session_timeout=session_timeout, cash_in_agents=cash_in_agents
+        )
         self._ttl = session_ttl
 
     async def handle(self, ctx: TurnContext, session: bytes | None, envelope: Envelope) -> Turn:

@@ -78,9 +78,12 @@ def _inbound(session: Session, event: Inbound, at: Moment) -> Outcome:
     if draft is not None and draft.state == "submitting":
         return submit.verify(session)  # G5: find out what happened before anything else
     if quiet_since is not None and at.now.timestamp() - quiet_since > at.config.session_timeout:
-        session, instead = navigation.after_timeout(session, intent)
-        if instead is not None:
-            return instead
+        found = navigation.after_timeout(session, intent)
+        if found.instead is not None:
+            return found.instead
+        if found.note is not None:
+            return _closing_others(found.session, intent, at).say(found.note)
+        session = found.session
     return _closing_others(session, intent, at)
 
 

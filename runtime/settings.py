@@ -37,6 +37,7 @@ class Settings:
     notify_jwt_secret: str = attrs.field(repr=False)
     notify_token_ttl_seconds: int
     cors_origins: tuple[str, ...]
+    cash_in_agents: tuple[str, ...] = ()
 
 
 class SettingsError(Exception):
@@ -117,6 +118,17 @@ def _secret(min_len: int) -> Callable[[str], str]:
     return parse
 
 
+def _agents(value: str) -> tuple[str, ...]:
+    """Where members can cash in, told to those with nothing to secure: "Name, where; ..."."""
+    agents = tuple(a.strip() for a in value.split(";") if a.strip())
+    if len(agents) > 5:
+        raise ValueError(f"lists {len(agents)} agents; at most 5 fit one WhatsApp message")
+    for agent in agents:
+        if len(agent) > 100:
+            raise ValueError(f"{agent[:20]!r}... is longer than 100 characters")
+    return agents
+
+
 def _origins(value: str) -> tuple[str, ...]:
     origins = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
     for origin in origins:
@@ -188,6 +200,12 @@ _SPECS: dict[str, _Spec] = {
         "https://app.mycredex.app,https://admin.mycredex.app",
         default="",
         parse=_origins,
+    ),
+    "cash_in_agents": _Spec(
+        "CASH_IN_AGENTS",
+        "Mbare cash-in agent, 0771 234 567; Avondale office, 0772 345 678",
+        default="",
+        parse=_agents,
     ),
 }
 

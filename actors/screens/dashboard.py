@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from actors import ids
 from actors.ports.credex import AccountDashboard, MemberView
@@ -22,7 +23,22 @@ def greeting(first_name: str, local: dt.datetime) -> str:
     return f"Hello, {first_name} 🌙"
 
 
-def _balances(view: MemberView, account: AccountDashboard) -> list[str]:
+def _renewal(local: dt.datetime) -> str:
+    """credex-core's day turns at 00:00 UTC (§10.3); say when that is on the bot's clock."""
+    today = local.astimezone(dt.UTC).date()
+    midnight = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.UTC)
+    return f"{midnight.astimezone(local.tzinfo):%H:%M} your time"
+
+
+def _can_send(member_left: Decimal, account: AccountDashboard) -> str | None:
+    """Secured USD the member can send now, when the tier limit caps what they hold."""
+    held = next((m.amount for m in account.balances.secured if m.denomination == "USD"), None)
+    if held is None or held <= member_left:
+        return None
+    return f"*Can send now:* {max(member_left, Decimal(0)):.2f} USD secured _(tier limit)_"
+
+
+def _balances(view: MemberView, account: AccountDashboard, local: dt.datetime) -> list[str]:
     b = account.balances
     lines = ["*Secured balances*"]
     lines += [f"• {money(m)}" for m in b.secured] or ["• none yet"]
@@ -38,7 +54,12 @@ def _balances(view: MemberView, account: AccountDashboard) -> list[str]:
     member = view.member
     if member.tier in (1, 2) and member.remaining_usd is not None:
         left = max(member.remaining_usd, 0)
-        lines.append(f"*Left to offer today:* {left:.2f} USD _(renews at midnight UTC)_")
+        lines.append(
+            f"*Left to offer today:* {left:.2f} USD _(renews at midnight UTC, {_renewal(local)})_"
+        )
+        can = _can_send(member.remaining_usd, account)
+        if can is not None:
+            lines.append(can)
     counts = []
     if account.pending_in:
         counts.append(f"{len(account.pending_in)} incoming")
@@ -115,7 +136,7 @@ def dashboard(view: MemberView, account: AccountDashboard, local: dt.datetime) -
             f"Handle: {account.handle}",
             *_which(view, account),
             "",
-            *_balances(view, account),
+            *_balances(view, account, local),
         ]
     )
     return ListReply(
