@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from actors import ids
@@ -38,10 +39,18 @@ def _can_send(member_left: Decimal, account: AccountDashboard) -> str | None:
     return f"*Can send now:* {max(member_left, Decimal(0)):.2f} USD secured _(tier limit)_"
 
 
-def _balances(view: MemberView, account: AccountDashboard, local: dt.datetime) -> list[str]:
+def _get_value(agents: Sequence[str]) -> list[str]:
+    """Nothing to send secured yet: say how to get some (reference-bot's "cash in/out")."""
+    where = f", or cash in with an agent: {'; '.join(agents)}" if agents else ""
+    return [clip(f"_To get value, ask a member to send you secured credex{where}._", 400)]
+
+
+def _balances(
+    view: MemberView, account: AccountDashboard, local: dt.datetime, agents: Sequence[str]
+) -> list[str]:
     b = account.balances
     lines = ["*Secured balances*"]
-    lines += [f"• {money(m)}" for m in b.secured] or ["• none yet"]
+    lines += [f"• {money(m)}" for m in b.secured] or ["• none yet", *_get_value(agents)]
     if b.payables.amount or b.receivables.amount:
         lines += [
             "",
@@ -127,7 +136,13 @@ def _account_rows(view: MemberView, account: AccountDashboard) -> list[Row]:
     return rows
 
 
-def dashboard(view: MemberView, account: AccountDashboard, local: dt.datetime) -> ListReply:
+def dashboard(
+    view: MemberView,
+    account: AccountDashboard,
+    local: dt.datetime,
+    agents: Sequence[str] = (),
+) -> ListReply:
+    """`agents`: CASH_IN_AGENTS, named to a member who holds nothing secured yet."""
     body = "\n".join(
         [
             greeting(view.member.first_name, local),
@@ -136,7 +151,7 @@ def dashboard(view: MemberView, account: AccountDashboard, local: dt.datetime) -
             f"Handle: {account.handle}",
             *_which(view, account),
             "",
-            *_balances(view, account, local),
+            *_balances(view, account, local, agents),
         ]
     )
     return ListReply(

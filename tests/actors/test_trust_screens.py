@@ -13,15 +13,16 @@ import pytest
 
 from actors.flows.limits import Shortfall
 from actors.replies import Reply
-from actors.screens import confirmations, hints, limits, pending, timeout
+from actors.screens import confirmations, dashboard, hints, limits, pending, timeout
 from actors.session import Draft
 from tests.actors.test_screens import GOLDEN, SECURED, UNSECURED, assert_within_limits, render
-from tests.actors.views import offer
+from tests.actors.views import offer, view
 
 HARARE_MIDNIGHT = "midnight UTC (02:00 in Harare)"
 ONE = Draft("d1", (SECURED,))
 TWO = Draft("d2", (SECURED, UNSECURED))
 D = Decimal
+MORNING = dt.datetime(2026, 3, 10, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=2)))
 
 SCREENS: dict[str, Callable[[], Reply]] = {
     "closed_offer_not_sent": lambda: confirmations.offer_not_sent(ONE),
@@ -50,6 +51,9 @@ SCREENS: dict[str, Callable[[], Reply]] = {
     "accept_all_arrived_since": lambda: pending.arrived_since((offer("cx-3", "1", "Farai"),)),
     "accept_all_stale": pending.stale_accept_all,
     "timeout_onboarding": timeout.onboarding,
+    "dashboard_nothing_secured_with_agents": lambda: dashboard.dashboard(
+        view(secured=()), view(secured=()).accounts[0], MORNING, ("Mbare agent, 0771 234 567",),
+    ),
 }  # fmt: skip
 
 
