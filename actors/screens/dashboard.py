@@ -31,12 +31,14 @@ def _renewal(local: dt.datetime) -> str:
     return f"{midnight.astimezone(local.tzinfo):%H:%M} your time"
 
 
-def _can_send(member_left: Decimal, account: AccountDashboard) -> str | None:
-    """Secured USD the member can send now, when the tier limit caps what they hold."""
+def _can_send(member_left: Decimal, account: AccountDashboard) -> str:
+    """Secured USD the member can send now: the smaller of the tier's daily limit left and
+    the secured USD held, saying which of the two caps it."""
     held = next((m.amount for m in account.balances.secured if m.denomination == "USD"), None)
-    if held is None or held <= member_left:
-        return None
-    return f"*Can send now:* {max(member_left, Decimal(0)):.2f} USD secured _(tier limit)_"
+    held = max(held or Decimal(0), Decimal(0))
+    left = max(member_left, Decimal(0))
+    why = "tier limit" if left < held else "your secured balance"
+    return f"*Can send now:* {min(left, held):.2f} USD secured _({why})_"
 
 
 def _get_value(agents: Sequence[str]) -> list[str]:
@@ -66,9 +68,7 @@ def _balances(
         lines.append(
             f"*Left to offer today:* {left:.2f} USD _(renews at midnight UTC, {_renewal(local)})_"
         )
-        can = _can_send(member.remaining_usd, account)
-        if can is not None:
-            lines.append(can)
+        lines.append(_can_send(member.remaining_usd, account))
     counts = []
     if account.pending_in:
         counts.append(f"{len(account.pending_in)} incoming")

@@ -170,3 +170,33 @@ def test_renewal_time_follows_bot_timezone() -> None:
 
     at = Moment(dt.datetime(2026, 3, 10, 23, 30, tzinfo=dt.UTC), Config(timezone="America/Toronto"))
     assert renewal(at.local_midnight, "America/Toronto") == "midnight UTC (20:00 in Toronto)"
+
+
+@pytest.mark.parametrize(
+    ("held", "left", "line"),
+    [("5", "10", "*Can send now:* 5.00 USD secured _(your secured balance)_"),
+     ("250", "82", "*Can send now:* 82.00 USD secured _(tier limit)_"),
+     ("250", "-3", "*Can send now:* 0.00 USD secured _(tier limit)_")],
+)  # fmt: skip
+def test_the_dashboard_says_what_can_be_sent_now_and_what_caps_it(
+    held: str, left: str, line: str
+) -> None:
+    from actors.effects import ShowDashboard
+
+    shown = run(
+        logged_in(),
+        ViewLoaded(
+            view(tier=1, remaining=left, secured=(Money(Decimal(held), "USD"),)), ShowDashboard()
+        ),
+    )
+    assert line in said(shown)
+
+
+def test_paid_tiers_have_no_can_send_now_line() -> None:
+    assert "Can send now" not in said(logged_in_dashboard())
+
+
+def logged_in_dashboard():  # type: ignore[no-untyped-def]
+    from actors.effects import ShowDashboard
+
+    return run(logged_in(), ViewLoaded(view(), ShowDashboard()))
