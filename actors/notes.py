@@ -3,7 +3,8 @@
 
 WhatsApp paces messages per user, so every extra message delays the next reply. A note is
 folded only while the result stays within the Cloud API limits (G8: interactive body 1024,
-text 4096 characters); otherwise it goes as its own message, as long results may.
+text 4096 characters, docs/architecture.md); otherwise it goes as its own message, as long
+results may.
 """
 
 from __future__ import annotations

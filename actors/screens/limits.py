@@ -1,5 +1,6 @@
-"""What the member reads when an offer cannot go as typed: too precise an amount, more than is
-held or securable, more than the tier allows today. Each says what *can* be sent now."""
+"""What the member reads when an offer cannot go as typed (docs/credex-core-api.md §9.5, §10):
+too precise an amount, more than is held or securable, more than the tier allows today. Each
+says what *can* be sent now."""
 
 from __future__ import annotations
 
