@@ -4,8 +4,8 @@ offered for an offer credex-core will certainly refuse.
 Checked from a fresh view (docs/credex-core-api.md): the secured balance per denomination
 (§10.2: a USD balance cannot secure CAD), the tier's daily limit (tiers 1 and 2, counted in USD
 as credex-core does, §10.3), and the open tier's ban on unsecured credex. Only USD offers are
-counted against the USD limit here: the view carries no exchange rates, so offers in other denominations are left to
-credex-core, which stays the final judge.
+counted against the USD limit here: the view carries no exchange rates, so offers in other
+denominations are left to credex-core, which stays the final judge.
 """
 
 from __future__ import annotations
