@@ -200,3 +200,19 @@ def logged_in_dashboard():  # type: ignore[no-untyped-def]
     from actors.effects import ShowDashboard
 
     return run(logged_in(), ViewLoaded(view(), ShowDashboard()))
+
+
+@pytest.mark.parametrize(
+    ("command", "secured", "due"),
+    [("USD 250.00=>rudo", True, None), ("USD 5.00->rudo=2026-03-31", False, dt.date(2026, 3, 31))],
+)
+def test_the_offered_amount_button_reads_back_as_that_quick_offer(
+    command: str, secured: bool, due: dt.date | None
+) -> None:
+    from actors.intents import Quick, from_id
+
+    intent = from_id(ids.quick(command))
+    assert isinstance(intent, Quick)
+    (parsed,) = intent.offers
+    assert (parsed.handle, parsed.secured, parsed.due_date) == ("rudo", secured, due)
+    assert parsed.denomination == "USD" and parsed.amount in (Decimal("250.00"), Decimal("5.00"))
