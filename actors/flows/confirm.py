@@ -30,7 +30,12 @@ def loaded(session: Session, view: MemberView, purpose: BeforeConfirm, at: Momen
     if shorts:
         when = screens.renewal(at.local_midnight, at.config.timezone)
         reply = screens.refused(
-            draft, shorts, tier=view.member.tier, when=when, agents=at.config.cash_in_agents
+            draft,
+            shorts,
+            tier=view.member.tier,
+            when=when,
+            agents=at.config.cash_in_agents,
+            in_form=form is not None,
         )
         # The menu form asks for the amount again; a quick command has nothing to keep.
         screen = attrs.evolve(form, step="amount") if form is not None else Home()

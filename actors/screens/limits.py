@@ -73,7 +73,9 @@ def refused(
     tier: int | None,
     when: str,
     agents: Sequence[str],
+    in_form: bool = False,
 ) -> Reply:
+    """`in_form`: the menu form asks for the amount again, so typing one is said to work."""
     lines = ["✋ I can't prepare that offer, so nothing was sent:"]
     lines += [_reason(s, tier, when) for s in shorts]
     buttons = [Button(ids.MENU, "🏡 Menu")]
@@ -89,6 +91,8 @@ def refused(
         lines += ["", how_to_get_value(empty.denomination, agents)]
     elif any(s.kind == "daily" for s in shorts):
         lines += ["", f"You can send again after {when}."]
+    if in_form:
+        lines += ["", "_Or type another amount._"]
     return ButtonsReply(body=clip("\n".join(lines), BODY), buttons=tuple(buttons))
 
 

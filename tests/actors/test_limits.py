@@ -216,3 +216,16 @@ def test_the_offered_amount_button_reads_back_as_that_quick_offer(
     (parsed,) = intent.offers
     assert (parsed.handle, parsed.secured, parsed.due_date) == ("rudo", secured, due)
     assert parsed.denomination == "USD" and parsed.amount in (Decimal("250.00"), Decimal("5.00"))
+
+
+def test_the_menu_form_over_the_balance_asks_for_another_amount() -> None:
+    events = [tap(ids.offer_start(True)), inbound("300"), inbound("rudo")]
+    poor = view(secured=(Money(Decimal("250"), "USD"),))
+    outcome = run(logged_in(), *events, HandleResolved("rudo", RUDO, None), checked_with=poor)  # type: ignore[arg-type]
+    assert outcome.session.screen == OfferForm(
+        secured=True, amount=Decimal(300), denomination="USD", handle="rudo",
+        receiver_id="acc-rudo", receiver_name="Rudo",
+    )  # fmt: skip
+    assert "Or type another amount" in said(outcome) and outcome.session.draft is None
+    again = run(outcome.session, inbound("250"), checked_with=None)
+    assert again.session.screen.step == "handle"  # type: ignore[union-attr]
