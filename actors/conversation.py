@@ -16,6 +16,7 @@ import attrs
 from actors import events, replies, snapshot
 from actors.effects import CreateCredex, Effect
 from actors.executor import perform
+from actors.notes import fold
 from actors.outcome import Config
 from actors.ports.credex import CredexCore
 from actors.replies import Outbound, Reply, TemplateReply
@@ -43,11 +44,14 @@ class ConversationHandler:
         session_timeout: float = 300.0,
         session_ttl: float = 86400.0,
         display_number: Callable[[str], Awaitable[str | None]] | None = None,
+        cash_in_agents: tuple[str, ...] = (),
     ) -> None:
         self._credex = credex
         self._display_number = display_number  # business phone_number_id -> its number
         self._clock = clock
-        self._config = Config(timezone=timezone, session_timeout=session_timeout)
+        self._config = Config(
+            timezone=timezone, session_timeout=session_timeout, cash_in_agents=cash_in_agents
+        )
         self._ttl = session_ttl
 
     async def handle(self, ctx: TurnContext, session: bytes | None, envelope: Envelope) -> Turn:
@@ -86,7 +90,7 @@ class ConversationHandler:
             fallback = common.notification_template(inbound.content)
         return Turn(
             session=snapshot.encode(state),
-            replies=self._outbound(to, envelope, sent, fallback=fallback),
+            replies=self._outbound(to, envelope, fold(sent), fallback=fallback),
             session_ttl=self._ttl,
         )
 

@@ -65,7 +65,18 @@ class BeforeAction:
 
 @attrs.frozen
 class BeforeAcceptAll:
-    """LoadView purpose: fresh incoming offers, then accept them all in one bulk call."""
+    """LoadView purpose: fresh incoming offers, then accept in one bulk call those of `listed`
+    (what the tapped list showed) that are still pending."""
+
+    listed: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class BeforeConfirm:
+    """LoadView purpose: check the draft against fresh balances and limits, then show its
+    confirmation (recording the outgoing offers already pending, for crash reconciliation)."""
+
+    draft: Draft
 
 
 @attrs.frozen
@@ -131,6 +142,7 @@ Purpose = (
     ShowDashboard | AfterLogin | ShowPending | ShowOffer | BeforeAction | BeforeAcceptAll
 ) | (
     VerifyDraft
+    | BeforeConfirm
     | ShowAccounts
     | SwitchTo
     | EnterAccount
@@ -185,6 +197,7 @@ class ActOnOffer:
 class AcceptAll:
     offers: tuple[PendingOffer, ...]
     signer_id: str
+    arrived_since: tuple[PendingOffer, ...] = ()  # pending but not listed: left waiting
 
 
 @attrs.frozen

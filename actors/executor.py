@@ -55,9 +55,9 @@ async def _call(effect: fx.Effect, credex: CredexCore, phone: str) -> rs.Result:
             act = {"accept": credex.accept, "decline": credex.decline, "cancel": credex.cancel}
             await act[action](phone, offer.credex_id, signer)
             return rs.OfferActed(effect)
-        case fx.AcceptAll(offers=offers, signer_id=signer):
+        case fx.AcceptAll(offers=offers, signer_id=signer, arrived_since=since):
             ids = [o.credex_id for o in offers]
-            return rs.BulkAccepted(await credex.accept_bulk(phone, ids, signer), offers)
+            return rs.BulkAccepted(await credex.accept_bulk(phone, ids, signer), offers, since)
         case fx.LoadLedger(account_id=account_id, page=page, page_size=size, end=end):
             entries, end = await newest_page(credex, phone, account_id, page, size, end)
             return rs.LedgerLoaded(page, entries, end)

@@ -7,9 +7,11 @@ Ids stay well under WhatsApp's 200-character limit: the longest carries one 36-c
 
 from __future__ import annotations
 
+import hashlib
+
 MENU = "menu"
 HELP = "help"
-ACCEPT_ALL = "offers:in:acceptall"
+ACCEPT_ALL = "offers:in:acceptall"  # buttons from before Accept-all named what it listed
 BECOME_MEMBER = "onboard:start"
 NAME_OK = "onboard:register"
 NAME_EDIT = "onboard:edit"
@@ -42,6 +44,16 @@ def ask_cancel(credex_id: str) -> str:
 
 def cancel_now(credex_id: str) -> str:
     return f"cancelnow:{credex_id}"
+
+
+def accept_all(listed: tuple[str, ...]) -> str:
+    """Accept-all for exactly the offers `listed`: the id carries a digest of their ids (ten
+    UUIDs would not fit WhatsApp's 200 characters), checked against the session's list."""
+    return f"{ACCEPT_ALL}:{listed_digest(listed)}"
+
+
+def listed_digest(listed: tuple[str, ...]) -> str:
+    return hashlib.sha256("|".join(listed).encode()).hexdigest()[:12]
 
 
 def confirm(draft_id: str) -> str:
@@ -114,3 +126,8 @@ CANCEL = "nav:cancel"  # a Cancel button that means the navigation word *cancel*
 
 GET_PAID = "getpaid"  # the menu's pay link and QR code for the active account
 STATEMENT = "ledger:statement"  # the ledger's PDF statement of the last 30 days
+
+
+def quick(command: str) -> str:
+    """A button that starts a quick command again (`USD 5.00=>rudo`), through its confirmation."""
+    return f"quick:{command}"

@@ -68,7 +68,9 @@ class Act:
 
 @attrs.frozen
 class AcceptAllOffers:
-    """Accept every pending incoming offer of the active account."""
+    """Accept the incoming offers a list showed; `listed` is the digest its row carried."""
+
+    listed: str = ""
 
 
 @attrs.frozen
@@ -299,6 +301,7 @@ _OFFER: Final = re.compile(r"offer:(in|out):([0-9A-Za-z-]{1,64})")
 _ACT: Final = re.compile(r"(accept|decline|cancel|cancelnow):([0-9A-Za-z-]{1,64})")
 _DRAFT: Final = re.compile(r"(confirm|discard):([0-9a-z]{1,40})")
 _DUE: Final = re.compile(r"due:(7|14|28)")
+_ACCEPT_ALL: Final = re.compile(r"offers:in:acceptall:([0-9a-f]{12})")
 _UUID: Final = r"([0-9A-Za-z-]{1,64})"
 _ACCOUNTS_PAGE: Final = re.compile(r"accounts:page:([1-9]\d{0,3})")
 _SWITCH: Final = re.compile(rf"account:switch:{_UUID}")
@@ -323,6 +326,8 @@ def from_id(reply_id: str) -> Intent:
     """The intent a tapped button or list row carries in its id."""
     if reply_id in _FIXED:
         return _FIXED[reply_id]
+    if reply_id.startswith("quick:"):  # ids.quick: the command it names, still to confirm
+        return from_text(reply_id.removeprefix("quick:"))
     if m := _PAGED.fullmatch(reply_id):
         return OpenPending("in" if m[1] == "in" else "out", int(m[2]))
     if m := _LEDGER.fullmatch(reply_id):
@@ -343,6 +348,8 @@ def from_id(reply_id: str) -> Intent:
         return Confirm(m[2]) if m[1] == "confirm" else Discard(m[2])
     if m := _DUE.fullmatch(reply_id):
         return DueIn(int(m[1]))
+    if m := _ACCEPT_ALL.fullmatch(reply_id):
+        return AcceptAllOffers(m[1])
     return _account_id(reply_id)
 
 

@@ -22,6 +22,7 @@ class Config:
     timezone: str = "Africa/Harare"
     session_timeout: float = 300.0  # seconds of silence before a form is forgotten
     display_number: str | None = None  # the bot's own number, for pay links (digits only)
+    cash_in_agents: tuple[str, ...] = ()  # CASH_IN_AGENTS: where members can get secured value
 
 
 @attrs.frozen
@@ -34,6 +35,12 @@ class Moment:
     @property
     def local(self) -> dt.datetime:
         return self.now.astimezone(zoneinfo.ZoneInfo(self.config.timezone))
+
+    @property
+    def local_midnight(self) -> dt.datetime:
+        """The next 00:00 UTC (credex-core's new day, §10.3) on the bot's local clock."""
+        midnight = dt.datetime.combine(self.today + dt.timedelta(days=1), dt.time(), dt.UTC)
+        return midnight.astimezone(zoneinfo.ZoneInfo(self.config.timezone))
 
     @property
     def today(self) -> dt.date:

@@ -63,6 +63,7 @@ class OfferActed:
 class BulkAccepted:
     result: BulkAcceptResult
     offers: tuple[PendingOffer, ...]
+    arrived_since: tuple[PendingOffer, ...] = ()
 
 
 @attrs.frozen

@@ -209,6 +209,9 @@ class Draft:
     offers: tuple[DraftOffer, ...]
     state: DraftState = "awaiting_confirmation"
     from_form: OfferForm | None = None  # the menu form, to return to its due date on rejection
+    # Outgoing offers already pending when the confirmation was shown: after a crash they are
+    # never taken for this draft's offers, however alike (see actors.flows.submit.verified).
+    pending_before: tuple[str, ...] = ()
 
     @property
     def settled(self) -> tuple[bool, ...]:
@@ -229,6 +232,8 @@ class Session:
     # member no longer remembers having chosen.
     chosen_account: str | None = None
     pending_pay: PayRequest | None = None  # a pay link sent before the user was a member
+    # The incoming offers the last list's Accept-all row stood for: a tap accepts these only.
+    listed_in: tuple[str, ...] = ()
 
     def remember_sent(self, draft_id: str) -> Session:
         recent = (*tuple(d for d in self.sent_drafts if d != draft_id), draft_id)[-10:]

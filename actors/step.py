@@ -17,6 +17,8 @@ from actors import results as rs
 from actors.events import Inbound, Notification, Reaction
 from actors.flows import (
     accounts,
+    confirm,
+    confirmations,
     dashboard,
     ledger,
     members,
@@ -31,7 +33,7 @@ from actors.flows import (
     submit,
 )
 from actors.outcome import Config, Moment, Outcome
-from actors.screens import common, failures, lists
+from actors.screens import common, failures, hints, lists
 from actors.screens import offer as offer_screens
 from actors.screens.failures import refused
 from actors.session import (
@@ -84,10 +86,27 @@ def _inbound(session: Session, event: Inbound, at: Moment) -> Outcome:
     if draft is not None and draft.state == "submitting":
         return submit.verify(session)  # G5: find out what happened before anything else
     if quiet_since is not None and at.now.timestamp() - quiet_since > at.config.session_timeout:
-        session, instead = navigation.after_timeout(session, intent)
-        if instead is not None:
-            return instead
-    return dispatch(session, intent, at)
+        found = navigation.after_timeout(session, intent)
+        if found.instead is not None:
+            return found.instead
+        if found.note is not None:
+            return _closing_others(found.session, intent, at).say(found.note)
+        session = found.session
+    return _closing_others(session, intent, at)
+
+
+def _closing_others(session: Session, intent: it.Intent, at: Moment) -> Outcome:
+    """Close any confirmation the intent does not answer, say so, then carry on."""
+    before = session.screen
+    session, note = confirmations.close(session, intent)
+    if note is None:
+        return dispatch(session, intent, at)
+    leaving = isinstance(intent, it.Nav) and intent.word in (Navigation.MENU, Navigation.CANCEL)
+    if isinstance(intent, it.Nav) and intent.word is Navigation.BACK:
+        leaving = not isinstance(before, OfferForm)  # the form goes back a step instead
+    if leaving and session.identity is not None:
+        return dashboard.show(session).say(note)
+    return dispatch(session, intent, at).say(note)
 
 
 def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
@@ -102,6 +121,9 @@ def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
         return onboarding.handle(session, screen, intent)
     if session.identity is None:
         return dashboard.login_then(session, intent)
+    closed = confirmations.closed_tap(session, intent)
+    if closed is not None:
+        return Outcome(session, (closed,))
     match intent:
         case it.StartOffer(secured=secured):
             return offer.start(attrs.evolve(session, draft=None), secured)
@@ -147,8 +169,8 @@ def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
             return pending.open_offer(session, direction, credex_id)
         case it.Act(action=action, credex_id=credex_id):
             return pending.act(session, action, credex_id)
-        case it.AcceptAllOffers():
-            return pending.accept_all(session)
+        case it.AcceptAllOffers(listed=listed):
+            return pending.accept_all(session, listed)
         case it.OpenLedger() | it.OpenLedgerCredex():
             return ledger.open_intent(session, intent)
         case it.OpenAccounts(page=page):
@@ -175,7 +197,7 @@ def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
             return Outcome(session, (lists.not_in_list(intent),))
         case it.Unsupported(kind=kind):
             return dashboard.show(session).say(common.not_understood(kind))
-    return dashboard.show(session, notice="not_understood")
+    return Outcome(session, (hints.typo(),))  # a hint, not the whole dashboard again
 
 
 def _yes_no(session: Session, screen: AskYesNo, text: str, at: Moment) -> Outcome:
@@ -184,7 +206,7 @@ def _yes_no(session: Session, screen: AskYesNo, text: str, at: Moment) -> Outcom
     if answer is None:
         return Outcome(session, (common.tap_a_button(),))
     chosen = screen.yes_id if answer else screen.no_id
-    return dispatch(attrs.evolve(session, screen=Home()), it.from_id(chosen), at)
+    return dispatch(session, it.from_id(chosen), at)  # the question stays the screen it answers
 
 
 def _awaiting(session: Session) -> bool:
@@ -221,8 +243,8 @@ def _result(session: Session, event: rs.Result, at: Moment) -> Outcome:
             return submit.created(session, draft_id, index, created)
         case rs.OfferActed(effect=effect):
             return pending.acted(session, effect)
-        case rs.BulkAccepted(result=result, offers=offers):
-            return pending.accepted_all(session, result, offers)
+        case rs.BulkAccepted(result=result, offers=offers, arrived_since=since):
+            return pending.accepted_all(session, result, offers, since)
         case rs.LedgerLoaded() | rs.CredexLoaded():
             return ledger.loaded(session, event)
         case rs.AccountHandleChecked():
@@ -262,7 +284,9 @@ def _view(session: Session, event: rs.ViewLoaded, at: Moment) -> Outcome:
         case fx.BeforeAction():
             return pending.action_loaded(session, view, purpose, at)
         case fx.BeforeAcceptAll():
-            return pending.accept_all_loaded(session, view, at)
+            return pending.accept_all_loaded(session, view, purpose, at)
+        case fx.BeforeConfirm():
+            return confirm.loaded(session, view, purpose, at)
         case fx.VerifyDraft(draft_id=draft_id):
             return submit.verified(session, view, draft_id, at)
         case fx.ShowAccounts():

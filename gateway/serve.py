@@ -81,6 +81,7 @@ async def running_service(
         timezone=settings.bot_timezone,
         session_timeout=float(settings.session_timeout_seconds),
         session_ttl=SESSION_TTL_SECONDS,
+        cash_in_agents=settings.cash_in_agents,
     )
     config = runtime_config or RuntimeConfig(
         key_prefix=key_prefix,

@@ -38,6 +38,7 @@ class Settings:
     notify_token_ttl_seconds: int
     cors_origins: tuple[str, ...]
     whatsapp_display_number: str | None = None  # None: learnt from the webhooks
+    cash_in_agents: tuple[str, ...] = ()
 
 
 class SettingsError(Exception):
@@ -125,6 +126,17 @@ def _secret(min_len: int) -> Callable[[str], str]:
     return parse
 
 
+def _agents(value: str) -> tuple[str, ...]:
+    """Where members can cash in, told to those with nothing to secure: "Name, where; ..."."""
+    agents = tuple(a.strip() for a in value.split(";") if a.strip())
+    if len(agents) > 5:
+        raise ValueError(f"lists {len(agents)} agents; at most 5 fit one WhatsApp message")
+    for agent in agents:
+        if len(agent) > 100:
+            raise ValueError(f"{agent[:20]!r}... is longer than 100 characters")
+    return agents
+
+
 def _origins(value: str) -> tuple[str, ...]:
     origins = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
     for origin in origins:
@@ -199,6 +211,12 @@ _SPECS: dict[str, _Spec] = {
     ),
     "whatsapp_display_number": _Spec(
         "WHATSAPP_DISPLAY_NUMBER", "15550783881", default="", parse=_display_number
+    ),
+    "cash_in_agents": _Spec(
+        "CASH_IN_AGENTS",
+        "Mbare cash-in agent, 0771 234 567; Avondale office, 0772 345 678",
+        default="",
+        parse=_agents,
     ),
 }
 

@@ -90,7 +90,8 @@ def render(session: Session, view: MemberView, at: Moment, *before: Reply) -> Ou
     account = active_account(view, session.chosen_account)
     if account is None:  # a member whose account credex-core did not list: say what we can
         return Outcome(session, (*before, common.not_understood("text")))
-    return Outcome(session, (*before, dashboard(view, account, at.local)))
+    agents = at.config.cash_in_agents
+    return Outcome(session, (*before, dashboard(view, account, at.local, agents)))
 
 
 def loaded(session: Session, view: MemberView, purpose: ShowDashboard, at: Moment) -> Outcome:

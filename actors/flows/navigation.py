@@ -3,6 +3,8 @@ message finds after a few quiet minutes."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import attrs
 
 from actors.effects import LoadView, Notice, ShowDashboard
@@ -12,12 +14,14 @@ from actors.intents import (
     Act,
     AddMember,
     AskStatement,
+    BecomeMember,
     Confirm,
     CreateAccount,
     Discard,
     GetPaid,
     Intent,
     MemberAction,
+    NameAnswer,
     Nav,
     NewAccount,
     NotifyAction,
@@ -33,10 +37,14 @@ from actors.intents import (
     QuickBroken,
     StartOffer,
     SwitchAccount,
+    Typed,
     from_id,
+    menu_word,
 )
 from actors.outcome import Moment, Outcome
+from actors.replies import Reply
 from actors.screens import common
+from actors.screens import timeout as timeout_screens
 from actors.session import (
     AccountForm,
     AskYesNo,
@@ -139,9 +147,20 @@ def _back_from_question(session: Session, screen: AskYesNo, at: Moment) -> Outco
     return dispatch(attrs.evolve(session, screen=Home()), from_id(screen.no_id), at)
 
 
-def after_timeout(session: Session, intent: Intent) -> tuple[Session, Outcome | None]:
-    """The session went quiet for longer than the timeout. Returns the reset session and, unless
-    the intent still makes sense on its own, the outcome to send instead.
+@attrs.frozen
+class AfterTimeout:
+    """What a message finds after the timeout: the reset session, and either the outcome to
+    send instead (`instead`) or the one-line `note` to fold into what the intent does."""
+
+    session: Session
+    instead: Outcome | None = None
+    note: Reply | None = None
+
+
+def after_timeout(session: Session, intent: Intent) -> AfterTimeout:
+    """The session went quiet for longer than the timeout. A command (a self-contained tap, a
+    quick offer, a menu word like *ledger*) is still carried out, with the timeout said in one
+    line; an answer to a forgotten question gets the dashboard with that line instead.
 
     A member who had switched to another account is back on their personal account: money
     should not move from a business account chosen minutes ago and maybe forgotten.
@@ -149,18 +168,36 @@ def after_timeout(session: Session, intent: Intent) -> tuple[Session, Outcome | 
     draft = session.draft
     unconfirmed = draft if draft is not None and draft.state == "awaiting_confirmation" else None
     other_form = isinstance(session.screen, AccountForm | MemberForm | AskYesNo)
+    onboarding_step = isinstance(
+        session.screen, OnboardFirstName | OnboardLastName | OnboardConfirm
+    )
     reset, dropped = _drop_unconfirmed(session)
     switched = session.chosen_account is not None
     if switched:  # the identity names the chosen account: read the member afresh
         reset = attrs.evolve(reset, chosen_account=None, identity=None)
-    if isinstance(intent, SELF_CONTAINED) or (
+    form: Literal["offer", "other"] | None = None
+    if dropped and unconfirmed is None:
+        form = "offer"
+    elif other_form:
+        form = "other"
+    note = common.timed_out(unconfirmed, form=form, back_to_personal=switched)
+    if onboarding_step and isinstance(intent, Typed | NameAnswer):
+        # A name typed after the timeout would be read as something else: say so, start over.
+        return AfterTimeout(
+            reset, instead=onboarding.ask_first(reset).say(timeout_screens.onboarding())
+        )
+    if isinstance(intent, (*SELF_CONTAINED, BecomeMember)) or (
         isinstance(intent, Nav) and intent.word in (Navigation.GREETING, Navigation.HELP)
     ):
-        return reset, None
+        return AfterTimeout(reset, note=note)
+    if isinstance(intent, Typed) and menu_word(intent.text) is not None:
+        return AfterTimeout(reset, note=note)
     notice: Notice = "timed_out"
     if dropped:
         notice = "timed_out_discarded"
     elif other_form:
         notice = "timed_out_form"
     purpose = ShowDashboard(notice, dropped=unconfirmed, back_to_personal=switched)
-    return reset, Outcome(attrs.evolve(reset, screen=Home()), effects=(LoadView(purpose),))
+    return AfterTimeout(
+        reset, instead=Outcome(attrs.evolve(reset, screen=Home()), effects=(LoadView(purpose),))
+    )

@@ -12,9 +12,10 @@ import attrs
 
 from actors.effects import ResolveHandle
 from actors.failure import Failure
-from actors.flows import dashboard
+from actors.flows import confirm, dashboard, limits
 from actors.outcome import Moment, Outcome
 from actors.ports.credex import AccountRef
+from actors.screens import limits as limit_screens
 from actors.screens import offer as screens
 from actors.screens.failures import refused
 from actors.session import Draft, DraftOffer, Identity, OfferForm, Session
@@ -52,6 +53,8 @@ def typed(session: Session, form: OfferForm, text: str, at: Moment) -> Outcome:
         if form.step == "amount":
             value = parse_amount(text)
             denom = value.denomination or _identity(session).default_denom
+            if limits.too_precise(value.amount, denom):
+                return Outcome(session, (limit_screens.too_precise(value.amount, denom),))
             nxt = attrs.evolve(form, amount=value.amount, denomination=denom, step="handle")
             return ask(session, nxt, at)
         if form.step == "handle":
@@ -121,8 +124,7 @@ def _confirm(session: Session, form: OfferForm, at: Moment) -> Outcome:
         due_date=None if form.secured else form.due_date,
     )
     draft = Draft(at.fresh_id(session.phone, offer), (offer,), from_form=form)
-    session = attrs.evolve(session, screen=attrs.evolve(form, step="confirm"), draft=draft)
-    return Outcome(session, (screens.confirm(_identity(session), draft),))
+    return confirm.check(attrs.evolve(session, screen=form, draft=None), draft)
 
 
 def back(session: Session, form: OfferForm, at: Moment) -> Outcome:

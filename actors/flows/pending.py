@@ -42,8 +42,13 @@ def act(session: Session, action: OfferAction, credex_id: str) -> Outcome:
     return Outcome(session, effects=(LoadView(BeforeAction(action, credex_id)),))
 
 
-def accept_all(session: Session) -> Outcome:
-    return Outcome(session, effects=(LoadView(BeforeAcceptAll()),))
+def accept_all(session: Session, listed: str) -> Outcome:
+    """Only the offers the tapped list counted; a list the session no longer knows (an old
+    button, a timeout) accepts nothing and shows the offers as they are now."""
+    known = session.listed_in
+    if not known or listed != ids.listed_digest(known):
+        return open_list(session, "in", 1).say(screens.stale_accept_all())
+    return Outcome(session, effects=(LoadView(BeforeAcceptAll(known)),))
 
 
 def _offers(view: MemberView, direction: Direction, chosen: str | None) -> tuple[PendingOffer, ...]:
@@ -82,7 +87,10 @@ def list_loaded(session: Session, view: MemberView, purpose: ShowPending) -> Out
     offers = _offers(view, purpose.direction, session.chosen_account)
     screen = _list_screen(purpose.direction, offers, purpose.page) if offers else Home()
     reply = screens.pending_list(purpose.direction, offers, purpose.page)
-    return Outcome(attrs.evolve(session, screen=screen), (reply,))
+    session = attrs.evolve(session, screen=screen)
+    if purpose.direction == "in":
+        session = attrs.evolve(session, listed_in=tuple(o.credex_id for o in offers))
+    return Outcome(session, (reply,))
 
 
 def offer_loaded(session: Session, view: MemberView, purpose: ShowOffer, at: Moment) -> Outcome:
@@ -123,19 +131,32 @@ def act_failed(session: Session, effect: ActOnOffer, failure: Failure) -> Outcom
     return dashboard.show(session).say(reply)
 
 
-def accept_all_loaded(session: Session, view: MemberView, at: Moment) -> Outcome:
-    offers = _offers(view, "in", session.chosen_account)
+def accept_all_loaded(
+    session: Session, view: MemberView, purpose: BeforeAcceptAll, at: Moment
+) -> Outcome:
+    pending = _offers(view, "in", session.chosen_account)
+    offers = tuple(o for o in pending if o.credex_id in purpose.listed)
+    since = tuple(o for o in pending if o.credex_id not in purpose.listed)
+    session = attrs.evolve(session, listed_in=())  # one Accept-all per list shown
     if not offers:
-        return dashboard.render(session, view, at, screens.nothing_to_accept())
+        notes = (screens.nothing_to_accept(), *((screens.arrived_since(since),) if since else ()))
+        return dashboard.render(session, view, at, *notes)
     session = attrs.evolve(dashboard.identify(session, view), screen=Home())
     assert session.identity is not None
-    return Outcome(session, effects=(AcceptAll(offers, session.identity.member_id),))
+    effect = AcceptAll(offers, session.identity.member_id, arrived_since=since)
+    return Outcome(session, effects=(effect,))
 
 
 def accepted_all(
-    session: Session, result: BulkAcceptResult, offers: tuple[PendingOffer, ...]
+    session: Session,
+    result: BulkAcceptResult,
+    offers: tuple[PendingOffer, ...],
+    since: tuple[PendingOffer, ...] = (),
 ) -> Outcome:
-    return dashboard.show(session).say(screens.accept_all_summary(result, offers))
+    notes = [screens.accept_all_summary(result, offers)]
+    if since:
+        notes.append(screens.arrived_since(since))
+    return dashboard.show(session).say(*notes)
 
 
 def accept_all_failed(session: Session, failure: Failure) -> Outcome:

@@ -10,8 +10,10 @@ import attrs
 
 from actors.effects import ResolveHandle
 from actors.failure import Failure
+from actors.flows import confirm, limits
 from actors.outcome import DEFAULT_DUE_DAYS, Moment, Outcome
 from actors.ports.credex import AccountRef
+from actors.screens import limits as limit_screens
 from actors.screens import offer as screens
 from actors.screens.failures import refused
 from actors.session import Draft, DraftOffer, Home, QuickLine, QuickLookup, Session
@@ -21,6 +23,10 @@ from parser import QuickOffer
 def start(session: Session, offers: tuple[QuickOffer, ...], at: Moment) -> Outcome:
     identity = session.identity
     assert identity is not None, "quick commands run only for a logged-in member"
+    for offer in offers:
+        denom = offer.denomination or identity.default_denom
+        if limits.too_precise(offer.amount, denom):
+            return Outcome(session, (limit_screens.too_precise(offer.amount, denom),))
     lines = []
     for offer in offers:
         due = None
@@ -75,10 +81,7 @@ def _next(session: Session, lines: tuple[QuickLine, ...], at: Moment) -> Outcome
         )
         for line in lines
     )
-    draft = Draft(at.fresh_id(session.phone, offers), offers)
-    session = attrs.evolve(session, draft=draft)
-    assert session.identity is not None
-    return Outcome(session, (screens.confirm(session.identity, draft),))
+    return confirm.check(session, Draft(at.fresh_id(session.phone, offers), offers))
 
 
 def _with(lines: tuple[QuickLine, ...], index: int, **changes: Any) -> tuple[QuickLine, ...]:

@@ -9,19 +9,22 @@ member's pending outgoing offers, never guessed.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import attrs
 
 from actors.effects import CreateCredex, LoadView, ShowDashboard, VerifyDraft
 from actors.failure import Failure
-from actors.flows import dashboard, offer
+from actors.flows import dashboard, limits, offer
 from actors.outcome import Moment, Outcome
 from actors.ports.credex import CreatedCredex, MemberView
 from actors.replies import Reply
 from actors.screens import common
+from actors.screens import limits as limit_screens
 from actors.screens import offer as screens
 from actors.screens.failures import refused
+from actors.screens.format import places
 from actors.session import Draft, DraftOffer, Home, Session
 
 
@@ -106,11 +109,31 @@ def refused_by_core(
         retry = attrs.evolve(form, step="due", due_date=None)
         return offer.ask(session, retry, at).say(refused(failure))
     draft = _settle(draft, index, failure=failure)
+    suggestion = _largest_accepted(draft, failure)
+    if suggestion is not None:
+        outcome = _finish(attrs.evolve(session, draft=draft), draft, screens.results(draft))
+        return attrs.evolve(outcome, replies=(*outcome.replies, suggestion))
     if failure.kind == "unavailable":  # credex-core said it did nothing; stop the rest too
         session = attrs.evolve(session, draft=draft)
         draft = attrs.evolve(draft, offers=tuple(_unsent(o, failure) for o in draft.offers))
         return _finish(session, draft, screens.results(draft))
     return _next(attrs.evolve(session, draft=draft), draft)
+
+
+def _largest_accepted(draft: Draft, failure: Failure) -> Reply | None:
+    """credex-core refused one offer for its securable balance: offer the largest amount it
+    accepts. At its floating-point edge it shows the balance as the very amount refused
+    (5 + 2 USD held, "maximum securable USD balance is 7.00 USD"), so one unit less."""
+    if len(draft.offers) != 1 or failure.securable is None:
+        return None
+    offer_ = draft.offers[0]
+    try:
+        shown = Decimal(failure.securable.split()[0].replace(",", ""))
+    except InvalidOperation:
+        return None
+    unit = Decimal(1).scaleb(-places(offer_.denomination))
+    largest = limits.floor(shown - unit if shown >= offer_.amount else shown, offer_.denomination)
+    return limit_screens.core_edge(offer_, largest) if largest > 0 else None
 
 
 def _unsent(offer_: DraftOffer, failure: Failure) -> DraftOffer:
@@ -131,7 +154,8 @@ def verified(session: Session, view: MemberView, draft_id: str, at: Moment) -> O
         return dashboard.render(session, view, at)
     account = dashboard.active_account(view, session.chosen_account)
     pending = list(account.pending_out if account else ())
-    claimed = {o.credex_id for o in draft.offers if o.credex_id}
+    # Offers pending before the confirmation was shown are never this draft's, however alike.
+    claimed = {o.credex_id for o in draft.offers if o.credex_id} | set(draft.pending_before)
     offers = []
     for item in draft.offers:
         if item.credex_id is None and item.failure is None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
 
 from actors import ids
 from actors.ports.credex import AccountDashboard, MemberView
@@ -23,10 +25,35 @@ def greeting(first_name: str, local: dt.datetime) -> str:
     return f"Hello, {first_name} 🌙"
 
 
-def _balances(view: MemberView, account: AccountDashboard) -> list[str]:
+def _renewal(local: dt.datetime) -> str:
+    """credex-core's day turns at 00:00 UTC (§10.3); say when that is on the bot's clock."""
+    today = local.astimezone(dt.UTC).date()
+    midnight = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.UTC)
+    return f"{midnight.astimezone(local.tzinfo):%H:%M} your time"
+
+
+def _can_send(member_left: Decimal, account: AccountDashboard) -> str:
+    """Secured USD the member can send now: the smaller of the tier's daily limit left and
+    the secured USD held, saying which of the two caps it."""
+    held = next((m.amount for m in account.balances.secured if m.denomination == "USD"), None)
+    held = max(held or Decimal(0), Decimal(0))
+    left = max(member_left, Decimal(0))
+    why = "tier limit" if left < held else "your secured balance"
+    return f"*Can send now:* {min(left, held):.2f} USD secured _({why})_"
+
+
+def _get_value(agents: Sequence[str]) -> list[str]:
+    """Nothing to send secured yet: say how to get some (reference-bot's "cash in/out")."""
+    where = f", or cash in with an agent: {'; '.join(agents)}" if agents else ""
+    return [clip(f"_To get value, ask a member to send you secured credex{where}._", 400)]
+
+
+def _balances(
+    view: MemberView, account: AccountDashboard, local: dt.datetime, agents: Sequence[str]
+) -> list[str]:
     b = account.balances
     lines = ["*Secured balances*"]
-    lines += [f"• {money(m)}" for m in b.secured] or ["• none yet"]
+    lines += [f"• {money(m)}" for m in b.secured] or ["• none yet", *_get_value(agents)]
     if b.payables.amount or b.receivables.amount:
         lines += [
             "",
@@ -39,7 +66,10 @@ def _balances(view: MemberView, account: AccountDashboard) -> list[str]:
     member = view.member
     if member.tier in (1, 2) and member.remaining_usd is not None:
         left = max(member.remaining_usd, 0)
-        lines.append(f"*Left to offer today:* {left:.2f} USD _(renews at midnight UTC)_")
+        lines.append(
+            f"*Left to offer today:* {left:.2f} USD _(renews at midnight UTC, {_renewal(local)})_"
+        )
+        lines.append(_can_send(member.remaining_usd, account))
     counts = []
     if account.pending_in:
         counts.append(f"{len(account.pending_in)} incoming")
@@ -118,7 +148,13 @@ def _account_rows(view: MemberView, account: AccountDashboard) -> list[Row]:
     return rows
 
 
-def dashboard(view: MemberView, account: AccountDashboard, local: dt.datetime) -> ListReply:
+def dashboard(
+    view: MemberView,
+    account: AccountDashboard,
+    local: dt.datetime,
+    agents: Sequence[str] = (),
+) -> ListReply:
+    """`agents`: CASH_IN_AGENTS, named to a member who holds nothing secured yet."""
     body = "\n".join(
         [
             greeting(view.member.first_name, local),
@@ -127,7 +163,7 @@ def dashboard(view: MemberView, account: AccountDashboard, local: dt.datetime) -
             f"Handle: {account.handle}",
             *_which(view, account),
             "",
-            *_balances(view, account),
+            *_balances(view, account, local, agents),
             *_elsewhere(view, account),
         ]
     )

@@ -21,8 +21,8 @@ def reason(failure: Failure) -> str:
         )
     if failure.securable is not None:
         return (
-            f"You can secure at most *{failure.securable}* right now. "
-            "Send a smaller amount, or an unsecured offer."
+            f"credex-core lets you secure at most *{failure.securable}* right now: "
+            "send a smaller amount."
         )
     if failure.kind == "not_found":
         return f"credex-core could not find that: _{failure.message}_. Check the spelling."

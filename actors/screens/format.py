@@ -17,10 +17,15 @@ ROW_DESCRIPTION: Final = 72
 BODY: Final = 1024
 
 
+def places(denomination: str) -> int:
+    """Decimal places credex-core shows for `denomination` (§9.5)."""
+    return _PLACES.get(denomination, 2)
+
+
 def amount(value: Decimal, denomination: str) -> str:
-    places = _PLACES.get(denomination, 2)
-    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{rounded:,.{places}f} {denomination}"
+    digits = places(denomination)
+    rounded = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return f"{rounded:,.{digits}f} {denomination}"
 
 
 def money(value: Money) -> str:

@@ -56,6 +56,7 @@ def accept_all_label(count: int) -> str:
 
 
 def pending_list(direction: Direction, offers: tuple[PendingOffer, ...], page: int) -> Reply:
+    """Incoming lists end in an Accept-all row for exactly the offers they count."""
     title = "Incoming offers" if direction == "in" else "Outgoing offers"
     if not offers:
         return ButtonsReply(body=f"🪹 You have no {title.lower()} right now.", buttons=(_MENU,))
@@ -76,7 +77,8 @@ def pending_list(direction: Direction, offers: tuple[PendingOffer, ...], page: i
         rows.append(Row(ids.pending_page(direction, page - 1), "⬅️ Previous", f"Page {page - 1}"))
     if direction == "in":
         accept = "✅ Accept all" if len(offers) > 1 else "✅ Accept it"
-        rows.append(Row(ids.ACCEPT_ALL, accept, accept_all_label(len(offers))))
+        listed = ids.accept_all(tuple(o.credex_id for o in offers))
+        rows.append(Row(listed, accept, accept_all_label(len(offers))))
     if direction == "out" or page > 1:
         rows.append(Row(ids.MENU, "🏡 Menu", "Back to your dashboard"))
     if page < pages:
@@ -154,6 +156,29 @@ def action_failed(
     return TextReply(
         f"😕 I couldn't {_VERB[action]} the offer of {unsigned(offer.amount)} {way} "
         f"{offer.counterparty}. {reason(failure)}"
+    )
+
+
+def arrived_since(offers: tuple[PendingOffer, ...]) -> TextReply:
+    """Offers that came in after the list was shown: never accepted by its Accept-all."""
+    if len(offers) == 1:
+        offer = offers[0]
+        head = f"📬 1 new offer arrived since — it is still waiting for you: {_named(offer)}."
+        return TextReply(head)
+    names = clip(", ".join(_named(o) for o in offers), 3000)
+    return TextReply(
+        f"📬 {len(offers)} new offers arrived since — they are still waiting for you: {names}."
+    )
+
+
+def _named(offer: PendingOffer) -> str:
+    return f"{unsigned(offer.amount)} from {offer.counterparty}"
+
+
+def stale_accept_all() -> TextReply:
+    return TextReply(
+        "⌛ That Accept-all button belongs to an older list, so nothing was accepted. "
+        "Here are your incoming offers now."
     )
 
 

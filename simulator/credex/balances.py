@@ -13,7 +13,7 @@ import attrs
 
 from simulator.credex.ledger import Ledger
 from simulator.credex.model import Account, CredexState
-from simulator.credex.money import ZERO, convert
+from simulator.credex.money import RATES, ZERO, convert
 
 _OUTGOING_SECURED = frozenset(
     {
@@ -88,20 +88,25 @@ class Securable:
 
 
 def securable(ledger: Ledger, account: Account, denomination: str) -> Securable:
+    """credex-core's arithmetic, floating point included: amounts are stored in CXX as doubles
+    and the group sum is divided by the rate (§10.1, §10.2), so 5 + 2 USD at 1.35 CXX/USD is
+    6.999999999999999 USD securable, and a 7.00 USD offer is refused (§12, step 9)."""
     if account.audited:
         return Securable(amount=None, securer_id=account.account_id)
     account_id = account.account_id
-    by_securer: dict[str, Decimal] = {}
+    rate = float(RATES[denomination])
+    by_securer: dict[str, float] = {}
     for credex in ledger.credexes_touching(account_id):
         securer = credex.securer_id
         if securer is None or credex.denomination != denomination:
             continue
         incoming = credex.receiver_id == account_id
+        stored = float(credex.outstanding) * rate  # the CXX double credex-core stores
         if incoming and credex.state is CredexState.OWES:
-            by_securer[securer] = by_securer.get(securer, ZERO) + credex.outstanding
+            by_securer[securer] = by_securer.get(securer, 0.0) + stored
         elif not incoming and credex.state in (CredexState.OWES, CredexState.OFFERS):
-            by_securer[securer] = by_securer.get(securer, ZERO) - credex.outstanding
+            by_securer[securer] = by_securer.get(securer, 0.0) - stored
     if not by_securer:
         return Securable(amount=ZERO, securer_id=None)
     securer_id = max(by_securer, key=lambda s: by_securer[s])
-    return Securable(amount=by_securer[securer_id], securer_id=securer_id)
+    return Securable(amount=Decimal(repr(by_securer[securer_id] / rate)), securer_id=securer_id)

@@ -142,6 +142,7 @@ def test_the_ledger_pending_offers_and_new_offers_act_for_the_active_account() -
     confirming = run(
         session, tap(ids.offer_start(True)), inbound("5"), inbound("rudo"),
         HandleResolved("rudo", AccountRef("acc-rudo", "Rudo Chikwanha Personal"), None),
+        checked_with=owner_view(PERSONAL, BAKERY),
     )  # fmt: skip
     draft = confirming.session.draft
     assert draft is not None and "*From:* Chipos Bakery (chipo_bakery)" in said(confirming)

@@ -82,14 +82,13 @@ async def test_unsecured_offers_with_and_without_a_due_date(chat: Chat) -> None:
     assert "unsecured, due 30 Mar 2026" in said(sent)
 
 
-async def test_bulk_of_three_with_one_refused_reports_each_line(chat: Chat) -> None:
+async def test_bulk_over_the_secured_balance_never_reaches_send_all(chat: Chat) -> None:
     before = await outgoing(chat.credex, TENDAI)
-    confirm = await chat.send("1=>rudo\n9999=>rudo\n2->farai")
-    assert "Send all 3" in said(confirm)
-    results = said(await chat.tap(ids.confirm(draft_id(chat))))
-    assert results.count("✅") == 2 and results.count("❌") == 1
-    assert "You can secure at most" in results
-    assert len(await outgoing(chat.credex, TENDAI)) == len(before) + 2
+    refused = said(await chat.send("1=>rudo\n9999=>rudo\n2->farai"))
+    assert "Send all" not in refused and "nothing was sent" in refused
+    assert "You can secure *" in refused and "less than 10,000.00 USD" in refused
+    assert chat.session.draft is None
+    assert await outgoing(chat.credex, TENDAI) == before
 
 
 async def test_recipient_accepts_and_declines_and_sender_cancels(chat: Chat) -> None:
@@ -117,8 +116,10 @@ async def test_recipient_accepts_and_declines_and_sender_cancels(chat: Chat) -> 
     assert mine not in await outgoing(chat.credex, TENDAI)
 
 
-async def test_accept_all_accepts_every_incoming_offer(chat: Chat) -> None:
-    summary = said(await chat.pick(ids.ACCEPT_ALL))
+async def test_accept_all_accepts_every_incoming_offer_it_listed(chat: Chat) -> None:
+    listed = await chat.pick(ids.pending_page("in", 1))
+    accept_all = next(i for i in ids_in(listed[-1]) if i.startswith(ids.ACCEPT_ALL))
+    summary = said(await chat.pick(accept_all))
     assert "*Accepted* (2)" in summary and "from Rudo Chikwanha Personal" in summary
     view = await chat.credex.member_view(TENDAI)
     assert all(not a.pending_in for a in view.accounts)
@@ -126,9 +127,12 @@ async def test_accept_all_accepts_every_incoming_offer(chat: Chat) -> None:
 
 async def test_open_tier_limit_says_what_is_left_and_when_it_renews(chat: Chat) -> None:
     farai = chat.as_user(FARAI)
-    await farai.send("11=>rudo")
-    refused = said(await farai.tap(ids.confirm(draft_id(farai))))
-    assert "you can offer *10.00 USD* more today" in refused and "midnight UTC" in refused
+    reply = await farai.send("11=>rudo")
+    refused = said(reply)
+    assert "tier 1 daily limit leaves *10.00 USD* today" in refused
+    assert "Sign & send" not in refused and "midnight UTC (02:00 in Harare)" in refused
+    assert "You can send up to *5.00 USD* secured right now" in refused  # 5 held
+    assert ids.quick("USD 5.00=>rudo") in ids_in(reply[-1])
 
 
 async def test_unknown_handle_asks_to_check_the_spelling(chat: Chat) -> None:

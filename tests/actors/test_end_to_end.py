@@ -31,9 +31,9 @@ async def test_quick_offer_confirmed_twice_over_the_whole_stack_sends_once(
         confirm = (await wa.wait_for_messages(TENDAI, 2))[-1]
         button = confirm["interactive"]["action"]["buttons"][0]["reply"]
         await wa.tap_button(TENDAI, button["id"], button["title"])
-        sent = await wa.wait_for_messages(TENDAI, 4)
-        assert "Offer sent" in body(sent[2]) and "249.50 USD" in body(sent[3])
+        sent = await wa.wait_for_messages(TENDAI, 3)  # the result folded into the dashboard
+        assert "Offer sent" in body(sent[2]) and "249.50 USD" in body(sent[2])
         await wa.tap_button(TENDAI, button["id"], button["title"])
-        again = await wa.wait_for_messages(TENDAI, 5)
-        assert "already used" in body(again[4])
+        again = await wa.wait_for_messages(TENDAI, 4)
+        assert "already used" in body(again[3])
         assert wa.rejected_to(TENDAI) == []

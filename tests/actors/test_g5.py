@@ -82,3 +82,34 @@ def test_check_that_cannot_reach_credex_core_keeps_the_draft_for_the_next_messag
     assert "can't tell yet" in said(outcome)
     assert outcome.session.draft.state == "submitting"  # type: ignore[union-attr]
     assert run(outcome.session, inbound("hi")).effects == (LoadView(purpose),)
+
+
+def lookalike_submitting() -> tuple[Session, CreateCredex]:
+    """A 5 USD offer to Bob confirmed while an identical one (cx-old) was already pending."""
+    before = view(pending_out=(matching("cx-old"),))
+    confirming = run(
+        logged_in(), inbound(ButtonReply(ids.offer_start(True), "")), inbound("5"),
+        inbound("bob"), HandleResolved("bob", BOB, None), checked_with=before,
+    )  # fmt: skip
+    draft = confirming.session.draft
+    assert draft is not None and draft.pending_before == ("cx-old",)
+    outcome = run(confirming.session, inbound(ButtonReply(ids.confirm(draft.draft_id), "")))
+    (effect,) = outcome.effects
+    assert isinstance(effect, CreateCredex)
+    return outcome.session, effect
+
+
+def test_an_identical_offer_pending_before_the_confirmation_is_not_taken_for_this_one() -> None:
+    session, effect = lookalike_submitting()
+    purpose = VerifyDraft(effect.draft_id)
+    outcome = run(session, ViewLoaded(view(pending_out=(matching("cx-old"),)), purpose))
+    assert "*not* sent; nothing moved" in said(outcome)
+    assert outcome.session.draft.offers[0].credex_id is None  # type: ignore[union-attr]
+
+
+def test_the_new_look_alike_beside_the_old_one_is_reported_sent() -> None:
+    session, effect = lookalike_submitting()
+    both = (matching("cx-old"), matching("cx-new"))
+    outcome = run(session, ViewLoaded(view(pending_out=both), VerifyDraft(effect.draft_id)))
+    assert "was sent" in said(outcome)
+    assert outcome.session.draft.offers[0].credex_id == "cx-new"  # type: ignore[union-attr]

@@ -12,7 +12,7 @@ from actors.events import ButtonReply, Notification, Other, Reaction
 from actors.intents import Typed
 from actors.results import HandleResolved
 from actors.session import Home, OfferForm
-from tests.actors.views import BOB, NOW, ids_in, inbound, logged_in, run, said
+from tests.actors.views import BOB, NOW, ids_in, inbound, logged_in, run, said, text_of
 
 LATER = NOW + dt.timedelta(seconds=301)
 
@@ -54,9 +54,12 @@ def test_greeting_starts_fresh_but_remembers_sent_confirmations() -> None:
     assert outcome.effects == (LoadView(ShowDashboard()),)
 
 
-def test_unknown_text_gets_a_friendly_reply_and_the_menu() -> None:
+def test_unknown_text_gets_a_short_hint_with_a_menu_button_not_the_dashboard() -> None:
     outcome = run(logged_in(), inbound("what's the weather"))
-    assert outcome.effects == (LoadView(ShowDashboard("not_understood")),)
+    assert outcome.effects == ()  # no fresh dashboard: one short message
+    (reply,) = outcome.replies
+    assert "didn't understand" in said(outcome) and ids.MENU in ids_in(reply)
+    assert len(text_of(reply)) < 200
 
 
 def test_media_gets_a_friendly_reply_naming_what_the_bot_understands() -> None:

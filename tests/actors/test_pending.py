@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from actors import ids
 from actors.effects import (
     AcceptAll,
@@ -43,13 +45,14 @@ def test_long_incoming_list_is_paged_within_whatsapps_ten_rows() -> None:
     rows = ids_in(reply)
     assert len(rows) <= 10
     assert rows[:6] == [ids.pending_offer("in", f"cx-{n}") for n in range(1, 7)]
-    assert rows[6:] == [ids.ACCEPT_ALL, ids.pending_page("in", 2)]
+    every = tuple(o.credex_id for o in TEN_IN)
+    assert rows[6:] == [ids.accept_all(every), ids.pending_page("in", 2)]
     second = run(logged_in(), ViewLoaded(view(pending_in=TEN_IN), ShowPending("in", 2)))
     # Every page beyond the first has Previous and Menu.
     assert ids_in(second.replies[0]) == [
         *(ids.pending_offer("in", f"cx-{n}") for n in range(7, 11)),
         ids.pending_page("in", 1),
-        ids.ACCEPT_ALL,
+        ids.accept_all(every),
         ids.MENU,
     ]
     assert "page 2 of 2" in said(second)
@@ -112,12 +115,40 @@ def test_refused_accept_is_explained_in_plain_words() -> None:
     assert "couldn't accept" in said(outcome) and "already been accepted" in said(outcome)
 
 
-def test_accept_all_accepts_every_pending_offer_in_one_call() -> None:
-    asked = run(logged_in(), inbound(ListReply(ids.ACCEPT_ALL, "")))  # type: ignore[arg-type]
-    assert asked.effects == (LoadView(BeforeAcceptAll()),)
+def test_accept_all_accepts_the_listed_offers_in_one_call() -> None:
     three = TEN_IN[:3]
-    outcome = run(asked.session, ViewLoaded(view(pending_in=three), BeforeAcceptAll()))
+    listed = run(logged_in(), ViewLoaded(view(pending_in=three), ShowPending("in", 1)))
+    row = ids.accept_all(tuple(o.credex_id for o in three))
+    assert row in ids_in(listed.replies[0])
+    asked = run(listed.session, inbound(ListReply(row, "")))  # type: ignore[arg-type]
+    purpose = BeforeAcceptAll(tuple(o.credex_id for o in three))
+    assert asked.effects == (LoadView(purpose),)
+    outcome = run(asked.session, ViewLoaded(view(pending_in=three), purpose))
     assert outcome.effects == (AcceptAll(three, "mem-tendai"),)
+
+
+def test_stale_accept_all_accepts_only_what_it_listed_and_names_the_newcomer() -> None:
+    two, late = TEN_IN[:2], TEN_IN[2]
+    listed = run(logged_in(), ViewLoaded(view(pending_in=two), ShowPending("in", 1)))
+    asked = run(listed.session, inbound(ListReply(ids.accept_all(("cx-1", "cx-2")), "")))  # type: ignore[arg-type]
+    (effect,) = asked.effects
+    assert isinstance(effect, LoadView) and isinstance(effect.purpose, BeforeAcceptAll)
+    fresh = view(pending_in=(*two, late))
+    outcome = run(asked.session, ViewLoaded(fresh, effect.purpose))
+    assert outcome.effects == (AcceptAll(two, "mem-tendai", arrived_since=(late,)),)
+    result = BulkAcceptResult(("cx-1", "cx-2"), (), ())
+    done = run(outcome.session, BulkAccepted(result, two, (late,)))
+    assert "1 new offer arrived since — it is still waiting for you" in said(done)
+    again = run(done.session, inbound(ListReply(ids.accept_all(("cx-1", "cx-2")), "")))  # type: ignore[arg-type]
+    assert again.effects == (LoadView(ShowPending("in", 1)),)  # used once: no second accept
+
+
+@pytest.mark.parametrize("row", [ids.ACCEPT_ALL, ids.accept_all(("cx-1", "cx-9"))])
+def test_accept_all_from_a_list_the_session_does_not_know_accepts_nothing(row: str) -> None:
+    listed = run(logged_in(), ViewLoaded(view(pending_in=TEN_IN[:2]), ShowPending("in", 1)))
+    outcome = run(listed.session, inbound(ListReply(row, "")))  # type: ignore[arg-type]
+    assert outcome.effects == (LoadView(ShowPending("in", 1)),)
+    assert "nothing was accepted" in said(outcome)
 
 
 def test_accept_all_summary_names_accepted_already_accepted_and_failed() -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import attrs
 
 from actors.events import Content, Inbound, Text
-from actors.outcome import Outcome
+from actors.outcome import Config, Outcome
 from actors.ports.credex import (
     AccountDashboard,
     AccountRef,
@@ -86,11 +86,35 @@ def inbound(content: Content | str, phone: str | None = PHONE, mid: str = "wamid
     return Inbound(mid, phone, "Tendai", int(NOW.timestamp()), content)
 
 
-def run(session: Session, *events: Event, now: dt.datetime = NOW) -> Outcome:
-    """Feed events one after another; the outcome of the last one (with the final session)."""
+_DEFAULT = object()
+
+
+def run(
+    session: Session,
+    *events: Event,
+    now: dt.datetime = NOW,
+    checked_with: object = _DEFAULT,
+    config: Config | None = None,
+) -> Outcome:
+    """Feed events one after another; the outcome of the last one (with the final session).
+
+    A confirmation is shown only after a fresh view passed the checks before signing; unless a
+    test passes `checked_with=None` (to see that step itself) or another view, that view is
+    `view()` (tier 3, 100 USD secured), fed in as credex-core's answer.
+    """
+    from actors.effects import BeforeConfirm, LoadView
+    from actors.results import ViewLoaded
+
+    checker = view() if checked_with is _DEFAULT else checked_with
     outcome = Outcome(session)
     for event in events:
-        outcome = step(outcome.session, event, now)
+        outcome = step(outcome.session, event, now, config)
+        match outcome.effects:
+            case (LoadView(purpose=BeforeConfirm() as purpose),) if checker is not None:
+                assert isinstance(checker, MemberView)
+                before = outcome.replies
+                outcome = step(outcome.session, ViewLoaded(checker, purpose), now, config)
+                outcome = outcome.say(*before)
     return outcome
 
 

@@ -72,3 +72,13 @@ def test_settings_repr_hides_secrets() -> None:
     settings = load_settings(VALID)
     assert "app-secret-value" not in repr(settings)
     assert "EAAG-access-token" not in repr(settings)
+
+
+def test_cash_in_agents_are_read_as_a_list_and_too_many_are_named() -> None:
+    agents = "Mbare agent, 0771 234 567; Avondale office, 0772 345 678"
+    settings = load_settings(VALID | {"CASH_IN_AGENTS": agents})
+    assert settings.cash_in_agents == ("Mbare agent, 0771 234 567", "Avondale office, 0772 345 678")
+    assert load_settings(VALID).cash_in_agents == ()
+    with pytest.raises(SettingsError) as caught:
+        load_settings(VALID | {"CASH_IN_AGENTS": ";".join(f"agent {n}" for n in range(6))})
+    assert "CASH_IN_AGENTS" in str(caught.value) and "at most 5" in str(caught.value)

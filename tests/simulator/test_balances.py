@@ -77,6 +77,25 @@ def test_securing_exactly_the_securable_amount_is_allowed() -> None:
     assert isinstance(result, Credex)
 
 
+def test_securable_sums_in_cxx_doubles_so_five_plus_two_usd_cannot_secure_seven() -> None:
+    """credex-core stores amounts in CXX as doubles and divides the sum by the rate (§10.1):
+    (5 x 1.35 + 2 x 1.35) / 1.35 is 6.999999999999999, so 7.00 is refused while its message
+    shows 7.00 as the maximum; 6.99 is accepted."""
+    ledger = dev_ledger()
+    _, alice = join(ledger, "11111111", tier=3)
+    _, bob = join(ledger, "22222222", tier=3)
+    fund(ledger, alice, 5)
+    fund(ledger, alice, 2)
+    assert balances(ledger, alice).secured == (("USD", Decimal(7)),)  # shown exactly
+    assert securable(ledger, alice, "USD").amount == Decimal("6.999999999999999")
+    refused = create_credex(ledger, terms(alice, bob, 7), alice.owner_id, True)
+    assert isinstance(refused, Refusal)
+    assert refused.message.endswith("maximum securable USD balance is 7.00 USD")
+    assert isinstance(
+        create_credex(ledger, terms(alice, bob, "6.99"), alice.owner_id, True), Credex
+    )
+
+
 def test_securing_a_cent_more_than_the_securable_amount_is_refused_with_both_amounts() -> None:
     ledger = dev_ledger()
     _, alice = join(ledger, "11111111", tier=3)

@@ -1,0 +1,17 @@
+"""Short hints for a turn the bot could not use: a typo gets one line and a Menu button, not
+the whole dashboard again (one small message per turn)."""
+
+from __future__ import annotations
+
+from actors import ids
+from actors.replies import Button, ButtonsReply
+
+
+def typo() -> ButtonsReply:
+    return ButtonsReply(
+        body=(
+            "🤔 Sorry, I didn't understand that. Try a quick offer like `5=>bob`, or a word like "
+            "*menu*, *back* or *help*."
+        ),
+        buttons=(Button(ids.MENU, "🏡 Menu"), Button(ids.HELP, "❓ Help")),
+    )
