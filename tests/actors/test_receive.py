@@ -18,7 +18,7 @@ from actors.ports.credex import AccountRef
 from actors.replies import QrImageReply, TextReply
 from actors.results import EffectFailed, HandleResolved, MemberOnboarded, ViewLoaded
 from actors.session import OfferForm, OnboardConfirm, OnboardWelcome, PayAmount, PayRequest, Session
-from actors.step import Event, step
+from actors.step import Event
 from parser.payments import Pay
 from tests.actors import views
 from tests.actors.views import NOW, PHONE, inbound, logged_in, said, view
