@@ -14,7 +14,7 @@ import redis.asyncio as aioredis
 
 from actors.ports.credex import AccountDashboard
 from gateway.credex import CredexClient
-from gateway.demo import Demo, running_demo
+from simulator.demo import Demo, running_demo
 from tests.e2e.conftest import CHIPO, RUDO, TENDAI, outgoing
 from tests.e2e.phone import Phone, buttons, rows, said
 

@@ -11,7 +11,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from gateway.credex import CredexClient
-from gateway.demo import Demo, running_demo
+from simulator.demo import Demo, running_demo
 from tests.e2e.conftest import FARAI, TENDAI
 from tests.e2e.phone import Phone, buttons, rows, said
 
