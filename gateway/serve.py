@@ -12,7 +12,6 @@ import gc
 import logging
 import multiprocessing
 import signal
-import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -171,9 +170,3 @@ def serve(settings: Settings, *, workers: int = 1) -> int:
         process.join()
     codes = [process.exitcode or 0 for process in processes]
     return max(codes) if any(codes) else 0
-
-
-if __name__ == "__main__":
-    from gateway.cli import main
-
-    sys.exit(main(["serve", *sys.argv[1:]]))

@@ -15,12 +15,6 @@ from opentelemetry import propagate
 from actors.events import Inbound, encode
 from gateway.whatsapp.inbound import Message
 from runtime.contracts import ConversationKey, Envelope
-from runtime.telemetry import hashed
-
-
-def hash_user(user: str) -> str:
-    """A stable pseudonym for logs and span attributes: user ids are PII (§B4, S112)."""
-    return hashed(user)
 
 
 def conversation_key(phone_number_id: str, message: Message) -> ConversationKey:
