@@ -9,7 +9,13 @@ import anyio
 import redis.asyncio as aioredis
 
 from runtime.batcher import Batcher
-from runtime.scripts import Scripts
+from runtime.config import RuntimeConfig
+from runtime.contracts import ConversationKey, Envelope
+from runtime.host import Runtime
+from runtime.scripts import Scripts, load_scripts
+from tests.private_redis import private_redis
+from tests.runtime.handlers import AppendingHandler
+from tests.runtime.running import running, wait_for
 
 
 async def test_a_slow_call_on_one_lane_does_not_hold_up_the_next(
@@ -79,3 +85,47 @@ async def test_an_urgent_call_does_not_wait_for_lanes_busy_with_other_calls(
         group.cancel_scope.cancel()
     assert took["urgent"] < 0.3  # its own lane: no wait for a blocked one
     assert took["normal"] > 0.8  # the actors' queue waited, as before
+
+
+def _fetch_of_a_lost_lease(scripts: Scripts, prefix: str) -> tuple[object, ...]:
+    # fetch.lua answers {-1} when the lease is not held: harmless to run on any Redis.
+    keys = (f"{prefix}lease", f"{prefix}inbox", f"{prefix}attempts")
+    return ("EVALSHA", scripts.fetch.sha, len(keys), *keys, "token", 10, 60)
+
+
+async def test_a_call_meeting_noscript_reloads_the_scripts_and_retries_once() -> None:
+    # SCRIPT FLUSH on a Redis of the test's own: what a restarted Redis looks like.
+    async with private_redis() as own:
+        scripts = Scripts.register(own)
+        batcher = Batcher(own, scripts, lanes=2)
+        await load_scripts(own, scripts)
+        async with anyio.create_task_group() as group:
+            group.start_soon(batcher.run)
+            for urgent in (False, True):
+                await own.script_flush()
+                assert await own.script_exists(scripts.fetch.sha) == [False]
+                assert await batcher.call(_fetch_of_a_lost_lease(scripts, "p:"), urgent=urgent) == [
+                    [-1]
+                ]
+                assert await own.script_exists(scripts.fetch.sha) == [True]
+            group.cancel_scope.cancel()
+        # Not running: the call goes out on its own, with the same reload.
+        await own.script_flush()
+        assert await batcher.call(_fetch_of_a_lost_lease(scripts, "p:")) == [[-1]]
+
+
+async def test_the_runtime_records_and_processes_after_redis_lost_its_scripts(
+    key_prefix: str,
+) -> None:
+    async with private_redis() as own:
+        config = RuntimeConfig(key_prefix=key_prefix, rate_limit_per_minute=100_000)
+        handler = AppendingHandler()
+        runtime = Runtime(own, config, handler)
+        key = ConversationKey("15550001", "263770000009")
+        async with running(runtime):
+            assert await runtime.record([Envelope(key, "m1", b"1")]) == [True]
+            await wait_for(lambda: handler.calls == 1, what="the first message")
+            await own.script_flush()
+            assert await runtime.record([Envelope(key, "m2", b"2")]) == [True]
+            await wait_for(lambda: handler.calls == 2, what="the message after the flush")
+            assert await runtime.record([Envelope(key, "m2", b"2")]) == [False]  # still deduped
