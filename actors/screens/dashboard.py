@@ -58,7 +58,8 @@ def _which(view: MemberView, account: AccountDashboard) -> list[str]:
 
 def _rows(view: MemberView, account: AccountDashboard) -> tuple[Row, ...]:
     rows = [Row(ids.offer_start(True), "💸 Offer secured", "Send value from your secured balance")]
-    if view.member.tier != 1:  # the Open tier may not issue unsecured credex (§5.6)
+    # the Open tier may not issue unsecured credex (docs/credex-core-api.md §5.6)
+    if view.member.tier != 1:
         rows.append(
             Row(ids.offer_start(False), "🤝 Offer unsecured", "A promise to pay by a due date")
         )
@@ -85,7 +86,7 @@ def _rows(view: MemberView, account: AccountDashboard) -> tuple[Row, ...]:
 
 
 def _account_rows(view: MemberView, account: AccountDashboard) -> list[Row]:
-    """Accounts, members and notifications, each only when it applies (§5.6 of the API doc:
+    """Accounts, members and notifications, each only when it applies (docs/credex-core-api.md §5.6:
     extra accounts from tier 3, authorizing others from tier 4)."""
     tier = view.member.tier
     rows = []

@@ -26,7 +26,8 @@ from runtime.telemetry import DURATION_BUCKETS, without_generic_http_spans
 
 log = logging.getLogger(__name__)
 
-# 429 comes from the rate limiter before any route runs (§4); 502/503/504 from proxies.
+# 429 comes from the rate limiter before any route runs (docs/credex-core-api.md §4); 502/503/504
+# from proxies.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 Sleep = Callable[[float], Awaitable[None]]

@@ -33,7 +33,8 @@ from runtime.contracts import ConversationKey, SendRejected, SendRetryable
 from runtime.telemetry import without_generic_http_spans
 
 _tracer = trace.get_tracer("gateway.whatsapp")
-# Pair limit (cloud-api §A5): ~1 message per 6 s per user with short bursts; a burst of 10
+# Pair limit (docs/whatsapp-cloud-api.md §A5): ~1 message per 6 s per user with short bursts; a
+# burst of 10
 # covers one busy turn (text + list + follow-up) and stays far below the 45 Meta tolerates.
 PAIR_RATE = Rate(per_second=1 / 6, burst=10)
 _PROGRESS_TTL = 24 * 3600
