@@ -15,9 +15,9 @@ from actors.ledger_order import newest_page
 from actors.ports.credex import CredexCore, CredexError, NotFound
 
 # One statement shows at most this many entries, and says so when the period holds more: each
-# entry costs a getCredex call (getLedger has no dates, §8.2), and credex-core allows about
-# 50-100 calls a minute per client IP, shared by every user of the bot (§4), within the
-# runtime's 30-second turn.
+# entry costs a getCredex call (getLedger has no dates, docs/credex-core-api.md §8.2), and
+# credex-core allows about 50-100 calls a minute per client IP, shared by every user of the
+# bot (§4), within the runtime's 30-second turn.
 STATEMENT_MAX_ENTRIES = 50
 
 

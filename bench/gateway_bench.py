@@ -1,4 +1,5 @@
-"""Webhook ack latency under an open-loop load (ARCHITECTURE G1: p99 < 25 ms at 1,000 msg/s).
+"""Webhook ack latency under an open-loop load (docs/architecture.md G1: p99 < 25 ms at 1,000
+msg/s).
 
 Run: `.venv/bin/python -m bench.gateway_bench [--seconds 5] [--rate 1000] [--repeats 3]`.
 Needs a real Redis at `REDIS_URL` (default redis://127.0.0.1:6379/0).

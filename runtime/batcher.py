@@ -15,6 +15,7 @@ from typing import Any
 import anyio
 import attrs
 import redis.asyncio as aioredis
+from opentelemetry import context as otel_context
 from redis.exceptions import NoScriptError
 
 from runtime.scripts import Scripts, load_scripts
@@ -26,6 +27,9 @@ _MAX_COMMANDS = 128  # per pipeline: large enough to amortise, small enough to s
 @attrs.define(eq=False)
 class _Call:
     commands: Sequence[Command]
+    # The caller's trace context: the pipeline's Redis span joins the first caller's trace
+    # instead of starting a trace of its own on the lane's task.
+    context: otel_context.Context = attrs.field(factory=otel_context.get_current)
     done: anyio.Event = attrs.field(factory=anyio.Event)
     results: list[Any] = attrs.field(factory=list)
     error: BaseException | None = None
@@ -129,6 +133,7 @@ class Batcher:
         return batch
 
     async def _send(self, batch: list[_Call]) -> None:
+        token = otel_context.attach(batch[0].context)
         try:
             results = await self._execute([c for call in batch for c in call.commands])
         except BaseException as error:
@@ -138,6 +143,8 @@ class Batcher:
             if not isinstance(error, Exception):
                 raise
             return
+        finally:
+            otel_context.detach(token)
         at = 0
         for call in batch:
             call.results = results[at : at + len(call.commands)]

@@ -107,9 +107,6 @@ class CrashLoop(RuntimeFailure):
     it kills the process. It is dead-lettered; `Handler.on_error` gets this as the error."""
 
 
-Headers = Mapping[str, str]
-
-
 class Recorder(Protocol):
     """What the gateway needs from the runtime to acknowledge a webhook (G1, G2, G3)."""
 

@@ -246,10 +246,5 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     return Settings(**values)
 
 
-def setting_names() -> dict[str, str]:
-    """Environment variable name per field, for docs and the compose-file test."""
-    return {field: spec.env for field, spec in _SPECS.items()}
-
-
 def required_setting_names() -> tuple[str, ...]:
     return tuple(spec.env for spec in _SPECS.values() if spec.default is None)

@@ -1,15 +1,18 @@
-"""OpenTelemetry setup: traces (OTLP/HTTP when configured) and metrics (Prometheus reader)."""
+"""OpenTelemetry setup: traces (OTLP/HTTP when configured), metrics (Prometheus reader), and the
+standard instrumentations of the Redis and aiohttp clients."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import threading
+from contextlib import AbstractContextManager
 
 from opentelemetry import metrics, trace
 
 _lock = threading.Lock()
 _installed = False
+_instrumented = False
 
 # Histogram boundaries for durations in seconds, from half a millisecond (a record round trip)
 # to ten seconds (a slow credex-core call). OpenTelemetry's defaults (0, 5, 10, 25, ... 10000)
@@ -82,3 +85,40 @@ def setup_telemetry(service_name: str = "vimbiso-pay") -> None:
             )
         )
         _installed = True
+    instrument_libraries()
+
+
+def without_generic_http_spans() -> AbstractContextManager[None]:
+    """Inside a hand-written CLIENT span: no second, generic span for the same request."""
+    from opentelemetry.instrumentation.utils import suppress_http_instrumentation
+
+    return suppress_http_instrumentation()
+
+
+def instrument_libraries() -> None:
+    """Spans from the standard instrumentations, once per process: a CLIENT span per Redis
+    command or pipeline (arguments replaced by `?`, so no key names nor phone numbers leave
+    the process) and per aiohttp client request, which also injects `traceparent`. Our own
+    CLIENT spans (credex-core calls, Graph sends) suppress the generic one inside them.
+
+    HTTP attributes use the stable semantic conventions (`http.request.method`, `url.full`)
+    unless OTEL_SEMCONV_STABILITY_OPT_IN says otherwise."""
+    global _instrumented
+    with _lock:
+        if _instrumented:
+            return
+        os.environ.setdefault("OTEL_SEMCONV_STABILITY_OPT_IN", "http")
+        from opentelemetry.instrumentation.aiohttp_client import AioHttpClientInstrumentor
+        from opentelemetry.instrumentation.redis import RedisInstrumentor
+
+        # The standard variable of OpenTelemetry's auto-instrumentation, honoured here too:
+        # e.g. OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=redis turns the Redis spans off.
+        disabled = {
+            name.strip()
+            for name in os.environ.get("OTEL_PYTHON_DISABLED_INSTRUMENTATIONS", "").split(",")
+        }
+        if "redis" not in disabled:
+            RedisInstrumentor().instrument()
+        if "aiohttp-client" not in disabled:
+            AioHttpClientInstrumentor().instrument()
+        _instrumented = True

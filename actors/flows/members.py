@@ -2,7 +2,7 @@
 
 credex-core allows this only to an owner on tier 4 or above, and at most 5 authorized members
 per account including the owner (docs/credex-core-api.md §8.2, §10.8). Every member except the
-owner can be removed (the old bot could never remove the last one, reference-bot.md §1.11).
+owner can be removed (the old bot could never remove the last one, docs/reference-bot.md §1.11).
 """
 
 from __future__ import annotations

@@ -42,7 +42,8 @@ def start(session: Session, offers: tuple[QuickOffer, ...], at: Moment) -> Outco
         if offer.handle == identity.account_handle:
             line = attrs.evolve(line, problem="own_account")
         elif not offer.secured and identity.tier == 1:
-            # credex-core refuses unsecured credex on the open tier (§10.3): say so now,
+            # credex-core refuses unsecured credex on the open tier (docs/credex-core-api.md §10.3):
+            # say so now,
             # not after the member has signed.
             line = attrs.evolve(line, problem="unsecured_tier")
         elif due is not None and not at.due_ok(due):

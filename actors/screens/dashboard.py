@@ -26,7 +26,8 @@ def greeting(first_name: str, local: dt.datetime) -> str:
 
 
 def _renewal(local: dt.datetime) -> str:
-    """credex-core's day turns at 00:00 UTC (§10.3); say when that is on the bot's clock."""
+    """credex-core's day turns at 00:00 UTC (docs/credex-core-api.md §10.3); say when that is
+    on the bot's clock."""
     today = local.astimezone(dt.UTC).date()
     midnight = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.UTC)
     return f"{midnight.astimezone(local.tzinfo):%H:%M} your time"
@@ -43,7 +44,8 @@ def _can_send(member_left: Decimal, account: AccountDashboard) -> str:
 
 
 def _get_value(agents: Sequence[str]) -> list[str]:
-    """Nothing to send secured yet: say how to get some (reference-bot's "cash in/out")."""
+    """Nothing to send secured yet: say how to get some (the original bot's "cash in/out"
+    screen, docs/reference-bot.md)."""
     where = f", or cash in with an agent: {'; '.join(agents)}" if agents else ""
     return [clip(f"_To get value, ask a member to send you secured credex{where}._", 400)]
 
@@ -99,7 +101,8 @@ def _which(view: MemberView, account: AccountDashboard) -> list[str]:
 
 def _rows(view: MemberView, account: AccountDashboard) -> tuple[Row, ...]:
     rows = [Row(ids.offer_start(True), "💸 Offer secured", "Send value from your secured balance")]
-    if view.member.tier != 1:  # the Open tier may not issue unsecured credex (§5.6)
+    # the Open tier may not issue unsecured credex (docs/credex-core-api.md §5.6)
+    if view.member.tier != 1:
         rows.append(
             Row(ids.offer_start(False), "🤝 Offer unsecured", "A promise to pay by a due date")
         )
@@ -127,7 +130,7 @@ def _rows(view: MemberView, account: AccountDashboard) -> tuple[Row, ...]:
 
 
 def _account_rows(view: MemberView, account: AccountDashboard) -> list[Row]:
-    """Accounts, members and notifications, each only when it applies (§5.6 of the API doc:
+    """Accounts, members and notifications, each only when it applies (docs/credex-core-api.md §5.6:
     extra accounts from tier 3, authorizing others from tier 4)."""
     tier = view.member.tier
     rows = []

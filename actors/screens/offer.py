@@ -177,7 +177,8 @@ def quick_rejected(lines: tuple[QuickLine, ...], earliest: dt.date, latest: dt.d
     problems = {
         "unknown_handle": "no account with that handle, check the spelling",
         "own_account": "that is your own account",
-        # Tier 2 (Verified) may issue unsecured credex within its daily limit (§10.3).
+        # Tier 2 (Verified) may issue unsecured credex within its daily limit
+        # (docs/credex-core-api.md §10.3).
         "unsecured_tier": (
             "unsecured offers (->) need the Verified tier (tier 2) or above; "
             "send it secured (=>) instead"

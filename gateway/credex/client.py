@@ -1,7 +1,8 @@
 """CredexClient: the bot's credex-core adapter, implementing actors.ports.credex.CredexCore.
 
 Every call acts as a member identified by phone. The member's JWT comes from `/v1/login` on
-demand (§3.2), the newest token any answer carries is kept (§3.1), and one 401 triggers one
+demand (docs/credex-core-api.md §3.2), the newest token any answer carries is kept (§3.1), and one
+401 triggers one
 fresh login. Reads and repeat-safe operations are retried; createCredex never is (G5).
 """
 

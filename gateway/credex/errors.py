@@ -1,6 +1,7 @@
 """Map credex-core's failure answers onto the port's error hierarchy, keeping its own message.
 
-credex-core's error bodies are not uniform (§2.4): `{"error"}`, `{"message"}`, the generic
+credex-core's error bodies are not uniform (docs/credex-core-api.md §2.4): `{"error"}`,
+`{"message"}`, the generic
 `{"status","statusCode","message"}` and plain text for 429. Its status codes are not reliable
 either (§11: "Member not found" is a 400 on login, an unknown credex is a 500 on accept), so
 the message decides first and the status only when the message says nothing specific.

@@ -1,6 +1,7 @@
 """Calls made as a member: on-demand login by phone, newest token kept, one re-login on 401.
 
-The member's JWT comes from `/v1/login` (§3.2); credex-core refreshes it on every authenticated
+The member's JWT comes from `/v1/login` (docs/credex-core-api.md §3.2); credex-core refreshes it on
+every authenticated
 answer (§3.1 step 6), so the newest one seen is kept, which keeps its 5-minute idle window
 moving. Answers that are failures become the port's typed errors here.
 """

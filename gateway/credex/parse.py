@@ -1,6 +1,7 @@
 """Parse credex-core's JSON bodies into the port's typed values, once, at the edge.
 
-Every quirk of credex-core's response shapes is absorbed here (§9, §11): formatted amount
+Every quirk of credex-core's response shapes is absorbed here (docs/credex-core-api.md §9, §11):
+formatted amount
 strings, `{}` where a list is expected, duplicated account ids, `null` remaining limits.
 Anything that does not fit raises ResponseShapeError; nothing past this module sees a dict.
 """

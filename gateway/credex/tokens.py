@@ -1,6 +1,7 @@
 """Per-member JWTs, newest first, in a bounded least-recently-used cache keyed by phone.
 
-credex-core refreshes a token on every authenticated answer (§3.1 step 6); keeping the newest
+credex-core refreshes a token on every authenticated answer (docs/credex-core-api.md §3.1 step 6);
+keeping the newest
 one keeps the 5-minute idle window moving. Tokens never leave this object except into an
 Authorization header: no repr, no logging.
 """

@@ -22,11 +22,12 @@ import orjson
 from opentelemetry import metrics, propagate, trace
 
 from gateway.credex.errors import CredexUnavailable
-from runtime.telemetry import DURATION_BUCKETS
+from runtime.telemetry import DURATION_BUCKETS, without_generic_http_spans
 
 log = logging.getLogger(__name__)
 
-# 429 comes from the rate limiter before any route runs (§4); 502/503/504 from proxies.
+# 429 comes from the rate limiter before any route runs (docs/credex-core-api.md §4); 502/503/504
+# from proxies.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -187,9 +188,12 @@ class Transport:
             attributes["http.request.resend_count"] = n
         started = time.perf_counter()
         status: int | str = "error"
-        with self._tracer.start_as_current_span(
-            f"POST {path}", kind=trace.SpanKind.CLIENT, attributes=attributes
-        ) as span:
+        with (
+            self._tracer.start_as_current_span(
+                f"POST {path}", kind=trace.SpanKind.CLIENT, attributes=attributes
+            ) as span,
+            without_generic_http_spans(),
+        ):
             headers = {"Content-Type": "application/json"}
             if self._api_key is not None:
                 headers["x-client-api-key"] = self._api_key

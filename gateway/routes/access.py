@@ -1,7 +1,8 @@
 """Request ids, a SERVER span per request, and JSON access logs without personal data.
 
 Logs carry the route, status and duration but never query strings (the handshake's verify
-token), bodies, phone numbers or Authorization headers (reference-bot §9.4); the client address
+token), bodies, phone numbers or Authorization headers (docs/reference-bot.md §9.4); the client
+address
 is hashed.
 """
 

@@ -1,7 +1,7 @@
 """Daily request limits on /api/*: per client IP without a token, per client with one.
 
 Never applied to /webhook: Meta posts from a few shared IPs, and the reference bot's 100/day
-per-IP throttle on its webhook made Meta retry (reference-bot §6, §9.10).
+per-IP throttle on its webhook made Meta retry (docs/reference-bot.md §6, §9.10).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""GET/POST /webhook: Meta's verification handshake and message delivery (ARCHITECTURE step 1).
+"""GET/POST /webhook: Meta's verification handshake and message delivery (docs/architecture.md,
+step 1 of the path).
 
 POST answers 200 only after every message of the delivery is recorded through the runtime
 (G1, G2); 503 when the store is down so Meta redelivers. A signed delivery we cannot read is
 acknowledged anyway (logged and counted), because a non-200 makes Meta retry it for 7 days and
-can get the subscription disabled (cloud-api §A1 "Status code policy", §A3).
+can get the subscription disabled (docs/whatsapp-cloud-api.md §A1 "Status code policy", §A3).
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ class WebhookRoutes:
         display: str | None = None
         for change in hook.changes:
             if change.phone_number_id != ours:
-                # Another environment sharing the Meta app (reference-bot §5.1): not ours.
+                # Another environment sharing the Meta app (docs/reference-bot.md §5.1): not ours.
                 count = len(change.messages) + len(change.statuses)
                 meters.webhook_ignored.add(count, {"reason": "foreign_number"})
                 continue

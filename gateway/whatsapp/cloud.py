@@ -31,9 +31,11 @@ from gateway.whatsapp.outbound import DoesNotFit, Payload, build, mark_read_payl
 from gateway.whatsapp.pacing import Rate, TokenBuckets
 from gateway.whatsapp.window import ServiceWindow
 from runtime.contracts import ConversationKey, SendRejected, SendRetryable
+from runtime.telemetry import without_generic_http_spans
 
 _tracer = trace.get_tracer("gateway.whatsapp")
-# Pair limit (cloud-api §A5): ~1 message per 6 s per user with short bursts; a burst of 10
+# Pair limit (docs/whatsapp-cloud-api.md §A5): ~1 message per 6 s per user with short bursts; a
+# burst of 10
 # covers one busy turn (text + list + follow-up) and stays far below the 45 Meta tolerates.
 PAIR_RATE = Rate(per_second=1 / 6, burst=10)
 _PROGRESS_TTL = 24 * 3600
@@ -170,9 +172,12 @@ class CloudSender:
             "server.port": self._server[1],
             "url.full": self._url,
         }
-        with _tracer.start_as_current_span(
-            "POST", kind=trace.SpanKind.CLIENT, attributes=attributes
-        ) as span:
+        with (
+            _tracer.start_as_current_span(
+                "POST", kind=trace.SpanKind.CLIENT, attributes=attributes
+            ) as span,
+            without_generic_http_spans(),
+        ):
             try:
                 async with self._client().post(
                     self._url,

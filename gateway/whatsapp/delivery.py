@@ -1,4 +1,5 @@
-"""Delivery tracking of our outbound messages from `statuses` webhooks (cloud-api §A2, §A3).
+"""Delivery tracking of our outbound messages from `statuses` webhooks (docs/whatsapp-cloud-api.md
+§A2, §A3).
 
 Status webhooks arrive out of order and duplicated; the stored state only moves forward
 (sent < delivered < read < played, failed terminal), so a late `delivered` never overwrites

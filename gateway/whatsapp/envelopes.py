@@ -1,7 +1,8 @@
 """Map parsed webhook messages to runtime envelopes: one conversation per (number, user).
 
-The user is the business-scoped `user_id` when WhatsApp sends one, else the `wa_id` (cloud-api
-fact 10). Identity-change system events (a new phone number or user id, §A2) are delivered to the
+The user is the business-scoped `user_id` when WhatsApp sends one, else the `wa_id`
+(docs/whatsapp-cloud-api.md §0 fact 10). Identity-change system events (a new phone number or
+user id, §A2) are delivered to the
 conversation of the *new* identity, so the conversation carries on where the user now is; the
 phone the member is known by at credex-core travels in `Inbound.phone`.
 """
@@ -15,12 +16,6 @@ from opentelemetry import propagate
 from actors.events import Inbound, encode
 from gateway.whatsapp.inbound import Message
 from runtime.contracts import ConversationKey, Envelope
-from runtime.telemetry import hashed
-
-
-def hash_user(user: str) -> str:
-    """A stable pseudonym for logs and span attributes: user ids are PII (§B4, S112)."""
-    return hashed(user)
 
 
 def conversation_key(phone_number_id: str, message: Message) -> ConversationKey:
@@ -44,7 +39,7 @@ def phone_of(message: Message) -> str | None:
 
 def current_trace_context() -> dict[str, str]:
     """The W3C trace context of the current span (the webhook's SERVER span). The runtime's
-    PRODUCER span per recorded envelope becomes its child (ARCHITECTURE "Observability")."""
+    PRODUCER span per recorded envelope becomes its child (docs/architecture.md "Observability")."""
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
     return carrier

@@ -1,4 +1,5 @@
-"""Classify Graph API send failures by error `code` (cloud-api §A4: branch on code, not on HTTP
+"""Classify Graph API send failures by error `code` (docs/whatsapp-cloud-api.md §A4: branch on code,
+not on HTTP
 status or title; `error_subcode` is gone since v16)."""
 
 from __future__ import annotations

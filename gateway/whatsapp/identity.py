@@ -1,9 +1,11 @@
 """Phone -> business-scoped user id aliases, so one user keeps one conversation.
 
 From 2026 webhooks carry a `user_id` next to (or instead of) the phone `wa_id`; conversations
-are keyed by `user_id` when present (cloud-api fact 10). A user seen with both ids is
+are keyed by `user_id` when present (docs/whatsapp-cloud-api.md §0 fact 10). A user seen with both
+ids is
 remembered, so an event that names only the phone (an older-shaped webhook, or credex-core's
-/api/notify, which knows members by phone) reaches the same conversation (cloud-api Part C 2).
+/api/notify, which knows members by phone) reaches the same conversation (docs/whatsapp-cloud-api.md
+Part C 2).
 """
 
 from __future__ import annotations

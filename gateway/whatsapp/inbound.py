@@ -1,6 +1,7 @@
-"""Parse a webhook body into typed values, once, at the edge (STYLE §2).
+"""Parse a webhook body into typed values, once, at the edge (docs/style.md §2).
 
-Every entry, change, message and status is read (one POST can carry many: cloud-api §A2, fact 4).
+Every entry, change, message and status is read (one POST can carry many: docs/whatsapp-cloud-api.md
+§A2, fact 4).
 Parsing is total: any JSON yields a `Webhook`; items that do not have the documented shape are
 counted in `Webhook.unreadable` instead of raising, so a signed but odd delivery is still
 acknowledged with 200 (a non-200 makes Meta retry for 7 days, §A3).

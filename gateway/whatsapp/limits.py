@@ -1,6 +1,7 @@
 """The Cloud API's payload limits, and a validator that checks any outbound payload against them.
 
-Numbers from cloud-api §A4 (and ARCHITECTURE G8). Interactive bodies are held to 1,024 even
+Numbers from docs/whatsapp-cloud-api.md §A4 (and docs/architecture.md G8). Interactive bodies are
+held to 1,024 even
 for lists, where the current page says 4,096, because older pages and third parties say 1,024
 and a smaller body is always accepted. Lengths are counted in UTF-16 code units, which is never
 less than the code-point count, so an emoji-heavy title cannot slip over a limit whichever way

@@ -3,7 +3,8 @@
 No payload built here can break a limit in `limits.py`: long text is split at line boundaries,
 titles, labels, headers and footers are shortened with an ellipsis so they stay distinct, an
 interactive body too long for its message is sent as text first, and lists with more than ten
-rows are paged (or refused, by the caller's choice). Ids carry meaning (ARCHITECTURE "State"),
+rows are paged (or refused, by the caller's choice). Ids carry meaning (docs/architecture.md
+"State"),
 so an id that does not fit is refused with `DoesNotFit`, never cut.
 """
 

@@ -2,7 +2,8 @@
 
 Throughput is limited per business number (80 msg/s by default, error 130429 above it) and per
 recipient (the pair limit: about one message per 6 s with short bursts, error 131056;
-cloud-api §A5). Buckets live in Redis because the limit is the fleet's, not one process's.
+docs/whatsapp-cloud-api.md §A5). Buckets live in Redis because the limit is the fleet's, not one
+process's.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The 24-hour customer-service window, per conversation (cloud-api §A4).
+"""The 24-hour customer-service window, per conversation (docs/whatsapp-cloud-api.md §A4).
 
 A user message opens (or extends) a 24 h window in which free-form replies are allowed; outside
 it only templates are (else error 131047). The gateway stores the time of the user's last inbound

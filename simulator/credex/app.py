@@ -11,6 +11,7 @@ from simulator.credex.config import SimConfig
 from simulator.credex.edge import edge
 from simulator.credex.replies import json_reply
 from simulator.credex.state import STATE, SimState, build_state
+from simulator.credex.tracing import traced
 
 __all__ = ["STATE", "SimConfig", "SimState", "create_app"]
 
@@ -20,7 +21,7 @@ async def health(request: web.Request) -> web.Response:
 
 
 def create_app(config: SimConfig = SimConfig()) -> web.Application:  # noqa: B008
-    app = web.Application(middlewares=[edge])
+    app = web.Application(middlewares=[traced, edge])
     app[STATE] = build_state(config)
     app.router.add_get("/health", health)
     for module in (routes_member, routes_account, routes_credex, routes_admin):

@@ -1,4 +1,5 @@
-"""Who is calling (§3): the Bearer JWT check with its idle expiry and refresh in enforced mode,
+"""Who is calling (docs/credex-core-api.md §3): the Bearer JWT check with its idle expiry and
+refresh in enforced mode,
 and the body's identity fields in lax mode (HEAD, §11 quirks 1 and 2).
 """
 

@@ -1,4 +1,5 @@
-"""Balance arithmetic (§10.4) and the securable balance with its largest-securer rule (§10.2).
+"""Balance arithmetic (docs/credex-core-api.md §10.4) and the securable balance with its
+largest-securer rule (§10.2).
 
 Two deliberate [INTENDED] choices (§11 quirks 18 and 19): an expired secured offer stops
 reducing the secured balance, and a pending *incoming* secured offer does not add to what its
@@ -83,7 +84,7 @@ class Securable:
     securer_id: str | None
 
     def allows(self, amount: Decimal) -> bool:
-        # Equality is allowed: creation is refused only when securable < amount (§10.2.3).
+        # Equality is allowed: creation is refused only when securable < amount (§10.2 rule 3).
         return self.amount is None or self.amount >= amount
 
 

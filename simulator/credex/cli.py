@@ -14,6 +14,7 @@ import sys
 
 from aiohttp import web
 
+from runtime.telemetry import setup_telemetry
 from simulator.credex.app import create_app
 from simulator.credex.config import SimConfig
 
@@ -65,6 +66,9 @@ async def serve(config: SimConfig, host: str, port: int) -> None:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    # Its own service name, so a trace viewer shows the bot's calls and credex-core's side
+    # (spans exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set).
+    setup_telemetry("credex-core-sim")
     try:
         asyncio.run(serve(config_from(args), args.host, args.port))
     except OSError as failure:

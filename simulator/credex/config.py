@@ -29,4 +29,4 @@ class SimConfig:
     token_idle_seconds: int = 300
     clock: Callable[[], dt.datetime] = utc_now
     ids: Callable[[], str] = new_uuid
-    duplicate_account_ids: bool = False  # HEAD quirk §9.1, off by default
+    duplicate_account_ids: bool = False  # HEAD quirk docs/credex-core-api.md §9.1, off by default

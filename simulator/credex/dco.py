@@ -1,4 +1,5 @@
-"""The Daily Credcoin Offering as forceDCO runs it (§10.9): defaults, offer expiry, a new day,
+"""The Daily Credcoin Offering as forceDCO runs it (docs/credex-core-api.md §10.9): defaults, offer
+expiry, a new day,
 and the DCO participants' give and receive credexes. Rates stay fixed (see money.RATES).
 """
 

@@ -1,5 +1,6 @@
 """The one middleware every request passes: rate limit, keyholes, authentication, token refresh,
-X-Request-ID, and credex-core's answers for unknown paths and unexpected failures (§2.1, §2.2).
+X-Request-ID, and credex-core's answers for unknown paths and unexpected failures
+(docs/credex-core-api.md §2.1, §2.2).
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ from simulator.credex.model import Account, Credex, Member
 class Ledger:
     clock: Callable[[], dt.datetime]
     new_id: Callable[[], str]
-    # The active Daynode's date; None until the ledger is initialized (§3.3: nothing works then).
+    # The active Daynode's date; None until the ledger is initialized (docs/credex-core-api.md §3.3:
+    # nothing works then).
     day: dt.date | None = None
     members: dict[str, Member] = attrs.Factory(dict)
     accounts: dict[str, Account] = attrs.Factory(dict)

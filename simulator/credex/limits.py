@@ -1,4 +1,5 @@
-"""Tier daily spend limits (§5.6, §10.3) and the unsecured due-date window (§5.5).
+"""Tier daily spend limits (docs/credex-core-api.md §5.6, §10.3) and the unsecured due-date window
+(§5.5).
 
 [INTENDED] (§10.3): the limit applies to every credex, and tier 1 may not issue unsecured.
 """

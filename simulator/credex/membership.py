@@ -1,4 +1,5 @@
-"""Members and accounts: onboarding, extra accounts, authorizations, sendOffersTo (§3.3, §8.2).
+"""Members and accounts: onboarding, extra accounts, authorizations, sendOffersTo
+(docs/credex-core-api.md §3.3, §8.2).
 
 unauthorizeForAccount, updateSendOffersTo, BUSINESS accounts and updateAccount follow the
 [INTENDED] behaviour (§11 quirks 4 and 16), with HEAD's messages and statuses.

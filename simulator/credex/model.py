@@ -1,4 +1,5 @@
-"""The simulator's records: members, accounts and credexes as credex-core holds them (§6)."""
+"""The simulator's records: members, accounts and credexes as credex-core holds them
+(docs/credex-core-api.md §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Denominations, the fixed rate table and credex-core's amount formatting (§5.1, §9.5, §10.1)."""
+"""Denominations, the fixed rate table and credex-core's amount formatting (docs/credex-core-api.md
+§5.1, §9.5, §10.1)."""
 
 from __future__ import annotations
 

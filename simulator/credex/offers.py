@@ -1,4 +1,5 @@
-"""Creating, accepting, declining and cancelling credexes: the state machine of §6 and §10.5.
+"""Creating, accepting, declining and cancelling credexes: the state machine of
+docs/credex-core-api.md §6 and §10.5.
 
 Each operation either changes the ledger and returns the credex, or returns a `Refusal`
 carrying credex-core's status and message (§8.3) and changes nothing.

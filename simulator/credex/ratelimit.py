@@ -1,4 +1,5 @@
-"""express-rate-limit as credex-core mounts it (§4): a fixed 60-second window per client IP.
+"""express-rate-limit as credex-core mounts it (docs/credex-core-api.md §4): a fixed 60-second
+window per client IP.
 
 Each request counts once here; HEAD's double mount (about 50 a minute for max 100) is not copied.
 """

@@ -1,4 +1,5 @@
-"""Reading request bodies as body-parser does and writing credex-core's response bodies (§2.4)."""
+"""Reading request bodies as body-parser does and writing credex-core's response bodies
+(docs/credex-core-api.md §2.4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Account routes (§8.2): accounts, handle lookup, authorizations, sendOffersTo and the ledger.
+"""Account routes (docs/credex-core-api.md §8.2): accounts, handle lookup, authorizations,
+sendOffersTo and the ledger.
 
 Enforced mode: `ownerID` must be the token's member and the ledger is readable only by a member
 authorized for the account (403 otherwise); lax mode trusts the body as HEAD does.

@@ -1,4 +1,5 @@
-"""Admin and DevAdmin routes (§8.5, §8.6): updateMemberTier, clearDevDBs, forceDCO, gimmeSecured.
+"""Admin and DevAdmin routes (docs/credex-core-api.md §8.5, §8.6): updateMemberTier, clearDevDBs,
+forceDCO, gimmeSecured.
 
 DevAdmin routes are keyholes: no auth and no validation, as in credex-core's non-production builds.
 """

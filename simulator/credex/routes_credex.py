@@ -1,4 +1,5 @@
-"""Credex routes (§8.3): create, accept, bulk accept, decline, cancel and getCredex.
+"""Credex routes (docs/credex-core-api.md §8.3): create, accept, bulk accept, decline, cancel and
+getCredex.
 
 Credex controllers answer {"error": ...}; only the validation layer answers {"message": ...}.
 """

@@ -1,4 +1,5 @@
-"""Member routes (§8.1): login, onboardMember, handle lookup, dashboards, authForTierSpendLimit,
+"""Member routes (docs/credex-core-api.md §8.1): login, onboardMember, handle lookup, dashboards,
+authForTierSpendLimit,
 setDCOparticipantRate."""
 
 from __future__ import annotations

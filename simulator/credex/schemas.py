@@ -1,4 +1,5 @@
-"""The validateRequest schema of every route the simulator serves (§8). ✱ fields are required."""
+"""The validateRequest schema of every route the simulator serves (docs/credex-core-api.md §8). ✱
+fields are required."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Seed data: credex-core's development ledger (§10.10) and the demo members other code imports.
+"""Seed data: credex-core's development ledger (docs/credex-core-api.md §10.10) and the demo members
+other code imports.
 
 `seed_dev` leaves the ledger as after clearDevDBs + forceDCO; `seed_demo` adds four members
 with secured balances, accepted history and pending offers both ways between tendai and rudo.

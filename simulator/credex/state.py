@@ -24,7 +24,8 @@ class SimState:
         return self.config.auth == "enforced"
 
     def day_zero(self) -> dt.date:
-        """The day forceDCO initializes an empty ledger on; its first advance follows (§10.10)."""
+        """The day forceDCO initializes an empty ledger on; its first advance follows
+        (docs/credex-core-api.md §10.10)."""
         if self.config.day is not None:
             return self.config.day - dt.timedelta(days=1)
         if self.config.seed == "demo":

@@ -1,4 +1,5 @@
-"""HS256 JWTs as credex-core issues them: `memberID`, `iat`, `lastActivity`, no `exp` (§3.1).
+"""HS256 JWTs as credex-core issues them: `memberID`, `iat`, `lastActivity`, no `exp`
+(docs/credex-core-api.md §3.1).
 
 Written with hmac + hashlib + base64 so the simulator needs no JWT library.
 """

@@ -1,4 +1,5 @@
-"""credex-core's request validation layer (`validateRequest`, §2.3): sanitizers, validators and
+"""credex-core's request validation layer (`validateRequest`, docs/credex-core-api.md §2.3):
+sanitizers, validators and
 the schema walk that keeps only the schema's keys and reports the first failing field.
 """
 

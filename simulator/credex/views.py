@@ -1,4 +1,5 @@
-"""credex-core's response objects, rendered from the ledger as bare JSON-ready dicts (§8, §9).
+"""credex-core's response objects, rendered from the ledger as bare JSON-ready dicts
+(docs/credex-core-api.md §8, §9).
 
 Amounts are formatted strings; empty pending lists and an empty ledger are `{}` (§9.4, §8.2).
 """

@@ -1,6 +1,6 @@
 """The fake Graph API endpoint the bot sends to: `POST /{version}/{phone_number_id}/messages`.
 
-It answers the way the Cloud API does (whatsapp-cloud-api.md A4): 401 with code 190 for a bad
+It answers the way the Cloud API does (docs/whatsapp-cloud-api.md §A4): 401 with code 190 for a bad
 token, 400 with a Graph-shaped error (code 100) for a malformed or limit-breaking payload, and
 `{"messaging_product", "contacts", "messages": [{"id": "wamid..."}]}` for an accepted one. Every
 accepted payload lands in the transcript of its recipient; mark-as-read calls are recorded too.
@@ -162,7 +162,7 @@ class GraphApi:
 
     def _outside_window(self, phone: str, payload: dict[str, Any]) -> bool:
         # Only templates may reach a user whose last message is over 24 h old (or who never
-        # wrote): whatsapp-cloud-api.md A4, error 131047.
+        # wrote): docs/whatsapp-cloud-api.md §A4, error 131047.
         if self._window_open is None or payload.get("type") == "template":
             return False
         return not self._window_open(phone)
@@ -175,7 +175,7 @@ class GraphApi:
             )
         phone = self._owner_of(message_id)
         if phone is None and self._is_outbound(message_id):
-            # Only messages the user sent can be marked read (whatsapp-cloud-api.md A4).
+            # Only messages the user sent can be marked read (docs/whatsapp-cloud-api.md §A4).
             return graph_error(
                 400, 100, "(#100) Invalid parameter", "only inbound messages can be marked read"
             )

@@ -1,6 +1,6 @@
 """Real-shaped, signed WhatsApp Cloud API webhook deliveries (inbound messages and statuses).
 
-The shapes follow the golden fixtures (shared/fixtures/whatsapp-webhooks): one `entry` per
+The shapes follow the golden fixtures (tests/fixtures/whatsapp-webhooks): one `entry` per
 delivery, `metadata` naming our business number, `contacts` with the 2026 business-scoped user
 ids, and `timestamp` as a string of Unix seconds.
 """
@@ -71,7 +71,7 @@ def encode(payload: Mapping[str, Any]) -> bytes:
     """Serialise like Meta: compact JSON, non-ASCII as \\u escapes and `/` as `\\/`.
 
     A gateway that re-serialises the parsed body before checking the signature breaks on
-    exactly these bytes (emoji, URLs), as it would in production (whatsapp-cloud-api.md A1).
+    exactly these bytes (emoji, URLs), as it would in production (docs/whatsapp-cloud-api.md §A1).
     """
     text = json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
     return text.replace("/", "\\/").encode("ascii")

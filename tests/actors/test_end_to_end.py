@@ -7,7 +7,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
-from gateway.demo import running_demo
+from simulator.demo import running_demo
 
 TENDAI = "263771000001"
 

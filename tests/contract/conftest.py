@@ -2,7 +2,8 @@
 
 The in-process simulator is a fresh app per test (seed "dev", enforced auth, an injected clock)
 served over real HTTP on 127.0.0.1; an external target is reset with clearDevDBs + forceDCO
-before each test, which leaves the same seeded ledger on day 2021-01-02 (§10.10).
+before each test, which leaves the same seeded ledger on day 2021-01-02 (docs/credex-core-api.md
+§10.10).
 """
 
 from __future__ import annotations

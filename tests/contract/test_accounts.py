@@ -1,5 +1,5 @@
 """Accounts, authorizations (tier >= 4, at most 5), sendOffersTo, and tier daily limits before
-and after a day advance (§5.6, §8.1, §8.2, §10.3, §10.8, §10.9)."""
+and after a day advance (docs/credex-core-api.md §5.6, §8.1, §8.2, §10.3, §10.8, §10.9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Ledger paging (§8.2 quirks) and getCredex (§8.3) through the client."""
+"""Ledger paging (docs/credex-core-api.md §8.2 quirks) and getCredex (§8.3) through the client."""
 
 from __future__ import annotations
 

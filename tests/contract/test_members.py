@@ -1,4 +1,5 @@
-"""Onboarding, login, dashboards and handle lookups through the client (§3, §8.1, §9)."""
+"""Onboarding, login, dashboards and handle lookups through the client (docs/credex-core-api.md §3,
+§8.1, §9)."""
 
 from __future__ import annotations
 

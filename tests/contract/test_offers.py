@@ -1,5 +1,5 @@
 """createCredex through the client: secured and unsecured offers and every rejection, in
-credex-core's processing order (§8.3), with credex-core's own message."""
+credex-core's processing order (docs/credex-core-api.md §8.3), with credex-core's own message."""
 
 from __future__ import annotations
 

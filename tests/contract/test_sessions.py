@@ -1,4 +1,5 @@
-"""Member tokens across credex-core's 5-minute idle window, and 429 pacing (§3.1, §4), with the
+"""Member tokens across credex-core's 5-minute idle window, and 429 pacing (docs/credex-core-api.md
+§3.1, §4), with the
 simulator's injected clock (these need the in-process simulator)."""
 
 from __future__ import annotations

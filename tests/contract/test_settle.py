@@ -1,4 +1,5 @@
-"""Accept, decline, cancel and bulk accept through the client, and who may do each (§8.3,
+"""Accept, decline, cancel and bulk accept through the client, and who may do each
+(docs/credex-core-api.md §8.3,
 §10.5 [INTENDED] signer rules)."""
 
 from __future__ import annotations

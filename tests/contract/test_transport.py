@@ -175,7 +175,8 @@ async def test_429_honours_retry_after(
     assert ref.account_id == "x"
     assert 7 <= sleep.delays[0] < 7.2
     sent = next(s for s in server.seen if s.operation == "getAccountByHandle")
-    assert sent.body == {"accountHandle": "some_handle"}  # lower-cased for credex-core (§10.7)
+    # lower-cased for credex-core (docs/credex-core-api.md §10.7)
+    assert sent.body == {"accountHandle": "some_handle"}
 
 
 async def test_429_after_retries_is_unavailable_with_credex_cores_text(
@@ -383,7 +384,7 @@ def test_the_token_cache_forgets_the_least_recently_used_member() -> None:
 async def test_create_credex_404_after_creation_is_outcome_unknown(
     client: CredexClient, server: ScriptedServer
 ) -> None:
-    # HEAD creates the credex, then fails the issuer dashboard fetch (§8.3 step 10, §11.10).
+    # HEAD creates the credex, then fails the issuer dashboard fetch (§8.3 step 10, §11 quirk 10).
     server.on("createCredex", Reply(404, {"error": "Failed to fetch dashboard data"}))
     with pytest.raises(CredexUnavailable, match="Failed to fetch dashboard data") as err:
         await _create(client)

@@ -10,7 +10,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from gateway.credex import CredexClient
-from gateway.demo import Demo, running_demo
+from simulator.demo import Demo, running_demo
 
 TENDAI, RUDO, FARAI, CHIPO = "263771000001", "263771000002", "263771000003", "263771000004"
 

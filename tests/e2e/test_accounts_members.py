@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import anyio
 import pytest
 import redis.asyncio as aioredis
 
 from actors.ports.credex import AccountDashboard
 from gateway.credex import CredexClient
-from gateway.demo import Demo, running_demo
+from simulator.demo import Demo, running_demo
+from tests.e2e.clock import ShiftedClock
 from tests.e2e.conftest import CHIPO, RUDO, TENDAI, outgoing
 from tests.e2e.phone import Phone, buttons, rows, said
 
@@ -160,15 +160,22 @@ async def test_owner_sends_offer_notifications_to_an_authorized_member(
     assert chipo.rejected == []
 
 
-TIMEOUT = 2
+TIMEOUT = 300
+CLOCK = ShiftedClock()
 
 
 @pytest.fixture
 async def short_demo(
     redis_url: str, key_prefix: str, redis_client: aioredis.Redis
 ) -> AsyncIterator[Demo]:
+    CLOCK.reset()
     async with running_demo(
-        "127.0.0.1", 0, redis_url, key_prefix=key_prefix, session_timeout_seconds=TIMEOUT
+        "127.0.0.1",
+        0,
+        redis_url,
+        key_prefix=key_prefix,
+        session_timeout_seconds=TIMEOUT,
+        clock=CLOCK,
     ) as running:
         yield running
 
@@ -179,7 +186,7 @@ async def test_timeout_names_the_discarded_offer_and_returns_to_the_personal_acc
     chipo = await chipo_on_her_bakery(short_demo)
     (confirm,) = await chipo.say("2=>rudo")
     assert "*From:* Chipo's Bakery" in said([confirm])
-    await anyio.sleep(TIMEOUT + 0.5)  # the user says nothing for a while
+    CLOCK.advance(TIMEOUT + 1)  # the user says nothing for a while
     (dashboard,) = await chipo.say("what now?")
     note = dashboard  # the note and the screen arrive as one message
     assert "Your unconfirmed offer of 2.00 USD to Rudo Chikwanha Personal was discarded" in said(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import anyio
 
 from gateway.credex import CredexClient
-from gateway.demo import Demo
+from simulator.demo import Demo
 from tests.e2e.conftest import RUDO, TENDAI, incoming, outgoing
 from tests.e2e.phone import Phone, said
 

@@ -15,7 +15,7 @@ import zxingcpp
 from PIL import Image
 
 from gateway.credex import CredexClient
-from gateway.demo import Demo
+from simulator.demo import Demo
 from tests.e2e.conftest import CHIPO, TENDAI, outgoing
 from tests.e2e.phone import Payload, Phone, buttons, said
 

@@ -6,24 +6,31 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import anyio
 import pytest
 import redis.asyncio as aioredis
 
 from gateway.credex import CredexClient
-from gateway.demo import Demo, running_demo
+from simulator.demo import Demo, running_demo
+from tests.e2e.clock import ShiftedClock
 from tests.e2e.conftest import FARAI, TENDAI
 from tests.e2e.phone import Phone, buttons, rows, said
 
-TIMEOUT = 2
+TIMEOUT = 300
+CLOCK = ShiftedClock()
 
 
 @pytest.fixture
 async def demo(
     redis_url: str, key_prefix: str, redis_client: aioredis.Redis
 ) -> AsyncIterator[Demo]:
+    CLOCK.reset()
     async with running_demo(
-        "127.0.0.1", 0, redis_url, key_prefix=key_prefix, session_timeout_seconds=TIMEOUT
+        "127.0.0.1",
+        0,
+        redis_url,
+        key_prefix=key_prefix,
+        session_timeout_seconds=TIMEOUT,
+        clock=CLOCK,
     ) as running:
         yield running
 
@@ -54,7 +61,7 @@ async def test_a_ledger_row_shows_the_credex_card_and_still_works_after_the_time
     assert rows(again) == rows(page)
 
     unsecured_row = rows(again)["1. 🔺 20.00 USD"]
-    await anyio.sleep(TIMEOUT + 0.5)  # the user says nothing for longer than the timeout
+    CLOCK.advance(TIMEOUT + 1)  # the user says nothing for longer than the timeout
     (late,) = await tendai.pick_id(unsecured_row)
     assert "🧾 *Credex from Rudo Chikwanha Personal*" in said([late])
     assert "*Security:* unsecured\n*Due:*" in said([late])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from gateway.credex import CredexClient
-from gateway.demo import Demo
+from simulator.demo import Demo
 from tests.e2e.conftest import CHIPO, RUDO, TENDAI, incoming
 from tests.e2e.phone import Phone, body, rows, said
 

@@ -10,7 +10,7 @@ import anyio
 import pytest
 from playwright.async_api import Page, async_playwright, expect
 
-from gateway.demo import Demo
+from simulator.demo import Demo
 from tests.e2e.conftest import TENDAI
 
 CHROMIUM = "/usr/bin/chromium"

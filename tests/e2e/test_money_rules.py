@@ -6,7 +6,7 @@ typical turn costs one message."""
 from __future__ import annotations
 
 from gateway.credex import CredexClient
-from gateway.demo import Demo
+from simulator.demo import Demo
 from tests.e2e.conftest import FARAI, RUDO, TENDAI, incoming, outgoing
 from tests.e2e.phone import Phone, buttons, rows, said
 
@@ -81,7 +81,8 @@ async def test_credex_cores_floating_point_edge_offers_the_largest_amount_it_acc
     demo: Demo, credex: CredexClient
 ) -> None:
     """Farai holds 5 USD; Tendai sends 2 more from the same trust: 7.00 shown, but credex-core
-    computes 6.999999999999999 securable in CXX doubles (§10.1) and refuses 7.00."""
+    computes 6.999999999999999 securable in CXX doubles (docs/credex-core-api.md §10.1) and
+    refuses 7.00."""
     tendai, farai = Phone(demo.whatsapp, TENDAI), Phone(demo.whatsapp, FARAI)
     await tendai.say("2=>farai")
     await tendai.tap("Sign & send")

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from gateway.credex import CredexClient
-from gateway.demo import Demo
+from simulator.demo import Demo
 from tests.e2e.conftest import FARAI, RUDO, TENDAI, incoming, outgoing
 from tests.e2e.phone import Phone, buttons, said
 

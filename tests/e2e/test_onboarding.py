@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gateway.credex import CredexClient
-from gateway.demo import Demo
+from simulator.demo import Demo
 from tests.e2e.phone import Phone, rows, said
 
 NEWCOMER = "263779990001"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.demo import Demo
+from simulator.demo import Demo
 from tests.e2e.conftest import TENDAI
 from tests.e2e.phone import Phone, buttons, rows, said
 

@@ -10,7 +10,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from gateway.credex import CredexClient
-from gateway.demo import Demo, running_demo
+from simulator.demo import Demo, running_demo
 from tests.e2e.conftest import RUDO, TENDAI, incoming, outgoing
 from tests.e2e.credex_proxy import CredexProxy, proxied_simulator
 from tests.e2e.phone import Phone, buttons, rows, said

@@ -18,8 +18,8 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 from gateway.credex import CredexClient
-from gateway.demo import DEMO_PHONE_NUMBER_ID
 from gateway.whatsapp.limits import violations
+from simulator.demo import DEMO_PHONE_NUMBER_ID
 from simulator.redis_server import free_port
 from simulator.whatsapp.app import WhatsAppSimulator
 from tests.e2e.conftest import TENDAI, outgoing

@@ -1,35 +1,43 @@
-"""The session timeout over the whole stack, shortened to two seconds: an abandoned form is
-discarded and the user is told so; an old confirmation button no longer sends anything."""
+"""The session timeout over the whole stack: an abandoned form is discarded and the user is told
+so; an old confirmation button no longer sends anything. The conversation's clock is moved past
+the timeout instead of waiting it out."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import anyio
 import pytest
 import redis.asyncio as aioredis
 
 from gateway.credex import CredexClient
-from gateway.demo import Demo, running_demo
+from simulator.demo import Demo, running_demo
+from tests.e2e.clock import ShiftedClock
 from tests.e2e.conftest import TENDAI, outgoing
 from tests.e2e.phone import Phone, rows, said
 
-TIMEOUT = 2
+TIMEOUT = 300
+CLOCK = ShiftedClock()
 
 
 @pytest.fixture
 async def demo(
     redis_url: str, key_prefix: str, redis_client: aioredis.Redis
 ) -> AsyncIterator[Demo]:
+    CLOCK.reset()
     async with running_demo(
-        "127.0.0.1", 0, redis_url, key_prefix=key_prefix, session_timeout_seconds=TIMEOUT
+        "127.0.0.1",
+        0,
+        redis_url,
+        key_prefix=key_prefix,
+        session_timeout_seconds=TIMEOUT,
+        clock=CLOCK,
     ) as running:
         yield running
 
 
 async def quiet_for_longer_than_the_timeout() -> None:
-    # The one wait no reply can stand in for: the user saying nothing for a while.
-    await anyio.sleep(TIMEOUT + 0.5)
+    # The user says nothing for a while: the conversation's clock moves past the timeout.
+    CLOCK.advance(TIMEOUT + 1)
 
 
 async def test_text_after_a_timeout_mid_form_gets_the_dashboard_saying_the_draft_was_dropped(

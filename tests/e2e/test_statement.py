@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from actors.screens.statement import signed
 from gateway.credex import CredexClient
-from gateway.demo import Demo
+from simulator.demo import Demo
 from tests.e2e.conftest import CHIPO, RUDO, TENDAI
 from tests.e2e.phone import Phone, said
 

@@ -44,3 +44,9 @@ def test_help_lists_the_four_commands() -> None:
     assert done.returncode == 0
     for command in ("serve", "demo", "credex-sim", "bench"):
         assert command in done.stdout
+
+
+def test_demo_offers_live_reloading() -> None:
+    done = _vimbiso("demo", "--help")
+    assert done.returncode == 0
+    assert "--reload" in done.stdout

@@ -58,11 +58,25 @@ def test_compose_app_uses_the_simulator_api_key() -> None:
     assert sim_command[sim_command.index("--client-api-key") + 1] == key
 
 
+def _stages(text: str) -> dict[str, str]:
+    """Stage name -> the text of that stage."""
+    parts = re.split(r"^(?=FROM\s)", text, flags=re.M)
+    named = (re.match(r"FROM\s+\S+\s+AS\s+(\S+)", part) for part in parts)
+    return {m.group(1): part for m, part in zip(named, parts, strict=True) if m}
+
+
+def _base_image(stages: dict[str, str], stage: str) -> str:
+    """Follow FROM <stage> back to the image the stage starts from."""
+    base = re.match(r"FROM\s+(\S+)", stages[stage])
+    assert base
+    return _base_image(stages, base.group(1)) if base.group(1) in stages else base.group(1)
+
+
 def test_dockerfile_is_multistage_slim_nonroot_with_healthcheck() -> None:
     text = (ROOT / "Dockerfile").read_text()
     stages = re.findall(r"^FROM\s+(\S+)\s+AS\s+(\S+)", text, flags=re.M)
     assert len(stages) >= 2
-    assert stages[-1][0].endswith("-slim")
+    assert _base_image(_stages(text), stages[-1][1]).endswith("-slim")
     assert re.search(r"^USER\s+(?!root)\w+", text, flags=re.M)
     health = re.search(r"^HEALTHCHECK\s+(.*)$", text, flags=re.M)
     assert health and "--interval=30s" in health.group(1)
@@ -70,3 +84,17 @@ def test_dockerfile_is_multistage_slim_nonroot_with_healthcheck() -> None:
     assert re.search(r'^ENTRYPOINT\s+\["vimbiso",\s*"serve"\]', text, flags=re.M)
     for source in ("pyproject.toml", "constraints.txt", "actors", "parser", "gateway", "runtime"):
         assert source in text
+
+
+def test_the_default_image_holds_no_simulator_and_compose_builds_one_for_credex_sim() -> None:
+    text = (ROOT / "Dockerfile").read_text()
+    stages = _stages(text)
+    default = list(stages)[-1]
+    # The default image copies its venv from a stage that never saw the simulators.
+    source = re.search(r"COPY --from=(\S+) /opt/venv", stages[default])
+    assert source and "simulator" not in stages[source.group(1)]
+    assert "demo]" not in stages[source.group(1)]  # no demo extra in the product's venv
+    services = _compose()["services"]
+    assert services["credex-sim"]["build"]["target"] in stages
+    assert "simulator" in stages["build-simulators"]
+    assert services["app"]["build"]["target"] == default

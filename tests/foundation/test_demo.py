@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiohttp
 import redis.asyncio as aioredis
 
-from gateway.demo import running_demo
+from simulator.demo import running_demo
 
 TENDAI = "263771000001"
 

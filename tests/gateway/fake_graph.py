@@ -19,7 +19,8 @@ from aiohttp import web
 
 from gateway.whatsapp.limits import violations
 
-# HTTP status Meta uses for each code (cloud-api §A4); the sender must branch on the code.
+# HTTP status Meta uses for each code (docs/whatsapp-cloud-api.md §A4); the sender must branch on
+# the code.
 _HTTP_STATUS = {130429: 429, 131056: 429, 131000: 500, 131016: 503, 2: 503, 190: 401, 0: 401}
 
 

@@ -1,5 +1,6 @@
 """The webhook's ack path under concurrency: group commit of records and stamps, the
-stamps' bare EVALSHA after Redis lost its scripts, and 503 whenever a write before the ack fails."""
+stamps' bare EVALSHA after Redis lost its scripts (a real SCRIPT FLUSH on a Redis of the test's
+own), and 503 whenever a write before the ack fails."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import time
 from collections.abc import Sequence
 
 import aiohttp
+import anyio
+import attrs
 import pytest
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
@@ -15,14 +18,22 @@ from redis.backoff import NoBackoff
 
 from gateway.app import create_app
 from gateway.routes.webhook import GroupCommit
-from gateway.whatsapp import window as window_module
 from gateway.whatsapp.delivery import DeliveryTracker
 from gateway.whatsapp.identity import IdentityMap
 from gateway.whatsapp.window import ServiceWindow
-from runtime.contracts import ConversationKey, Envelope, Recorder, StoreUnavailable
+from runtime import Runtime, RuntimeConfig
+from runtime.contracts import (
+    ConversationKey,
+    Envelope,
+    Recorder,
+    StoreUnavailable,
+    Turn,
+    TurnContext,
+)
 from tests.gateway.conftest import PNID, make_config
 from tests.gateway.conversation import Seen
 from tests.gateway.webhooks import change_value, delivery, post_webhook, text_message
+from tests.private_redis import private_redis
 
 pytestmark = pytest.mark.anyio
 
@@ -120,32 +131,30 @@ async def test_a_burst_of_deliveries_is_acknowledged_recorded_and_stamped(
     }
 
 
-async def test_window_is_stamped_after_redis_lost_the_touch_script(
-    http: aiohttp.ClientSession,
-    serve: object,
-    redis_client: aioredis.Redis,
-    recorder: Recorder,
-    key_prefix: str,
-    monkeypatch: pytest.MonkeyPatch,
+async def test_stamps_and_statuses_survive_redis_losing_its_scripts(
+    http: aiohttp.ClientSession, serve: object, recorder: Recorder, key_prefix: str
 ) -> None:
-    # A script Redis has never seen, in a window that believes it loaded it: what the
-    # gateway meets after Redis restarts (the bare EVALSHA answers NOSCRIPT).
-    unseen = f"{window_module._TOUCH}\n-- {time.time_ns()}\n"
-    monkeypatch.setattr(window_module, "_TOUCH", unseen)
-    original = ServiceWindow.__init__
-
-    def believing(self: ServiceWindow, redis: aioredis.Redis, prefix: str) -> None:
-        original(self, redis, prefix)
-        self._loaded = True
-
-    monkeypatch.setattr(ServiceWindow, "__init__", believing)
-    app = create_app(make_config(), redis=redis_client, recorder=recorder, key_prefix=key_prefix)
-    base = await serve(app)  # type: ignore[operator]
-    at = int(time.time()) - 5
-    body = delivery(text_message("wamid.noscript", "263771110000", "hi", user_id="US.ns", at=at))
-    assert (await post_webhook(http, base, body)).status == 200
-    window = ServiceWindow(redis_client, key_prefix)
-    assert await window.last_inbound(ConversationKey(PNID, "US.ns")) == at
+    # The gateway's scripts are loaded by the first delivery; SCRIPT FLUSH then makes Redis
+    # forget them, as a restart does. The next bare EVALSHA answers NOSCRIPT: the gateway must
+    # reload and replay, not answer 503 (which would make Meta redeliver forever).
+    async with private_redis() as own:
+        app = create_app(make_config(), redis=own, recorder=recorder, key_prefix=key_prefix)
+        base = await serve(app)  # type: ignore[operator]
+        at = int(time.time()) - 5
+        window = ServiceWindow(own, key_prefix)
+        tracker = DeliveryTracker(own, key_prefix)
+        for n in (1, 2):
+            user = f"US.ns{n}"
+            body = delivery(text_message(f"wamid.ns{n}", f"26377111000{n}", "hi", user, at=at))
+            assert (await post_webhook(http, base, body)).status == 200
+            assert await window.last_inbound(ConversationKey(PNID, user)) == at
+            status = {"id": f"wamid.out{n}", "status": "read", "timestamp": "1700000000"}
+            status["recipient_id"] = "263770000001"
+            answer = await post_webhook(http, base, delivery(change_value(statuses=[status])))
+            assert answer.status == 200
+            assert await tracker.state(f"wamid.out{n}") == "read"
+            assert await own.script_exists(window.script.sha) == [True]
+            await own.script_flush()
 
 
 class _Refusing:
@@ -199,3 +208,58 @@ async def test_concurrent_status_deliveries_are_all_applied_in_their_own_order(
     tracker = DeliveryTracker(redis_client, key_prefix)
     # Within each delivery, the late `delivered` never moved `read` back.
     assert [await tracker.state(f"wamid.st{i}") for i in range(30)] == ["read"] * 30
+
+
+@attrs.define
+class _Hanging:
+    """A conversation whose every turn hangs until released: processing that never ends."""
+
+    started: list[str] = attrs.field(factory=list)
+    entered: anyio.Event = attrs.field(factory=anyio.Event)
+    release: anyio.Event = attrs.field(factory=anyio.Event)
+
+    async def handle(self, ctx: TurnContext, session: bytes | None, envelope: Envelope) -> Turn:
+        self.started.append(envelope.message_id)
+        self.entered.set()
+        await self.release.wait()
+        return Turn(session=b"{}", replies=[])
+
+    def on_error(
+        self, key: ConversationKey, envelope: Envelope, error: BaseException
+    ) -> Sequence[bytes]:
+        return ()
+
+    def on_overload(self, key: ConversationKey, envelope: Envelope) -> Sequence[bytes]:
+        return ()
+
+
+async def test_g1_the_webhook_answers_200_while_the_conversation_hangs(
+    http: aiohttp.ClientSession, serve: object, redis_client: aioredis.Redis, key_prefix: str
+) -> None:
+    hanging = _Hanging()
+    runtime = Runtime(redis_client, RuntimeConfig(key_prefix=key_prefix), hanging)
+    app = create_app(make_config(), redis=redis_client, recorder=runtime, key_prefix=key_prefix)
+    base = await serve(app)  # type: ignore[operator]
+    async with anyio.create_task_group() as group:
+        group.start_soon(runtime.run)
+        try:
+            first = delivery(text_message("wamid.hang1", "263771120001", "hi", user_id="US.h"))
+            with anyio.fail_after(5):  # the turn never ends: an ack after it would never come
+                assert (await post_webhook(http, base, first)).status == 200
+                await hanging.entered.wait()
+            # The same conversation (queued behind the hung turn) and another one: both are
+            # acknowledged on recording, while the first turn is still running.
+            second = delivery(text_message("wamid.hang2", "263771120001", "2", user_id="US.h"))
+            other = delivery(text_message("wamid.hang3", "263771120002", "hi", user_id="US.o"))
+            with anyio.fail_after(5):
+                assert (await post_webhook(http, base, second)).status == 200
+                assert (await post_webhook(http, base, other)).status == 200
+            assert "wamid.hang2" not in hanging.started  # in order: it waits for the hung turn
+            hanging.release.set()
+            with anyio.fail_after(10):  # recorded, so processed once the conversation moves on
+                while "wamid.hang2" not in hanging.started:  # noqa: ASYNC110
+                    await anyio.sleep(0.01)
+        finally:
+            hanging.release.set()
+            await runtime.stop()
+            group.cancel_scope.cancel()

@@ -1,4 +1,5 @@
-"""X-Hub-Signature-256: verified over the exact raw bytes, before parsing (cloud-api §A1)."""
+"""X-Hub-Signature-256: verified over the exact raw bytes, before parsing
+(docs/whatsapp-cloud-api.md §A1)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ import orjson
 from gateway.whatsapp.signature import sign
 from tests.gateway.conftest import APP_SECRET, PNID
 
-# Copies of shared/fixtures/whatsapp-webhooks (golden inputs), so tests run from a fresh clone.
+# The golden webhook inputs, in the repository (tests/fixtures/whatsapp-webhooks/README.md).
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "whatsapp-webhooks"
 
 

@@ -1,4 +1,5 @@
-"""Balance arithmetic (§10.4) and the securable balance with its largest-securer rule (§10.2)."""
+"""Balance arithmetic (docs/credex-core-api.md §10.4) and the securable balance with its
+largest-securer rule (§10.2)."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,5 @@
-"""credex-core's own `basic_integration` scenario (§12), in lax mode as HEAD runs it: identity
+"""credex-core's own `basic_integration` scenario (docs/credex-core-api.md §12), in lax mode as HEAD
+runs it: identity
 from body fields, no tokens.
 
 The 7 USD step (§12 step 9) fails as the scenario expects, for credex-core's reason: amounts

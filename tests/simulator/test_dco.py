@@ -1,4 +1,5 @@
-"""forceDCO's day advance: offer expiry after two days, defaults on due credexes (§10.9)."""
+"""forceDCO's day advance: offer expiry after two days, defaults on due credexes
+(docs/credex-core-api.md §10.9)."""
 
 import datetime as dt
 

@@ -1,4 +1,5 @@
-"""Account routes over real HTTP (§8.2): accounts, handles, authorizations, sendOffersTo, ledger."""
+"""Account routes over real HTTP (docs/credex-core-api.md §8.2): accounts, handles, authorizations,
+sendOffersTo, ledger."""
 
 from typing import Any
 

@@ -1,4 +1,5 @@
-"""DevAdmin and Admin over real HTTP (§8.5, §8.6): clear, forceDCO, gimmeSecured, tier changes."""
+"""DevAdmin and Admin over real HTTP (docs/credex-core-api.md §8.5, §8.6): clear, forceDCO,
+gimmeSecured, tier changes."""
 
 import datetime as dt
 

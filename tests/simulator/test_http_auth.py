@@ -1,4 +1,5 @@
-"""Auth over real HTTP (§3): enforced JWTs with idle expiry and refresh, identity from the token,
+"""Auth over real HTTP (docs/credex-core-api.md §3): enforced JWTs with idle expiry and refresh,
+identity from the token,
 lax mode, the client api key, unknown paths, the rate limit and malformed bodies."""
 
 from simulator.credex.app import SimConfig

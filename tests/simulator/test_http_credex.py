@@ -1,4 +1,5 @@
-"""Credex routes over real HTTP (§8.3): create, accept, bulk, decline, cancel, getCredex."""
+"""Credex routes over real HTTP (docs/credex-core-api.md §8.3): create, accept, bulk, decline,
+cancel, getCredex."""
 
 from simulator.credex.app import SimConfig
 from tests.simulator.flows import create, fund, join, offer_body

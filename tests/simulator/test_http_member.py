@@ -1,4 +1,5 @@
-"""Member routes over real HTTP: login, onboarding, handle lookup and dashboards (§8.1, §9)."""
+"""Member routes over real HTTP: login, onboarding, handle lookup and dashboards
+(docs/credex-core-api.md §8.1, §9)."""
 
 from typing import Any
 

@@ -1,4 +1,5 @@
-"""Tier daily limits on every credex (§10.3 [INTENDED]) and the due-date window (§5.5)."""
+"""Tier daily limits on every credex (docs/credex-core-api.md §10.3 [INTENDED]) and the due-date
+window (§5.5)."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Amount formatting as credex-core's denomFormatter does it (§9.5)."""
+"""Amount formatting as credex-core's denomFormatter does it (docs/credex-core-api.md §9.5)."""
 
 from decimal import Decimal
 

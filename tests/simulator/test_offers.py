@@ -1,4 +1,5 @@
-"""The credex state machine and who may accept, decline and cancel ([INTENDED], §10.5)."""
+"""The credex state machine and who may accept, decline and cancel ([INTENDED],
+docs/credex-core-api.md §10.5)."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""The dev seed (§10.10) and the demo members other code imports."""
+"""The dev seed (docs/credex-core-api.md §10.10) and the demo members other code imports."""
 
 import datetime as dt
 from decimal import Decimal

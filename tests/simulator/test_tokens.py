@@ -1,4 +1,4 @@
-"""HS256 tokens written with the standard library (§3.1)."""
+"""HS256 tokens written with the standard library (docs/credex-core-api.md §3.1)."""
 
 import base64
 

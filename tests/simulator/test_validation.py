@@ -1,4 +1,5 @@
-"""The validateRequest layer (§2.3): sanitizers, exact messages, first failure, field stripping."""
+"""The validateRequest layer (docs/credex-core-api.md §2.3): sanitizers, exact messages, first
+failure, field stripping."""
 
 import math
 

@@ -23,7 +23,7 @@ from aiohttp import web
 
 from simulator.whatsapp import WhatsAppSimulator
 
-# Copies of shared/fixtures/whatsapp-webhooks (golden inputs), so tests run from a fresh clone.
+# The golden webhook inputs, in the repository (tests/fixtures/whatsapp-webhooks/README.md).
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "whatsapp-webhooks"
 
 SECRET = "test-app-secret"

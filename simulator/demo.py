@@ -11,14 +11,16 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import datetime as dt
 import os
 import secrets
 import signal
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import attrs
 from aiohttp import web
 
+from actors.conversation import utc_now
 from gateway.debug import add_debug_routes
 from gateway.serve import KEY_PREFIX, running_service
 from gateway.whatsapp.limits import violations
@@ -106,13 +108,15 @@ async def running_demo(
     key_prefix: str = KEY_PREFIX,
     session_timeout_seconds: int = 300,
     credex_url: str | None = None,
+    clock: Callable[[], dt.datetime] = utc_now,
 ) -> AsyncIterator[Demo]:
     """Start the demo stack; `port` 0 picks a free one (tests).
 
     Tests pass their own `key_prefix` (so stacks sharing one Redis never see each other's
     sessions, inboxes or dedup keys), may shorten `session_timeout_seconds`, and may point the
     bot at a credex-core they run themselves (`credex_url`, e.g. a proxy in front of a
-    simulator) instead of the fresh demo simulator.
+    simulator) instead of the fresh demo simulator. `clock` is the conversation's now: a test
+    that moves it forward stands in for a member who stays quiet for a while.
     """
     port = port or free_port()
     async with _credex_simulator(credex_url) as credex_url:
@@ -138,7 +142,7 @@ async def running_demo(
 
         try:
             async with running_service(
-                settings, extra_routes=extra_routes, key_prefix=key_prefix
+                settings, extra_routes=extra_routes, key_prefix=key_prefix, clock=clock
             ) as service:
                 yield Demo(
                     url=f"http://{host}:{service.port}",

@@ -1,0 +1,67 @@
+"""The package import graph: no cycles between modules, and the product never imports the
+simulators or the benchmarks (they are a development extra, not part of `vimbiso serve`)."""
+
+from __future__ import annotations
+
+from tests.foundation.import_graph import PRODUCT, build_graph, cycles
+
+# Cycles that exist today, each to be removed by the change named beside it. The test fails
+# when a new cycle appears, and also when a listed one is gone (so the list only shrinks).
+KNOWN_CYCLES = [
+    # issue 10, "one feature in one place": flows register their intents in tables step reads.
+    ["actors.flows.navigation", "actors.step"],
+    ["actors.flows.offer", "actors.flows.submit"],
+    # issue 10, "one lifecycle": the fleet calls back into the host (a type-only import today).
+    ["runtime.fleet", "runtime.host"],
+    # the chat page's routes are typed with the simulator that owns them (type-only).
+    ["simulator.whatsapp.app", "simulator.whatsapp.page"],
+]
+
+# The CLI is the one product module that reaches the simulators and benchmarks: lazily, inside
+# the `demo`, `credex-sim` and `bench` commands, which say how to install them when missing.
+ENTRY_POINTS = {"gateway.cli"}
+
+
+def test_the_import_graph_has_no_cycles_but_the_known_ones() -> None:
+    assert cycles(build_graph()) == sorted(KNOWN_CYCLES)
+
+
+def test_the_cycle_finder_sees_a_cycle_through_three_modules() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(graph) == [["a", "b", "c"]]
+
+
+def test_the_graph_sees_lazy_and_relative_imports() -> None:
+    graph = build_graph()
+    assert "actors.step" in graph["actors.flows.navigation"]  # imported inside a function
+    assert "runtime.batcher" in graph["runtime.host"] or "runtime.fleet" in graph["runtime.host"]
+
+
+def test_product_modules_never_import_the_simulators_or_the_benchmarks() -> None:
+    graph = build_graph()
+    offenders = {
+        module: sorted(t for t in targets if t.split(".")[0] in ("simulator", "bench"))
+        for module, targets in graph.items()
+        if module.split(".")[0] in PRODUCT and module not in ENTRY_POINTS
+    }
+    assert {m: t for m, t in offenders.items() if t} == {}
+
+
+def test_the_runtime_knows_nothing_of_whatsapp_credex_or_the_conversation() -> None:
+    graph = build_graph()
+    leaks = {
+        module: sorted(t for t in targets if t.split(".")[0] in ("actors", "gateway"))
+        for module, targets in graph.items()
+        if module.split(".")[0] == "runtime"
+    }
+    assert {m: t for m, t in leaks.items() if t} == {}
+
+
+def test_the_parser_imports_none_of_the_other_packages() -> None:
+    graph = build_graph()
+    leaks = {
+        module: sorted(t for t in targets if not t.startswith("parser"))
+        for module, targets in graph.items()
+        if module.split(".")[0] == "parser"
+    }
+    assert {m: t for m, t in leaks.items() if t} == {}
