@@ -20,6 +20,7 @@ from aiohttp import web
 from actors.events import Inbound, Notification, encode
 from gateway.config import GatewayConfig
 from gateway.security import InvalidToken, bearer, issue_token, same_secret, verify_token
+from gateway.untrusted import shown_name, shown_text
 from gateway.whatsapp import meters
 from gateway.whatsapp.envelopes import current_trace_context
 from gateway.whatsapp.identity import IdentityMap
@@ -93,8 +94,9 @@ class NotifyRoutes:
             ) from exc
         raw = await _json_object(request)
         phone = (_text(raw, "phone") or "").replace(" ", "")
-        name = _text(raw, "memberName", "member_name")
-        message = _text(raw, "message")
+        # Shown to the member as written, so first stripped of controls and bidi overrides.
+        name = shown_name(_text(raw, "memberName", "member_name") or "") or None
+        message = shown_text(_text(raw, "message") or "") or None
         if _PHONE.fullmatch(phone) is None:
             raise _bad("phone must be 7 to 15 digits")
         if name is None or not name.strip() or len(name) > MAX_NAME:
