@@ -40,4 +40,5 @@ class GatewayConfig:
             notify_jwt_secret=settings.notify_jwt_secret,
             notify_token_ttl_seconds=int(settings.notify_token_ttl_seconds),
             cors_origins=tuple(settings.cors_origins),
+            trust_forwarded_for=bool(getattr(settings, "trust_forwarded_for", False)),
         )

@@ -19,6 +19,8 @@ from aiohttp import web
 
 from actors.events import Inbound, Notification, encode
 from gateway.config import GatewayConfig
+from gateway.routes.api_limits import client_ip
+from gateway.routes.login_guard import LoginGuard
 from gateway.security import InvalidToken, bearer, issue_token, same_secret, verify_token
 from gateway.untrusted import shown_name, shown_text
 from gateway.whatsapp import meters
@@ -56,10 +58,17 @@ def _text(raw: dict[str, Any], *names: str) -> str | None:
 
 
 class NotifyRoutes:
-    def __init__(self, config: GatewayConfig, recorder: Recorder, identities: IdentityMap) -> None:
+    def __init__(
+        self,
+        config: GatewayConfig,
+        recorder: Recorder,
+        identities: IdentityMap,
+        logins: LoginGuard,
+    ) -> None:
         self._config = config
         self._recorder = recorder
         self._identities = identities
+        self._logins = logins
 
     def register(self, app: web.Application) -> None:
         app.router.add_post("/api/token", self.token)
@@ -70,12 +79,23 @@ class NotifyRoutes:
         client_id = _text(raw, "client_id", "clientId") or ""
         secret = _text(raw, "client_secret", "clientSecret") or ""
         config = self._config
-        # Both compared in constant time, and both always compared (no early exit on the id).
-        id_ok = same_secret(client_id, config.notify_client_id)
-        secret_ok = same_secret(secret, config.notify_client_secret)
-        if not (id_ok and secret_ok) or not config.notify_client_secret:
-            meters.api_requests.add(1, {"route": "/api/token", "outcome": "unauthorized"})
-            raise web.HTTPUnauthorized(text="invalid client credentials")
+        address = client_ip(request, config.trust_forwarded_for)
+        try:
+            wait = await self._logins.locked_for(address, client_id)
+            if wait is not None:
+                meters.api_requests.add(1, {"route": "/api/token", "outcome": "locked"})
+                raise web.HTTPTooManyRequests(
+                    headers={"Retry-After": str(wait)}, text="too many failed logins"
+                )
+            # Both compared in constant time, and both always compared (no early exit on the id).
+            id_ok = same_secret(client_id, config.notify_client_id)
+            secret_ok = same_secret(secret, config.notify_client_secret)
+            if not (id_ok and secret_ok) or not config.notify_client_secret:
+                await self._logins.failed(address, client_id)
+                meters.api_requests.add(1, {"route": "/api/token", "outcome": "unauthorized"})
+                raise web.HTTPUnauthorized(text="invalid client credentials")
+        except (redis.exceptions.RedisError, OSError) as exc:
+            raise web.HTTPServiceUnavailable(text="login store unavailable") from exc
         ttl = config.notify_token_ttl_seconds
         token = issue_token(config.notify_jwt_secret, client_id, ttl)
         meters.api_requests.add(1, {"route": "/api/token", "outcome": "issued"})

@@ -37,6 +37,7 @@ class Settings:
     notify_jwt_secret: str = attrs.field(repr=False)
     notify_token_ttl_seconds: int
     cors_origins: tuple[str, ...]
+    trust_forwarded_for: bool = False
 
 
 class SettingsError(Exception):
@@ -126,6 +127,15 @@ def _origins(value: str) -> tuple[str, ...]:
     return origins
 
 
+def _flag(value: str) -> bool:
+    lowered = value.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
+
+
 _SPECS: dict[str, _Spec] = {
     "whatsapp_app_secret": _Spec("WHATSAPP_APP_SECRET", "the App Secret from Meta", secret=True),
     "whatsapp_verify_token": _Spec(
@@ -188,6 +198,11 @@ _SPECS: dict[str, _Spec] = {
         "https://app.mycredex.app,https://admin.mycredex.app",
         default="",
         parse=_origins,
+    ),
+    # Only behind a load balancer that sets X-Forwarded-For itself: otherwise a caller could
+    # name any address and dodge the /api/* limits.
+    "trust_forwarded_for": _Spec(
+        "TRUST_FORWARDED_FOR", "true behind a load balancer", default="false", parse=_flag
     ),
 }
 

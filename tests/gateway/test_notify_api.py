@@ -169,7 +169,7 @@ async def test_anonymous_api_calls_are_limited_per_ip_with_retry_after(
     base = await _limited_app(serve, redis_client, recorder, key_prefix)
     statuses = []
     for _ in range(5):
-        async with http.post(f"{base}/api/token", json={}) as response:
+        async with http.post(f"{base}/api/notify", json=OFFER) as response:
             statuses.append(response.status)
             retry_after = response.headers.get("Retry-After")
     assert statuses == [401, 401, 401, 429, 429]
