@@ -20,6 +20,7 @@ from aiohttp import web
 from actors.events import Inbound, Notification, encode
 from gateway.config import GatewayConfig
 from gateway.routes.api_limits import client_ip
+from gateway.routes.body import read_body
 from gateway.routes.login_guard import LoginGuard
 from gateway.security import InvalidToken, bearer, issue_token, same_secret, verify_token
 from gateway.untrusted import shown_name, shown_text
@@ -31,6 +32,7 @@ from runtime.contracts import ConversationKey, Envelope, Recorder, StoreUnavaila
 _PHONE = re.compile(r"\+?[0-9]{7,15}")
 MAX_MESSAGE = 1000
 MAX_NAME = 100
+MAX_API_BODY = 16 * 1024  # a token request or one notification: a few hundred bytes
 
 
 def _bad(reason: str) -> web.HTTPBadRequest:
@@ -39,9 +41,10 @@ def _bad(reason: str) -> web.HTTPBadRequest:
     )
 
 
-async def _json_object(request: web.Request) -> dict[str, Any]:
+async def _json_object(request: web.Request, seconds: float) -> dict[str, Any]:
+    body = await read_body(request, max_bytes=MAX_API_BODY, seconds=seconds)
     try:
-        raw = orjson.loads(await request.read())
+        raw = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise _bad("body must be JSON") from exc
     if not isinstance(raw, dict):
@@ -75,7 +78,7 @@ class NotifyRoutes:
         app.router.add_post("/api/notify", self.notify)
 
     async def token(self, request: web.Request) -> web.Response:
-        raw = await _json_object(request)
+        raw = await _json_object(request, self._config.read_timeout_seconds)
         client_id = _text(raw, "client_id", "clientId") or ""
         secret = _text(raw, "client_secret", "clientSecret") or ""
         config = self._config
@@ -112,7 +115,7 @@ class NotifyRoutes:
             raise web.HTTPUnauthorized(
                 text="invalid token", headers={"WWW-Authenticate": "Bearer"}
             ) from exc
-        raw = await _json_object(request)
+        raw = await _json_object(request, self._config.read_timeout_seconds)
         phone = (_text(raw, "phone") or "").replace(" ", "")
         # Shown to the member as written, so first stripped of controls and bidi overrides.
         name = shown_name(_text(raw, "memberName", "member_name") or "") or None

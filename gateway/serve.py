@@ -36,6 +36,7 @@ KEY_PREFIX = "vp:"
 # out" (and name a discarded draft) instead of silently starting over.
 SESSION_TTL_SECONDS = 86400.0
 REDIS_CONNECTIONS = 64
+LINGER_SECONDS = 2.0
 
 
 @attrs.frozen
@@ -94,7 +95,15 @@ async def running_service(
         extra_routes=extra_routes,
     )
     app[RUNTIME_KEY] = runtime
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner = web.AppRunner(
+        app,
+        access_log=None,
+        handle_signals=False,
+        # aiohttp keeps an idle connection for an hour by default, a new one included.
+        keepalive_timeout=float(settings.http_idle_timeout_seconds),
+        # After an early answer (401 to an unsigned POST), drain the rest briefly, then close.
+        lingering_time=LINGER_SECONDS,
+    )
     await runner.setup()
     try:
         async with anyio.create_task_group() as tasks:

@@ -38,6 +38,8 @@ class Settings:
     notify_token_ttl_seconds: int
     cors_origins: tuple[str, ...]
     trust_forwarded_for: bool = False
+    http_read_timeout_seconds: int = 10
+    http_idle_timeout_seconds: int = 15
 
 
 class SettingsError(Exception):
@@ -203,6 +205,14 @@ _SPECS: dict[str, _Spec] = {
     # name any address and dodge the /api/* limits.
     "trust_forwarded_for": _Spec(
         "TRUST_FORWARDED_FOR", "true behind a load balancer", default="false", parse=_flag
+    ),
+    # Unauthenticated load stays cheap: a body must arrive within the read timeout, and a
+    # connection with no request in flight (new or kept alive) is closed after the idle timeout.
+    "http_read_timeout_seconds": _Spec(
+        "HTTP_READ_TIMEOUT_SECONDS", "10", default="10", parse=_int_between(1, 300)
+    ),
+    "http_idle_timeout_seconds": _Spec(
+        "HTTP_IDLE_TIMEOUT_SECONDS", "15", default="15", parse=_int_between(1, 3600)
     ),
 }
 
