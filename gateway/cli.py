@@ -47,6 +47,8 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     if args.check:
         print("settings OK")
+        # Said out loud, so nobody takes --check for a connectivity test.
+        print("checked without connecting: Redis and the listening address are tried at start")
         return 0
     if args.workers < 1:
         print("--workers must be at least 1", file=sys.stderr)

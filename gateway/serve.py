@@ -15,6 +15,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from multiprocessing.process import BaseProcess
 
 import anyio
 import attrs
@@ -25,7 +26,9 @@ from actors.conversation import ConversationHandler
 from gateway.app import GatewayConfig, create_app
 from gateway.credex.client import CredexClient
 from gateway.debug import RUNTIME_KEY
+from gateway.startup import StartupError, check_redis, listen_error
 from gateway.whatsapp.cloud import CloudSender
+from gateway.workers import Supervisor
 from runtime import Runtime, RuntimeConfig, setup_logging, setup_telemetry
 from runtime.settings import Settings
 
@@ -37,6 +40,7 @@ KEY_PREFIX = "vp:"
 SESSION_TTL_SECONDS = 86400.0
 REDIS_CONNECTIONS = 64
 LINGER_SECONDS = 2.0
+STARTUP_FAILED = 2  # the exit code of a setting the service cannot start with
 
 
 @attrs.frozen
@@ -66,6 +70,11 @@ async def running_service(
         settings.redis_url, max_connections=REDIS_CONNECTIONS, timeout=5
     )
     redis = aioredis.Redis(connection_pool=pool)
+    try:
+        await check_redis(redis, settings.redis_url)
+    except StartupError:
+        await redis.aclose()
+        raise
     credex = CredexClient(settings.credex_api_url, client_api_key=settings.credex_client_api_key)
     sender = CloudSender(
         settings.whatsapp_api_url,
@@ -109,7 +118,10 @@ async def running_service(
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(runtime.run)
             site = web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port)
-            await site.start()
+            try:
+                await site.start()
+            except OSError as exc:
+                raise listen_error(exc, settings.host, settings.port) from None
             port = _bound_port(runner, settings.port)
             log.info("listening", extra={"host": settings.host, "port": port})
             try:
@@ -153,33 +165,29 @@ def _worker(settings: Settings, reuse_port: bool) -> None:
     # Thousands of live actors make the default thresholds trigger full collections often;
     # fewer, cheaper collections keep p99 ack latency down (bench/gateway_bench.py).
     gc.set_threshold(50_000, 20, 100)
-    asyncio.run(_serve_until_signalled(settings, reuse_port))
+    try:
+        asyncio.run(_serve_until_signalled(settings, reuse_port))
+    except* StartupError as group:
+        for problem in group.exceptions:
+            print(f"vimbiso serve: {problem}", file=sys.stderr)
+        sys.exit(STARTUP_FAILED)
 
 
 def serve(settings: Settings, *, workers: int = 1) -> int:
     if workers == 1:
         _worker(settings, reuse_port=False)
         return 0
+    setup_logging()
     context = multiprocessing.get_context("spawn")
-    processes = [
-        context.Process(target=_worker, args=(settings, True), name=f"vimbiso-worker-{i}")
-        for i in range(workers)
-    ]
-    for process in processes:
+
+    def start(slot: int) -> BaseProcess:
+        process = context.Process(
+            target=_worker, args=(settings, True), name=f"vimbiso-worker-{slot}"
+        )
         process.start()
+        return process
 
-    def forward(_signum: int, _frame: object) -> None:
-        # Each worker drains and exits 0 on SIGTERM; the parent just waits for them.
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
-
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
-    for process in processes:
-        process.join()
-    codes = [process.exitcode or 0 for process in processes]
-    return max(codes) if any(codes) else 0
+    return Supervisor(start, workers, STARTUP_FAILED).run()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
+import re
 import zoneinfo
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -72,6 +74,38 @@ def _url(schemes: tuple[str, ...]) -> Callable[[str], str]:
         return value.rstrip("/")
 
     return parse
+
+
+def _redis_url(value: str) -> str:
+    url = _url(("redis", "rediss", "unix"))(value)
+    parsed = urlparse(url)
+    if parsed.scheme == "unix":
+        if not parsed.path:
+            raise ValueError("must name a socket path, like unix:///run/redis.sock")
+    elif not parsed.hostname:
+        raise ValueError("has no host: it must look like redis://[:password@]host:6379/0")
+    try:
+        parsed.port  # noqa: B018 - urlparse checks the port only when asked
+    except ValueError:
+        raise ValueError("has a port that is not a number between 0 and 65535") from None
+    return url
+
+
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def _host(value: str) -> str:
+    try:
+        ipaddress.ip_address(value)
+        return value
+    except ValueError:
+        pass
+    labels = value.rstrip(".").split(".")
+    if all(label.isdigit() for label in labels):
+        raise ValueError("is not a valid IP address")
+    if len(value) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        raise ValueError("must be an IP address (0.0.0.0, ::, 127.0.0.1) or a host name")
+    return value
 
 
 def _int_between(low: int, high: int) -> Callable[[str], int]:
@@ -166,9 +200,9 @@ _SPECS: dict[str, _Spec] = {
         "REDIS_URL",
         "redis://127.0.0.1:6379/0",
         secret=True,
-        parse=_url(("redis", "rediss", "unix")),
+        parse=_redis_url,
     ),
-    "host": _Spec("HOST", "0.0.0.0", default="0.0.0.0"),
+    "host": _Spec("HOST", "0.0.0.0", default="0.0.0.0", parse=_host),
     "port": _Spec("PORT", "8000", default="8000", parse=_int_between(1, 65535)),
     "session_timeout_seconds": _Spec(
         "SESSION_TIMEOUT_SECONDS", "300", default="300", parse=_int_between(30, 86400)
