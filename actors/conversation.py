@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+import attrs
+
 from actors import events, replies, snapshot
 from actors.effects import CreateCredex, Effect
 from actors.executor import perform
 from actors.outcome import Config
 from actors.ports.credex import CredexCore
+from actors.ports.tokens import MemberTokens
 from actors.replies import Outbound, Reply, TemplateReply
 from actors.screens import common
 from actors.session import Session
@@ -40,8 +43,10 @@ class ConversationHandler:
         timezone: str = "Africa/Harare",
         session_timeout: float = 300.0,
         session_ttl: float = 86400.0,
+        tokens: MemberTokens | None = None,
     ) -> None:
         self._credex = credex
+        self._tokens = tokens
         self._clock = clock
         self._config = Config(timezone=timezone, session_timeout=session_timeout)
         self._ttl = session_ttl
@@ -54,6 +59,8 @@ class ConversationHandler:
             return Turn(session=session, replies=out, session_ttl=self._ttl)
         state = snapshot.decode(session) or Session()
         to = inbound.phone or envelope.key.user
+        if self._tokens is not None:
+            self._tokens.restore(state.credex_token, state.phone or to)
         now = self._clock()
         sent: list[Reply] = []
         queue: list[Effect] = []
@@ -76,6 +83,8 @@ class ConversationHandler:
             # A push may arrive after the 24-hour window closed: then the sender uses this
             # template for the first reply instead of the free-form message.
             fallback = common.notification_template(inbound.content)
+        if self._tokens is not None:
+            state = attrs.evolve(state, credex_token=self._tokens.seal(state.phone or to))
         return Turn(
             session=snapshot.encode(state),
             replies=self._outbound(to, envelope, sent, fallback=fallback),

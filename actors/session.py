@@ -199,6 +199,9 @@ class Session:
     # session timeout and on a greeting, so money never moves from a business account the
     # member no longer remembers having chosen.
     chosen_account: str | None = None
+    # The member's credex-core JWT, sealed (AES-GCM, runtime/cipher.py): every process that
+    # picks up the conversation reuses it instead of logging in again. Never in clear.
+    credex_token: str | None = attrs.field(default=None, repr=False)
 
     def remember_sent(self, draft_id: str) -> Session:
         recent = (*tuple(d for d in self.sent_drafts if d != draft_id), draft_id)[-10:]

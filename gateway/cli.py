@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +50,7 @@ def _serve(args: argparse.Namespace) -> int:
         print("settings OK")
         # Said out loud, so nobody takes --check for a connectivity test.
         print("checked without connecting: Redis and the listening address are tried at start")
+        print(_keys_in_use(settings))
         return 0
     if args.workers < 1:
         print("--workers must be at least 1", file=sys.stderr)
@@ -56,6 +58,20 @@ def _serve(args: argparse.Namespace) -> int:
     from gateway.serve import serve
 
     return serve(settings, workers=args.workers)
+
+
+def _keys_in_use(settings: Any) -> str:
+    """Which keys seal and open session secrets, by key id (a hash: safe to print)."""
+    from runtime.cipher import FieldCipher
+
+    cipher = FieldCipher.from_setting(
+        settings.state_encryption_key, settings.state_encryption_key_previous
+    )
+    older = ", ".join(cipher.previous_key_ids) or "none"
+    return (
+        f"STATE_ENCRYPTION_KEY: key id {cipher.key_id} seals new values; "
+        f"STATE_ENCRYPTION_KEY_PREVIOUS: {older} (open older values only)"
+    )
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -25,11 +25,13 @@ from aiohttp import web
 from actors.conversation import ConversationHandler
 from gateway.app import GatewayConfig, create_app
 from gateway.credex.client import CredexClient
+from gateway.credex.tokens import SealedTokens
 from gateway.debug import RUNTIME_KEY
 from gateway.startup import StartupError, check_redis, listen_error
 from gateway.whatsapp.cloud import CloudSender
 from gateway.workers import Supervisor
 from runtime import Runtime, RuntimeConfig, setup_logging, setup_telemetry
+from runtime.cipher import FieldCipher
 from runtime.settings import Settings
 
 log = logging.getLogger("vimbiso.serve")
@@ -83,11 +85,15 @@ async def running_service(
         redis,
         key_prefix,
     )
+    cipher = FieldCipher.from_setting(
+        settings.state_encryption_key, settings.state_encryption_key_previous
+    )
     handler = ConversationHandler(
         credex,
         timezone=settings.bot_timezone,
         session_timeout=float(settings.session_timeout_seconds),
         session_ttl=SESSION_TTL_SECONDS,
+        tokens=SealedTokens(cipher, credex.tokens),
     )
     config = runtime_config or RuntimeConfig(
         key_prefix=key_prefix,

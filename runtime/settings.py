@@ -42,6 +42,7 @@ class Settings:
     trust_forwarded_for: bool = False
     http_read_timeout_seconds: int = 10
     http_idle_timeout_seconds: int = 15
+    state_encryption_key_previous: str = attrs.field(default="", repr=False)
 
 
 class SettingsError(Exception):
@@ -145,6 +146,13 @@ def _aes_key(value: str) -> str:
     return value
 
 
+def _aes_keys(value: str) -> str:
+    for one in value.split(","):
+        if one.strip():
+            _aes_key(one.strip())
+    return value
+
+
 def _secret(min_len: int) -> Callable[[str], str]:
     def parse(value: str) -> str:
         if len(value) < min_len:
@@ -218,6 +226,14 @@ _SPECS: dict[str, _Spec] = {
         "base64 of 32 random bytes, e.g. from: openssl rand -base64 32",
         secret=True,
         parse=_aes_key,
+    ),
+    # Keys that sealed older values, comma-separated: they still open, never seal (rotation).
+    "state_encryption_key_previous": _Spec(
+        "STATE_ENCRYPTION_KEY_PREVIOUS",
+        "the previous STATE_ENCRYPTION_KEY, while values sealed under it age out",
+        default="",
+        secret=True,
+        parse=_aes_keys,
     ),
     "notify_client_id": _Spec("NOTIFY_CLIENT_ID", "credex-core"),
     "notify_client_secret": _Spec(

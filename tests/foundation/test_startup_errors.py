@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import socket
@@ -13,6 +14,7 @@ import urllib.request
 
 import pytest
 
+from runtime.cipher import FieldCipher, key_id
 from simulator.redis_server import free_port
 from tests.foundation.test_cli import _vimbiso
 from tests.foundation.test_serve import _children, _wait_healthy
@@ -135,3 +137,16 @@ def _is_worker(pid: int) -> bool:
             return b"resource_tracker" not in f.read()
     except FileNotFoundError:
         return False
+
+
+def test_check_says_which_keys_are_in_use_by_id_never_by_value() -> None:
+    previous = base64.b64encode(os.urandom(32)).decode()
+    env = VALID | {"STATE_ENCRYPTION_KEY_PREVIOUS": previous}
+    done = _vimbiso("serve", "--check", env=env)
+    assert done.returncode == 0, done.stderr
+    current = FieldCipher.from_setting(VALID["STATE_ENCRYPTION_KEY"])
+    assert f"STATE_ENCRYPTION_KEY: key id {current.key_id} seals new values" in done.stdout
+    assert f"STATE_ENCRYPTION_KEY_PREVIOUS: {key_id(base64.b64decode(previous))}" in done.stdout
+    assert previous not in done.stdout and VALID["STATE_ENCRYPTION_KEY"] not in done.stdout
+    bad = _vimbiso("serve", "--check", env=VALID | {"STATE_ENCRYPTION_KEY_PREVIOUS": "short"})
+    assert bad.returncode == 2 and "STATE_ENCRYPTION_KEY_PREVIOUS" in bad.stderr
