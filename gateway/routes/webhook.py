@@ -21,7 +21,7 @@ from aiohttp import web
 from redis.asyncio.client import Pipeline
 
 from gateway.config import GatewayConfig
-from gateway.routes.body import read_body
+from gateway.routes.body import read_body, refused_unread
 from gateway.security import same_secret
 from gateway.whatsapp import meters
 from gateway.whatsapp.delivery import DeliveryTracker
@@ -98,6 +98,7 @@ class WebhookRoutes:
             )
             verdict = check_signature(body, header, config.whatsapp_app_secret)
         if verdict is not SignatureVerdict.VALID:
+            refused_unread(request)
             meters.webhook_rejected.add(1, {"reason": verdict.value})
             status = 403 if verdict is SignatureVerdict.MISMATCH else 401
             return web.Response(status=status, text=f"signature {verdict.value}")
