@@ -15,6 +15,7 @@ import urllib.request
 import pytest
 
 from runtime.cipher import FieldCipher, key_id
+from runtime.settings import SettingsError, load_settings
 from simulator.redis_server import free_port
 from tests.foundation.test_cli import _vimbiso
 from tests.foundation.test_serve import _children, _wait_healthy
@@ -150,3 +151,25 @@ def test_check_says_which_keys_are_in_use_by_id_never_by_value() -> None:
     assert previous not in done.stdout and VALID["STATE_ENCRYPTION_KEY"] not in done.stdout
     bad = _vimbiso("serve", "--check", env=VALID | {"STATE_ENCRYPTION_KEY_PREVIOUS": "short"})
     assert bad.returncode == 2 and "STATE_ENCRYPTION_KEY_PREVIOUS" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "words"),
+    [
+        ("TRUST_FORWARDED_FOR", "maybe", "must be true or false"),
+        ("HTTP_READ_TIMEOUT_SECONDS", "0", "between 1 and 300"),
+        ("HTTP_IDLE_TIMEOUT_SECONDS", "soon", "whole number"),
+    ],
+)
+def test_edge_settings_are_validated_by_name(setting: str, value: str, words: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(VALID | {setting: value})
+    [problem] = caught.value.problems
+    assert problem.startswith(setting) and words in problem
+
+
+def test_edge_settings_default_to_the_safe_choice() -> None:
+    settings = load_settings(VALID)
+    assert settings.trust_forwarded_for is False
+    assert (settings.http_read_timeout_seconds, settings.http_idle_timeout_seconds) == (10, 15)
+    assert load_settings(VALID | {"TRUST_FORWARDED_FOR": "true"}).trust_forwarded_for is True
