@@ -173,3 +173,14 @@ def test_edge_settings_default_to_the_safe_choice() -> None:
     assert settings.trust_forwarded_for is False
     assert (settings.http_read_timeout_seconds, settings.http_idle_timeout_seconds) == (10, 15)
     assert load_settings(VALID | {"TRUST_FORWARDED_FOR": "true"}).trust_forwarded_for is True
+
+
+def test_workers_that_cannot_start_are_not_restarted_and_the_service_exits_2() -> None:
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    env = VALID | {"REDIS_URL": url, "PORT": str(free_port()), "HOST": "127.0.0.1"}
+    done = _vimbiso("serve", "--workers", "2", env=env)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    lines = _problem_lines(done.stderr)
+    assert lines and all(line.startswith("vimbiso serve: REDIS_URL") for line in lines)
+    assert "restarted" not in done.stderr
