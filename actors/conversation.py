@@ -19,6 +19,7 @@ from actors.executor import perform
 from actors.notes import fold
 from actors.outcome import Config
 from actors.ports.credex import CredexCore
+from actors.ports.tokens import MemberTokens
 from actors.replies import Outbound, Reply, TemplateReply
 from actors.screens import common
 from actors.session import Session
@@ -45,8 +46,10 @@ class ConversationHandler:
         session_ttl: float = 86400.0,
         display_number: Callable[[str], Awaitable[str | None]] | None = None,
         cash_in_agents: tuple[str, ...] = (),
+        tokens: MemberTokens | None = None,
     ) -> None:
         self._credex = credex
+        self._tokens = tokens
         self._display_number = display_number  # business phone_number_id -> its number
         self._clock = clock
         self._config = Config(
@@ -62,6 +65,8 @@ class ConversationHandler:
             return Turn(session=session, replies=out, session_ttl=self._ttl)
         state = snapshot.decode(session) or Session()
         to = inbound.phone or envelope.key.user
+        if self._tokens is not None:
+            self._tokens.restore(state.credex_token, state.phone or to)
         now = self._clock()
         config = self._config
         if self._display_number is not None:  # for pay links; cached after the first read
@@ -88,6 +93,8 @@ class ConversationHandler:
             # A push may arrive after the 24-hour window closed: then the sender uses this
             # template for the first reply instead of the free-form message.
             fallback = common.notification_template(inbound.content)
+        if self._tokens is not None:
+            state = attrs.evolve(state, credex_token=self._tokens.seal(state.phone or to))
         return Turn(
             session=snapshot.encode(state),
             replies=self._outbound(to, envelope, fold(sent), fallback=fallback),

@@ -234,6 +234,9 @@ class Session:
     pending_pay: PayRequest | None = None  # a pay link sent before the user was a member
     # The incoming offers the last list's Accept-all row stood for: a tap accepts these only.
     listed_in: tuple[str, ...] = ()
+    # The member's credex-core JWT, sealed (AES-GCM, runtime/cipher.py): every process that
+    # picks up the conversation reuses it instead of logging in again. Never in clear.
+    credex_token: str | None = attrs.field(default=None, repr=False)
 
     def remember_sent(self, draft_id: str) -> Session:
         recent = (*tuple(d for d in self.sent_drafts if d != draft_id), draft_id)[-10:]

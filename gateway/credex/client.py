@@ -73,6 +73,11 @@ class CredexClient:
         )
         self._calls = MemberCalls(self._http, TokenCache(token_cache_size))
 
+    @property
+    def tokens(self) -> TokenCache:
+        """The members' tokens in memory; gateway/credex/tokens.py seals them into sessions."""
+        return self._calls.tokens
+
     async def close(self) -> None:
         await self._http.close()
 

@@ -29,6 +29,7 @@ from actors.ports.credex import (
     Money,
     PendingOffer,
 )
+from gateway.untrusted import shown_name
 
 
 class ResponseShapeError(ValueError):
@@ -97,6 +98,17 @@ def optional_text(body: dict[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def name_field(body: dict[str, Any], key: str) -> str:
+    """A person's name, "" when absent; shown to members, so made safe (gateway/untrusted.py)."""
+    value = body.get(key)
+    return shown_name(value) if isinstance(value, str) else ""
+
+
+def optional_name(body: dict[str, Any], key: str) -> str | None:
+    value = optional_text(body, key)
+    return (shown_name(value) or None) if value is not None else None
+
+
 def unique(ids: Iterable[str]) -> tuple[str, ...]:
     """De-duplicate, first occurrence kept: accountIDS repeats per credex issued today (§9.1)."""
     return tuple(dict.fromkeys(ids))
@@ -107,7 +119,7 @@ def parse_pending(item: object) -> PendingOffer:
     return PendingOffer(
         credex_id=text_field(body, "credexID"),
         amount=parse_money(body.get("formattedInitialAmount")),
-        counterparty=text_field(body, "counterpartyAccountName"),
+        counterparty=shown_name(text_field(body, "counterpartyAccountName")),
         # `secured` and `dueDate` are present only when true / set (§9.4).
         secured=body.get("secured") is True,
         due_date=parse_date(body.get("dueDate")),
@@ -132,8 +144,8 @@ def parse_member_name(value: object) -> MemberName:
     body = as_dict(value, "authFor entry")
     return MemberName(
         member_id=text_field(body, "memberID"),
-        first_name=str(body.get("firstname") or ""),
-        last_name=str(body.get("lastname") or ""),
+        first_name=name_field(body, "firstname"),
+        last_name=name_field(body, "lastname"),
     )
 
 
@@ -144,15 +156,15 @@ def parse_account_dashboard(value: object) -> AccountDashboard:
     send_to = (
         MemberName(
             member_id=send_to_id,
-            first_name=str(body.get("sendOffersToFirstname") or ""),
-            last_name=str(body.get("sendOffersToLastname") or ""),
+            first_name=name_field(body, "sendOffersToFirstname"),
+            last_name=name_field(body, "sendOffersToLastname"),
         )
         if send_to_id
         else None
     )
     return AccountDashboard(
         account_id=text_field(body, "accountID"),
-        name=text_field(body, "accountName"),
+        name=shown_name(text_field(body, "accountName")),
         handle=text_field(body, "accountHandle"),
         default_denom=text_field(body, "defaultDenom"),
         is_owned=body.get("isOwnedAccount") is True,
@@ -172,8 +184,8 @@ def parse_member_dashboard(value: object) -> MemberDashboard:
     remaining = body.get("remainingAvailableUSD")
     return MemberDashboard(
         member_id=text_field(body, "memberID"),
-        first_name=str(body.get("firstname") or ""),
-        last_name=str(body.get("lastname") or ""),
+        first_name=name_field(body, "firstname"),
+        last_name=name_field(body, "lastname"),
         handle=text_field(body, "memberHandle"),
         default_denom=text_field(body, "defaultDenom"),
         # memberTier disappears after an admin tier change (§8.5 quirk).
@@ -208,7 +220,7 @@ def parse_created_credex(value: object, denomination: str) -> CreatedCredex:
     return CreatedCredex(
         credex_id=text_field(credex, "credexID"),
         amount=Money(parse_decimal(credex.get("formattedInitialAmount")), denomination),
-        counterparty=text_field(credex, "counterpartyAccountName"),
+        counterparty=shown_name(text_field(credex, "counterpartyAccountName")),
         secured=credex.get("secured") is True,
         due_date=parse_date(credex.get("dueDate")),
         dashboard=None if not dashboard else parse_account_dashboard(dashboard),
@@ -260,7 +272,7 @@ def parse_ledger(value: object) -> list[LedgerEntry]:
             LedgerEntry(
                 credex_id=text_field(body, "credexID"),
                 amount=parse_money(body.get("formattedInitialAmount")),
-                counterparty=text_field(body, "counterpartyAccountName"),
+                counterparty=shown_name(text_field(body, "counterpartyAccountName")),
             )
         )
     return entries
@@ -273,11 +285,11 @@ def parse_credex_detail(value: object) -> CredexDetail:
         credex_id=text_field(data, "credexID"),
         state=text_field(data, "transactionType"),
         debit=data.get("debit") is True,
-        counterparty=text_field(data, "counterpartyAccountName"),
+        counterparty=shown_name(text_field(data, "counterpartyAccountName")),
         amount=parse_money(data.get("formattedInitialAmount")),
         outstanding=parse_money(data.get("formattedOutstandingAmount")),
         secured=bool(data.get("securerID")),
-        securer_name=optional_text(data, "securerName"),
+        securer_name=optional_name(data, "securerName"),
         due_date=parse_date(data.get("dueDate")),
         accepted_at=parse_date(data.get("acceptedAt")),
     )
@@ -285,9 +297,9 @@ def parse_credex_detail(value: object) -> CredexDetail:
 
 def parse_account_ref(value: object) -> AccountRef:
     data = as_dict(as_dict(value, "getAccountByHandle").get("accountData"), "accountData")
-    return AccountRef(text_field(data, "accountID"), text_field(data, "accountName"))
+    return AccountRef(text_field(data, "accountID"), shown_name(text_field(data, "accountName")))
 
 
 def parse_member_ref(value: object) -> MemberRef:
     data = as_dict(as_dict(value, "getMemberByHandle").get("memberData"), "memberData")
-    return MemberRef(text_field(data, "memberID"), text_field(data, "memberName"))
+    return MemberRef(text_field(data, "memberID"), shown_name(text_field(data, "memberName")))

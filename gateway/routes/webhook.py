@@ -22,6 +22,7 @@ from aiohttp import web
 from redis.asyncio.client import Pipeline
 
 from gateway.config import GatewayConfig
+from gateway.routes.body import read_body, refused_unread
 from gateway.security import same_secret
 from gateway.whatsapp import meters
 from gateway.whatsapp.delivery import DeliveryTracker
@@ -29,7 +30,7 @@ from gateway.whatsapp.display_number import DisplayNumbers
 from gateway.whatsapp.envelopes import current_trace_context, to_envelope
 from gateway.whatsapp.identity import IdentityMap
 from gateway.whatsapp.inbound import MalformedWebhook, Message, Status, parse_webhook
-from gateway.whatsapp.signature import SignatureVerdict, check_signature
+from gateway.whatsapp.signature import SignatureVerdict, check_signature, header_verdict
 from gateway.whatsapp.window import ServiceWindow
 from runtime.contracts import ConversationKey, Envelope, Recorder, StoreUnavailable
 
@@ -96,11 +97,17 @@ class WebhookRoutes:
 
     async def receive(self, request: web.Request) -> web.Response:
         started = time.perf_counter()
-        body = await request.read()
-        verdict = check_signature(
-            body, request.headers.get("X-Hub-Signature-256"), self._config.whatsapp_app_secret
-        )
+        header = request.headers.get("X-Hub-Signature-256")
+        # An unsigned POST costs us its headers only: refused before its body is read.
+        verdict = header_verdict(header)
+        if verdict is None:
+            config = self._config
+            body = await read_body(
+                request, max_bytes=config.max_webhook_bytes, seconds=config.read_timeout_seconds
+            )
+            verdict = check_signature(body, header, config.whatsapp_app_secret)
         if verdict is not SignatureVerdict.VALID:
+            refused_unread(request)
             meters.webhook_rejected.add(1, {"reason": verdict.value})
             status = 403 if verdict is SignatureVerdict.MISMATCH else 401
             return web.Response(status=status, text=f"signature {verdict.value}")

@@ -4,11 +4,15 @@ Every entry, change, message and status is read (one POST can carry many: docs/w
 §A2, fact 4).
 Parsing is total: any JSON yields a `Webhook`; items that do not have the documented shape are
 counted in `Webhook.unreadable` instead of raising, so a signed but odd delivery is still
-acknowledged with 200 (a non-200 makes Meta retry for 7 days, §A3).
+acknowledged with 200 (a non-200 makes Meta retry for 7 days, §A3). A string orjson refuses (a
+JSON-escaped lone surrogate such as `\\udcff`, or invalid UTF-8) costs only that string: its bad
+characters become U+FFFD in text, and an id carrying one counts as absent.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import attrs
@@ -102,11 +106,41 @@ def _int(value: Any) -> int:
     return 0
 
 
-def parse_webhook(body: bytes) -> Webhook:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_REPLACED = re.compile("[\ud800-\udfff\ufffd]")  # in an id: a surrogate or a replaced byte
+# Fields that name a message, a sender or a number: a repaired value there would route a reply
+# to nobody (or to someone else), so it is dropped instead.
+_IDS = frozenset({"id", "from", "from_user_id", "wa_id", "user_id", "phone_number_id"})
+
+
+def _loads(body: bytes) -> Any:
     try:
-        raw = orjson.loads(body)
+        return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        raise MalformedWebhook(f"not JSON: {exc}") from exc
+        first = exc
+    # Rare path. orjson rejects the whole body for one lone surrogate or bad byte; the stdlib
+    # parser accepts both (bytes decoded with replacement), and `_repaired` cleans each string.
+    try:
+        raw = json.loads(body.decode("utf-8", errors="replace"))
+    except (ValueError, RecursionError):
+        raise MalformedWebhook(f"not JSON: {first}") from first
+    return _repaired(raw)
+
+
+def _repaired(value: Any, key: str = "") -> Any:
+    if isinstance(value, str):
+        if key in _IDS:
+            return None if _REPLACED.search(value) else value
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_repaired(k): _repaired(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_repaired(v, key) for v in value]
+    return value
+
+
+def parse_webhook(body: bytes) -> Webhook:
+    raw = _loads(body)
     if not isinstance(raw, dict) or not isinstance(raw.get("entry"), list):
         raise MalformedWebhook("no entry list")
     changes: list[Change] = []

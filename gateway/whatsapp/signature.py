@@ -29,11 +29,20 @@ def sign(body: bytes, app_secret: str) -> str:
     return _PREFIX + digest
 
 
-def check_signature(body: bytes, header: str | None, app_secret: str) -> SignatureVerdict:
+def header_verdict(header: str | None) -> SignatureVerdict | None:
+    """MISSING or MALFORMED from the header alone, None when it is well formed: lets the webhook
+    refuse an unsigned POST before reading (and buffering) its body."""
     if header is None or header == "":
         return SignatureVerdict.MISSING
     if not header.startswith(_PREFIX) or _HEX64.fullmatch(header[len(_PREFIX) :]) is None:
         return SignatureVerdict.MALFORMED
+    return None
+
+
+def check_signature(body: bytes, header: str | None, app_secret: str) -> SignatureVerdict:
+    refused = header_verdict(header)
+    if refused is not None or header is None:
+        return refused or SignatureVerdict.MISSING
     given = bytes.fromhex(header[len(_PREFIX) :])
     expected = hmac.new(app_secret.encode(), body, hashlib.sha256).digest()
     if hmac.compare_digest(given, expected):

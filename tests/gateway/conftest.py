@@ -72,7 +72,7 @@ def make_config(**changes: Any) -> GatewayConfig:
         whatsapp_api_url="http://127.0.0.1:1",
         notify_client_id="credex-core",
         notify_client_secret="notify-secret-0123456789",
-        notify_jwt_secret="jwt-secret-0123456789abcdef",
+        notify_jwt_secret="jwt-secret-0123456789abcdef-0123456789",
         notify_token_ttl_seconds=600,
         cors_origins=("https://credex.example",),
     )

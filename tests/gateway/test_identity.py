@@ -47,7 +47,7 @@ async def test_notify_reaches_the_conversation_of_a_member_known_by_user_id(
 ) -> None:
     hello = delivery(text_message("wamid.id4", PHONE, "hi", user_id=BSUID))
     assert (await post_webhook(http, gateway_url, hello)).status == 200
-    bearer = issue_token("jwt-secret-0123456789abcdef", "credex-core", 60)
+    bearer = issue_token("jwt-secret-0123456789abcdef-0123456789", "credex-core", 60)
     body = {"phone": PHONE, "memberName": "Bob", "message": "Bob offered you $1"}
     async with http.post(
         f"{gateway_url}/api/notify", json=body, headers={"Authorization": f"Bearer {bearer}"}

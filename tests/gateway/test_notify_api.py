@@ -24,7 +24,7 @@ from tests.gateway.webhooks import delivery, post_webhook, text_message
 pytestmark = pytest.mark.anyio
 Serve = Callable[[web.Application], Awaitable[str]]
 CREDENTIALS = {"client_id": "credex-core", "client_secret": "notify-secret-0123456789"}
-JWT_SECRET = "jwt-secret-0123456789abcdef"
+JWT_SECRET = "jwt-secret-0123456789abcdef-0123456789"
 
 
 async def token(http: aiohttp.ClientSession, base: str) -> str:
@@ -90,7 +90,7 @@ async def test_notify_without_or_with_a_bad_token_is_401_and_records_nothing(
 ) -> None:
     assert (await notify(http, gateway_url, OFFER, None))[0] == 401
     assert (await notify(http, gateway_url, OFFER, "not.a.token"))[0] == 401
-    expired = issue_token(JWT_SECRET, "credex-core", 1, now=time.time() - 10)
+    expired = issue_token(JWT_SECRET, "credex-core", 1, now=time.time() - 120)  # past the leeway
     assert (await notify(http, gateway_url, OFFER, expired))[0] == 401
     assert runtime.counters["recorded"] == 0
 
@@ -169,7 +169,7 @@ async def test_anonymous_api_calls_are_limited_per_ip_with_retry_after(
     base = await _limited_app(serve, redis_client, recorder, key_prefix)
     statuses = []
     for _ in range(5):
-        async with http.post(f"{base}/api/token", json={}) as response:
+        async with http.post(f"{base}/api/notify", json=OFFER) as response:
             statuses.append(response.status)
             retry_after = response.headers.get("Retry-After")
     assert statuses == [401, 401, 401, 429, 429]
