@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 
 import pytest
-from simulator.demo import Demo
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 
+from simulator.demo import Demo
 from tests.e2e.conftest import TENDAI
 from tests.e2e.phone import Phone, said
 from tests.gateway.conftest import SPANS  # installs the in-memory span exporter
