@@ -21,6 +21,9 @@ DEFAULT_DUE_DAYS = 28
 class Config:
     timezone: str = "Africa/Harare"
     session_timeout: float = 300.0  # seconds of silence before a form is forgotten
+    # G5: how long a createCredex can still be running on credex-core's side after we sent it
+    # (CREDEX_WRITE_SETTLE_SECONDS); until then "not in the pending offers" proves nothing.
+    write_settle_seconds: float = 60.0
 
 
 @attrs.frozen

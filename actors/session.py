@@ -180,6 +180,9 @@ class Draft:
     offers: tuple[DraftOffer, ...]
     state: DraftState = "awaiting_confirmation"
     from_form: OfferForm | None = None  # the menu form, to return to its due date on rejection
+    # G5: while "submitting" with an unknown outcome, the epoch second after which credex-core
+    # has certainly finished the request, so its pending offers tell the truth.
+    settles_at: float | None = None
 
     @property
     def settled(self) -> tuple[bool, ...]:

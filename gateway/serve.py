@@ -22,6 +22,7 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 from actors.conversation import ConversationHandler
+from actors.reminders import Reminders
 from gateway.app import GatewayConfig, create_app
 from gateway.credex.client import CredexClient
 from gateway.debug import RUNTIME_KEY
@@ -65,7 +66,12 @@ async def running_service(
         settings.redis_url, max_connections=REDIS_CONNECTIONS, timeout=5
     )
     redis = aioredis.Redis(connection_pool=pool)
-    credex = CredexClient(settings.credex_api_url, client_api_key=settings.credex_client_api_key)
+    credex = CredexClient(
+        settings.credex_api_url,
+        client_api_key=settings.credex_client_api_key,
+        answer_seconds=settings.credex_answer_seconds,
+    )
+    reminders = Reminders()
     sender = CloudSender(
         settings.whatsapp_api_url,
         settings.whatsapp_access_token,
@@ -78,6 +84,9 @@ async def running_service(
         timezone=settings.bot_timezone,
         session_timeout=float(settings.session_timeout_seconds),
         session_ttl=SESSION_TTL_SECONDS,
+        answer_seconds=settings.credex_answer_seconds,
+        write_settle_seconds=settings.credex_write_settle_seconds,
+        reminders=reminders,
     )
     config = runtime_config or RuntimeConfig(
         key_prefix=key_prefix,
@@ -85,6 +94,7 @@ async def running_service(
         actor_idle_seconds=float(settings.actor_idle_seconds),
     )
     runtime = Runtime(redis, config, handler, sender)
+    reminders.attach(runtime)
     app = create_app(
         GatewayConfig.from_settings(settings),
         redis=redis,
@@ -99,6 +109,7 @@ async def running_service(
     try:
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(runtime.run)
+            tasks.start_soon(reminders.run)
             site = web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port)
             await site.start()
             port = _bound_port(runner, settings.port)

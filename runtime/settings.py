@@ -37,6 +37,8 @@ class Settings:
     notify_jwt_secret: str = attrs.field(repr=False)
     notify_token_ttl_seconds: int
     cors_origins: tuple[str, ...]
+    credex_answer_seconds: float = 8.0
+    credex_write_settle_seconds: float = 60.0
 
 
 class SettingsError(Exception):
@@ -79,6 +81,19 @@ def _int_between(low: int, high: int) -> Callable[[str], int]:
             raise ValueError("must be a whole number") from None
         if not low <= number <= high:
             raise ValueError(f"must be between {low} and {high}")
+        return number
+
+    return parse
+
+
+def _seconds_between(low: float, high: float) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError("must be a number of seconds") from None
+        if not low <= number <= high:
+            raise ValueError(f"must be between {low:g} and {high:g} seconds")
         return number
 
     return parse
@@ -188,6 +203,12 @@ _SPECS: dict[str, _Spec] = {
         "https://app.mycredex.app,https://admin.mycredex.app",
         default="",
         parse=_origins,
+    ),
+    "credex_answer_seconds": _Spec(
+        "CREDEX_ANSWER_SECONDS", "8", default="8", parse=_seconds_between(2, 25)
+    ),
+    "credex_write_settle_seconds": _Spec(
+        "CREDEX_WRITE_SETTLE_SECONDS", "60", default="60", parse=_seconds_between(5, 3600)
     ),
 }
 
