@@ -14,7 +14,7 @@ from actors.failure import Failure
 from actors.ports.credex import Money, PendingOffer
 from actors.results import EffectFailed, HandleResolved, ViewLoaded
 from actors.session import Session
-from tests.actors.views import NOW, BOB, inbound, logged_in, run, said, view
+from tests.actors.views import BOB, NOW, inbound, logged_in, run, said, view
 
 SETTLED = NOW + dt.timedelta(seconds=61)  # past the default CREDEX_WRITE_SETTLE_SECONDS (60)
 
@@ -44,7 +44,7 @@ def test_next_message_after_an_interrupted_submission_checks_credex_core_first()
 
 
 def test_a_message_soon_after_an_interrupted_submission_waits_for_the_call_to_settle() -> None:
-    session, effect = submitting()
+    session, _ = submitting()
     outcome = run(session, inbound("menu"), now=NOW + dt.timedelta(seconds=5))
     assert outcome.effects == ()  # "not in the pending offers" would prove nothing yet
     assert "still finding out" in said(outcome) and "about 55 seconds" in said(outcome)
