@@ -42,6 +42,8 @@ class Scale:
     outage: float = 300.0  # the Cloud API outage; a parameter (the five minutes)
     hostile_rate: float = 400.0  # forged/oversized/malformed webhooks per second
     ack_p99_bound: float = 0.25  # seconds: real traffic's ack p99 under the hostile load
+    hang: float = 12.0  # how long a hanging credex-core or Cloud API call hangs
+    answer_seconds: float = 8.0  # the bot's CREDEX_ANSWER_SECONDS
 
 
 SMOKE = Scale(members=3, rounds=3, payer_rounds=2, kill_every=3.0, redis_down=2.0, outage=3.0,

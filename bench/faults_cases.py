@@ -14,7 +14,6 @@ from bench.faults_rig import Rig, running_rig
 from bench.faults_traffic import Mix
 
 Traffic = Callable[..., Awaitable[dict[str, float]]]
-ANSWER_SECONDS = 8.0  # CREDEX_ANSWER_SECONDS' default
 SEND_SLACK = 4.0
 FLOODERS = (
     8  # concurrent hostile senders  # the reply's way out through the outbox and the Graph API
@@ -69,14 +68,18 @@ async def redis_restart(scale: Any, traffic: Traffic) -> dict[str, float]:
 
 async def credex_faults(scale: Any, traffic: Traffic) -> dict[str, float]:
     """credex-core answering 500s and 429s, and hanging 12 s, on any call."""
-    async with running_rig(CREDEX_WRITE_SETTLE_SECONDS="15") as rig:
+    env = {
+        "CREDEX_ANSWER_SECONDS": str(scale.answer_seconds),
+        "CREDEX_WRITE_SETTLE_SECONDS": str(max(5.0, scale.hang + 3)),  # > any hung create
+    }
+    async with running_rig(env_extra=env) as rig:
         rig.credex.plan = mixed(
             random.Random(4),
             (0.15, Fault(500, {"error": "Internal server error"})),
             (0.10, Fault(429, {"message": "Too many requests, please try again later"})),
-            (0.05, Fault(hang=12.0)),
+            (0.05, Fault(hang=scale.hang)),
         )
-        mix = Mix(answer_within=ANSWER_SECONDS + SEND_SLACK)
+        mix = Mix(answer_within=scale.answer_seconds + SEND_SLACK)
         numbers = await traffic(rig, scale, mix, 4, 30)
         numbers.update(_counts("credex-core", rig.credex.counts))
         if numbers["answered late (past the bound)"]:
@@ -84,14 +87,14 @@ async def credex_faults(scale: Any, traffic: Traffic) -> dict[str, float]:
         return numbers
 
 
-def _bursts(rng: random.Random, period: float, burst: float, started: float) -> Plan:
+def _bursts(rng: random.Random, period: float, burst: float, started: float, hang: float) -> Plan:
     """Graph API: 130429 for every send during `burst` of each `period` seconds, else a mix of
     131056, 5xx and 12 s hangs (accepted after the sender's timeout)."""
     background = mixed(
         rng,
         (0.05, _graph_error(131056, "(#131056) pair rate limit hit")),
         (0.05, Fault(500, {"error": {"message": "An unknown error occurred", "code": 1}})),
-        (0.03, Fault(hang=12.0)),
+        (0.03, Fault(hang=hang)),
         only="messages",
     )  # fmt: skip
 
@@ -105,7 +108,7 @@ def _bursts(rng: random.Random, period: float, burst: float, started: float) -> 
 
 async def cloud_api_faults(scale: Any, traffic: Traffic) -> dict[str, float]:
     async with running_rig() as rig:
-        rig.graph.plan = _bursts(random.Random(5), 5.0, 1.0, time.monotonic())
+        rig.graph.plan = _bursts(random.Random(5), 5.0, 1.0, time.monotonic(), scale.hang)
         numbers = await traffic(rig, scale, Mix(answer_within=40), 5, 40)
         numbers.update(_counts("graph", rig.graph.counts))
         return numbers

@@ -182,7 +182,9 @@ class Rig:
 
 
 @contextlib.asynccontextmanager
-async def running_rig(processes: int = 1, **env_extra: str) -> AsyncIterator[Rig]:
+async def running_rig(
+    processes: int = 1, env_extra: dict[str, str] | None = None
+) -> AsyncIterator[Rig]:
     redis = RedisServer()
     await redis.start()
     secret = secrets.token_urlsafe(24)
@@ -221,7 +223,7 @@ async def running_rig(processes: int = 1, **env_extra: str) -> AsyncIterator[Rig
                     "NOTIFY_CLIENT_SECRET": secrets.token_urlsafe(24),
                     "NOTIFY_JWT_SECRET": secrets.token_urlsafe(32),
                     "FAULTS_KEY_PREFIX": "faults",
-                    **env_extra,
+                    **(env_extra or {}),
                 }
                 bots = Bots(env, log_dir)
                 rig = Rig(whatsapp, credex, graph, redis, bots, webhook_url, f"{sim}/v1", secret)
