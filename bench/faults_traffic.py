@@ -109,48 +109,54 @@ async def menu_member(
 
 
 async def paying_member(rig: Rig, rounds: int, mix: Mix, tally: Tally, rng: random.Random) -> None:
+    """Offers 0.01 USD to Rudo and taps "Sign & send", `rounds` times, one step at a time."""
     rig.whatsapp._remember(TENDAI, PAYER_NAME)
     for _ in range(rounds):
         seen = _replies(rig, TENDAI)
         body = _body(rig.whatsapp.builder.text(TENDAI, PAYER_NAME, "0.01=>rudo"))
-        acked = await _send(rig, tally, mix, rng, [body])
-        tally.messages += acked
-        tally.payer_messages += acked
-        started = time.monotonic()
-        if not await _wait_replies(rig, TENDAI, seen + 1, mix.answer_within):
-            tally.late += 1
+        if not await _step(rig, tally, mix, rng, body, seen, 1):
             continue
-        tally.latencies.append(time.monotonic() - started)
-        await _quiet(rig, TENDAI)
         button = next(
-            (b for p in rig.whatsapp.sent_to(TENDAI)[seen:] if (b := _sign_button(p))), None
+            (b for p in reversed(rig.whatsapp.sent_to(TENDAI)[seen:]) if (b := _sign_button(p))),
+            None,
         )
         if button is None:
             continue  # credex-core refused or was down: the member was told, nothing to tap
         seen = _replies(rig, TENDAI)
         tap = _body(rig.whatsapp.builder.button_reply(TENDAI, PAYER_NAME, button, "Sign & send"))
-        acked = await _send(rig, tally, mix, rng, [tap])
-        tally.messages += acked
-        tally.payer_messages += acked
-        tally.confirms += acked
-        started = time.monotonic()
-        if await _wait_replies(rig, TENDAI, seen + 1, mix.answer_within):
-            tally.latencies.append(time.monotonic() - started)
-            await _quiet(rig, TENDAI)  # the report and the dashboard come as two replies
-        else:
-            tally.late += 1
+        # Sent: the report and the dashboard; unsure or refused: one reply.
+        await _step(rig, tally, mix, rng, tap, seen, 2, confirm=True)
 
 
-async def _quiet(rig: Rig, phone: str, still: float = 0.5, bound: float = 5.0) -> None:
-    """Wait until no new reply came for `still` seconds (at most `bound`)."""
-    deadline = time.monotonic() + bound
-    count = _replies(rig, phone)
-    while time.monotonic() < deadline:
-        await asyncio.sleep(still)
-        now = _replies(rig, phone)
-        if now == count:
-            return
-        count = now
+async def _step(
+    rig: Rig,
+    tally: Tally,
+    mix: Mix,
+    rng: random.Random,
+    body: bytes,
+    seen: int,
+    usual: int,
+    *,
+    confirm: bool = False,
+) -> bool:
+    """The payer sends one message and waits for its answer: `usual` replies, or at least one
+    when fewer come within the bound. False when it was not acknowledged or not answered."""
+    acked = await _send(rig, tally, mix, rng, [body])
+    tally.messages += acked
+    tally.payer_messages += acked
+    if confirm:
+        tally.confirms += acked  # an acknowledged tap may create a credex, answered or not
+    if not acked:
+        return False
+    started = time.monotonic()
+    if not await _wait_replies(rig, TENDAI, seen + 1, mix.answer_within):
+        tally.late += 1
+        return False
+    tally.latencies.append(time.monotonic() - started)
+    if usual > 1:
+        left = max(0.0, mix.answer_within - (time.monotonic() - started))
+        await _wait_replies(rig, TENDAI, seen + usual, left)
+    return True
 
 
 def _sign_button(payload: dict[str, Any]) -> str | None:
