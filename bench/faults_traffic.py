@@ -229,6 +229,9 @@ def verdict(rig: Rig, tally: Tally, phones: list[str], created: int) -> dict[str
         "answer max s": max(tally.latencies, default=0.0),
         "webhook ack p99 s": tally.p(0.99, tally.acks),
     }
+    for key, count in sorted(tally.webhook.items()):  # e.g. answered_503 while Redis is down
+        if key != "posts":
+            numbers[f"webhook {key.replace('_', ' ')}"] = count
     ok = lost == 0 and unanswered == 0 and duplicate_credex == 0 and extra == 0
     numbers["passed"] = 1.0 if ok else 0.0
     return numbers
