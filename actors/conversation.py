@@ -4,6 +4,10 @@ For each envelope it decodes the event and the session snapshot, then loops: ste
 effects through credex-core, feed the results back, until a step asks for nothing more. Before
 the one effect that moves money it checkpoints the session (G5), so a crash mid-call leaves a
 "submitting" draft the next message checks instead of a confirm that could be tapped twice.
+
+Every message is answered within `answer_seconds` (CREDEX_ANSWER_SECONDS, G7): an effect still
+running at that bound is abandoned and counts as credex-core unavailable. A send left with an
+unknown outcome gets a reminder (`Reminders`) for when credex-core has certainly settled it.
 """
 
 from __future__ import annotations
@@ -11,15 +15,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 
+import anyio
 import attrs
 
 from actors import events, replies, snapshot
+from actors import results as rs
 from actors.effects import CreateCredex, Effect
-from actors.executor import perform
+from actors.executor import perform, timed_out
 from actors.notes import fold
 from actors.outcome import Config
 from actors.ports.credex import CredexCore
 from actors.ports.tokens import MemberTokens
+from actors.reminders import Reminders
 from actors.replies import Outbound, Reply, TemplateReply
 from actors.screens import common
 from actors.session import Session
@@ -27,6 +34,9 @@ from actors.step import Event, step
 from runtime.contracts import ConversationKey, Envelope, Turn, TurnContext
 
 MAX_EFFECTS_PER_MESSAGE = 40  # a flow bug must not loop forever against credex-core
+COMMIT_MARGIN = 0.5  # of the answer bound, kept for the commit and the send after the effects
+MIN_EFFECT_SECONDS = 1.0  # less left than this: no credex-core call could answer in time
+REMINDER_DELAY = 1.0  # after `settles_at`, so the check never lands just before it
 
 
 def utc_now() -> dt.datetime:
@@ -47,15 +57,23 @@ class ConversationHandler:
         display_number: Callable[[str], Awaitable[str | None]] | None = None,
         cash_in_agents: tuple[str, ...] = (),
         tokens: MemberTokens | None = None,
+        answer_seconds: float = 8.0,
+        write_settle_seconds: float = 60.0,
+        reminders: Reminders | None = None,
     ) -> None:
         self._credex = credex
         self._tokens = tokens
         self._display_number = display_number  # business phone_number_id -> its number
         self._clock = clock
         self._config = Config(
-            timezone=timezone, session_timeout=session_timeout, cash_in_agents=cash_in_agents
+            timezone=timezone,
+            session_timeout=session_timeout,
+            cash_in_agents=cash_in_agents,
+            write_settle_seconds=write_settle_seconds,
         )
         self._ttl = session_ttl
+        self._answer_seconds = answer_seconds
+        self._reminders = reminders
 
     async def handle(self, ctx: TurnContext, session: bytes | None, envelope: Envelope) -> Turn:
         try:
@@ -68,6 +86,7 @@ class ConversationHandler:
         if self._tokens is not None:
             self._tokens.restore(state.credex_token, state.phone or to)
         now = self._clock()
+        deadline = anyio.current_time() + self._answer_seconds - COMMIT_MARGIN
         config = self._config
         if self._display_number is not None:  # for pay links; cached after the first read
             number = await self._display_number(envelope.key.channel)
@@ -85,9 +104,10 @@ class ConversationHandler:
             effect = queue.pop(0)
             if isinstance(effect, CreateCredex):
                 await ctx.checkpoint(snapshot.encode(state))
-            event = await perform(effect, self._credex, state.phone or to)
+            event = await self._perform(effect, state.phone or to, deadline)
         else:
             raise RuntimeError(f"more than {MAX_EFFECTS_PER_MESSAGE} effects for one message")
+        self._remind(envelope.key, state)
         fallback = None
         if isinstance(inbound.content, events.Notification):
             # A push may arrive after the 24-hour window closed: then the sender uses this
@@ -100,6 +120,31 @@ class ConversationHandler:
             replies=self._outbound(to, envelope, fold(sent), fallback=fallback),
             session_ttl=self._ttl,
         )
+
+    async def _perform(self, effect: Effect, phone: str, deadline: float) -> rs.Result:
+        left = deadline - anyio.current_time()
+        if left < MIN_EFFECT_SECONDS:  # too late to ask: say so now, nothing was sent
+            return timed_out(effect, self._answer_seconds, started=False)
+        with anyio.move_on_after(left):
+            return await perform(effect, self._credex, phone)
+        return timed_out(effect, self._answer_seconds)
+
+    def _remind(self, key: ConversationKey, state: Session) -> None:
+        """G5: a send still unknown is checked, and the member told, once it has settled."""
+        draft = state.draft
+        if self._reminders is None or draft is None or draft.settles_at is None:
+            return
+        if draft.state != "submitting":
+            return
+        check = events.Inbound(
+            message_id=f"settle:{draft.draft_id}:{int(draft.settles_at * 1000)}",
+            phone=state.phone,
+            profile_name=None,
+            at=int(draft.settles_at),
+            content=events.DraftCheck(draft.draft_id),
+        )
+        envelope = Envelope(key=key, message_id=check.message_id, payload=events.encode(check))
+        self._reminders.schedule(envelope, draft.settles_at + REMINDER_DELAY)
 
     def on_error(
         self, key: ConversationKey, envelope: Envelope, error: BaseException

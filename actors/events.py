@@ -61,7 +61,15 @@ class Notification:
     message: str
 
 
-Content = Text | ButtonReply | ListReply | FlowReply | Reaction | Other | Notification
+@attrs.frozen
+class DraftCheck:
+    """The bot's own reminder (never from WhatsApp): a send whose outcome was unknown has
+    certainly settled on credex-core's side; check it now and tell the member (G5)."""
+
+    draft_id: str
+
+
+Content = Text | ButtonReply | ListReply | FlowReply | Reaction | Other | Notification | DraftCheck
 
 _KINDS: dict[str, type[Any]] = {
     "text": Text,
@@ -71,6 +79,7 @@ _KINDS: dict[str, type[Any]] = {
     "reaction": Reaction,
     "other": Other,
     "notification": Notification,
+    "draft_check": DraftCheck,
 }
 _KIND_OF: dict[type[Any], str] = {cls: name for name, cls in _KINDS.items()}
 # The discriminator key; no content class has a field of that name.

@@ -2,7 +2,9 @@
 
 A `CredexError` is credex-core speaking (a refusal, or unreachable): it becomes an
 `EffectFailed` the flows word plainly. Anything else is a bug or an outage of ours and
-propagates, so the runtime retries the message and apologises (`on_error`).
+propagates, so the runtime retries the message and apologises (`on_error`). An effect the
+shell cut short at the member's answer bound is `timed_out`: unavailable, and for the one call
+that moves money, of unknown outcome (G5).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from actors import ledger_scan
 from actors import results as rs
 from actors.failure import from_error
 from actors.ledger_order import newest_page
-from actors.ports.credex import CredexCore, CredexError, NotFound
+from actors.ports.credex import CredexCore, CredexError, NotFound, Unavailable
 
 # One statement shows at most this many entries, and says so when the period holds more: each
 # entry costs a getCredex call (getLedger has no dates, docs/credex-core-api.md §8.2), and
@@ -27,6 +29,15 @@ async def perform(effect: fx.Effect, credex: CredexCore, phone: str) -> rs.Resul
     except CredexError as error:
         money_call = isinstance(effect, fx.CreateCredex)
         return rs.EffectFailed(effect, from_error(error, money_call=money_call))
+
+
+def timed_out(effect: fx.Effect, seconds: float, *, started: bool = True) -> rs.EffectFailed:
+    """The result of an effect abandoned after `seconds`: if `started`, it may still be running
+    out there; if not, it was never sent."""
+    error = Unavailable(f"credex-core did not answer within {seconds:g}s", outcome_unknown=started)
+    return rs.EffectFailed(
+        effect, from_error(error, money_call=isinstance(effect, fx.CreateCredex))
+    )
 
 
 async def _call(effect: fx.Effect, credex: CredexCore, phone: str) -> rs.Result:

@@ -23,6 +23,9 @@ class Config:
     session_timeout: float = 300.0  # seconds of silence before a form is forgotten
     display_number: str | None = None  # the bot's own number, for pay links (digits only)
     cash_in_agents: tuple[str, ...] = ()  # CASH_IN_AGENTS: where members can get secured value
+    # G5: how long a createCredex can still be running on credex-core's side after we sent it
+    # (CREDEX_WRITE_SETTLE_SECONDS); until then "not in the pending offers" proves nothing.
+    write_settle_seconds: float = 60.0
 
 
 @attrs.frozen

@@ -212,6 +212,9 @@ class Draft:
     # Outgoing offers already pending when the confirmation was shown: after a crash they are
     # never taken for this draft's offers, however alike (see actors.flows.submit.verified).
     pending_before: tuple[str, ...] = ()
+    # G5: while "submitting" with an unknown outcome, the epoch second after which credex-core
+    # has certainly finished the request, so its pending offers tell the truth.
+    settles_at: float | None = None
 
     @property
     def settled(self) -> tuple[bool, ...]:

@@ -14,7 +14,7 @@ import attrs
 from actors import effects as fx
 from actors import intents as it
 from actors import results as rs
-from actors.events import Inbound, Notification, Reaction
+from actors.events import DraftCheck, Inbound, Notification, Reaction
 from actors.flows import (
     accounts,
     confirm,
@@ -68,6 +68,8 @@ def _inbound(session: Session, event: Inbound, at: Moment) -> Outcome:
     content = event.content
     if isinstance(content, Notification):
         return Outcome(session, (common.notification(content),))
+    if isinstance(content, DraftCheck):
+        return submit.settled_check(session, content.draft_id, at)
     if event.phone is None:
         return Outcome(session, (common.no_phone(),))
     if isinstance(content, Reaction) and not content.emoji:
@@ -84,7 +86,7 @@ def _inbound(session: Session, event: Inbound, at: Moment) -> Outcome:
     session = attrs.evolve(session, phone=event.phone, last_active=at.now.timestamp())
     draft = session.draft
     if draft is not None and draft.state == "submitting":
-        return submit.verify(session)  # G5: find out what happened before anything else
+        return submit.settling(session, quiet_since, at)  # G5: find out before anything else
     if quiet_since is not None and at.now.timestamp() - quiet_since > at.config.session_timeout:
         found = navigation.after_timeout(session, intent)
         if found.instead is not None:

@@ -16,6 +16,7 @@ BENCHMARKS = {
     "credex-sim": "bench.credex_sim_bench",
     "runtime": "bench.runtime_bench",
     "gateway": "bench.gateway_bench",
+    "faults": "bench.faults",
 }
 
 
@@ -24,7 +25,8 @@ def main(argv: Sequence[str] = ()) -> int:
     parser.add_argument(
         "names", nargs="*", metavar="NAME", help=f"default all: {', '.join(BENCHMARKS)}"
     )
-    args = parser.parse_args(list(argv))
+    # Flags after the names go to the benchmark (e.g. `vimbiso bench faults --smoke`).
+    args, extra = parser.parse_known_args(list(argv))
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
@@ -37,7 +39,7 @@ def main(argv: Sequence[str] = ()) -> int:
             failed += 1
             continue
         print(f"== {name}", flush=True)
-        results = module.run()
+        results = module.run(extra) if extra else module.run()
         for key, value in results.items():
             print(f"  {key:<40} {value:>14,.2f}")
     return 1 if failed else 0

@@ -24,6 +24,7 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 from actors.conversation import ConversationHandler, utc_now
+from actors.reminders import Reminders
 from gateway.app import GatewayConfig, create_app
 from gateway.credex.client import CredexClient
 from gateway.credex.tokens import SealedTokens
@@ -81,7 +82,12 @@ async def running_service(
     except StartupError:
         await redis.aclose()
         raise
-    credex = CredexClient(settings.credex_api_url, client_api_key=settings.credex_client_api_key)
+    credex = CredexClient(
+        settings.credex_api_url,
+        client_api_key=settings.credex_client_api_key,
+        answer_seconds=settings.credex_answer_seconds,
+    )
+    reminders = Reminders()
     sender = CloudSender(
         settings.whatsapp_api_url,
         settings.whatsapp_access_token,
@@ -102,6 +108,9 @@ async def running_service(
         session_ttl=SESSION_TTL_SECONDS,
         cash_in_agents=settings.cash_in_agents,
         tokens=SealedTokens(cipher, credex.tokens),
+        answer_seconds=settings.credex_answer_seconds,
+        write_settle_seconds=settings.credex_write_settle_seconds,
+        reminders=reminders,
     )
     config = runtime_config or RuntimeConfig(
         key_prefix=key_prefix,
@@ -109,6 +118,7 @@ async def running_service(
         actor_idle_seconds=float(settings.actor_idle_seconds),
     )
     runtime = Runtime(redis, config, handler, sender)
+    reminders.attach(runtime)
     app = create_app(
         GatewayConfig.from_settings(settings),
         redis=redis,
@@ -132,6 +142,7 @@ async def running_service(
     try:
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(runtime.run)
+            tasks.start_soon(reminders.run)
             site = web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port)
             try:
                 await site.start()

@@ -45,6 +45,8 @@ class Settings:
     http_read_timeout_seconds: int = 10
     http_idle_timeout_seconds: int = 15
     state_encryption_key_previous: str = attrs.field(default="", repr=False)
+    credex_answer_seconds: float = 8.0
+    credex_write_settle_seconds: float = 60.0
 
 
 class SettingsError(Exception):
@@ -119,6 +121,19 @@ def _int_between(low: int, high: int) -> Callable[[str], int]:
             raise ValueError("must be a whole number") from None
         if not low <= number <= high:
             raise ValueError(f"must be between {low} and {high}")
+        return number
+
+    return parse
+
+
+def _seconds_between(low: float, high: float) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError("must be a number of seconds") from None
+        if not low <= number <= high:
+            raise ValueError(f"must be between {low:g} and {high:g} seconds")
         return number
 
     return parse
@@ -292,6 +307,12 @@ _SPECS: dict[str, _Spec] = {
     ),
     "http_idle_timeout_seconds": _Spec(
         "HTTP_IDLE_TIMEOUT_SECONDS", "15", default="15", parse=_int_between(1, 3600)
+    ),
+    "credex_answer_seconds": _Spec(
+        "CREDEX_ANSWER_SECONDS", "8", default="8", parse=_seconds_between(2, 25)
+    ),
+    "credex_write_settle_seconds": _Spec(
+        "CREDEX_WRITE_SETTLE_SECONDS", "60", default="60", parse=_seconds_between(5, 3600)
     ),
 }
 

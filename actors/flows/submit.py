@@ -23,6 +23,7 @@ from actors.replies import Reply
 from actors.screens import common
 from actors.screens import limits as limit_screens
 from actors.screens import offer as screens
+from actors.screens import settling as settle_screens
 from actors.screens.failures import refused
 from actors.screens.format import places
 from actors.session import Draft, DraftOffer, Home, Session
@@ -101,7 +102,7 @@ def refused_by_core(
     if draft is None:
         return Outcome(session)
     if failure.outcome_unknown:
-        return verify(session)
+        return unknown(session, draft, at)
     form = draft.from_form
     if form is not None and failure.about_due_date and not form.secured:
         # A menu offer whose date credex-core refused: say why and ask for the date again.
@@ -140,6 +141,40 @@ def _unsent(offer_: DraftOffer, failure: Failure) -> DraftOffer:
     if offer_.credex_id is None and offer_.failure is None:
         return attrs.evolve(offer_, failure=failure)
     return offer_
+
+
+def unknown(session: Session, draft: Draft, at: Moment) -> Outcome:
+    """The create may still be running on credex-core's side: checking now could find nothing
+    and say "not sent" just before it appears (G5). Wait out the settle bound, then check."""
+    due = at.now.timestamp() + at.config.write_settle_seconds
+    draft = attrs.evolve(draft, settles_at=due)
+    reply = settle_screens.checking(draft, due - at.now.timestamp())
+    return Outcome(attrs.evolve(session, draft=draft), (reply,))
+
+
+def settling(session: Session, since: float | None, at: Moment) -> Outcome:
+    """A message while a send is "submitting": check only once credex-core has certainly
+    finished the request; until then refuse anything new, politely (G5)."""
+    draft = session.draft
+    assert draft is not None
+    due = draft.settles_at
+    if due is None:  # left by a crash mid-call: the call began with the confirm message
+        started = since if since is not None else at.now.timestamp()
+        due = started + at.config.write_settle_seconds
+    left = due - at.now.timestamp()
+    if left <= 0:
+        return verify(session)
+    draft = attrs.evolve(draft, settles_at=due)
+    reply = settle_screens.still_settling(draft, left)
+    return Outcome(attrs.evolve(session, draft=draft), (reply,))
+
+
+def settled_check(session: Session, draft_id: str, at: Moment) -> Outcome:
+    """The bot's own reminder that a send has settled; silent when already resolved or early."""
+    draft = _current(session, draft_id)
+    if draft is None or (draft.settles_at or 0) > at.now.timestamp():
+        return Outcome(session)
+    return verify(session)
 
 
 def verify(session: Session) -> Outcome:

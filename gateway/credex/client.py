@@ -1,15 +1,17 @@
 """CredexClient: the bot's credex-core adapter, implementing actors.ports.credex.CredexCore.
 
 Every call acts as a member identified by phone. The member's JWT comes from `/v1/login` on
-demand (docs/credex-core-api.md §3.2), the newest token any answer carries is kept (§3.1), and one
-401 triggers one
-fresh login. Reads and repeat-safe operations are retried; createCredex never is (G5).
+demand (docs/credex-core-api.md §3.2), the newest token any answer carries is kept (§3.1), and
+one 401 triggers one fresh login. Reads and repeat-safe operations are retried; createCredex
+never is (G5). Each call answers within `answer_seconds` (CREDEX_ANSWER_SECONDS): retries
+happen inside that bound.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -32,7 +34,7 @@ from gateway.credex import parse
 from gateway.credex.errors import CredexUnavailable, message_of
 from gateway.credex.member_calls import MemberCalls
 from gateway.credex.tokens import TokenCache
-from gateway.credex.transport import Sleep, Transport, default_sleep
+from gateway.credex.transport import Clock, Sleep, Transport, default_sleep
 
 
 class CredexClient:
@@ -45,7 +47,7 @@ class CredexClient:
         client_api_key: str | None = None,
         connect_timeout: float = 2.0,
         total_timeout: float = 10.0,
-        max_retries: int = 3,
+        max_retries: int = 6,
         session: aiohttp.ClientSession | None = None,
         sleep: Sleep = default_sleep,
         rng: random.Random | None = None,
@@ -55,6 +57,8 @@ class CredexClient:
         token_cache_size: int = 10_000,
         tracer_provider: trace.TracerProvider | None = None,
         meter_provider: metrics.MeterProvider | None = None,
+        answer_seconds: float = 8.0,
+        clock: Clock = time.monotonic,
     ) -> None:
         self._http = Transport(
             base_url,
@@ -70,6 +74,8 @@ class CredexClient:
             max_retry_after=max_retry_after,
             tracer_provider=tracer_provider,
             meter_provider=meter_provider,
+            answer_seconds=answer_seconds,
+            clock=clock,
         )
         self._calls = MemberCalls(self._http, TokenCache(token_cache_size))
 

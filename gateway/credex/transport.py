@@ -4,6 +4,10 @@ Every attempt is an OpenTelemetry CLIENT span carrying a W3C `traceparent` to cr
 one sample in the latency histogram (operation x status). Retries happen only when the caller
 says the operation is safe to repeat; the answer tells it whether an earlier attempt may have
 taken effect (`ambiguous`), so "already accepted" after a lost answer can count as done.
+
+Every call has a time budget (`answer_seconds`, the member's answer bound, G7): each attempt
+may only use what is left of it, and a retry is only started when its backoff still leaves
+time for an answer. A hanging credex-core therefore costs one budget, never 4 x the timeout.
 """
 
 from __future__ import annotations
@@ -31,6 +35,17 @@ log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 Sleep = Callable[[float], Awaitable[None]]
+Clock = Callable[[], float]
+
+# A retry is not worth starting with less than this left of the budget: no answer could come.
+MIN_ATTEMPT_SECONDS = 0.25
+
+
+class OutOfTime(TimeoutError):
+    """The call's time budget ran out before this attempt could start: nothing was sent."""
+
+
+_NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, OutOfTime)
 
 
 @attrs.frozen
@@ -87,10 +102,16 @@ class Transport:
         max_retry_after: float,
         tracer_provider: trace.TracerProvider | None,
         meter_provider: metrics.MeterProvider | None,
+        answer_seconds: float = 8.0,
+        clock: Clock = time.monotonic,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._api_key = client_api_key
         self._timeout = aiohttp.ClientTimeout(total=total_timeout, connect=connect_timeout)
+        self._total_timeout = total_timeout
+        self._connect_timeout = connect_timeout
+        self._answer_seconds = answer_seconds
+        self._clock = clock
         self._max_retries = max_retries
         self._session = session
         self._owns_session = session is None
@@ -135,49 +156,70 @@ class Transport:
     async def call(
         self, operation: str, body: Mapping[str, object], token: str | None, *, retry: bool
     ) -> Outcome:
-        """POST /v1/<operation>, retrying only when `retry`; raises CredexUnavailable."""
+        """POST /v1/<operation>, retrying only when `retry`, all within `answer_seconds`;
+        raises CredexUnavailable."""
         payload = orjson.dumps(body, default=_json_default)
+        deadline = self._clock() + self._answer_seconds
         ambiguous = False
         attempt = 0
         while True:
+            left = deadline - self._clock()
             try:
-                answer = await self._attempt(operation, payload, token, attempt)
+                if left < MIN_ATTEMPT_SECONDS:
+                    raise OutOfTime(f"no time left of {self._answer_seconds:g}s")
+                answer = await self._attempt(operation, payload, token, attempt, left)
             except (aiohttp.ClientError, TimeoutError) as exc:
                 # A refused connection never carried the request; anything later may have.
-                maybe_sent = not isinstance(
-                    exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError
-                )
-                if retry and attempt < self._max_retries:
+                maybe_sent = not isinstance(exc, _NOT_SENT)
+                if retry and await self._again(operation, attempt, None, exc, deadline):
                     ambiguous = ambiguous or maybe_sent
-                    await self._pause(operation, attempt, None, type(exc).__name__)
                     attempt += 1
                     continue
                 raise CredexUnavailable(
                     f"credex-core unreachable: {type(exc).__name__}",
                     outcome_unknown=not retry and maybe_sent,
                 ) from exc
-            if answer.status in RETRY_STATUSES and retry and attempt < self._max_retries:
+            retryable = answer.status in RETRY_STATUSES and retry
+            if retryable and await self._again(
+                operation, attempt, answer.retry_after, answer, deadline
+            ):
                 ambiguous = ambiguous or answer.status != 429
-                await self._pause(operation, attempt, answer.retry_after, str(answer.status))
                 attempt += 1
                 continue
             return Outcome(answer, ambiguous)
 
-    async def _pause(
-        self, operation: str, attempt: int, retry_after: float | None, reason: str
-    ) -> None:
-        if retry_after is not None:
-            delay = min(retry_after, self._max_retry_after) + self._rng.uniform(0, 0.1)
-        else:
-            # Exponential backoff with "equal jitter": half fixed, half random.
-            ceiling = min(self._backoff_cap, self._backoff_base * 2**attempt)
-            delay = ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+    async def _again(
+        self,
+        operation: str,
+        attempt: int,
+        retry_after: float | None,
+        why: Answer | BaseException,
+        deadline: float,
+    ) -> bool:
+        """Sleep before retry `attempt + 1` and say True, or say False when the retry count
+        or the time budget is spent (a retry with no time left for its answer is pointless)."""
+        if attempt >= self._max_retries:
+            return False
+        delay = self._delay(attempt, retry_after)
+        if self._clock() + delay + MIN_ATTEMPT_SECONDS > deadline:
+            return False
+        reason = str(why.status) if isinstance(why, Answer) else type(why).__name__
         log.warning(
             "credex-core %s failed (%s); retry %d in %.2fs", operation, reason, attempt + 1, delay
         )
         await self._sleep(delay)
+        return True
 
-    async def _attempt(self, operation: str, payload: bytes, token: str | None, n: int) -> Answer:
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self._max_retry_after) + self._rng.uniform(0, 0.1)
+        # Exponential backoff with "equal jitter": half fixed, half random.
+        ceiling = min(self._backoff_cap, self._backoff_base * 2.0**attempt)
+        return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+
+    async def _attempt(
+        self, operation: str, payload: bytes, token: str | None, n: int, left: float
+    ) -> Answer:
         path = f"/v1/{operation}"
         attributes: dict[str, str | int] = {
             "http.request.method": "POST",
@@ -201,8 +243,12 @@ class Transport:
                 headers["Authorization"] = f"Bearer {token}"
             propagate.inject(headers)
             try:
+                timeout = aiohttp.ClientTimeout(
+                    total=min(self._total_timeout, left),
+                    connect=min(self._connect_timeout, left),
+                )
                 async with self._client().post(
-                    f"{self.base_url}/{operation}", data=payload, headers=headers
+                    f"{self.base_url}/{operation}", data=payload, headers=headers, timeout=timeout
                 ) as resp:
                     raw = await resp.read()
                     status = resp.status

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import attrs
 
 from actors import ids
 from actors.effects import CreateCredex, LoadView, VerifyDraft
-from actors.events import ButtonReply
+from actors.events import ButtonReply, DraftCheck
 from actors.failure import Failure
 from actors.ports.credex import Money, PendingOffer
 from actors.results import EffectFailed, HandleResolved, ViewLoaded
 from actors.session import Session
-from tests.actors.views import BOB, inbound, logged_in, run, said, view
+from tests.actors.views import BOB, NOW, inbound, logged_in, run, said, view
+
+SETTLED = NOW + dt.timedelta(seconds=61)  # past the default CREDEX_WRITE_SETTLE_SECONDS (60)
 
 
 def submitting() -> tuple[Session, CreateCredex]:
@@ -35,9 +38,16 @@ def matching(credex_id: str = "cx-9") -> PendingOffer:
 
 def test_next_message_after_an_interrupted_submission_checks_credex_core_first() -> None:
     session, effect = submitting()
-    outcome = run(session, inbound("menu"))
+    outcome = run(session, inbound("menu"), now=SETTLED)
     assert outcome.effects == (LoadView(VerifyDraft(effect.draft_id)),)
     assert outcome.replies == ()
+
+
+def test_a_message_soon_after_an_interrupted_submission_waits_for_the_call_to_settle() -> None:
+    session, _ = submitting()
+    outcome = run(session, inbound("menu"), now=NOW + dt.timedelta(seconds=5))
+    assert outcome.effects == ()  # "not in the pending offers" would prove nothing yet
+    assert "still finding out" in said(outcome) and "about 55 seconds" in said(outcome)
 
 
 def test_duplicate_tap_during_an_unknown_outcome_also_only_checks() -> None:
@@ -67,12 +77,31 @@ def test_no_matching_pending_offer_means_it_was_not_sent_and_nothing_moved() -> 
     assert outcome.session.draft.offers[0].credex_id is None  # type: ignore[union-attr]
 
 
-def test_unknown_outcome_from_create_is_checked_not_guessed() -> None:
+def test_unknown_outcome_from_create_is_checked_only_once_credex_core_has_settled_it() -> None:
     session, effect = submitting()
     failure = Failure("unavailable", "timeout", outcome_unknown=True)
     outcome = run(session, EffectFailed(effect, failure))
-    assert outcome.effects == (LoadView(VerifyDraft(effect.draft_id)),)
-    assert outcome.session.draft.state == "submitting"  # type: ignore[union-attr]
+    assert outcome.effects == ()  # checking now could miss a create still running
+    assert "can't tell yet" in said(outcome) and "Nothing will be sent twice" in said(outcome)
+    draft = outcome.session.draft
+    assert draft is not None and draft.state == "submitting"
+    assert draft.settles_at == NOW.timestamp() + 60
+
+    resend = run(outcome.session, inbound("5=>bob"), now=NOW + dt.timedelta(seconds=10))
+    assert resend.effects == () and "won't send anything new" in said(resend)
+    early = run(resend.session, inbound(DraftCheck(effect.draft_id)))
+    assert early.effects == () and early.replies == ()
+    check = run(resend.session, inbound(DraftCheck(effect.draft_id)), now=SETTLED)
+    assert check.effects == (LoadView(VerifyDraft(effect.draft_id)),)
+
+
+def test_a_reminder_for_a_draft_already_resolved_says_nothing() -> None:
+    session, effect = submitting()
+    resolved = run(
+        session, ViewLoaded(view(pending_out=(matching(),)), VerifyDraft(effect.draft_id))
+    )
+    late = run(resolved.session, inbound(DraftCheck(effect.draft_id)), now=SETTLED)
+    assert late.effects == () and late.replies == ()
 
 
 def test_check_that_cannot_reach_credex_core_keeps_the_draft_for_the_next_message() -> None:
@@ -81,7 +110,7 @@ def test_check_that_cannot_reach_credex_core_keeps_the_draft_for_the_next_messag
     outcome = run(session, EffectFailed(LoadView(purpose), Failure("unavailable", "down")))
     assert "can't tell yet" in said(outcome)
     assert outcome.session.draft.state == "submitting"  # type: ignore[union-attr]
-    assert run(outcome.session, inbound("hi")).effects == (LoadView(purpose),)
+    assert run(outcome.session, inbound("hi"), now=SETTLED).effects == (LoadView(purpose),)
 
 
 def lookalike_submitting() -> tuple[Session, CreateCredex]:

@@ -38,7 +38,10 @@ def clock(target: Target) -> FakeClock:
 @pytest.fixture
 async def paced(target: Target, clock: FakeClock) -> AsyncIterator[tuple[CredexClient, ClockSleep]]:
     sleep = ClockSleep(clock)
-    c = CredexClient(target.base_url, client_api_key=API_KEY, sleep=sleep, max_retries=3)
+    # A budget longer than the limiter's 60 s window: here the wait itself is under test.
+    c = CredexClient(
+        target.base_url, client_api_key=API_KEY, sleep=sleep, max_retries=3, answer_seconds=120
+    )
     yield c, sleep
     await c.close()
 

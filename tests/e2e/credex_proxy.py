@@ -1,6 +1,7 @@
 """A pass-through proxy in front of the credex-core simulator, so a test can step in at an exact
 moment of a real conversation: just before an operation reaches credex-core (`before`), or after
-credex-core answered but before the bot hears the answer (`after`)."""
+credex-core answered but before the bot hears the answer (`after`), or instead of credex-core
+(`refuse`: a status such as 503 answered without forwarding)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from simulator.credex.app import SimConfig, create_app
 
 Before = Callable[[str], Awaitable[None]]
 After = Callable[[str, int], Awaitable[None]]
+Refuse = Callable[[str], int | None]
 _HOP_BY_HOP = {"host", "content-length", "transfer-encoding", "connection"}
 
 
@@ -26,11 +28,17 @@ class CredexProxy:
         self.calls: list[str] = []  # operations forwarded, in order
         self.before: Before | None = None
         self.after: After | None = None
+        self.refuse: Refuse | None = None
+        self.refused: list[str] = []  # operations answered by `refuse`, in order
         self._client: aiohttp.ClientSession | None = None
 
     async def forward(self, request: web.Request) -> web.StreamResponse:
         operation = request.match_info.get("operation", "health")
         body = await request.read()
+        status = self.refuse(operation) if self.refuse is not None else None
+        if status is not None:
+            self.refused.append(operation)
+            return web.json_response({"message": "Service Unavailable"}, status=status)
         if self.before is not None:
             await self.before(operation)
         self.calls.append(operation)
