@@ -72,6 +72,7 @@ async def running_service(
         settings.whatsapp_phone_number_id,
         redis,
         key_prefix,
+        rate=float(settings.whatsapp_messages_per_second),
     )
     handler = ConversationHandler(
         credex,
@@ -83,6 +84,7 @@ async def running_service(
         key_prefix=key_prefix,
         session_ttl=SESSION_TTL_SECONDS,
         actor_idle_seconds=float(settings.actor_idle_seconds),
+        outbox_retry_seconds=float(settings.whatsapp_send_retry_seconds),
     )
     runtime = Runtime(redis, config, handler, sender)
     app = create_app(

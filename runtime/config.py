@@ -22,7 +22,9 @@ class RuntimeConfig:
     outbox_base_backoff: float = 0.5
     outbox_max_backoff: float = 60.0
     # Additive knobs (not in the first contract):
-    outbox_max_attempts: int = 12  # retryable send failures before an item is dead-lettered
+    # A reply that keeps failing retryably (a Cloud API outage) waits this long, then is
+    # dead-lettered (WHATSAPP_SEND_RETRY_SECONDS).
+    outbox_retry_seconds: float = 3600.0
     # Pipelines in flight per process, carrying the calls of all its actors and recorders.
     redis_concurrency: int = 8
     sender_concurrency: int = 32  # conversations whose outbox is being sent at once

@@ -129,6 +129,14 @@ class SendRetryable(RuntimeFailure):
         self.retry_after = retry_after
 
 
+class SendDeferred(SendRetryable):
+    """Not a failure: the send must wait `retry_after` seconds (pacing, a rate limit of the far
+    side). Order is kept and the backoff does not grow; only the retry deadline applies."""
+
+    def __init__(self, reason: str, retry_after: float) -> None:
+        super().__init__(reason, retry_after)
+
+
 class SendRejected(RuntimeFailure):
     """A send that must never be retried: the item goes to the dead-letter list with `reason`."""
 

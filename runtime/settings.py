@@ -37,6 +37,9 @@ class Settings:
     notify_jwt_secret: str = attrs.field(repr=False)
     notify_token_ttl_seconds: int
     cors_origins: tuple[str, ...]
+    # Added with issue 11/13 (defaults so older constructors keep working):
+    whatsapp_messages_per_second: int = 80
+    whatsapp_send_retry_seconds: int = 3600
 
 
 class SettingsError(Exception):
@@ -188,6 +191,12 @@ _SPECS: dict[str, _Spec] = {
         "https://app.mycredex.app,https://admin.mycredex.app",
         default="",
         parse=_origins,
+    ),
+    "whatsapp_messages_per_second": _Spec(
+        "WHATSAPP_MESSAGES_PER_SECOND", "80", default="80", parse=_int_between(1, 10000)
+    ),
+    "whatsapp_send_retry_seconds": _Spec(
+        "WHATSAPP_SEND_RETRY_SECONDS", "3600", default="3600", parse=_int_between(0, 7 * 86400)
     ),
 }
 
