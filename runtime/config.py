@@ -15,7 +15,10 @@ class RuntimeConfig:
     lease_ttl: float = 5.0  # lease TTL + sweep interval <= 10 s: a dead owner's work resumes soon
     sweep_interval: float = 3.0
     mailbox_size: int = 64  # inbox entries an actor holds in memory at once
-    rate_limit_per_minute: int = 30
+    rate_limit_per_minute: int = 30  # turns per member; messages over it wait their turn
+    # A message that would wait longer than this behind the rate limit is skipped (and the
+    # member told which to resend): a flood cannot hold a conversation for hours.
+    rate_limit_max_wait: float = 120.0
     max_attempts: int = 3  # handler failures (or process crashes) before an entry is dead-lettered
     shutdown_deadline: float = 10.0
     dedup_ttl_seconds: int = 8 * 86400  # WhatsApp redelivers for 7 days

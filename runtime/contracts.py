@@ -7,7 +7,7 @@ envelopes, the conversation layer (actors/) implements `Handler`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import attrs
 
@@ -83,6 +83,16 @@ class Handler(Protocol):
 
     def on_overload(self, key: ConversationKey, envelope: Envelope) -> Sequence[bytes]:
         """Replies to send once when the conversation exceeds its rate limit ("slow down")."""
+        ...
+
+
+@runtime_checkable
+class SkipNotifier(Protocol):
+    """Optional for a Handler: the words for messages skipped because they waited too long
+    behind the member's rate limit. Without it, the runtime uses `on_overload` once."""
+
+    def on_skipped(self, key: ConversationKey, skipped: Sequence[Envelope]) -> Sequence[bytes]:
+        """Replies telling the member which messages were not handled and what to resend."""
         ...
 
 

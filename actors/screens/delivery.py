@@ -1,9 +1,15 @@
-"""Words the sender uses about delivery itself: a reply that waited out a WhatsApp outage."""
+"""Words about delivery itself: a reply that waited out a WhatsApp outage, and messages skipped
+because a member sent them faster than the per-member rate allows."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from actors import ids
-from actors.replies import Button, ButtonsReply
+from actors.replies import Button, ButtonsReply, TextReply
+from actors.screens.format import clip
+
+_SHOWN = 5  # skipped messages named one by one; more are counted
 
 
 def sorry_for_the_delay() -> ButtonsReply:
@@ -14,4 +20,16 @@ def sorry_for_the_delay() -> ButtonsReply:
             "Tap *Menu* for your up-to-date balances and offers."
         ),
         buttons=(Button(ids.MENU, "🏡 Menu"),),
+    )
+
+
+def skipped(messages: Sequence[str]) -> TextReply:
+    """The member sent faster than we answer: these waited too long and were not handled."""
+    shown = [f"• {clip(m, 40)}" for m in messages[:_SHOWN]]
+    if len(messages) > _SHOWN:
+        shown.append(f"• …and {len(messages) - _SHOWN} more")
+    return TextReply(
+        "🐢 You sent messages faster than I can answer, so I skipped these:\n"
+        + "\n".join(shown)
+        + "\n\nPlease send again the ones you still need, one at a time."
     )
