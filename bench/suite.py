@@ -16,6 +16,8 @@ BENCHMARKS = {
     "credex-sim": "bench.credex_sim_bench",
     "runtime": "bench.runtime_bench",
     "gateway": "bench.gateway_bench",
+    "e2e": "bench.e2e",
+    "e2e-memory": "bench.e2e_memory",
 }
 
 
