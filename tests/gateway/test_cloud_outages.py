@@ -193,3 +193,20 @@ async def test_a_fresh_screen_is_sent_as_it_is(sender: CloudSender, graph: FakeG
     await sender.window.touch([(KEY, time.time())])
     await sender(KEY, item(SCREEN))
     assert graph.accepted[0].payload["interactive"]["body"]["text"] == SCREEN.body
+
+
+async def test_a_reply_meta_accepted_is_not_sent_again_by_the_next_owner(
+    redis_client: aioredis.Redis, key_prefix: str, graph: FakeGraph
+) -> None:
+    # The first owner's POST was accepted, then it died (SIGKILL) before removing the item from
+    # the outbox; the process that takes the conversation over finds the item still there.
+    first = CloudSender(graph.url, ACCESS_TOKEN, PNID, redis_client, key_prefix)
+    await first.window.touch([(KEY, time.time())])
+    await first(KEY, item(SCREEN, reply_id="accepted-then-killed"))
+    await first.close()
+    next_owner = CloudSender(graph.url, ACCESS_TOKEN, PNID, redis_client, key_prefix)
+    await next_owner(KEY, item(SCREEN, reply_id="accepted-then-killed"))
+    await next_owner(KEY, item(TextReply("the next reply"), reply_id="after"))
+    await next_owner.close()
+    assert len(graph.accepted) == 2
+    assert graph.accepted[1].payload["text"]["body"] == "the next reply"
