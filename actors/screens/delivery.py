@@ -23,6 +23,11 @@ def sorry_for_the_delay() -> ButtonsReply:
     )
 
 
+def still_delayed() -> TextReply:
+    """Instead of a further out-of-date screen, once the member already had the apology."""
+    return TextReply("🏡 Type *menu* when you are ready for your up-to-date balances.")
+
+
 def skipped(messages: Sequence[str]) -> TextReply:
     """The member sent faster than we answer: these waited too long and were not handled."""
     shown = [f"• {clip(m, 40)}" for m in messages[:_SHOWN]]

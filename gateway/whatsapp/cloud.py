@@ -36,7 +36,7 @@ import redis.exceptions as redis_errors
 from opentelemetry import trace
 
 from actors.replies import Outbound, Reply, TemplateReply, TextReply, decode
-from actors.screens.delivery import sorry_for_the_delay
+from actors.screens.delivery import sorry_for_the_delay, still_delayed
 from gateway.whatsapp import meters
 from gateway.whatsapp.graph_errors import (
     NUMBER_LIMIT,
@@ -141,7 +141,9 @@ class CloudSender:
         if pre.pair_wait > 0:
             meters.graph_sends.add(1, {"outcome": "paced"})
             raise SendDeferred("paced: recipient rate", retry_after=pre.pair_wait)
-        reply: Reply = self._fresh(key, out.reply, time.monotonic() - first)
+        reply: Reply = out.reply
+        if pre.parts_done == 0:  # a screen half sent is finished as it was begun
+            reply = self._fresh(key, reply, time.monotonic() - first)
         open_window = (
             pre.last_inbound is not None and time.time() - pre.last_inbound < WINDOW_SECONDS
         )
@@ -171,7 +173,7 @@ class CloudSender:
         _bound(self._apologised)
         if told is not None and time.monotonic() - told < self._stale_after:
             # One apology per outage: later stale screens say the same, so skip their words.
-            return TextReply("🏡 Type *menu* when you are ready.")
+            return still_delayed()
         return sorry_for_the_delay()
 
     async def mark_read(self, key: ConversationKey, wamid: str) -> None:
