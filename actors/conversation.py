@@ -28,7 +28,7 @@ from actors.ports.credex import CredexCore
 from actors.ports.tokens import MemberTokens
 from actors.reminders import Reminders
 from actors.replies import Outbound, Reply, TemplateReply
-from actors.screens import common
+from actors.screens import common, delivery
 from actors.session import Session
 from actors.step import Event, step
 from runtime.contracts import ConversationKey, Envelope, Turn, TurnContext
@@ -156,6 +156,11 @@ class ConversationHandler:
         to = self._recipient(key, envelope)
         return self._outbound(to, envelope, [common.slow_down()], kind="overload")
 
+    def on_skipped(self, key: ConversationKey, skipped: Sequence[Envelope]) -> Sequence[bytes]:
+        to = self._recipient(key, skipped[0])
+        notice = delivery.skipped([_said(envelope) for envelope in skipped])
+        return self._outbound(to, skipped[-1], [notice], kind="skipped")
+
     @staticmethod
     def _recipient(key: ConversationKey, envelope: Envelope) -> str:
         try:
@@ -184,3 +189,16 @@ class ConversationHandler:
             )
             for i, reply in enumerate(sent)
         ]
+
+
+def _said(envelope: Envelope) -> str:
+    """What the member sent, in a few words, to name a skipped message."""
+    try:
+        content = events.decode(envelope.payload).content
+    except events.UndecodableEvent:
+        return "a message I could not read"
+    if isinstance(content, events.Text):
+        return content.body
+    if isinstance(content, events.ButtonReply | events.ListReply):
+        return f"a tap on “{content.title}”"
+    return "a message"

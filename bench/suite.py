@@ -17,6 +17,8 @@ BENCHMARKS = {
     "runtime": "bench.runtime_bench",
     "gateway": "bench.gateway_bench",
     "faults": "bench.faults",
+    "e2e": "bench.e2e",
+    "e2e-memory": "bench.e2e_memory",
 }
 
 

@@ -29,7 +29,12 @@ async def _state(app: web.Application) -> dict[str, Any]:
         actors.append(
             {"conversation": actor.key.tag, "mailbox": len(actor.mailbox), "session": session}
         )
-    return {"process": runtime.process_id, "stats": runtime.stats(), "actors": actors}
+    return {
+        "process": runtime.process_id,
+        "stats": runtime.stats(),
+        "actors": actors,
+        "dead_letters": runtime.recent_dead_letters(),
+    }
 
 
 def _pretty(value: Any) -> str:
@@ -55,11 +60,19 @@ async def _page(request: web.Request) -> web.Response:
         )
         or "<p>No active actors. Send a message from the chat page.</p>"
     )
+    dead = (
+        "".join(
+            f"<li>{html.escape(str(d['conversation']))}: {html.escape(str(d['reason']))}</li>"
+            for d in reversed(state["dead_letters"])
+        )
+        or "<li>none</li>"
+    )
     page = (
         "<!doctype html><html><head><meta charset='utf-8'><meta http-equiv='refresh' content='2'>"
         "<title>VimbisoPay debug</title></head><body>"
         f"<h1>Process {html.escape(state['process'])}</h1>"
         f"<table>{stats}</table><h2>Live actors</h2>{actors}"
+        f"<h2>Undelivered replies (dead letters)</h2><ul>{dead}</ul>"
         "<p><a href='/__debug__/state.json'>state.json</a> · <a href='/'>chat</a></p>"
         "</body></html>"
     )

@@ -94,6 +94,7 @@ async def running_service(
         settings.whatsapp_phone_number_id,
         redis,
         key_prefix,
+        rate=float(settings.whatsapp_messages_per_second),
     )
     numbers = DisplayNumbers(redis, key_prefix, settings.whatsapp_display_number)
     cipher = FieldCipher.from_setting(
@@ -116,6 +117,7 @@ async def running_service(
         key_prefix=key_prefix,
         session_ttl=SESSION_TTL_SECONDS,
         actor_idle_seconds=float(settings.actor_idle_seconds),
+        outbox_retry_seconds=float(settings.whatsapp_send_retry_seconds),
     )
     runtime = Runtime(redis, config, handler, sender)
     reminders.attach(runtime)
@@ -191,6 +193,9 @@ def _worker(settings: Settings, reuse_port: bool) -> None:
     # Thousands of live actors make the default thresholds trigger full collections often;
     # fewer, cheaper collections keep p99 ack latency down (bench/gateway_bench.py).
     gc.set_threshold(50_000, 20, 100)
+    # The standard event loop: uvloop measured no better in `vimbiso bench e2e` (within noise)
+    # and its larger read buffers let 100 slow uploads hold ~65 MB more at their peak
+    # (tests/gateway/test_slow_uploads.py).
     try:
         asyncio.run(_serve_until_signalled(settings, reuse_port))
     except* StartupError as group:

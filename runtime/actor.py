@@ -24,12 +24,14 @@ from runtime.contracts import (
     Envelope,
     Handler,
     LeaseLost,
+    SkipNotifier,
     Turn,
     TurnTimedOut,
 )
 from runtime.inbox import InboxEntry
 from runtime.store import KEEP, ConversationStore, SessionConflict, dead_letter
 from runtime.telemetry import hashed
+from runtime.turns import TurnRate
 
 log = logging.getLogger(__name__)
 _tracer = trace.get_tracer(__name__)
@@ -86,9 +88,9 @@ class Actor:
         self._poked = False
         self._wake = anyio.Event()
         self._released = False
-        self._window = -1  # the rate-limit minute (Redis time of recording)
-        self._in_window = 0
+        self._turns = TurnRate(host.config.rate_limit_per_minute)
         self._overload_told = False
+        self._skipped: list[Envelope] = []  # waited too long behind the rate limit, untold
         # The mailbox head whose start the last round trip counted, with the starts before it.
         self._counted: tuple[str, int] | None = None
 
@@ -119,9 +121,12 @@ class Actor:
                 if not self.mailbox and self._poked:
                     await self._fetch()
                 if self.mailbox:
-                    await self._process(self.mailbox.popleft())
-                    idle_until = time.monotonic() + config.actor_idle_seconds
+                    if await self._await_turn():
+                        await self._process(self.mailbox.popleft())
+                        idle_until = time.monotonic() + config.actor_idle_seconds
                     continue
+                if self._skipped:
+                    await self._tell_skipped()
                 if await self._wait(idle_until - time.monotonic()):
                     continue
                 released = await self.host.store.release(
@@ -217,9 +222,6 @@ class Actor:
 
     async def _process(self, entry: InboxEntry) -> None:
         counted, self._counted = self._counted, None
-        if self._over_limit(entry):
-            await self._shed(entry)
-            return
         with _consumer_span(entry):
             if counted == (entry.entry_id, 0):
                 await self._deliver(entry, attempt=1)
@@ -335,21 +337,64 @@ class Actor:
         self.host.counters["dead_letters"] += 1
         metrics.dead_letters.add(1, {"reason": label})
 
-    def _over_limit(self, entry: InboxEntry) -> bool:
-        window = entry.recorded_ms // 60_000
-        if window != self._window:
-            self._window, self._in_window, self._overload_told = window, 0, False
-        self._in_window += 1
-        return self._in_window > self.host.config.rate_limit_per_minute
+    async def _await_turn(self) -> bool:
+        """Wait until the member's rate allows the mailbox head a turn (True), skipping heads
+        that would wait past `rate_limit_max_wait`. False when interrupted (stopping, lease
+        lost) or the mailbox emptied: the run loop decides what next."""
+        config = self.host.config
+        while self.mailbox and not (self.lease_lost or self.host.stopping):
+            wait = self._turns.wait()
+            if wait <= 0:
+                if self._skipped:
+                    await self._tell_skipped()
+                self._turns.take()
+                return True
+            head = self.mailbox[0]
+            waited = max(0.0, time.time() - head.recorded_ms / 1000)
+            if waited + wait > config.rate_limit_max_wait:
+                await self._skip(self.mailbox.popleft())
+                continue
+            if not self._overload_told:
+                self._overload_told = True
+                await self._notify(self._safe_hook(self.host.handler.on_overload, head.envelope))
+            self.host.counters["rate_waited"] += 1
+            self._wake = anyio.Event()
+            with anyio.move_on_after(wait):
+                await self._wake.wait()  # a poke (new message, lease lost, stop) re-checks
+        return False
 
-    async def _shed(self, entry: InboxEntry) -> None:
-        """Over the rate limit: say "slow down" once per window, dead-letter the entry."""
-        replies: Sequence[bytes] = ()
-        if not self._overload_told:
-            replies = self._safe_hook(self.host.handler.on_overload, entry.envelope)
-            self._overload_told = True
+    async def _skip(self, entry: InboxEntry) -> None:
+        """Waited too long behind the rate limit: dead-letter it; the member hears which."""
+        self._counted = None
+        self._skipped.append(entry.envelope)
         self.host.counters["rate_limited"] += 1
-        await self._dead_letter(entry, replies, "rate limited", label="rate limited")
+        await self._dead_letter(entry, (), "rate limited: waited too long", label="rate limited")
+
+    async def _tell_skipped(self) -> None:
+        skipped, self._skipped = self._skipped, []
+        handler = self.host.handler
+        if isinstance(handler, SkipNotifier):
+            replies = self._safe_hook(handler.on_skipped, skipped)
+        else:
+            replies = self._safe_hook(handler.on_overload, skipped[0])
+        await self._notify(replies)
+
+    async def _notify(self, replies: Sequence[bytes]) -> None:
+        """Queue replies that belong to no turn (the session is kept as it is)."""
+        if not replies:
+            return
+        committed = await self.host.store.commit(
+            self.key,
+            self.token,
+            expected_version=self._version,
+            session=KEEP,
+            session_ttl=self.host.config.session_ttl,
+            replies=replies,
+            next_id=self.mailbox[0].entry_id if self.mailbox else "",
+        )
+        self._note_counted(committed.prior_starts)
+        if committed.outbox_len and self.host.sends:
+            self.host.outbox_has_items(self, committed.outbox_len)
 
 
 def _consumer_span(entry: InboxEntry) -> AbstractContextManager[trace.Span]:

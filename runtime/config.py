@@ -15,14 +15,19 @@ class RuntimeConfig:
     lease_ttl: float = 5.0  # lease TTL + sweep interval <= 10 s: a dead owner's work resumes soon
     sweep_interval: float = 3.0
     mailbox_size: int = 64  # inbox entries an actor holds in memory at once
-    rate_limit_per_minute: int = 30
+    rate_limit_per_minute: int = 30  # turns per member; messages over it wait their turn
+    # A message that would wait longer than this behind the rate limit is skipped (and the
+    # member told which to resend): a flood cannot hold a conversation for hours.
+    rate_limit_max_wait: float = 120.0
     max_attempts: int = 3  # handler failures (or process crashes) before an entry is dead-lettered
     shutdown_deadline: float = 10.0
     dedup_ttl_seconds: int = 8 * 86400  # WhatsApp redelivers for 7 days
     outbox_base_backoff: float = 0.5
     outbox_max_backoff: float = 60.0
     # Additive knobs (not in the first contract):
-    outbox_max_attempts: int = 12  # retryable send failures before an item is dead-lettered
+    # A reply that keeps failing retryably (a Cloud API outage) waits this long, then is
+    # dead-lettered (WHATSAPP_SEND_RETRY_SECONDS).
+    outbox_retry_seconds: float = 3600.0
     # Pipelines in flight per process, carrying the calls of all its actors and recorders.
     redis_concurrency: int = 8
     sender_concurrency: int = 32  # conversations whose outbox is being sent at once

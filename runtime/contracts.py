@@ -7,7 +7,7 @@ envelopes, the conversation layer (actors/) implements `Handler`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import attrs
 
@@ -86,6 +86,16 @@ class Handler(Protocol):
         ...
 
 
+@runtime_checkable
+class SkipNotifier(Protocol):
+    """Optional for a Handler: the words for messages skipped because they waited too long
+    behind the member's rate limit. Without it, the runtime uses `on_overload` once."""
+
+    def on_skipped(self, key: ConversationKey, skipped: Sequence[Envelope]) -> Sequence[bytes]:
+        """Replies telling the member which messages were not handled and what to resend."""
+        ...
+
+
 class RuntimeFailure(Exception):
     """Base of the runtime's typed errors."""
 
@@ -124,6 +134,14 @@ class SendRetryable(RuntimeFailure):
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+
+
+class SendDeferred(SendRetryable):
+    """Not a failure: the send must wait `retry_after` seconds (pacing, a rate limit of the far
+    side). Order is kept and the backoff does not grow; only the retry deadline applies."""
+
+    def __init__(self, reason: str, retry_after: float) -> None:
+        super().__init__(reason, retry_after)
 
 
 class SendRejected(RuntimeFailure):

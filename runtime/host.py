@@ -244,6 +244,10 @@ class Runtime:
             raise StoreUnavailable("Redis is unreachable") from error
         return data.encode() if isinstance(data, str) else data
 
+    def recent_dead_letters(self) -> list[dict[str, object]]:
+        """The latest replies the sender gave up on (hashed conversation, reason, time)."""
+        return list(self._sender.recent_dead_letters) if self._sender is not None else []
+
     def stats(self) -> dict[str, int | float]:
         actors = list(self._actors.values())
         stats: dict[str, int | float] = dict(self.counters)

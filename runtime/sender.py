@@ -1,7 +1,10 @@
 """The outbox sender: delivers each locally owned conversation's replies in order through the
 pluggable `send`, removing an item only after it was delivered. Retryable failures back off
-per conversation (exponential, jittered, honouring retry_after) without holding up the others;
-rejected items go to the conversation's outbox dead-letter list."""
+per conversation (capped exponential, jittered, honouring retry_after) without holding up the
+others, for up to `outbox_retry_seconds` (a Cloud API outage of minutes loses nothing);
+deferrals (pacing) wait without growing the backoff. Rejected items, and items past the retry
+deadline, go to the conversation's outbox dead-letter list, are logged and listed in
+`recent_dead_letters`."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import itertools
 import logging
 import random
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 
 import anyio
@@ -19,7 +22,13 @@ from anyio.streams.memory import MemoryObjectReceiveStream
 
 from runtime import metrics
 from runtime.config import RuntimeConfig
-from runtime.contracts import ConversationKey, Send, SendRejected, SendRetryable
+from runtime.contracts import (
+    ConversationKey,
+    Send,
+    SendDeferred,
+    SendRejected,
+    SendRetryable,
+)
 from runtime.store import ConversationStore
 from runtime.telemetry import hashed
 
@@ -27,6 +36,7 @@ log = logging.getLogger(__name__)
 
 Pace = Callable[[ConversationKey], Awaitable[None]]
 _BATCH = 16  # outbox items read per round trip
+_RECENT_DEAD = 50  # dead letters kept in memory for /__debug__/
 
 
 class OutboxSender:
@@ -50,6 +60,9 @@ class OutboxSender:
         self._draining: set[ConversationKey] = set()
         self._again: set[ConversationKey] = set()  # notified while being drained
         self._failures: dict[ConversationKey, int] = {}
+        # When the head item of a conversation first failed (monotonic): the retry deadline.
+        self._failing_since: dict[ConversationKey, tuple[bytes, float]] = {}
+        self.recent_dead_letters: deque[dict[str, object]] = deque(maxlen=_RECENT_DEAD)
         self._sequence = itertools.count()
         self._wake = anyio.Event()
         self.outbox_depth: dict[ConversationKey, int] = {}
@@ -65,6 +78,7 @@ class OutboxSender:
         """Evict per-conversation state (the actor is gone)."""
         self.outbox_depth.pop(key, None)
         self._failures.pop(key, None)
+        self._failing_since.pop(key, None)
         self._again.discard(key)
 
     def _schedule(self, key: ConversationKey, delay: float) -> None:
@@ -127,31 +141,53 @@ class OutboxSender:
                 if self._pace is not None:
                     await self._pace(key)
                 await self._send(key, item)
+            except SendDeferred as deferred:
+                self._count("deferred")
+                if not self._past_deadline(key, item):
+                    return deferred.retry_after or self._config.outbox_base_backoff
+                dead = self._dead(key, item, f"retry deadline passed: {deferred.reason}")
             except SendRetryable as error:
                 failures = self._failures.get(key, 0) + 1
                 self._failures[key] = failures
                 self._count("retried")
-                if failures < self._config.outbox_max_attempts:
+                if not self._past_deadline(key, item):
                     return self._backoff(failures, error.retry_after)
-                dead = _dead(item, f"retries exhausted: {error.reason}")
+                dead = self._dead(key, item, f"retry deadline passed: {error.reason}")
             except SendRejected as error:
-                dead = _dead(item, error.reason)
-            if dead:
-                self._count("dead_lettered")
-                metrics.dead_letters.add(1, {"reason": "send"})
-            else:
+                dead = self._dead(key, item, error.reason)
+            if not dead:
                 self._count("sent")
             self._failures.pop(key, None)
+            self._failing_since.pop(key, None)
             left = await self._store.outbox_pop(key, token, item, dead)
             if left < 0:
                 return None  # the conversation moved to another owner, who sends from here on
             self.outbox_depth[key] = left
         return 0.0 if items and self.outbox_depth.get(key, 0) > 0 else None
 
+    def _past_deadline(self, key: ConversationKey, item: bytes) -> bool:
+        """Start (or keep) the head item's retry clock; True once it ran out."""
+        now = time.monotonic()
+        since = self._failing_since.get(key)
+        if since is None or since[0] != item:
+            self._failing_since[key] = (item, now)
+            return self._config.outbox_retry_seconds <= 0
+        return now - since[1] >= self._config.outbox_retry_seconds
+
+    def _dead(self, key: ConversationKey, item: bytes, reason: str) -> bytes:
+        self._count("dead_lettered")
+        metrics.dead_letters.add(1, {"reason": "send"})
+        conversation = hashed(key.tag)
+        log.warning("reply dead-lettered", extra={"conversation": conversation, "reason": reason})
+        self.recent_dead_letters.append(
+            {"conversation": conversation, "reason": reason, "at": time.time()}
+        )
+        return _dead(item, reason)
+
     def _backoff(self, failures: int, retry_after: float | None) -> float:
         ceiling = min(
             self._config.outbox_max_backoff,
-            self._config.outbox_base_backoff * 2 ** (failures - 1),
+            self._config.outbox_base_backoff * 2 ** min(failures - 1, 30),
         )
         delay = random.uniform(ceiling / 2, ceiling)  # jitter so retries do not stampede
         if retry_after is not None:

@@ -47,6 +47,9 @@ class Settings:
     state_encryption_key_previous: str = attrs.field(default="", repr=False)
     credex_answer_seconds: float = 8.0
     credex_write_settle_seconds: float = 60.0
+    # Added with issue 11/13 (defaults so older constructors keep working):
+    whatsapp_messages_per_second: int = 80
+    whatsapp_send_retry_seconds: int = 3600
 
 
 class SettingsError(Exception):
@@ -313,6 +316,12 @@ _SPECS: dict[str, _Spec] = {
     ),
     "credex_write_settle_seconds": _Spec(
         "CREDEX_WRITE_SETTLE_SECONDS", "60", default="60", parse=_seconds_between(5, 3600)
+    ),
+    "whatsapp_messages_per_second": _Spec(
+        "WHATSAPP_MESSAGES_PER_SECOND", "80", default="80", parse=_int_between(1, 10000)
+    ),
+    "whatsapp_send_retry_seconds": _Spec(
+        "WHATSAPP_SEND_RETRY_SECONDS", "3600", default="3600", parse=_int_between(0, 7 * 86400)
     ),
 }
 

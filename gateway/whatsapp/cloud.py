@@ -1,14 +1,31 @@
 """The Cloud API sender: delivers one outbox item (an encoded `Outbound`) to the Graph API.
 
-Implements `runtime.contracts.Send`. Paced per business number and per recipient, classified by
-Graph error code (`graph_errors`), aware of the 24-hour window (`window`), and idempotent across
-retries of an item that became several payloads (split text, paged lists): the number of parts
-Meta accepted is kept in Redis, so a retry resumes after them instead of repeating them.
+Implements `runtime.contracts.Send`. Paced per business number and per recipient (`pacing`),
+classified by Graph error code (`graph_errors`), aware of the 24-hour window (`window`), and
+idempotent across retries of an item that became several payloads (split text, paged lists):
+the number of parts Meta accepted is kept in Redis, so a retry, or a new owner after a crash,
+resumes after them instead of repeating them. One Redis round trip before a reply (window,
+progress, pair token) and one after each accepted part (progress); the number's bucket is
+taken in chunks.
+
+Timeouts that may have succeeded: a POST whose connection never opened is retried freely (Meta
+never saw it); a POST that was sent but not answered within `timeout_seconds` (20 s, twice
+what Meta usually takes at its slowest) may have been accepted, so it is retried at most once;
+if that retry times out too, the part is counted as sent (`graph_sends{outcome=uncertain}`,
+logged) rather than repeated. A reply is delivered at most twice, never three times, and an
+outage that refuses connections loses nothing. Reconciling with status webhooks is not
+possible without the wamid, which a timed-out POST never returned.
+
+A reply that waited longer than `stale_after_seconds` (an outage) is not sent as it was: a
+screen (buttons or list, which show balances and offers) is replaced by a short "sorry for the
+delay" with the menu, once per conversation; plain texts (confirmations) still go out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,9 +35,20 @@ import redis.asyncio as aioredis
 import redis.exceptions as redis_errors
 from opentelemetry import trace
 
-from actors.replies import DocumentReply, Outbound, QrImageReply, Reply, TemplateReply, decode
+from actors.replies import (
+    DocumentReply,
+    Outbound,
+    QrImageReply,
+    Reply,
+    TemplateReply,
+    TextReply,
+    decode,
+)
+from actors.screens.delivery import sorry_for_the_delay, still_delayed
 from gateway.whatsapp import meters
 from gateway.whatsapp.graph_errors import (
+    NUMBER_LIMIT,
+    PAIR_LIMIT,
     REJECTED,
     WINDOW_CLOSED,
     parse_error,
@@ -28,22 +56,24 @@ from gateway.whatsapp.graph_errors import (
 )
 from gateway.whatsapp.media import MediaUploader
 from gateway.whatsapp.outbound import DoesNotFit, Payload, build, mark_read_payload
-from gateway.whatsapp.pacing import Rate, TokenBuckets
-from gateway.whatsapp.window import ServiceWindow
-from runtime.contracts import ConversationKey, SendRejected, SendRetryable
-from runtime.telemetry import without_generic_http_spans
+from gateway.whatsapp.pacing import PAIR_RATE, NumberBudget, Rate, TokenBuckets
+from gateway.whatsapp.window import WINDOW_SECONDS, ServiceWindow
+from runtime.contracts import ConversationKey, SendDeferred, SendRejected, SendRetryable
+from runtime.telemetry import hashed, without_generic_http_spans
 
+log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("gateway.whatsapp")
-# Pair limit (docs/whatsapp-cloud-api.md §A5): ~1 message per 6 s per user with short bursts; a
-# burst of 10
-# covers one busy turn (text + list + follow-up) and stays far below the 45 Meta tolerates.
-PAIR_RATE = Rate(per_second=1 / 6, burst=10)
 _PROGRESS_TTL = 24 * 3600
 _OUTSIDE_WINDOW = "outside the 24-hour customer-service window and no template fallback"
+_TRACKED = 10_000  # in-memory per-reply notes (first try, timed-out parts) kept at most
 
 
 class _WindowClosed(Exception):
     """The 24-hour window is closed and the reply has no template to fall back on."""
+
+
+class _TimedOut(Exception):
+    """The POST was sent but not answered in time: Meta may have accepted it."""
 
 
 class CloudSender:
@@ -59,23 +89,34 @@ class CloudSender:
         session: aiohttp.ClientSession | None = None,
         rate: float = 80.0,
         max_pacing_wait: float = 1.0,
-        timeout_seconds: float = 10.0,
+        timeout_seconds: float = 20.0,
+        connect_timeout_seconds: float = 5.0,
+        stale_after_seconds: float = 300.0,
     ) -> None:
         self._url = f"{api_url.rstrip('/')}/{phone_number_id}/messages"
         self._auth = f"Bearer {access_token}"
-        self._pnid = phone_number_id
         self._redis = redis
         self._prefix = key_prefix
         self._session = session
         self._owns_session = session is None
-        self._number_rate = Rate(per_second=rate, burst=rate)
         self._max_wait = max_pacing_wait
-        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._timeout = aiohttp.ClientTimeout(
+            total=None, connect=connect_timeout_seconds, sock_read=timeout_seconds
+        )
+        self._stale_after = stale_after_seconds
         self._buckets = TokenBuckets(redis)
+        self._number = NumberBudget(
+            self._buckets,
+            f"{key_prefix}wa:pace:number:{{{phone_number_id}}}",
+            Rate(per_second=rate, burst=rate),
+        )
         self.window = ServiceWindow(redis, key_prefix)
         self.media = MediaUploader(
             api_url, access_token, phone_number_id, redis, key_prefix, self._client, self._timeout
         )
+        self._first_try: dict[str, float] = {}  # reply id -> monotonic time of its first try
+        self._timed_out: dict[str, int] = {}  # progress key:part -> timeouts so far
+        self._apologised: dict[ConversationKey, float] = {}  # stale screens replaced, when
         parts = urlsplit(self._url)
         self._server = (
             parts.hostname or "",
@@ -100,17 +141,52 @@ class CloudSender:
             out = decode(item)
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise self._rejected(f"undecodable outbox item: {exc}") from exc
+        progress_key = f"{self._prefix}wa:sent:{{{key.tag}}}:{out.reply_id}"
+        first = self._first_try.setdefault(out.reply_id, time.monotonic())
+        _bound(self._first_try)
+        pre = await self._buckets.preflight(
+            self.window.redis_key(key),
+            progress_key,
+            f"{self._prefix}wa:pace:{{{key.tag}}}",
+            PAIR_RATE,
+        )
+        if pre.pair_wait > 0:
+            meters.graph_sends.add(1, {"outcome": "paced"})
+            raise SendDeferred("paced: recipient rate", retry_after=pre.pair_wait)
         reply: Reply = out.reply
-        if not isinstance(reply, TemplateReply) and not await self.window.is_open(key):
+        if pre.parts_done == 0:  # a screen half sent is finished as it was begun
+            reply = self._fresh(key, reply, time.monotonic() - first)
+        open_window = (
+            pre.last_inbound is not None and time.time() - pre.last_inbound < WINDOW_SECONDS
+        )
+        if not isinstance(reply, TemplateReply) and not open_window:
             reply = self._fallback_or_reject(out)
         try:
-            await self._send_reply(key, out, reply)
+            await self._send_reply(key, out, reply, progress_key, pre.parts_done)
         except _WindowClosed as closed:
             # Meta's clock says the window closed (131047) although ours had it open.
             if isinstance(reply, TemplateReply):
                 raise self._rejected(str(closed)) from closed
-            await self._send_reply(key, out, self._fallback_or_reject(out), part_base=100)
+            fallback = self._fallback_or_reject(out)
+            await self._send_reply(key, out, fallback, progress_key, pre.parts_done, part_base=100)
+        except SendRejected:
+            self._first_try.pop(out.reply_id, None)
+            raise
+        self._first_try.pop(out.reply_id, None)
         meters.graph_sends.add(1, {"outcome": "sent"})
+
+    def _fresh(self, key: ConversationKey, reply: Reply, waited: float) -> Reply:
+        """A screen that waited out an outage shows stale balances: say sorry instead."""
+        if waited < self._stale_after or isinstance(reply, TextReply | TemplateReply):
+            return reply
+        meters.graph_sends.add(1, {"outcome": "stale"})
+        told = self._apologised.get(key)
+        self._apologised[key] = time.monotonic()
+        _bound(self._apologised)
+        if told is not None and time.monotonic() - told < self._stale_after:
+            # One apology per outage: later stale screens say the same, so skip their words.
+            return still_delayed()
+        return sorry_for_the_delay()
 
     async def mark_read(self, key: ConversationKey, wamid: str) -> None:
         await self._post(key, mark_read_payload(wamid))
@@ -126,7 +202,13 @@ class CloudSender:
         return SendRejected(reason)
 
     async def _send_reply(
-        self, key: ConversationKey, out: Outbound, reply: Reply, part_base: int = 0
+        self,
+        key: ConversationKey,
+        out: Outbound,
+        reply: Reply,
+        progress_key: str,
+        done: int,
+        part_base: int = 0,
     ) -> None:
         try:
             if isinstance(reply, QrImageReply | DocumentReply):  # the outbox holds the spec only
@@ -135,25 +217,47 @@ class CloudSender:
                 payloads = build(out.to, reply)
         except DoesNotFit as exc:
             raise self._rejected(f"reply does not fit WhatsApp limits: {exc}") from exc
-        progress_key = f"{self._prefix}wa:sent:{{{key.tag}}}:{out.reply_id}"
-        done = int(await self._redis.get(progress_key) or 0)
+        first = True
         for index, payload in enumerate(payloads, start=part_base):
             if index < done:
                 continue  # accepted by Meta on an earlier attempt of this item
-            await self._post(key, payload)
+            if not first:  # the preflight took the first part's pair token
+                await self._pace_pair(key)
+            first = False
+            await self._post_once_more_at_most(key, payload, f"{progress_key}:{index}")
             await self._redis.set(progress_key, index + 1, ex=_PROGRESS_TTL)
 
-    async def _pace(self, key: ConversationKey) -> None:
-        buckets = (
-            (f"{self._prefix}wa:pace:{{{key.tag}}}", PAIR_RATE),
-            (f"{self._prefix}wa:pace:number:{self._pnid}", self._number_rate),
-        )
-        for bucket, rate in buckets:
-            while (wait := await self._buckets.take(bucket, rate)) > 0:
-                if wait > self._max_wait:
-                    meters.graph_sends.add(1, {"outcome": "paced"})
-                    raise SendRetryable("paced: recipient or number rate", retry_after=wait)
-                await asyncio.sleep(wait)
+    async def _post_once_more_at_most(
+        self, key: ConversationKey, payload: Payload, part: str
+    ) -> None:
+        try:
+            await self._post(key, payload)
+        except _TimedOut as exc:
+            timeouts = self._timed_out.get(part, 0) + 1
+            if timeouts < 2:
+                self._timed_out[part] = timeouts
+                _bound(self._timed_out)
+                meters.graph_sends.add(1, {"outcome": "retryable"})
+                raise SendRetryable(f"timed out, may have been accepted: {exc}") from exc
+            meters.graph_sends.add(1, {"outcome": "uncertain"})
+            log.warning(
+                "send timed out twice; counted as sent rather than repeated",
+                extra={"conversation": hashed(key.tag)},
+            )
+        self._timed_out.pop(part, None)
+
+    async def _pace_pair(self, key: ConversationKey) -> None:
+        _, wait = await self._buckets.take(f"{self._prefix}wa:pace:{{{key.tag}}}", PAIR_RATE)
+        if wait > 0:
+            meters.graph_sends.add(1, {"outcome": "paced"})
+            raise SendDeferred("paced: recipient rate", retry_after=wait)
+
+    async def _pace_number(self) -> None:
+        while (wait := await self._number.take()) > 0:
+            if wait > self._max_wait:
+                meters.graph_sends.add(1, {"outcome": "paced"})
+                raise SendDeferred("paced: number rate", retry_after=wait)
+            await asyncio.sleep(wait)
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
@@ -165,7 +269,7 @@ class CloudSender:
             data = orjson.dumps(payload)
         except orjson.JSONEncodeError as exc:  # e.g. a lone surrogate in a title
             raise self._rejected(f"reply is not encodable as JSON: {exc}") from exc
-        await self._pace(key)
+        await self._pace_number()
         attributes: dict[str, Any] = {
             "http.request.method": "POST",
             "server.address": self._server[0],
@@ -188,7 +292,11 @@ class CloudSender:
                     body = await response.read()
                     status = response.status
                     retry_header = response.headers.get("Retry-After")
+            except aiohttp.SocketTimeoutError as exc:
+                span.set_attribute("error.type", type(exc).__name__)
+                raise _TimedOut(str(exc)) from exc
             except (aiohttp.ClientError, TimeoutError) as exc:
+                # Never connected (refused, reset, connect timeout): Meta did not see it.
                 span.set_attribute("error.type", type(exc).__name__)
                 meters.graph_sends.add(1, {"outcome": "retryable"})
                 raise SendRetryable(f"transport: {type(exc).__name__}: {exc}") from exc
@@ -210,4 +318,15 @@ class CloudSender:
         if retry_header is not None and retry_header.strip().isdigit():
             after = float(retry_header.strip())
         meters.graph_sends.add(1, {"outcome": "retryable", "code": str(error.code)})
+        if error.code == NUMBER_LIMIT:
+            self._number.pause(after or 1.0)  # every conversation of this number waits
+        if error.code in (NUMBER_LIMIT, PAIR_LIMIT):
+            # Meta's own pacing, not a failure: wait as told, keep order, lose nothing.
+            raise SendDeferred(error.reason(status), retry_after=after or 1.0)
         raise SendRetryable(error.reason(status), retry_after=after)
+
+
+def _bound(notes: dict[Any, Any]) -> None:
+    """Keep an in-memory note table small: drop the oldest entries (dicts keep order)."""
+    while len(notes) > _TRACKED:
+        notes.pop(next(iter(notes)))

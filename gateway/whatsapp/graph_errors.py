@@ -11,10 +11,11 @@ import orjson
 
 WINDOW_CLOSED = 131047  # > 24 h since the user's last message: only a template will do
 PAIR_LIMIT = 131056  # too fast to this one recipient
+NUMBER_LIMIT = 130429  # too fast for the business number: every conversation waits
 
 # code -> seconds to wait when Meta's guidance names one (None: back off with jitter).
 RETRYABLE: dict[int, float | None] = {
-    130429: 1.0,  # throughput exceeded for the number: short backoff, the bucket slows us
+    NUMBER_LIMIT: 1.0,  # throughput exceeded for the number: short backoff, the bucket slows us
     PAIR_LIMIT: 6.0,  # pair limit: about one message per 6 s to the same user (§A5)
     131000: None,  # something went wrong (HTTP 500): bounded retries
     131016: None,  # service unavailable

@@ -1,37 +1,60 @@
-"""Token buckets in Redis, shared by every process that sends for one business number.
+"""Pacing and the sender's per-reply state, in as few Redis round trips as possible.
 
-Throughput is limited per business number (80 msg/s by default, error 130429 above it) and per
-recipient (the pair limit: about one message per 6 s with short bursts, error 131056;
-docs/whatsapp-cloud-api.md §A5). Buckets live in Redis because the limit is the fleet's, not one
-process's.
+Throughput is limited per business number (`WHATSAPP_MESSAGES_PER_SECOND`, 80 by default, error
+130429 above it) and per recipient (the pair limit: about one message per 6 s, bursts of up to 45
+borrowed from future quota, error 131056; docs/whatsapp-cloud-api.md §A5). Buckets live in Redis
+because the limit is the fleet's, not one process's. Before a reply is sent, one script reads
+everything the sender needs about that conversation (service window, parts already accepted) and
+takes a pair token; its keys share the conversation's hash tag, so it runs on one cluster slot. The
+number's bucket is shared by all conversations: each process takes tokens from it in small chunks,
+so most sends need no round trip for it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import attrs
 import redis.asyncio as aioredis
 
-# Returns 0 when a token was taken, else the milliseconds until one is available. Uses the
-# server clock so processes with skewed clocks agree.
-_TAKE = """
-local rate = tonumber(ARGV[1])
-local capacity = tonumber(ARGV[2])
+# The refill-and-take of one bucket: leaves `tokens` and `wait` (ms until one is available).
+_BUCKET = """
+local function take(key, rate, capacity, want, now)
+  local b = redis.call('HMGET', key, 'tokens', 'ts')
+  local tokens = tonumber(b[1]) or capacity
+  local ts = tonumber(b[2]) or now
+  tokens = math.min(capacity, tokens + (now - ts) * rate / 1000)
+  local got = math.min(want, math.floor(tokens))
+  local wait = 0
+  if got >= 1 then
+    tokens = tokens - got
+  else
+    got = 0
+    wait = math.ceil((1 - tokens) * 1000 / rate)
+  end
+  redis.call('HSET', key, 'tokens', tostring(tokens), 'ts', now)
+  redis.call('PEXPIRE', key, math.ceil(capacity * 1000 / rate) + 1000)
+  return {got, wait}
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local b = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
-local tokens = tonumber(b[1]) or capacity
-local ts = tonumber(b[2]) or now
-tokens = math.min(capacity, tokens + (now - ts) * rate / 1000)
-local wait = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-else
-  wait = math.ceil((1 - tokens) * 1000 / rate)
-end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)
-redis.call('PEXPIRE', KEYS[1], math.ceil(capacity * 1000 / rate) + 1000)
-return wait
 """
+
+# KEYS: bucket. ARGV: rate/s, capacity, tokens wanted. Returns {tokens got, ms to wait}.
+_TAKE = (
+    _BUCKET + "return take(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), now)"
+)
+
+# KEYS: window, progress, pair bucket (one hash tag). ARGV: pair rate/s, pair burst.
+# Returns {last inbound epoch seconds or '', parts already accepted, ms to wait for the pair}.
+_PREFLIGHT = (
+    _BUCKET
+    + """
+local r = take(KEYS[3], tonumber(ARGV[1]), tonumber(ARGV[2]), 1, now)
+return {redis.call('GET', KEYS[1]) or '', tonumber(redis.call('GET', KEYS[2]) or '0'), r[2]}
+"""
+)
 
 
 @attrs.frozen
@@ -40,11 +63,72 @@ class Rate:
     burst: float
 
 
+# Pair limit (docs/whatsapp-cloud-api.md §A5): never stricter than Meta, so a conversational
+# pace (a message every few seconds) is never held back by us; 131056 still backs off.
+PAIR_RATE = Rate(per_second=1 / 6, burst=45)
+
+
+@attrs.frozen
+class Preflight:
+    last_inbound: float | None  # epoch seconds of the user's last message (service window)
+    parts_done: int  # payloads of this reply Meta already accepted
+    pair_wait: float  # seconds until the recipient's bucket has a token (0: one was taken)
+
+
 class TokenBuckets:
     def __init__(self, redis: aioredis.Redis) -> None:
         self._take = redis.register_script(_TAKE)
+        self._preflight = redis.register_script(_PREFLIGHT)
 
-    async def take(self, key: str, rate: Rate) -> float:
-        """Take one token from `key`'s bucket: 0.0 when taken, else seconds to wait first."""
-        wait_ms = await self._take(keys=[key], args=[rate.per_second, rate.burst])
-        return int(wait_ms) / 1000.0
+    async def take(self, key: str, rate: Rate, want: int = 1) -> tuple[int, float]:
+        """Take up to `want` tokens: (tokens taken, seconds to wait when none was)."""
+        got, wait_ms = await self._take(keys=[key], args=[rate.per_second, rate.burst, want])
+        return int(got), int(wait_ms) / 1000.0
+
+    async def preflight(
+        self, window_key: str, progress_key: str, pair_key: str, pair: Rate
+    ) -> Preflight:
+        last, done, wait_ms = await self._preflight(
+            keys=[window_key, progress_key, pair_key], args=[pair.per_second, pair.burst]
+        )
+        return Preflight(
+            last_inbound=float(last) if last else None,
+            parts_done=int(done),
+            pair_wait=int(wait_ms) / 1000.0,
+        )
+
+
+class NumberBudget:
+    """This process's share of the business number's bucket, taken in chunks of about 1/20 s
+    of the rate, so most sends take a token without a round trip; a pause after 130429."""
+
+    def __init__(self, buckets: TokenBuckets, key: str, rate: Rate) -> None:
+        self._buckets = buckets
+        self._key = key
+        self._rate = rate
+        self._chunk = max(1, min(50, int(rate.per_second / 20)))
+        self._tokens = 0
+        self._paused_until = 0.0
+        self._lock = asyncio.Lock()
+
+    def pause(self, seconds: float) -> None:
+        """Meta said the number is over its rate (130429): every conversation waits."""
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+        self._tokens = 0
+
+    async def take(self) -> float:
+        """0.0 when a token was taken, else seconds to wait first."""
+        paused = self._paused_until - time.monotonic()
+        if paused > 0:
+            return paused
+        if self._tokens > 0:
+            self._tokens -= 1
+            return 0.0
+        async with self._lock:
+            if self._tokens == 0:
+                got, wait = await self._buckets.take(self._key, self._rate, self._chunk)
+                if got == 0:
+                    return wait
+                self._tokens = got
+            self._tokens -= 1
+            return 0.0

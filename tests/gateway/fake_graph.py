@@ -39,6 +39,7 @@ class FakeGraph:
     errors: deque[int] = attrs.field(factory=deque)
     fail_when_accepted: dict[int, int] = attrs.field(factory=dict)  # accepted count -> code
     retry_after_header: str | None = None
+    answer_after: float = 0.0  # accept at once, answer this much later (a slow Cloud API)
     url: str = ""
     _ids: itertools.count[int] = attrs.field(factory=itertools.count)
     _arrived: asyncio.Condition = attrs.field(factory=asyncio.Condition)
@@ -71,6 +72,8 @@ class FakeGraph:
         async with self._arrived:
             self.accepted.append(Accepted(request.match_info["pnid"], payload, time.monotonic()))
             self._arrived.notify_all()
+        if self.answer_after:
+            await asyncio.sleep(self.answer_after)
         if payload.get("status") == "read":
             return web.json_response({"success": True})
         wamid = f"wamid.fake{next(self._ids)}"

@@ -67,6 +67,9 @@ class AppendingHandler:
     def on_overload(self, key: ConversationKey, envelope: Envelope) -> Sequence[bytes]:
         return [b"slow down"]
 
+    def on_skipped(self, key: ConversationKey, skipped: Sequence[Envelope]) -> Sequence[bytes]:
+        return [b"skipped:" + b",".join(e.payload for e in skipped)]
+
 
 @attrs.define
 class FleetHandler:

@@ -90,24 +90,49 @@ async def test_poison_message_is_dead_lettered_after_max_attempts_and_later_ones
     assert runtime.stats()["dead_letters"] == 1
 
 
-async def test_over_the_rate_limit_says_slow_down_once_and_dead_letters_the_rest(
+async def test_over_the_rate_limit_messages_wait_their_turn_and_none_is_lost(
     redis_client: aioredis.Redis, config: RuntimeConfig
 ) -> None:
-    # A tiny mailbox, a long idle time and no sweeper to rescue it: shedding must not stall
+    # 60 a minute: 60 turns at once, then one a second; the 4 over it wait, in order.
+    config = attrs.evolve(config, rate_limit_per_minute=60, actor_idle_seconds=30)
+    runtime = Runtime(redis_client, config, AppendingHandler())
+    async with running(runtime):
+        await runtime.record([Envelope(KEY, f"m{i}", str(i).encode()) for i in range(64)])
+        await wait_for(
+            lambda: runtime.stats().get("processed", 0) >= 64, within=15, what="all processed"
+        )
+        assert runtime.stats()["rate_waited"] >= 4
+    assert processed_ids(await runtime.read_session(KEY)) == [f"m{i}" for i in range(64)]
+    replies = await redis_client.lrange(outbox(config), 0, -1)
+    assert replies.count(b"slow down") == 1
+    assert [r for r in replies if r != b"slow down"] == [f"ok:{i}".encode() for i in range(64)]
+    assert await redis_client.llen(dead(config)) == 0
+
+
+async def test_messages_that_would_wait_too_long_are_skipped_and_named_once(
+    redis_client: aioredis.Redis, config: RuntimeConfig
+) -> None:
+    # A tiny mailbox, a long idle time and no sweeper to rescue it: skipping must not stall
     # between mailbox refills.
     config = attrs.evolve(
-        config, rate_limit_per_minute=5, mailbox_size=2, actor_idle_seconds=30, sweep_interval=30
+        config,
+        rate_limit_per_minute=5,
+        rate_limit_max_wait=0.5,
+        mailbox_size=2,
+        actor_idle_seconds=30,
+        sweep_interval=30,
     )
-    handler = AppendingHandler()
-    runtime = Runtime(redis_client, config, handler)
+    runtime = Runtime(redis_client, config, AppendingHandler())
     async with running(runtime):
         await runtime.record([Envelope(KEY, f"m{i}", str(i).encode()) for i in range(8)])
-        await wait_for(lambda: runtime.stats().get("dead_letters", 0) >= 3, within=5, what="shed")
+        with anyio.fail_after(5):
+            while await redis_client.llen(outbox(config)) < 6:  # noqa: ASYNC110
+                await anyio.sleep(0.02)
     assert processed_ids(await runtime.read_session(KEY)) == [f"m{i}" for i in range(5)]
     replies = await redis_client.lrange(outbox(config), 0, -1)
-    assert replies == [b"ok:0", b"ok:1", b"ok:2", b"ok:3", b"ok:4", b"slow down"]
+    assert replies == [b"ok:0", b"ok:1", b"ok:2", b"ok:3", b"ok:4", b"skipped:5,6,7"]
     letters = [orjson.loads(x) for x in await redis_client.lrange(dead(config), 0, -1)]
-    assert [x["reason"] for x in letters] == ["rate limited"] * 3
+    assert [x["reason"] for x in letters] == ["rate limited: waited too long"] * 3
     assert runtime.stats()["rate_limited"] == 3
 
 

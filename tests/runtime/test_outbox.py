@@ -98,15 +98,18 @@ async def test_a_conversation_in_backoff_does_not_hold_up_another(
     assert transport.delivered[A] == []
 
 
-async def test_retries_give_up_into_the_dead_letter_list_after_the_attempt_limit(
+async def test_retries_give_up_into_the_dead_letter_list_only_after_the_retry_deadline(
     redis_client: aioredis.Redis, config: RuntimeConfig
 ) -> None:
-    config = attrs.evolve(config, outbox_max_attempts=3)
+    config = attrs.evolve(config, outbox_retry_seconds=0.5)
     transport = Transport()
     runtime = Runtime(redis_client, config, AppendingHandler(), transport)
     async with running(runtime):
         await runtime.record([Envelope(A, "a1", b"stuck"), Envelope(A, "a2", b"after")])
         await wait_for(lambda: transport.delivered[A] == [b"ok:after"], what="next item")
-    assert len(transport.tries[b"ok:stuck"]) == 3
+    tries = transport.tries[b"ok:stuck"]
+    assert tries[-1] - tries[0] >= 0.5  # kept trying until the deadline, not a count
+    assert len(tries) >= 5
     letters = await redis_client.lrange(f"{config.key_prefix}outbox-dead:{{{A.tag}}}", 0, -1)
-    assert [orjson.loads(x)["reason"] for x in letters] == ["retries exhausted: busy"]
+    assert [orjson.loads(x)["reason"] for x in letters] == ["retry deadline passed: busy"]
+    assert [d["reason"] for d in runtime.recent_dead_letters()] == ["retry deadline passed: busy"]

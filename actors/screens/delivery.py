@@ -1,0 +1,40 @@
+"""Words about delivery itself: a reply that waited out a WhatsApp outage, and messages skipped
+because a member sent them faster than the per-member rate allows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from actors import ids
+from actors.replies import Button, ButtonsReply, TextReply
+from actors.screens.format import clip
+
+_SHOWN = 5  # skipped messages named one by one; more are counted
+
+
+def sorry_for_the_delay() -> ButtonsReply:
+    """Sent instead of a screen that waited so long its balances or offers may be out of date."""
+    return ButtonsReply(
+        body=(
+            "⏳ Sorry for the delay: WhatsApp could not deliver our messages for a while.\n"
+            "Tap *Menu* for your up-to-date balances and offers."
+        ),
+        buttons=(Button(ids.MENU, "🏡 Menu"),),
+    )
+
+
+def still_delayed() -> TextReply:
+    """Instead of a further out-of-date screen, once the member already had the apology."""
+    return TextReply("🏡 Type *menu* when you are ready for your up-to-date balances.")
+
+
+def skipped(messages: Sequence[str]) -> TextReply:
+    """The member sent faster than we answer: these waited too long and were not handled."""
+    shown = [f"• {clip(m, 40)}" for m in messages[:_SHOWN]]
+    if len(messages) > _SHOWN:
+        shown.append(f"• …and {len(messages) - _SHOWN} more")
+    return TextReply(
+        "🐢 You sent messages faster than I can answer, so I skipped these:\n"
+        + "\n".join(shown)
+        + "\n\nPlease send again the ones you still need, one at a time."
+    )
