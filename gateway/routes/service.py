@@ -6,8 +6,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import prometheus_client
-import redis.asyncio as aioredis
 from aiohttp import web
+
+from runtime.client import RedisClient
 
 _PROBE_TIMEOUT = 2.0
 
@@ -15,7 +16,7 @@ _PROBE_TIMEOUT = 2.0
 class ServiceRoutes:
     def __init__(
         self,
-        redis: aioredis.Redis,
+        redis: RedisClient,
         credex_health: Callable[[], Awaitable[bool]] | None,
     ) -> None:
         self._redis = redis

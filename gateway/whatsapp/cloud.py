@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import orjson
-import redis.asyncio as aioredis
 import redis.exceptions as redis_errors
 from opentelemetry import trace
 
@@ -29,6 +28,7 @@ from gateway.whatsapp.graph_errors import (
 from gateway.whatsapp.outbound import DoesNotFit, Payload, build, mark_read_payload
 from gateway.whatsapp.pacing import Rate, TokenBuckets
 from gateway.whatsapp.window import ServiceWindow
+from runtime.client import RedisClient
 from runtime.contracts import ConversationKey, SendRejected, SendRetryable
 
 _tracer = trace.get_tracer("gateway.whatsapp")
@@ -51,7 +51,7 @@ class CloudSender:
         api_url: str,
         access_token: str,
         phone_number_id: str,
-        redis: aioredis.Redis,
+        redis: RedisClient,
         key_prefix: str,
         session: aiohttp.ClientSession | None = None,
         rate: float = 80.0,
@@ -137,7 +137,7 @@ class CloudSender:
     async def _pace(self, key: ConversationKey) -> None:
         buckets = (
             (f"{self._prefix}wa:pace:{{{key.tag}}}", PAIR_RATE),
-            (f"{self._prefix}wa:pace:number:{self._pnid}", self._number_rate),
+            (f"{self._prefix}wa:pace:number:{{{self._pnid}}}", self._number_rate),
         )
         for bucket, rate in buckets:
             while (wait := await self._buckets.take(bucket, rate)) > 0:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-import redis.asyncio as aioredis
-from redis.asyncio.client import Pipeline
+from runtime.client import RedisClient, RedisPipeline
 
 _TTL_SECONDS = 90 * 24 * 3600
 
 
 class IdentityMap:
-    def __init__(self, redis: aioredis.Redis, key_prefix: str, phone_number_id: str) -> None:
+    def __init__(self, redis: RedisClient, key_prefix: str, phone_number_id: str) -> None:
         self._redis = redis
         self._prefix = f"{key_prefix}wa:alias:{phone_number_id}:"
 
@@ -31,7 +30,7 @@ class IdentityMap:
                 await pipe.execute()
 
     def queue_remember(
-        self, pipe: Pipeline, pairs: Mapping[str, str], forget: Iterable[str] = ()
+        self, pipe: RedisPipeline, pairs: Mapping[str, str], forget: Iterable[str] = ()
     ) -> bool:
         """Add the writes to `pipe`; False when there is nothing to write."""
         stale = list(forget)

@@ -8,7 +8,8 @@ cloud-api §A5). Buckets live in Redis because the limit is the fleet's, not one
 from __future__ import annotations
 
 import attrs
-import redis.asyncio as aioredis
+
+from runtime.client import RedisClient
 
 # Returns 0 when a token was taken, else the milliseconds until one is available. Uses the
 # server clock so processes with skewed clocks agree.
@@ -40,7 +41,7 @@ class Rate:
 
 
 class TokenBuckets:
-    def __init__(self, redis: aioredis.Redis) -> None:
+    def __init__(self, redis: RedisClient) -> None:
         self._take = redis.register_script(_TAKE)
 
     async def take(self, key: str, rate: Rate) -> float:
