@@ -46,6 +46,7 @@ def demo_settings(
     redis_url: str,
     credex_url: str,
     session_timeout_seconds: int = 300,
+    redis_cluster: bool = False,
 ) -> Settings:
     """Settings for a local run: random secrets, the simulators as the two external systems."""
     return Settings(
@@ -68,6 +69,7 @@ def demo_settings(
         notify_jwt_secret=secrets.token_urlsafe(32),
         notify_token_ttl_seconds=3600,
         cors_origins=(),
+        redis_cluster=redis_cluster,
     )
 
 
@@ -106,6 +108,7 @@ async def running_demo(
     key_prefix: str = KEY_PREFIX,
     session_timeout_seconds: int = 300,
     credex_url: str | None = None,
+    redis_cluster: bool = False,
 ) -> AsyncIterator[Demo]:
     """Start the demo stack; `port` 0 picks a free one (tests).
 
@@ -122,6 +125,7 @@ async def running_demo(
             redis_url=redis_url,
             credex_url=credex_url,
             session_timeout_seconds=session_timeout_seconds,
+            redis_cluster=redis_cluster,
         )
         whatsapp = WhatsAppSimulator(
             webhook_url=f"http://127.0.0.1:{port}/webhook",

@@ -18,7 +18,6 @@ from contextlib import asynccontextmanager
 
 import anyio
 import attrs
-import redis.asyncio as aioredis
 from aiohttp import web
 
 from actors.conversation import ConversationHandler
@@ -27,6 +26,7 @@ from gateway.credex.client import CredexClient
 from gateway.debug import RUNTIME_KEY
 from gateway.whatsapp.cloud import CloudSender
 from runtime import Runtime, RuntimeConfig, setup_logging, setup_telemetry
+from runtime.client import RedisClient, connect, ready
 from runtime.settings import Settings
 
 log = logging.getLogger("vimbiso.serve")
@@ -44,7 +44,7 @@ class Service:
 
     app: web.Application
     runtime: Runtime
-    redis: aioredis.Redis
+    redis: RedisClient
     credex: CredexClient
     port: int
 
@@ -59,12 +59,9 @@ async def running_service(
     runtime_config: RuntimeConfig | None = None,
 ) -> AsyncIterator[Service]:
     """Start gateway, runtime and sender; yield once the port is open; shut down on exit."""
-    # A blocking pool: a burst waits for a free connection instead of failing with
-    # "Too many connections" (which would turn into 503s at the webhook).
-    pool = aioredis.BlockingConnectionPool.from_url(
-        settings.redis_url, max_connections=REDIS_CONNECTIONS, timeout=5
+    redis = connect(
+        settings.redis_url, cluster=settings.redis_cluster, max_connections=REDIS_CONNECTIONS
     )
-    redis = aioredis.Redis(connection_pool=pool)
     credex = CredexClient(settings.credex_api_url, client_api_key=settings.credex_client_api_key)
     sender = CloudSender(
         settings.whatsapp_api_url,
@@ -83,6 +80,7 @@ async def running_service(
         key_prefix=key_prefix,
         session_ttl=SESSION_TTL_SECONDS,
         actor_idle_seconds=float(settings.actor_idle_seconds),
+        ack_replicas=settings.redis_ack_replicas,
     )
     runtime = Runtime(redis, config, handler, sender)
     app = create_app(
@@ -94,6 +92,7 @@ async def running_service(
         extra_routes=extra_routes,
     )
     app[RUNTIME_KEY] = runtime
+    await ready(redis)  # a cluster's slot map, before requests race to discover it
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:

@@ -15,15 +15,30 @@ RedisClient = aioredis.Redis | RedisCluster
 RedisPipeline = Pipeline | ClusterPipeline
 
 
+# redis-py's cluster client fails a command past its per-node connection cap instead of
+# waiting for a free connection, so the cap is only a safety net; the batchers bound the
+# runtime's concurrency, and connections open lazily and are reused.
+CLUSTER_MAX_CONNECTIONS = 10_000
+
+
 def connect(url: str, *, cluster: bool = False, max_connections: int = 64) -> RedisClient:
-    """A client for `url`. Standalone uses a blocking pool, so a burst waits for a free
-    connection instead of failing with "Too many connections" (a 503 at the webhook)."""
+    """A client for `url`; call `ready` before using it from many tasks at once. Standalone
+    uses a blocking pool, so a burst waits for a free connection instead of failing with "Too
+    many connections" (a 503 at the webhook)."""
     if cluster:
-        # Per node: the cluster client keeps a pool of up to max_connections to each node.
         # A failover moves slots to a replica; the client follows MOVED and refreshes its map.
-        return RedisCluster.from_url(url, max_connections=max_connections)
+        return RedisCluster.from_url(
+            url, max_connections=max(max_connections, CLUSTER_MAX_CONNECTIONS)
+        )
     pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=max_connections, timeout=5)
     return aioredis.Redis(connection_pool=pool)
+
+
+async def ready(redis: RedisClient) -> None:
+    """Learn the cluster's slot map now: commands racing the first, lazy discovery may run on
+    connections it replaces (redis-py then fails them). No-op for one server."""
+    if isinstance(redis, RedisCluster):
+        await redis.initialize()
 
 
 def is_cluster(redis: RedisClient) -> bool:

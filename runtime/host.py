@@ -18,7 +18,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from runtime import inbox, metrics
 from runtime.actor import Actor
-from runtime.client import RedisClient, decodes_responses, is_cluster
+from runtime.client import RedisClient, decodes_responses, is_cluster, ready
 from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, Envelope, Handler, Send, StoreUnavailable
 from runtime.durability import confirm_replicas
@@ -219,6 +219,7 @@ class Runtime:
         self._all_gone = anyio.Event()
         self._stopping = False
         try:
+            await ready(self._redis)
             await load_scripts(self._redis, self._scripts)
             self._scripts_loaded = True
             await self._fleet.heartbeat()

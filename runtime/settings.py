@@ -37,6 +37,9 @@ class Settings:
     notify_jwt_secret: str = attrs.field(repr=False)
     notify_token_ttl_seconds: int
     cors_origins: tuple[str, ...]
+    # Scale-out (issue 12): a Redis Cluster, and replicas that make an acknowledgement durable.
+    redis_cluster: bool = False
+    redis_ack_replicas: int = 0
 
 
 class SettingsError(Exception):
@@ -117,6 +120,15 @@ def _secret(min_len: int) -> Callable[[str], str]:
     return parse
 
 
+def _flag(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("must be true or false")
+
+
 def _origins(value: str) -> tuple[str, ...]:
     origins = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
     for origin in origins:
@@ -188,6 +200,15 @@ _SPECS: dict[str, _Spec] = {
         "https://app.mycredex.app,https://admin.mycredex.app",
         default="",
         parse=_origins,
+    ),
+    "redis_cluster": _Spec(
+        "REDIS_CLUSTER", "true (REDIS_URL is then a seed node)", default="false", parse=_flag
+    ),
+    "redis_ack_replicas": _Spec(
+        "REDIS_ACK_REPLICAS",
+        "1 (answer 200 once a replica holds the message)",
+        default="0",
+        parse=_int_between(0, 5),
     ),
 }
 

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from runtime.client import RedisClient
+from runtime.client import RedisClient, ready
 from tests.redis_server import client, cluster_mode, start_redis
 
 
@@ -50,6 +50,7 @@ def key_prefix() -> str:
 @pytest.fixture
 async def redis_client(redis_url: str, key_prefix: str) -> AsyncIterator[RedisClient]:
     redis = client(redis_url)
+    await ready(redis)
     try:
         yield redis
     finally:

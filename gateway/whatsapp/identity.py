@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from redis.asyncio.cluster import RedisCluster
+
 from runtime.client import RedisClient, RedisPipeline
 
 _TTL_SECONDS = 90 * 24 * 3600
@@ -37,7 +39,8 @@ class IdentityMap:
         for phone, user_id in pairs.items():
             pipe.set(self.redis_key(phone), user_id, ex=_TTL_SECONDS)
         if stale:
-            pipe.delete(*(self.redis_key(p) for p in stale))
+            for phone in stale:  # one key per DEL: on a cluster they live in different slots
+                pipe.delete(self.redis_key(phone))
         return bool(pairs or stale)
 
     async def resolve(self, phones: Iterable[str]) -> dict[str, str]:
@@ -45,7 +48,11 @@ class IdentityMap:
         wanted = list(dict.fromkeys(phones))
         if not wanted:
             return {}
-        found = await self._redis.mget([self.redis_key(p) for p in wanted])
+        keys = [self.redis_key(p) for p in wanted]
+        if isinstance(self._redis, RedisCluster):
+            found = await self._redis.mget_nonatomic(keys)  # grouped per slot
+        else:
+            found = await self._redis.mget(keys)
         return {
             phone: value.decode() if isinstance(value, bytes) else str(value)
             for phone, value in zip(wanted, found, strict=True)

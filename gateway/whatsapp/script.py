@@ -30,7 +30,8 @@ class PipelineScript:
             self._loaded = True
 
     def queue(self, pipe: RedisPipeline, keys: Sequence[str], args: Sequence[Any]) -> None:
-        pipe.evalsha(self.sha, len(keys), *keys, *args)
+        # execute_command: a cluster pipeline refuses `evalsha()` but routes EVALSHA by its keys.
+        pipe.execute_command("EVALSHA", self.sha, len(keys), *keys, *args)
 
     async def execute(self, fill: Callable[[RedisPipeline], None]) -> list[Any]:
         """Run one pipeline that `fill` builds (it may queue this script and other commands)."""

@@ -17,6 +17,7 @@ from gateway.credex import CredexClient
 from gateway.demo import Demo, running_demo
 from tests.e2e.conftest import CHIPO, RUDO, TENDAI, outgoing
 from tests.e2e.phone import Phone, buttons, rows, said
+from tests.redis_server import cluster_mode
 
 
 async def bakery_of(credex: CredexClient) -> AccountDashboard:
@@ -162,7 +163,12 @@ async def short_demo(
     redis_url: str, key_prefix: str, redis_client: aioredis.Redis
 ) -> AsyncIterator[Demo]:
     async with running_demo(
-        "127.0.0.1", 0, redis_url, key_prefix=key_prefix, session_timeout_seconds=TIMEOUT
+        "127.0.0.1",
+        0,
+        redis_url,
+        key_prefix=key_prefix,
+        session_timeout_seconds=TIMEOUT,
+        redis_cluster=cluster_mode(),
     ) as running:
         yield running
 

@@ -12,6 +12,7 @@ import sys
 
 import anyio
 
+from runtime.client import ready
 from runtime.config import RuntimeConfig
 from runtime.host import Runtime
 from tests.redis_server import client
@@ -23,6 +24,7 @@ async def main(
 ) -> None:
     redis = client(url)
     evidence = client(url)
+    await ready(evidence)
     config = RuntimeConfig(
         key_prefix=prefix,
         actor_idle_seconds=0.5,
