@@ -71,6 +71,11 @@ class Fleet:
         if self._wake is not None:
             self._wake.set()
 
+    @property
+    def _takeover_horizon(self) -> float:
+        """How far ahead an owned conversation's pending mark may be set."""
+        return min(self._config.lease_ttl, self._config.host_timeout)
+
     def presumed_dead(self, process_id: str) -> bool:
         return process_id in self._dead
 
@@ -229,13 +234,18 @@ class Fleet:
             actor = self._host.local_actor(key)
             if actor is not None:
                 actor.poke()  # in case a poke was lost
-                later[encode_member(key)] = now + self._config.lease_ttl
+                # Never further ahead than our heartbeat is trusted: if we die now, the
+                # others must find this conversation due soon after they see us dead.
+                later[encode_member(key)] = now + self._takeover_horizon
             elif score <= overdue or _preferred(live, member) == self._host.process_id:
                 # Rendezvous hashing spreads orphaned conversations over the live hosts; once
                 # overdue, anyone takes them (the preferred host may have just died).
                 mine.append(key)
         for key, ttl_ms in await self.claim(mine):
-            later[encode_member(key)] = now + max(ttl_ms, 0) / 1000
+            # Held by another process: look again when its lease could lapse, or sooner, when
+            # its heartbeat could have stopped (then the lease is taken over, not waited out).
+            wait = min(max(ttl_ms, 0) / 1000, self._config.host_timeout)
+            later[encode_member(key)] = now + wait
         await self._mark(later)
         return any(len(shard) == _SHARD_BATCH for shard in pending) and bool(later)
 
@@ -294,8 +304,8 @@ class Fleet:
         actors = [actor for actor in self._host.actors() if not actor.lease_lost]
         now = time.time()
         ttl_ms = int(self._config.lease_ttl * 1000)
-        # Due soon after the owner could be dead (crash takeover), never while it renews.
-        look_again = now + min(self._config.lease_ttl, self._config.host_timeout)
+        # Due soon after the owner could be dead (crash takeover).
+        look_again = now + self._takeover_horizon
         # In small chunks through the shared pipelines: one huge pipeline would stall the event
         # loop (and every webhook's record) while it is packed and parsed.
         for at in range(0, len(actors), _CHUNK):
