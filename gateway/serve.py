@@ -11,8 +11,11 @@ import asyncio
 import gc
 import logging
 import multiprocessing
+import os
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -24,6 +27,7 @@ from actors.conversation import ConversationHandler
 from gateway.app import GatewayConfig, create_app
 from gateway.credex.client import CredexClient
 from gateway.debug import RUNTIME_KEY
+from gateway.routes.worker_metrics import METRICS_DIR_ENV, shared_dir, write_forever
 from gateway.whatsapp.cloud import CloudSender
 from runtime import Runtime, RuntimeConfig, setup_logging, setup_telemetry
 from runtime.client import RedisClient, connect, ready
@@ -98,6 +102,8 @@ async def running_service(
     try:
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(runtime.run)
+            if (metrics_dir := shared_dir()) is not None:
+                tasks.start_soon(write_forever, metrics_dir)  # one /metrics for all workers
             site = web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port)
             await site.start()
             port = _bound_port(runner, settings.port)
@@ -150,6 +156,9 @@ def serve(settings: Settings, *, workers: int = 1) -> int:
     if workers == 1:
         _worker(settings, reuse_port=False)
         return 0
+    # The workers share their metrics through a directory only they use (see worker_metrics).
+    metrics_dir = tempfile.mkdtemp(prefix="vimbiso-metrics-")
+    os.environ[METRICS_DIR_ENV] = metrics_dir
     context = multiprocessing.get_context("spawn")
     processes = [
         context.Process(target=_worker, args=(settings, True), name=f"vimbiso-worker-{i}")
@@ -168,6 +177,7 @@ def serve(settings: Settings, *, workers: int = 1) -> int:
     signal.signal(signal.SIGINT, forward)
     for process in processes:
         process.join()
+    shutil.rmtree(metrics_dir, ignore_errors=True)
     codes = [process.exitcode or 0 for process in processes]
     return max(codes) if any(codes) else 0
 

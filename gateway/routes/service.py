@@ -9,6 +9,7 @@ from typing import Any
 import prometheus_client
 from aiohttp import web
 
+from gateway.routes.worker_metrics import fleet_exposition, shared_dir
 from runtime.client import RedisClient, cluster_state
 
 _PROBE_TIMEOUT = 2.0
@@ -59,7 +60,8 @@ class ServiceRoutes:
             return False
 
     async def metrics(self, request: web.Request) -> web.Response:
-        body = prometheus_client.generate_latest()
+        directory = shared_dir()  # set under `vimbiso serve --workers N`
+        body = fleet_exposition(directory) if directory else prometheus_client.generate_latest()
         response = web.Response(body=body)
         response.content_type = "text/plain"
         response.headers["Content-Type"] = prometheus_client.CONTENT_TYPE_LATEST
