@@ -4,10 +4,10 @@ The OpenTelemetry Prometheus reader keeps each process's counters in that proces
 SO_REUSEPORT hands a scrape to whichever worker accepts it. So every worker writes its own
 exposition to a directory the parent shares with them (`VIMBISO_METRICS_DIR`, a fresh temporary
 directory per `serve`), once a second, rewriting one file of its own in place under an
-exclusive flock (no renames: a directory listing racing a rename may skip the file); a
-scrape answers with every worker's samples, each labelled `worker="<pid>"` (sum them with `sum without (worker) (...)`). The
-answering worker's own samples are live; a worker that stopped writing drops out after
-`STALE_SECONDS`. One machine is one scrape target; M machines are M targets."""
+exclusive flock (no renames: a directory listing racing a rename may skip the file). A scrape
+answers with every worker's samples, each labelled `worker="<pid>"` (sum them with
+`sum without (worker) (...)`); the answering worker's own are live, and a worker that stopped
+writing drops out after `STALE_SECONDS`. One machine is one scrape target; M machines are M."""
 
 from __future__ import annotations
 
