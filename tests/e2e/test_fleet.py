@@ -20,6 +20,7 @@ import pytest
 from runtime.client import RedisClient
 from tests.e2e.conftest import CHIPO, FARAI, RUDO, TENDAI
 from tests.e2e.fleet import REPO, Fleet, amounts, fleet_rig
+from tests.e2e.phone import body
 from tests.redis_server import cluster_mode
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -46,11 +47,21 @@ async def everything_answered(fleet: Fleet, within: float) -> None:
     await asyncio.sleep(2.0)  # a reply sent twice would arrive by now
 
 
-def assert_once_in_order(fleet: Fleet) -> None:
+def assert_once_in_order(fleet: Fleet, *, in_flight_repeats: int = 0) -> int:
+    """Every message answered once, in order. `in_flight_repeats`: how many replies may be
+    sent a second time right after themselves: one whose POST Meta accepted just as its
+    process was SIGKILLed, before the process could note it (at-least-once towards Meta; the
+    Cloud API has no idempotency key). Returns the repeats seen."""
+    repeats = 0
     for phone in MEMBERS:
         replies = fleet.whatsapp.sent_to(phone)
-        assert len(replies) == ROUNDS, (phone, [amounts([r]) for r in replies])
-        assert [Decimal(a) for a in amounts(replies)] == expected(phone), phone
+        bodies = [body(r) for r in replies]
+        kept = [r for at, r in enumerate(replies) if at == 0 or bodies[at] != bodies[at - 1]]
+        repeats += len(replies) - len(kept)
+        assert len(kept) == ROUNDS, (phone, [amounts([r]) for r in replies])
+        assert [Decimal(a) for a in amounts(kept)] == expected(phone), phone
+    assert repeats <= in_flight_repeats, repeats
+    return repeats
 
 
 async def test_one_members_webhooks_spread_over_two_processes_are_answered_once_in_order(
@@ -87,9 +98,12 @@ async def test_sigkill_mid_burst_loses_nothing_and_is_taken_over_before_the_leas
                 await fleet.deliver(survivor, phone, command(phone, round_))
         await everything_answered(fleet, within=25)
         took = time.monotonic() - killed_at - 2.0
-        print(f"crash takeover: every reply {took:.1f} s after the SIGKILL (lease {lease} s)")
+        repeats = assert_once_in_order(fleet, in_flight_repeats=len(MEMBERS))
+        print(
+            f"crash takeover: every reply {took:.1f} s after the SIGKILL (lease {lease} s); "
+            f"{repeats} reply in flight at the kill sent again"
+        )
         assert took < 15, took
-        assert_once_in_order(fleet)
 
 
 @pytest.mark.skipif(not cluster_mode(), reason="needs a Redis Cluster with replicas")
