@@ -233,7 +233,10 @@ class Fleet:
             key = decode_member(member)
             actor = self._host.local_actor(key)
             if actor is not None:
-                actor.poke()  # in case a poke was lost
+                if score <= now - self._config.lease_ttl:
+                    # Long overdue: a poke may have been lost. A mark only just due is renewal
+                    # lagging under load; poking thousands of actors then would add to the load.
+                    actor.poke()
                 # Never further ahead than our heartbeat is trusted: if we die now, the
                 # others must find this conversation due soon after they see us dead.
                 later[encode_member(key)] = now + self._takeover_horizon
@@ -302,6 +305,8 @@ class Fleet:
     async def _renew_once(self) -> None:
         # A function of its own so no list of actors outlives a round (memory follows actors).
         actors = [actor for actor in self._host.actors() if not actor.lease_lost]
+        # By pending shard, so a chunk's marks go out as one or two ZADDs, not one per shard.
+        actors.sort(key=lambda actor: shard_of(encode_member(actor.key)))
         now = time.time()
         ttl_ms = int(self._config.lease_ttl * 1000)
         # Due soon after the owner could be dead (crash takeover).
