@@ -3,6 +3,7 @@ on 1 and on 2 host processes, record latency at a fixed offered load, and memory
 idle conversations.
 
     REDIS_URL=redis://127.0.0.1:6379/0 python -m bench.runtime_bench
+    REDIS_CLUSTER=true REDIS_URL=redis://127.0.0.1:7000/0 python -m bench.runtime_bench  # cluster
 
 Each host process is also its own gateway (it records), as in production: messages for one
 conversation arrive at either process, so ownership and pokes cross processes.
@@ -22,8 +23,8 @@ from collections.abc import Sequence
 
 import anyio
 import orjson
-import redis.asyncio as aioredis
 
+from runtime.client import RedisClient, connect, is_cluster, ready
 from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, Envelope, Turn, TurnContext
 from runtime.host import Runtime
@@ -67,7 +68,7 @@ def _users(count: int) -> list[ConversationKey]:
 async def _worker(url: str, prefix: str, index: int, messages: int, users: int) -> None:
     """One host process: waits for the start signal, records its share of messages for random
     conversations of the shared pool, and reports its processed count into Redis."""
-    redis = aioredis.Redis.from_url(url)
+    redis = await _client(url)
     runtime = Runtime(redis, _config(prefix), NoOp(), process_id=f"bench-{index}")
     pool = _users(users)
     rng = random.Random(index)
@@ -106,7 +107,7 @@ async def _worker(url: str, prefix: str, index: int, messages: int, users: int) 
 
 async def _throughput(url: str, processes: int, messages: int, users: int) -> float:
     prefix = f"bench:{uuid.uuid4().hex[:8]}:"
-    redis = aioredis.Redis.from_url(url)
+    redis = await _client(url)
     share = messages // processes
     procs = [
         subprocess.Popen(  # noqa: ASYNC220 (started before the clock runs)
@@ -152,7 +153,7 @@ async def _record_latency(url: str, rate: float, seconds: float) -> tuple[float,
     """Open loop: one record() of one envelope every 1/rate s while the same process hosts the
     actors that process them (gateway + host, as deployed)."""
     prefix = f"bench:{uuid.uuid4().hex[:8]}:"
-    redis = aioredis.Redis.from_url(url)
+    redis = await _client(url)
     runtime = Runtime(redis, _config(prefix), NoOp())
     pool = _users(500)
     latencies: list[float] = []
@@ -192,7 +193,7 @@ async def _idle_memory(url: str, conversations: int) -> tuple[float, float, floa
     idle session snapshot, RSS and heap blocks left per conversation after eviction (RSS
     rarely shrinks: the allocator keeps its arenas; the heap block count shows what is live)."""
     prefix = f"bench:{uuid.uuid4().hex[:8]}:"
-    redis = aioredis.Redis.from_url(url)
+    redis = await _client(url)
     config = RuntimeConfig(key_prefix=prefix, actor_idle_seconds=3.0, lease_ttl=5.0)
     runtime = Runtime(redis, config, Small())
     try:
@@ -228,10 +229,22 @@ async def _idle_memory(url: str, conversations: int) -> tuple[float, float, floa
     )
 
 
-async def _clean(redis: aioredis.Redis, prefix: str) -> None:
+async def _clean(redis: RedisClient, prefix: str) -> None:
     keys = [k async for k in redis.scan_iter(match=f"{prefix}*", count=1000)]
+    if is_cluster(redis):
+        for key in keys:  # keys of different slots cannot share a DEL
+            await redis.delete(key)
+        return
     for at in range(0, len(keys), 1000):
         await redis.delete(*keys[at : at + 1000])
+
+
+async def _client(url: str) -> RedisClient:
+    """REDIS_CLUSTER=true: the URL is a cluster seed, as for `vimbiso serve`."""
+    cluster = os.environ.get("REDIS_CLUSTER", "").lower() in {"1", "true", "yes", "on"}
+    redis = connect(url, cluster=cluster)
+    await ready(redis)
+    return redis
 
 
 def run(

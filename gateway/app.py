@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-import redis.asyncio as aioredis
 from aiohttp import web
 
 from gateway.config import GatewayConfig
@@ -21,6 +20,7 @@ from gateway.routes.webhook import WebhookRoutes
 from gateway.security import add_security_headers, cors_middleware
 from gateway.whatsapp.display_number import DisplayNumbers
 from gateway.whatsapp.identity import IdentityMap
+from runtime.client import RedisClient
 from runtime.contracts import Recorder
 
 __all__ = ["GatewayConfig", "create_app"]
@@ -29,7 +29,7 @@ __all__ = ["GatewayConfig", "create_app"]
 def create_app(
     config: GatewayConfig,
     *,
-    redis: aioredis.Redis,
+    redis: RedisClient,
     recorder: Recorder,
     credex_health: Callable[[], Awaitable[bool]] | None = None,
     key_prefix: str = "vp:",

@@ -12,15 +12,17 @@ import datetime as dt
 import gc
 import logging
 import multiprocessing
+import os
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from multiprocessing.process import BaseProcess
 
 import anyio
 import attrs
-import redis.asyncio as aioredis
 from aiohttp import web
 
 from actors.conversation import ConversationHandler, utc_now
@@ -29,12 +31,14 @@ from gateway.app import GatewayConfig, create_app
 from gateway.credex.client import CredexClient
 from gateway.credex.tokens import SealedTokens
 from gateway.debug import RUNTIME_KEY
+from gateway.routes.worker_metrics import METRICS_DIR_ENV, shared_dir, write_forever
 from gateway.startup import StartupError, check_redis, listen_error
 from gateway.whatsapp.cloud import CloudSender
 from gateway.whatsapp.display_number import DisplayNumbers
 from gateway.workers import Supervisor
 from runtime import Runtime, RuntimeConfig, setup_logging, setup_telemetry
 from runtime.cipher import FieldCipher
+from runtime.client import RedisClient, connect, ready
 from runtime.settings import Settings
 
 log = logging.getLogger("vimbiso.serve")
@@ -54,7 +58,7 @@ class Service:
 
     app: web.Application
     runtime: Runtime
-    redis: aioredis.Redis
+    redis: RedisClient
     credex: CredexClient
     port: int
 
@@ -71,12 +75,11 @@ async def running_service(
 ) -> AsyncIterator[Service]:
     """Start gateway, runtime and sender; yield once the port is open; shut down on exit.
     `clock` is the conversation's notion of now (tests move it instead of sleeping)."""
-    # A blocking pool: a burst waits for a free connection instead of failing with
+    # A blocking pool (standalone): a burst waits for a free connection instead of failing with
     # "Too many connections" (which would turn into 503s at the webhook).
-    pool = aioredis.BlockingConnectionPool.from_url(
-        settings.redis_url, max_connections=REDIS_CONNECTIONS, timeout=5
+    redis = connect(
+        settings.redis_url, cluster=settings.redis_cluster, max_connections=REDIS_CONNECTIONS
     )
-    redis = aioredis.Redis(connection_pool=pool)
     try:
         await check_redis(redis, settings.redis_url)
     except StartupError:
@@ -118,6 +121,7 @@ async def running_service(
         session_ttl=SESSION_TTL_SECONDS,
         actor_idle_seconds=float(settings.actor_idle_seconds),
         outbox_retry_seconds=float(settings.whatsapp_send_retry_seconds),
+        ack_replicas=settings.redis_ack_replicas,
     )
     runtime = Runtime(redis, config, handler, sender)
     reminders.attach(runtime)
@@ -131,6 +135,7 @@ async def running_service(
         display_numbers=numbers,
     )
     app[RUNTIME_KEY] = runtime
+    await ready(redis)  # a cluster's slot map, before requests race to discover it
     runner = web.AppRunner(
         app,
         access_log=None,
@@ -145,6 +150,8 @@ async def running_service(
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(runtime.run)
             tasks.start_soon(reminders.run)
+            if (metrics_dir := shared_dir()) is not None:
+                tasks.start_soon(write_forever, metrics_dir)  # one /metrics for all workers
             site = web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port)
             try:
                 await site.start()
@@ -209,6 +216,9 @@ def serve(settings: Settings, *, workers: int = 1) -> int:
         _worker(settings, reuse_port=False)
         return 0
     setup_logging()
+    # The workers share their metrics through a directory only they use (see worker_metrics).
+    metrics_dir = tempfile.mkdtemp(prefix="vimbiso-metrics-")
+    os.environ[METRICS_DIR_ENV] = metrics_dir
     context = multiprocessing.get_context("spawn")
 
     def start(slot: int) -> BaseProcess:
@@ -218,4 +228,7 @@ def serve(settings: Settings, *, workers: int = 1) -> int:
         process.start()
         return process
 
-    return Supervisor(start, workers, STARTUP_FAILED).run()
+    try:
+        return Supervisor(start, workers, STARTUP_FAILED).run()
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -12,8 +12,9 @@ import socket
 from urllib.parse import urlparse
 
 import anyio
-import redis.asyncio as aioredis
 import redis.exceptions
+
+from runtime.client import RedisClient
 
 REDIS_PING_SECONDS = 5.0
 
@@ -34,7 +35,7 @@ def redis_where(url: str) -> str:
     return f"{parsed.hostname or '?'}:{port}"
 
 
-async def check_redis(client: aioredis.Redis, url: str) -> None:
+async def check_redis(client: RedisClient, url: str) -> None:
     try:
         with anyio.fail_after(REDIS_PING_SECONDS):
             await client.ping()

@@ -14,10 +14,10 @@ from typing import Any
 
 import anyio
 import attrs
-import redis.asyncio as aioredis
 from opentelemetry import context as otel_context
 from redis.exceptions import NoScriptError
 
+from runtime.client import RedisClient
 from runtime.scripts import Scripts, load_scripts
 
 Command = tuple[Any, ...]
@@ -36,7 +36,7 @@ class _Call:
 
 
 class Batcher:
-    def __init__(self, redis: aioredis.Redis, scripts: Scripts, lanes: int) -> None:
+    def __init__(self, redis: RedisClient, scripts: Scripts, lanes: int) -> None:
         self._redis = redis
         self._scripts = scripts
         self._lanes = lanes

@@ -12,8 +12,8 @@ class RuntimeConfig:
     key_prefix: str = "vp:"
     session_ttl: float = 300.0  # default snapshot TTL, refreshed on every commit
     actor_idle_seconds: float = 60.0
-    lease_ttl: float = 5.0  # lease TTL + sweep interval <= 10 s: a dead owner's work resumes soon
-    sweep_interval: float = 3.0
+    lease_ttl: float = 5.0  # renewed every third; a dead owner is seen sooner (host_timeout)
+    sweep_interval: float = 1.0
     mailbox_size: int = 64  # inbox entries an actor holds in memory at once
     rate_limit_per_minute: int = 30  # turns per member; messages over it wait their turn
     # A message that would wait longer than this behind the rate limit is skipped (and the
@@ -34,3 +34,12 @@ class RuntimeConfig:
     dead_letter_ttl_seconds: int = 8 * 86400
     record_timeout: float = 2.0  # then StoreUnavailable: the gateway answers 503, Meta redelivers
     turn_timeout: float = 30.0  # per Handler.handle call; then it counts as a failed attempt
+    # Crash takeover: every process writes a heartbeat this often; one not seen for
+    # host_timeout is dead, and the sweepers take its leases at once instead of waiting for
+    # them to lapse (fencing tokens keep a paused, not dead, owner from committing).
+    heartbeat_interval: float = 1.0
+    host_timeout: float = 3.0
+    # REDIS_ACK_REPLICAS: replicas that must hold a record before the webhook answers 200
+    # (WAIT), and how long to wait for them before answering 503.
+    ack_replicas: int = 0
+    ack_timeout: float = 1.0

@@ -1,6 +1,8 @@
 """How the processes of the fleet coordinate through Redis: pokes received over per-process
-pub/sub (the record script publishes them), claims of unowned conversations, the sweeper that
-resumes work whose owner died, and batched lease renewal."""
+pub/sub (the record script publishes them; on a cluster the recorder sends them by sharded
+pub/sub, SPUBLISH, so a poke touches one master instead of every node), claims of unowned
+conversations, heartbeats, the sweeper that resumes work whose owner died (at once when its
+heartbeat stopped: crash takeover), and batched lease renewal."""
 
 from __future__ import annotations
 
@@ -11,15 +13,16 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import anyio
-import redis.asyncio as aioredis
 from anyio.abc import TaskStatus
+from redis.asyncio.cluster import ClusterPubSub
 from redis.exceptions import RedisError
 
 from runtime.batcher import Batcher, Command
+from runtime.client import RedisClient, is_cluster
 from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey
 from runtime.inbox import FENCE_TTL_SECONDS
-from runtime.keys import Keys, decode_member, encode_member
+from runtime.keys import SHARDS, Keys, decode_member, encode_member, shard_of
 from runtime.scripts import Scripts
 
 if TYPE_CHECKING:
@@ -27,7 +30,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_SWEEP_BATCH = 1000
+_SWEEP_BATCH = 1000  # conversations looked at per sweep round, over all shards
+_SHARD_BATCH = max(1, _SWEEP_BATCH // SHARDS)
 _CHUNK = 64  # commands per batcher call: large pipelines stall the event loop
 
 
@@ -35,7 +39,7 @@ class Fleet:
     def __init__(
         self,
         host: Runtime,
-        redis: aioredis.Redis,
+        redis: RedisClient,
         scripts: Scripts,
         keys: Keys,
         config: RuntimeConfig,
@@ -48,7 +52,11 @@ class Fleet:
         self._keys = keys
         self._config = config
         self._claims: set[ConversationKey] = set()
+        self._pokes: set[tuple[str, ConversationKey]] = set()
         self._wake: anyio.Event | None = None
+        # Processes whose heartbeat was seen stopped at the last sweep (pid -> last beat).
+        self._dead: dict[str, float] = {}
+        self._live: set[str] = set()
 
     # -- claims asked for by record() and the listener, made by dispatch() in batches ----------
 
@@ -57,16 +65,40 @@ class Fleet:
         if self._wake is not None:
             self._wake.set()
 
+    def request_poke(self, owner: str, key: ConversationKey) -> None:
+        """Tell the owning process that `key` has new work (cluster mode: SPUBLISH)."""
+        self._pokes.add((owner, key))
+        if self._wake is not None:
+            self._wake.set()
+
+    @property
+    def _takeover_horizon(self) -> float:
+        """How far ahead an owned conversation's pending mark may be set."""
+        return min(self._config.lease_ttl, self._config.host_timeout)
+
+    def presumed_dead(self, process_id: str) -> bool:
+        return process_id in self._dead
+
     async def dispatch(self) -> None:
         while True:
             self._wake = anyio.Event()
-            if not self._claims:
+            if not self._claims and not self._pokes:
                 await self._wake.wait()
             claims, self._claims = self._claims, set()
+            pokes, self._pokes = self._pokes, set()
             try:
+                if pokes:
+                    await self._poke(pokes)
                 await self.claim(claims)
             except (RedisError, OSError):
-                log.exception("claims failed; the sweeper covers these conversations")
+                log.exception("claims or pokes failed; the sweeper covers these conversations")
+
+    async def _poke(self, pokes: set[tuple[str, ConversationKey]]) -> None:
+        commands: list[Command] = [
+            ("SPUBLISH", self._keys.pokes(owner), encode_member(key)) for owner, key in pokes
+        ]
+        for at in range(0, len(commands), _CHUNK):
+            await self._batcher.call(*commands[at : at + _CHUNK])
 
     async def claim(self, keys: Iterable[ConversationKey]) -> list[tuple[ConversationKey, int]]:
         """Claim conversations not active here; activate those we got. Returns the others with
@@ -74,10 +106,23 @@ class Fleet:
         wanted = [key for key in keys if self._host.local_actor(key) is None]
         if not wanted or not self._host.accepting:
             return []
+        held = await self._claim_round([(key, "") for key in wanted])
+        # Crash takeover: a lease whose owner's heartbeat stopped is taken now, not when it
+        # lapses; the claim script takes it only if it is still exactly that lease.
+        orphaned = [(key, lease) for key, lease, _ in held if self._owner(lease) in self._dead]
+        if orphaned:
+            taken = {key for key, _ in orphaned}
+            held = [h for h in held if h[0] not in taken] + await self._claim_round(orphaned)
+            self._host.counters["takeovers"] += len(taken) - len(held)
+        return [(key, ttl_ms) for key, _, ttl_ms in held]
+
+    async def _claim_round(
+        self, wanted: list[tuple[ConversationKey, str]]
+    ) -> list[tuple[ConversationKey, str, int]]:
         replies: list[Any] = []
         for at in range(0, len(wanted), _CHUNK):
             commands: list[Command] = []
-            for key in wanted[at : at + _CHUNK]:
+            for key, dead_lease in wanted[at : at + _CHUNK]:
                 k = self._keys.of(key)
                 commands.append(
                     (
@@ -90,26 +135,35 @@ class Fleet:
                         int(self._config.lease_ttl * 1000),
                         FENCE_TTL_SECONDS,
                         self._host.incarnation,
+                        dead_lease,
                     )
                 )
             replies.extend(await self._batcher.call(*commands))
         held = []
-        for key, (claimed, lease, ttl_ms) in zip(wanted, replies, strict=True):
+        for (key, _), (claimed, lease, ttl_ms) in zip(wanted, replies, strict=True):
             if claimed == 1 and self._host.local_actor(key) is None:
                 self._host.activate(key, lease.decode())
             elif claimed != 1:
-                held.append((key, int(ttl_ms)))
+                held.append((key, _text(lease), int(ttl_ms)))
         return held
+
+    @staticmethod
+    def _owner(lease: str) -> str:
+        return lease.split(":", 1)[0]
 
     # -- pokes addressed to this process ---------------------------------------------------------
 
     async def listen(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
         channel = self._keys.pokes(self._host.process_id)
+        sharded = is_cluster(self._redis)
         started = False
         while True:
             pubsub = self._redis.pubsub()
             try:
-                await pubsub.subscribe(channel)
+                if sharded:
+                    await pubsub.ssubscribe(channel)
+                else:
+                    await pubsub.subscribe(channel)
                 if not started:
                     started = True
                     task_status.started()
@@ -118,7 +172,14 @@ class Fleet:
                     for actor in self._host.actors():
                         actor.poke()
                 while True:
-                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                    if isinstance(pubsub, ClusterPubSub):
+                        message = await pubsub.get_sharded_message(
+                            ignore_subscribe_messages=True, timeout=1.0
+                        )
+                    else:
+                        message = await pubsub.get_message(
+                            ignore_subscribe_messages=True, timeout=1.0
+                        )
                     if message is not None:
                         self._poked(decode_member(bytes(message["data"])))
             except (RedisError, OSError):
@@ -154,14 +215,17 @@ class Fleet:
     async def _sweep_once(self) -> bool:
         now = time.time()
         async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.zrangebyscore(
-                self._keys.pending, "-inf", now, start=0, num=_SWEEP_BATCH, withscores=True
-            )
-            pipe.zrangebyscore(self._keys.hosts, now - 3 * self._config.lease_ttl, "+inf")
-            due, hosts = await pipe.execute()
+            for shard in self._keys.pending_shards():
+                pipe.zrangebyscore(shard, "-inf", now, start=0, num=_SHARD_BATCH, withscores=True)
+            for shard in self._keys.hosts_shards():
+                pipe.zrange(shard, 0, -1, withscores=True)
+            replies = await pipe.execute()
+        pending, hosts = replies[: len(replies) // 2], replies[len(replies) // 2 :]
+        self._read_hosts(now, [beat for shard in hosts for beat in shard])
+        due = [entry for shard in pending for entry in shard]
         if not due:
             return False
-        live = {_text(h) for h in hosts} | {self._host.process_id}
+        live = self._live | {self._host.process_id}
         overdue = now - 2 * self._config.sweep_interval
         later: dict[bytes, float] = {}
         mine = []
@@ -169,24 +233,65 @@ class Fleet:
             key = decode_member(member)
             actor = self._host.local_actor(key)
             if actor is not None:
-                actor.poke()  # in case a poke was lost
-                later[encode_member(key)] = now + self._config.lease_ttl
+                if score <= now - self._config.lease_ttl:
+                    # Long overdue: a poke may have been lost. A mark only just due is renewal
+                    # lagging under load; poking thousands of actors then would add to the load.
+                    actor.poke()
+                # Never further ahead than our heartbeat is trusted: if we die now, the
+                # others must find this conversation due soon after they see us dead.
+                later[encode_member(key)] = now + self._takeover_horizon
             elif score <= overdue or _preferred(live, member) == self._host.process_id:
                 # Rendezvous hashing spreads orphaned conversations over the live hosts; once
                 # overdue, anyone takes them (the preferred host may have just died).
                 mine.append(key)
         for key, ttl_ms in await self.claim(mine):
-            later[encode_member(key)] = now + max(ttl_ms, 0) / 1000
-        if later:
-            # XX: never re-mark a conversation an actor has just unmarked on deactivation.
-            await self._redis.zadd(self._keys.pending, later, xx=True)
-        return len(due) == _SWEEP_BATCH and bool(later)
+            # Held by another process: look again when its lease could lapse, or sooner, when
+            # its heartbeat could have stopped (then the lease is taken over, not waited out).
+            wait = min(max(ttl_ms, 0) / 1000, self._config.host_timeout)
+            later[encode_member(key)] = now + wait
+        await self._mark(later)
+        return any(len(shard) == _SHARD_BATCH for shard in pending) and bool(later)
+
+    def _read_hosts(self, now: float, beats: list[tuple[bytes, float]]) -> None:
+        stale = now - self._config.host_timeout
+        self._live = {_text(pid) for pid, beat in beats if beat >= stale}
+        self._dead = {_text(pid): beat for pid, beat in beats if beat < stale}
+        self._dead.pop(self._host.process_id, None)
+
+    async def _mark(self, later: dict[bytes, float]) -> None:
+        """Set look-again times, shard by shard. XX: never re-mark a conversation an actor has
+        just unmarked on deactivation."""
+        if not later:
+            return
+        by_shard: dict[int, list[Any]] = {}
+        for member, at in later.items():
+            by_shard.setdefault(shard_of(member), []).extend((at, member))
+        commands: list[Command] = [
+            ("ZADD", self._keys.pending_shard(shard), "XX", *marks)
+            for shard, marks in by_shard.items()
+        ]
+        await self._batcher.call(*commands)
 
     async def heartbeat(self) -> None:
-        await self._redis.zadd(self._keys.hosts, {self._host.process_id: time.time()})
+        """Also forgets hosts dead for a day: their leases lapsed long ago."""
+        pid = self._host.process_id
+        now = time.time()
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.zadd(self._keys.hosts(pid), {pid: now})
+            pipe.zremrangebyscore(self._keys.hosts(pid), "-inf", now - 86400)
+            await pipe.execute()
+
+    async def beat(self) -> None:
+        """The heartbeat the sweepers trust: stopped for host_timeout means dead."""
+        while True:
+            await anyio.sleep(self._config.heartbeat_interval)
+            try:
+                await self.heartbeat()
+            except (RedisError, OSError):
+                log.exception("heartbeat failed")
 
     async def leave(self) -> None:
-        await self._redis.zrem(self._keys.hosts, self._host.process_id)
+        await self._redis.zrem(self._keys.hosts(self._host.process_id), self._host.process_id)
 
     async def renew(self) -> None:
         """Every third of a lease: heartbeat, and extend every local lease in one pipeline."""
@@ -200,23 +305,30 @@ class Fleet:
     async def _renew_once(self) -> None:
         # A function of its own so no list of actors outlives a round (memory follows actors).
         actors = [actor for actor in self._host.actors() if not actor.lease_lost]
+        # By pending shard, so a chunk's marks go out as one or two ZADDs, not one per shard.
+        actors.sort(key=lambda actor: shard_of(encode_member(actor.key)))
         now = time.time()
-        await self._redis.zadd(self._keys.hosts, {self._host.process_id: now})
         ttl_ms = int(self._config.lease_ttl * 1000)
-        look_again = now + self._config.lease_ttl
+        # Due soon after the owner could be dead (crash takeover).
+        look_again = now + self._takeover_horizon
         # In small chunks through the shared pipelines: one huge pipeline would stall the event
         # loop (and every webhook's record) while it is packed and parsed.
         for at in range(0, len(actors), _CHUNK):
             chunk = actors[at : at + _CHUNK]
             # Owned conversations are not the sweepers' business until the lease could lapse;
             # XX keeps unmarked (deactivated) ones unmarked.
-            marks = [x for actor in chunk for x in (look_again, encode_member(actor.key))]
-            commands: list[Command] = [("ZADD", self._keys.pending, "XX", *marks)]
+            by_shard: dict[str, list[Any]] = {}
+            for actor in chunk:
+                marks = by_shard.setdefault(self._keys.pending(actor.key), [])
+                marks.extend((look_again, encode_member(actor.key)))
+            commands: list[Command] = [
+                ("ZADD", shard, "XX", *marks) for shard, marks in by_shard.items()
+            ]
             for actor in chunk:
                 lease = self._keys.of(actor.key).lease
                 commands.append(("EVALSHA", self._scripts.renew.sha, 1, lease, actor.token, ttl_ms))
             renewed = await self._batcher.call(*commands)
-            for actor, ok in zip(chunk, renewed[1:], strict=True):
+            for actor, ok in zip(chunk, renewed[len(by_shard) :], strict=True):
                 if not ok:
                     actor.lose()
 

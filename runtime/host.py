@@ -12,15 +12,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 
 import anyio
-import redis.asyncio as aioredis
 from anyio.abc import TaskGroup
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from runtime import inbox, metrics
 from runtime.actor import Actor
+from runtime.client import RedisClient, decodes_responses, is_cluster, ready
 from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, Envelope, Handler, Send, StoreUnavailable
+from runtime.durability import confirm_replicas
 from runtime.fleet import Fleet
 from runtime.inbox import Recorded
 from runtime.keys import Keys
@@ -42,7 +43,7 @@ class Runtime:
 
     def __init__(
         self,
-        redis: aioredis.Redis,
+        redis: RedisClient,
         config: RuntimeConfig,
         handler: Handler,
         send: Send | None = None,
@@ -50,7 +51,7 @@ class Runtime:
         process_id: str | None = None,
         pace: Callable[[ConversationKey], Awaitable[None]] | None = None,
     ) -> None:
-        if redis.connection_pool.connection_kwargs.get("decode_responses"):
+        if decodes_responses(redis):
             raise ValueError("the runtime needs a Redis client with decode_responses=False")
         self.config = config
         self.handler = handler
@@ -61,6 +62,7 @@ class Runtime:
         self.incarnation = secrets.token_hex(4)
         self.counters: Counter[str] = Counter()
         self._redis = redis
+        self._cluster = is_cluster(redis)
         self._keys = Keys(config.key_prefix)
         self._scripts = Scripts.register(redis)
         self._scripts_loaded = False
@@ -92,11 +94,33 @@ class Runtime:
                 outcomes = await self._record(envelopes)
         except (*_UNREACHABLE, TimeoutError) as error:
             raise StoreUnavailable("Redis is unreachable; do not acknowledge") from error
+        if self.config.ack_replicas > 0:
+            await self._confirm_replicas(envelopes)
         for envelope, outcome in zip(envelopes, outcomes, strict=True):
             self.counters["recorded" if outcome.new else "duplicates"] += 1
             if outcome.new:
                 self._route(envelope.key, outcome)
         return [outcome.new for outcome in outcomes]
+
+    async def _confirm_replicas(self, envelopes: Sequence[Envelope]) -> None:
+        """REDIS_ACK_REPLICAS: no 200 before that many replicas hold the records (G2 across
+        the loss of a master); a duplicate is confirmed too, its first record may be unsure."""
+        wanted = self.config.ack_replicas
+        try:
+            confirmed = await confirm_replicas(
+                self._redis,
+                self._keys,
+                {envelope.key for envelope in envelopes},
+                wanted,
+                self.config.ack_timeout,
+            )
+        except _UNREACHABLE as error:
+            raise StoreUnavailable("Redis is unreachable; do not acknowledge") from error
+        if confirmed < wanted:
+            self.counters["ack_replicas_short"] += 1
+            raise StoreUnavailable(
+                f"only {confirmed} of REDIS_ACK_REPLICAS={wanted} replicas confirmed in time"
+            )
 
     async def _record(self, envelopes: Sequence[Envelope]) -> list[Recorded]:
         if not self._scripts_loaded:
@@ -111,6 +135,7 @@ class Runtime:
             self.process_id,
             self.incarnation,
             claim=self.accepting,
+            publish=not self._cluster,
         )
 
     def _route(self, key: ConversationKey, outcome: Recorded) -> None:
@@ -120,11 +145,17 @@ class Runtime:
             self.activate(key, outcome.lease)
             return
         actor = self._actors.get(key)
+        owner = outcome.lease.split(":", 1)[0]
         if actor is not None:
             actor.poke()
-        elif self.accepting and outcome.lease.split(":", 1)[0] == self.process_id:
+        elif self.accepting and owner == self.process_id:
             # Our id but no local actor: an earlier incarnation of this process held it.
             self._fleet.request_claim(key)
+        elif owner and self._fleet.presumed_dead(owner):
+            # Its heartbeat stopped: take the conversation over now (crash takeover).
+            self._fleet.request_claim(key)
+        elif owner and self._cluster:
+            self._fleet.request_poke(owner, key)
 
     # -- hosting --------------------------------------------------------------------------------
 
@@ -188,11 +219,13 @@ class Runtime:
         self._all_gone = anyio.Event()
         self._stopping = False
         try:
+            await ready(self._redis)
             await load_scripts(self._redis, self._scripts)
             self._scripts_loaded = True
             await self._fleet.heartbeat()
             async with anyio.create_task_group() as services:
                 await services.start(self._fleet.listen)
+                services.start_soon(self._fleet.beat)
                 services.start_soon(self._fleet.sweep)
                 services.start_soon(self._fleet.renew)
                 services.start_soon(self._fleet.dispatch)

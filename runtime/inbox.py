@@ -56,13 +56,16 @@ async def record(
     process_id: str,
     incarnation: str,
     claim: bool,
+    *,
+    publish: bool = True,
 ) -> list[Recorded]:
     """One round trip for the whole batch, shared with whatever else is waiting to go out.
-    Raises redis/OS errors; the caller maps them."""
+    `publish`: the script pokes other owners itself (standalone Redis; on a cluster the caller
+    does it with SPUBLISH). Raises redis/OS errors; the caller maps them."""
     started = time.perf_counter()
     parents: dict[tuple[tuple[str, str], ...], context.Context] = {}
     spans = [_producer_span(envelope, parents) for envelope in envelopes]
-    poke_prefix = keys.pokes("")
+    poke_prefix = keys.poke_prefix if publish else ""
     now = time.time()
     commands: list[Command] = []
     try:
@@ -94,7 +97,8 @@ async def record(
             # Mark the conversation pending (NX: never postpone a mark) so a sweeper finds it if
             # the poke is lost; also for a duplicate, so a redelivery repairs a mark a crash left
             # out. Outside the script: the pending set is fleet-wide, another Cluster slot.
-            commands.append(("ZADD", keys.pending, "NX", now, encode_member(envelope.key)))
+            member = encode_member(envelope.key)
+            commands.append(("ZADD", keys.pending(envelope.key), "NX", now, member))
         # Urgent: the webhook's acknowledgement waits for this, not for the actors' work (G1).
         replies = await batcher.call(*commands, urgent=True)
     finally:

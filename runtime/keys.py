@@ -1,7 +1,11 @@
 """Redis key names. Every key of one conversation carries the hash tag `{channel:user}` so the
-whole conversation lives in one Redis Cluster slot and its Lua scripts stay single-slot."""
+whole conversation lives in one Redis Cluster slot and its Lua scripts stay single-slot.
+Fleet-wide structures (pending marks, host heartbeats) are split into `SHARDS` keys tagged
+`{s0}`..`{s15}`, so on a cluster no single master carries every recorded message."""
 
 from __future__ import annotations
+
+import zlib
 
 import attrs
 import orjson
@@ -48,19 +52,47 @@ class Keys:
             dedup_base=f"{p}dedup:{t}:",
         )
 
-    @property
-    def pending(self) -> str:
-        """Sorted set of conversations that may have work; score = when to look next."""
-        return f"{self.prefix}pending"
+    def pending(self, key: ConversationKey) -> str:
+        """The shard of the fleet-wide sorted set of conversations that may have work that
+        holds this conversation; score = when to look next."""
+        return self.pending_shard(shard_of(encode_member(key)))
 
-    @property
-    def hosts(self) -> str:
-        """Sorted set of live host processes; score = last heartbeat (unix time)."""
-        return f"{self.prefix}hosts"
+    def pending_shard(self, shard: int) -> str:
+        return f"{self.prefix}pending:{{s{shard}}}"
+
+    def pending_shards(self) -> list[str]:
+        return [self.pending_shard(shard) for shard in range(SHARDS)]
+
+    def hosts(self, process_id: str) -> str:
+        """The shard of the live-host sorted sets holding this process; score = its last
+        heartbeat (unix time)."""
+        return self.hosts_shard(shard_of(process_id.encode()))
+
+    def hosts_shard(self, shard: int) -> str:
+        return f"{self.prefix}hosts:{{s{shard}}}"
+
+    def hosts_shards(self) -> list[str]:
+        return [self.hosts_shard(shard) for shard in range(SHARDS)]
 
     def pokes(self, process_id: str) -> str:
-        """Pub/sub channel of one process: conversations it owns that got new work."""
-        return f"{self.prefix}poke:{process_id}"
+        """Pub/sub channel of one process: conversations it owns that got new work. Tagged by
+        the process, so on a cluster it is a shard channel living on one master."""
+        return f"{self.poke_prefix}{process_id}}}"
+
+    @property
+    def poke_prefix(self) -> str:
+        return f"{self.prefix}poke:{{"
+
+    def ack_probe(self, key: ConversationKey) -> str:
+        """A key in the conversation's slot written just before WAIT (REDIS_ACK_REPLICAS)."""
+        return f"{self.prefix}ack:{{{key.tag}}}"
+
+
+SHARDS = 16  # fleet-wide keys per structure: enough to spread over any sensible cluster
+
+
+def shard_of(member: bytes) -> int:
+    return zlib.crc32(member) % SHARDS
 
 
 def encode_member(key: ConversationKey) -> bytes:

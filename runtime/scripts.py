@@ -5,8 +5,9 @@ from __future__ import annotations
 from importlib import resources
 
 import attrs
-import redis.asyncio as aioredis
 from redis.commands.core import AsyncScript
+
+from runtime.client import RedisClient
 
 
 def _source(name: str) -> str:
@@ -25,11 +26,11 @@ class Scripts:
     outbox_pop: AsyncScript
 
     @classmethod
-    def register(cls, redis: aioredis.Redis) -> Scripts:
+    def register(cls, redis: RedisClient) -> Scripts:
         return cls(**{f.name: redis.register_script(_source(f.name)) for f in attrs.fields(cls)})
 
 
-async def load_scripts(redis: aioredis.Redis, scripts: Scripts) -> None:
+async def load_scripts(redis: RedisClient, scripts: Scripts) -> None:
     """Make sure EVALSHA finds every script (pipelines call EVALSHA directly)."""
     for field in attrs.fields(Scripts):
         script: AsyncScript = getattr(scripts, field.name)

@@ -50,6 +50,9 @@ class Settings:
     # Added with issue 11/13 (defaults so older constructors keep working):
     whatsapp_messages_per_second: int = 80
     whatsapp_send_retry_seconds: int = 3600
+    # Scale-out (issue 12): a Redis Cluster, and replicas that make an acknowledgement durable.
+    redis_cluster: bool = False
+    redis_ack_replicas: int = 0
 
 
 class SettingsError(Exception):
@@ -322,6 +325,15 @@ _SPECS: dict[str, _Spec] = {
     ),
     "whatsapp_send_retry_seconds": _Spec(
         "WHATSAPP_SEND_RETRY_SECONDS", "3600", default="3600", parse=_int_between(0, 7 * 86400)
+    ),
+    "redis_cluster": _Spec(
+        "REDIS_CLUSTER", "true (REDIS_URL is then a seed node)", default="false", parse=_flag
+    ),
+    "redis_ack_replicas": _Spec(
+        "REDIS_ACK_REPLICAS",
+        "1 (answer 200 once a replica holds the message)",
+        default="0",
+        parse=_int_between(0, 5),
     ),
 }
 

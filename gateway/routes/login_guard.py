@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable
 
 import attrs
-import redis.asyncio as aioredis
 
+from runtime.client import RedisClient
 from runtime.telemetry import hashed
 
 LOGIN_WINDOW_SECONDS = 900
@@ -30,13 +30,15 @@ class LoginLimits:
 class LoginGuard:
     def __init__(
         self,
-        redis: aioredis.Redis,
+        redis: RedisClient,
         key_prefix: str,
         limits: LoginLimits | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._redis = redis
-        self._prefix = f"{key_prefix}login-failures:"
+        # One hash tag for all failure counters: each check reads two of them in one MGET, which
+        # a Redis Cluster allows only within one slot (login failures are few: one slot copes).
+        self._prefix = f"{key_prefix}{{login-failures}}:"
         self._limits = limits or LoginLimits()
         self._clock = clock
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import prometheus_client
-import redis.asyncio as aioredis
 from aiohttp import web
+
+from gateway.routes.worker_metrics import fleet_exposition, shared_dir
+from runtime.client import RedisClient, cluster_state
 
 _PROBE_TIMEOUT = 2.0
 
@@ -15,7 +18,7 @@ _PROBE_TIMEOUT = 2.0
 class ServiceRoutes:
     def __init__(
         self,
-        redis: aioredis.Redis,
+        redis: RedisClient,
         credex_health: Callable[[], Awaitable[bool]] | None,
     ) -> None:
         self._redis = redis
@@ -30,18 +33,22 @@ class ServiceRoutes:
         return web.json_response({"status": "alive"})
 
     async def readyz(self, request: web.Request) -> web.Response:
-        redis_ok, credex_ok = await asyncio.gather(self._redis_ok(), self._credex_ok())
+        redis_state, credex_ok = await asyncio.gather(self._redis_state(), self._credex_ok())
+        redis_ok = redis_state.get("state") == "ok"
         down = [name for name, ok in (("redis", redis_ok), ("credex-core", credex_ok)) if not ok]
         if down:
-            return web.json_response({"status": "unavailable", "down": down}, status=503)
-        return web.json_response({"status": "ready"})
+            return web.json_response(
+                {"status": "unavailable", "down": down, "redis": redis_state}, status=503
+            )
+        return web.json_response({"status": "ready", "redis": redis_state})
 
-    async def _redis_ok(self) -> bool:
+    async def _redis_state(self) -> dict[str, Any]:
+        """Standalone: it answers. Cluster: `cluster_state` is ok (every slot served)."""
         try:
             async with asyncio.timeout(_PROBE_TIMEOUT):
-                return bool(await self._redis.ping())
-        except Exception:  # any failure means not ready; the probe must answer, not raise
-            return False
+                return await cluster_state(self._redis)
+        except Exception as error:  # any failure means not ready; the probe must answer
+            return {"state": "down", "error": type(error).__name__, "detail": str(error)[:200]}
 
     async def _credex_ok(self) -> bool:
         if self._credex_health is None:
@@ -53,7 +60,8 @@ class ServiceRoutes:
             return False
 
     async def metrics(self, request: web.Request) -> web.Response:
-        body = prometheus_client.generate_latest()
+        directory = shared_dir()  # set under `vimbiso serve --workers N`
+        body = fleet_exposition(directory) if directory else prometheus_client.generate_latest()
         response = web.Response(body=body)
         response.content_type = "text/plain"
         response.headers["Content-Type"] = prometheus_client.CONTENT_TYPE_LATEST

@@ -16,10 +16,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import attrs
-import redis.asyncio as aioredis
 import redis.exceptions
 from aiohttp import web
-from redis.asyncio.client import Pipeline
 
 from gateway.config import GatewayConfig
 from gateway.routes.body import read_body, refused_unread
@@ -32,6 +30,7 @@ from gateway.whatsapp.identity import IdentityMap
 from gateway.whatsapp.inbound import MalformedWebhook, Message, Status, parse_webhook
 from gateway.whatsapp.signature import SignatureVerdict, check_signature, header_verdict
 from gateway.whatsapp.window import ServiceWindow
+from runtime.client import RedisClient, RedisPipeline
 from runtime.contracts import ConversationKey, Envelope, Recorder, StoreUnavailable
 
 log = logging.getLogger("gateway.webhook")
@@ -66,7 +65,7 @@ class WebhookRoutes:
         self,
         config: GatewayConfig,
         recorder: Recorder,
-        redis: aioredis.Redis,
+        redis: RedisClient,
         key_prefix: str,
         display_numbers: DisplayNumbers | None = None,
     ) -> None:
@@ -201,7 +200,7 @@ class WebhookRoutes:
     async def _stamp(self, batch: list[_Writes]) -> None:
         """Window stamps and identity aliases of a batch, in one round trip."""
 
-        def fill(pipe: Pipeline) -> None:
+        def fill(pipe: RedisPipeline) -> None:
             for writes in batch:
                 self._window.queue_touch(pipe, writes.stamps)
                 self._identities.queue_remember(pipe, *writes.aliases)

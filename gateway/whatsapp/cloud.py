@@ -31,7 +31,6 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import orjson
-import redis.asyncio as aioredis
 import redis.exceptions as redis_errors
 from opentelemetry import trace
 
@@ -58,6 +57,7 @@ from gateway.whatsapp.media import MediaUploader
 from gateway.whatsapp.outbound import DoesNotFit, Payload, build, mark_read_payload
 from gateway.whatsapp.pacing import PAIR_RATE, NumberBudget, Rate, TokenBuckets
 from gateway.whatsapp.window import WINDOW_SECONDS, ServiceWindow
+from runtime.client import RedisClient
 from runtime.contracts import ConversationKey, SendDeferred, SendRejected, SendRetryable
 from runtime.telemetry import hashed, without_generic_http_spans
 
@@ -84,7 +84,7 @@ class CloudSender:
         api_url: str,
         access_token: str,
         phone_number_id: str,
-        redis: aioredis.Redis,
+        redis: RedisClient,
         key_prefix: str,
         session: aiohttp.ClientSession | None = None,
         rate: float = 80.0,

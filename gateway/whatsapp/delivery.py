@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import redis.asyncio as aioredis
-from redis.asyncio.client import Pipeline
-
 from gateway.whatsapp.inbound import Status
 from gateway.whatsapp.script import PipelineScript
+from runtime.client import RedisClient, RedisPipeline
 
 RANKS = {"sent": 1, "delivered": 2, "read": 3, "played": 4, "failed": 5}
 _TTL_SECONDS = 8 * 24 * 3600  # Meta retries status webhooks for up to 7 days
@@ -29,7 +27,7 @@ return 1
 
 
 class DeliveryTracker:
-    def __init__(self, redis: aioredis.Redis, key_prefix: str) -> None:
+    def __init__(self, redis: RedisClient, key_prefix: str) -> None:
         self._redis = redis
         self._prefix = key_prefix
         self._advance = PipelineScript(redis, _ADVANCE)
@@ -43,7 +41,7 @@ class DeliveryTracker:
         if not known:
             return [False] * len(statuses)
 
-        def fill(pipe: Pipeline) -> None:
+        def fill(pipe: RedisPipeline) -> None:
             for s in known:
                 error = str(s.errors[0].code) if s.errors else ""
                 self._advance.queue(

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import logging
 
-import redis.asyncio as aioredis
 import redis.exceptions as redis_errors
+
+from runtime.client import RedisClient
 
 log = logging.getLogger(__name__)
 
 
 class DisplayNumbers:
-    def __init__(self, redis: aioredis.Redis, key_prefix: str, configured: str | None) -> None:
+    def __init__(self, redis: RedisClient, key_prefix: str, configured: str | None) -> None:
         self._redis = redis
         self._prefix = key_prefix
         self._configured = configured

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-import redis.asyncio as aioredis
-from redis.asyncio.client import Pipeline
+from redis.asyncio.cluster import RedisCluster
+
+from runtime.client import RedisClient, RedisPipeline
 
 _TTL_SECONDS = 90 * 24 * 3600
 
 
 class IdentityMap:
-    def __init__(self, redis: aioredis.Redis, key_prefix: str, phone_number_id: str) -> None:
+    def __init__(self, redis: RedisClient, key_prefix: str, phone_number_id: str) -> None:
         self._redis = redis
         self._prefix = f"{key_prefix}wa:alias:{phone_number_id}:"
 
@@ -33,14 +34,15 @@ class IdentityMap:
                 await pipe.execute()
 
     def queue_remember(
-        self, pipe: Pipeline, pairs: Mapping[str, str], forget: Iterable[str] = ()
+        self, pipe: RedisPipeline, pairs: Mapping[str, str], forget: Iterable[str] = ()
     ) -> bool:
         """Add the writes to `pipe`; False when there is nothing to write."""
         stale = list(forget)
         for phone, user_id in pairs.items():
             pipe.set(self.redis_key(phone), user_id, ex=_TTL_SECONDS)
         if stale:
-            pipe.delete(*(self.redis_key(p) for p in stale))
+            for phone in stale:  # one key per DEL: on a cluster they live in different slots
+                pipe.delete(self.redis_key(phone))
         return bool(pairs or stale)
 
     async def resolve(self, phones: Iterable[str]) -> dict[str, str]:
@@ -48,7 +50,11 @@ class IdentityMap:
         wanted = list(dict.fromkeys(phones))
         if not wanted:
             return {}
-        found = await self._redis.mget([self.redis_key(p) for p in wanted])
+        keys = [self.redis_key(p) for p in wanted]
+        if isinstance(self._redis, RedisCluster):
+            found = await self._redis.mget_nonatomic(keys)  # grouped per slot
+        else:
+            found = await self._redis.mget(keys)
         return {
             phone: value.decode() if isinstance(value, bytes) else str(value)
             for phone, value in zip(wanted, found, strict=True)

@@ -21,7 +21,6 @@ import aiohttp
 import anyio.to_thread
 import attrs
 import orjson
-import redis.asyncio as aioredis
 from opentelemetry import trace
 
 from actors.replies import DocumentReply, MediaReply, QrImageReply
@@ -29,6 +28,7 @@ from gateway.documents.pdf import render_pdf
 from gateway.documents.qr import render_qr
 from gateway.whatsapp import meters
 from gateway.whatsapp.graph_errors import REJECTED, parse_error, retryable_without_code
+from runtime.client import RedisClient
 from runtime.contracts import SendRejected, SendRetryable
 
 Payload = dict[str, Any]
@@ -99,7 +99,7 @@ class MediaUploader:
         api_url: str,
         access_token: str,
         phone_number_id: str,
-        redis: aioredis.Redis,
+        redis: RedisClient,
         key_prefix: str,
         client: Callable[[], aiohttp.ClientSession],
         timeout: aiohttp.ClientTimeout,

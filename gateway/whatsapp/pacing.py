@@ -16,7 +16,8 @@ import asyncio
 import time
 
 import attrs
-import redis.asyncio as aioredis
+
+from runtime.client import RedisClient
 
 # The refill-and-take of one bucket: leaves `tokens` and `wait` (ms until one is available).
 _BUCKET = """
@@ -76,7 +77,7 @@ class Preflight:
 
 
 class TokenBuckets:
-    def __init__(self, redis: aioredis.Redis) -> None:
+    def __init__(self, redis: RedisClient) -> None:
         self._take = redis.register_script(_TAKE)
         self._preflight = redis.register_script(_PREFLIGHT)
 

@@ -12,13 +12,13 @@ import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import redis.asyncio as aioredis
-from redis.asyncio.client import Pipeline
 from redis.exceptions import NoScriptError
+
+from runtime.client import RedisClient, RedisPipeline
 
 
 class PipelineScript:
-    def __init__(self, redis: aioredis.Redis, source: str) -> None:
+    def __init__(self, redis: RedisClient, source: str) -> None:
         self._redis = redis
         self.source = source
         self.sha = hashlib.sha1(source.encode()).hexdigest()
@@ -29,10 +29,11 @@ class PipelineScript:
             await self._redis.script_load(self.source)
             self._loaded = True
 
-    def queue(self, pipe: Pipeline, keys: Sequence[str], args: Sequence[Any]) -> None:
-        pipe.evalsha(self.sha, len(keys), *keys, *args)
+    def queue(self, pipe: RedisPipeline, keys: Sequence[str], args: Sequence[Any]) -> None:
+        # execute_command: a cluster pipeline refuses `evalsha()` but routes EVALSHA by its keys.
+        pipe.execute_command("EVALSHA", self.sha, len(keys), *keys, *args)
 
-    async def execute(self, fill: Callable[[Pipeline], None]) -> list[Any]:
+    async def execute(self, fill: Callable[[RedisPipeline], None]) -> list[Any]:
         """Run one pipeline that `fill` builds (it may queue this script and other commands)."""
         await self.ensure_loaded()
         try:
@@ -41,7 +42,7 @@ class PipelineScript:
             await self.ensure_loaded(reload=True)
             return await self._run(fill)
 
-    async def _run(self, fill: Callable[[Pipeline], None]) -> list[Any]:
+    async def _run(self, fill: Callable[[RedisPipeline], None]) -> list[Any]:
         async with self._redis.pipeline(transaction=False) as pipe:
             fill(pipe)
             return list(await pipe.execute())

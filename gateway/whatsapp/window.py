@@ -10,10 +10,8 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-import redis.asyncio as aioredis
-from redis.asyncio.client import Pipeline
-
 from gateway.whatsapp.script import PipelineScript
+from runtime.client import RedisClient, RedisPipeline
 from runtime.contracts import ConversationKey
 
 WINDOW_SECONDS = 24 * 3600
@@ -32,7 +30,7 @@ return 0
 
 
 class ServiceWindow:
-    def __init__(self, redis: aioredis.Redis, key_prefix: str) -> None:
+    def __init__(self, redis: RedisClient, key_prefix: str) -> None:
         self._redis = redis
         self._prefix = key_prefix
         self.script = PipelineScript(redis, _TOUCH)
@@ -45,7 +43,9 @@ class ServiceWindow:
         if stamps:
             await self.script.execute(lambda pipe: self.queue_touch(pipe, stamps))
 
-    def queue_touch(self, pipe: Pipeline, stamps: Sequence[tuple[ConversationKey, float]]) -> None:
+    def queue_touch(
+        self, pipe: RedisPipeline, stamps: Sequence[tuple[ConversationKey, float]]
+    ) -> None:
         """Add the touches to `pipe`, to share a round trip with other writes; run that pipeline
         through `self.script.execute`, which loads the script and survives a NOSCRIPT."""
         for key, at in stamps:

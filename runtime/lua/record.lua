@@ -3,6 +3,9 @@
 -- publish to the owning process's channel when another process holds it.
 -- Every key here shares the conversation's hash tag, so the script runs unchanged on Redis
 -- Cluster; the fleet-wide pending mark is a separate ZADD in the same round trip (inbox.py).
+-- The owner's channel is ARGV[10] .. owner .. '}' (keys.py); with ARGV[10] == '' (Redis
+-- Cluster, where a shard channel outside this slot may not be published from a script) the
+-- recording process pokes the owner itself with SPUBLISH.
 -- KEYS: dedup, inbox, lease, fence
 -- ARGV: dedup_ttl_s, message_id, payload, trace, recorded_at, claim ('1' | '0'), lease_ttl_ms,
 --       fence_ttl_s, pid, poke_channel_prefix, member, incarnation
@@ -15,8 +18,8 @@ redis.call('XADD', KEYS[2], '*', 'm', ARGV[2], 'p', ARGV[3], 't', ARGV[4], 'r', 
 local lease = redis.call('GET', KEYS[3])
 if lease then
   local owner = string.match(lease, '^([^:]*):')
-  if owner and owner ~= ARGV[9] then
-    redis.call('PUBLISH', ARGV[10] .. owner, ARGV[11])
+  if owner and owner ~= ARGV[9] and ARGV[10] ~= '' then
+    redis.call('PUBLISH', ARGV[10] .. owner .. '}', ARGV[11])
   end
   return {1, lease}
 end

@@ -3,8 +3,9 @@ of its own, so a test can SIGKILL it mid-turn and start another on the same Redi
 
 Settings come from the environment exactly as for `vimbiso serve` (`load_settings`), plus
 `E2E_KEY_PREFIX` (the test's Redis key prefix). Leases are short so a successor claims a dead
-process's conversations within about a second. Prints `ready` once the port is open; SIGTERM
-stops it gracefully (exit 0).
+process's conversations within about a second; `E2E_LEASE_SECONDS` sets another lease (the
+fleet tests use a long one to show a crash is taken over long before the lease lapses).
+Prints `ready` once the port is open; SIGTERM stops it gracefully (exit 0).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ async def serve_until_sigterm() -> None:
         key_prefix=prefix,
         session_ttl=SESSION_TTL_SECONDS,
         actor_idle_seconds=float(settings.actor_idle_seconds),
-        lease_ttl=1.0,
+        lease_ttl=float(os.environ.get("E2E_LEASE_SECONDS", "1.0")),
         sweep_interval=0.2,
+        ack_replicas=settings.redis_ack_replicas,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

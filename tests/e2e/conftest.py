@@ -11,6 +11,7 @@ import redis.asyncio as aioredis
 
 from gateway.credex import CredexClient
 from simulator.demo import Demo, running_demo
+from tests.redis_server import cluster_mode
 
 TENDAI, RUDO, FARAI, CHIPO = "263771000001", "263771000002", "263771000003", "263771000004"
 
@@ -20,7 +21,9 @@ async def demo(
     redis_url: str, key_prefix: str, redis_client: aioredis.Redis
 ) -> AsyncIterator[Demo]:
     """`redis_client` deletes every key under `key_prefix` once the stack has stopped."""
-    async with running_demo("127.0.0.1", 0, redis_url, key_prefix=key_prefix) as running:
+    async with running_demo(
+        "127.0.0.1", 0, redis_url, key_prefix=key_prefix, redis_cluster=cluster_mode()
+    ) as running:
         yield running
 
 

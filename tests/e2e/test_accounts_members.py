@@ -17,6 +17,7 @@ from simulator.demo import Demo, running_demo
 from tests.e2e.clock import ShiftedClock
 from tests.e2e.conftest import CHIPO, RUDO, TENDAI, outgoing
 from tests.e2e.phone import Phone, buttons, rows, said
+from tests.redis_server import cluster_mode
 
 
 async def bakery_of(credex: CredexClient) -> AccountDashboard:
@@ -176,6 +177,7 @@ async def short_demo(
         key_prefix=key_prefix,
         session_timeout_seconds=TIMEOUT,
         clock=CLOCK,
+        redis_cluster=cluster_mode(),
     ) as running:
         yield running
 

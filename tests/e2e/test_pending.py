@@ -14,6 +14,7 @@ from simulator.demo import Demo, running_demo
 from tests.e2e.conftest import RUDO, TENDAI, incoming, outgoing
 from tests.e2e.credex_proxy import CredexProxy, proxied_simulator
 from tests.e2e.phone import Phone, buttons, rows, said
+from tests.redis_server import cluster_mode
 
 
 async def test_recipient_accepts_one_declines_another_and_the_sender_cancels_an_offer(
@@ -94,7 +95,12 @@ async def proxied(
     async with (
         proxied_simulator() as (sim_url, proxy),
         running_demo(
-            "127.0.0.1", 0, redis_url, key_prefix=key_prefix, credex_url=proxy.url
+            "127.0.0.1",
+            0,
+            redis_url,
+            key_prefix=key_prefix,
+            credex_url=proxy.url,
+            redis_cluster=cluster_mode(),
         ) as demo,
     ):
         probe = CredexClient(sim_url, max_retries=0)

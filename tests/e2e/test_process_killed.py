@@ -91,6 +91,7 @@ async def crash_rig(
             "WHATSAPP_API_URL": whatsapp.graph_api_url,
             "CREDEX_API_URL": proxy.url,
             "REDIS_URL": redis_url,
+            "REDIS_CLUSTER": os.environ.get("REDIS_CLUSTER", "false"),
             "HOST": "127.0.0.1",
             "PORT": str(bot_port),
             "STATE_ENCRYPTION_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),

@@ -14,6 +14,7 @@ from simulator.demo import Demo, running_demo
 from tests.e2e.clock import ShiftedClock
 from tests.e2e.conftest import TENDAI, outgoing
 from tests.e2e.phone import Phone, rows, said
+from tests.redis_server import cluster_mode
 
 TIMEOUT = 300
 CLOCK = ShiftedClock()
@@ -31,6 +32,7 @@ async def demo(
         key_prefix=key_prefix,
         session_timeout_seconds=TIMEOUT,
         clock=CLOCK,
+        redis_cluster=cluster_mode(),
     ) as running:
         yield running
 

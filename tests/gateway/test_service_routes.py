@@ -15,6 +15,7 @@ from gateway.app import create_app
 from runtime.contracts import Recorder
 from tests.gateway.conftest import make_config
 from tests.gateway.webhooks import delivery, post_webhook, text_message
+from tests.redis_server import cluster_mode
 
 pytestmark = pytest.mark.anyio
 Serve = Callable[[web.Application], Awaitable[str]]
@@ -182,3 +183,20 @@ async def test_cors_allows_only_configured_origins_on_api_routes(
         f"{gateway_url}/healthz", headers={"Origin": "https://credex.example"}
     ) as r:
         assert "Access-Control-Allow-Origin" not in r.headers
+
+
+async def test_readyz_reports_the_redis_mode_and_the_clusters_state(
+    http: aiohttp.ClientSession, serve: Serve, redis_client: aioredis.Redis, recorder: Recorder
+) -> None:
+    app = create_app(make_config(), redis=redis_client, recorder=recorder, key_prefix="ready:")
+    async with http.get(f"{await serve(app)}/readyz") as response:
+        assert response.status == 200
+        redis = (await response.json())["redis"]
+    assert redis["state"] == "ok"
+    if cluster_mode():
+        # A real 3-master cluster (.ci/redis-cluster.sh): every slot served.
+        assert redis["mode"] == "cluster"
+        assert redis["slots_ok"] == 16384
+        assert redis["masters"] == 3
+    else:
+        assert redis["mode"] == "standalone"

@@ -9,7 +9,6 @@ from typing import Any
 import aiohttp
 import orjson
 import pytest
-import redis.asyncio as aioredis
 from aiohttp import web
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from hypothesis import HealthCheck, given, settings
@@ -21,8 +20,10 @@ from gateway.whatsapp.envelopes import to_envelope
 from gateway.whatsapp.inbound import MalformedWebhook, parse_webhook
 from gateway.whatsapp.signature import sign
 from runtime import Runtime, RuntimeConfig
+from runtime.client import ready
 from tests.gateway.conftest import APP_SECRET, PNID, make_config
 from tests.gateway.conversation import RecordingHandler, Seen
+from tests.redis_server import client
 
 scalars = (
     st.none()
@@ -108,7 +109,8 @@ def test_parser_and_envelopes_are_total_on_any_json(body: Any) -> None:
 
 @asynccontextmanager
 async def _gateway(redis_url: str, prefix: str) -> AsyncIterator[tuple[str, aiohttp.ClientSession]]:
-    redis = aioredis.Redis.from_url(redis_url)
+    redis = client(redis_url)
+    await ready(redis)
     runtime = Runtime(redis, RuntimeConfig(key_prefix=prefix), RecordingHandler(Seen()))
     app = create_app(make_config(), redis=redis, recorder=runtime, key_prefix=prefix)
     runner = web.AppRunner(app, access_log=None)
@@ -124,8 +126,8 @@ async def _gateway(redis_url: str, prefix: str) -> AsyncIterator[tuple[str, aioh
     finally:
         await runner.cleanup()
         keys = [k async for k in redis.scan_iter(match=f"*{prefix}*", count=1000)]
-        if keys:
-            await redis.delete(*keys)
+        for key in keys:
+            await redis.delete(key)
         await redis.aclose()
 
 

@@ -11,18 +11,20 @@ import signal
 import sys
 
 import anyio
-import redis.asyncio as aioredis
 
+from runtime.client import ready
 from runtime.config import RuntimeConfig
 from runtime.host import Runtime
+from tests.redis_server import client
 from tests.runtime.handlers import FleetHandler
 
 
 async def main(
     url: str, prefix: str, process_id: str, deadline: float, work: float, kill_on: bytes
 ) -> None:
-    redis = aioredis.Redis.from_url(url)
-    evidence = aioredis.Redis.from_url(url)
+    redis = client(url)
+    evidence = client(url)
+    await ready(evidence)
     config = RuntimeConfig(
         key_prefix=prefix,
         actor_idle_seconds=0.5,

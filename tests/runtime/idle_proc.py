@@ -13,11 +13,11 @@ import sys
 import anyio
 import anyio.lowlevel
 import orjson
-import redis.asyncio as aioredis
 
 from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, Envelope
 from runtime.host import Runtime
+from tests.redis_server import client
 from tests.runtime.handlers import AppendingHandler
 from tests.runtime.running import running, wait_for
 
@@ -46,7 +46,7 @@ async def scenario(redis_url: str, key_prefix: str) -> dict[str, int]:
         rate_limit_per_minute=100_000,
         shutdown_deadline=3.0,
     )
-    redis = aioredis.Redis.from_url(redis_url)
+    redis = client(redis_url)
     runtime = Runtime(redis, config, AppendingHandler())
     try:
         async with running(runtime):

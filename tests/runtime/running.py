@@ -8,7 +8,10 @@ from contextlib import asynccontextmanager
 
 import anyio
 
+from runtime.client import RedisClient
+from runtime.config import RuntimeConfig
 from runtime.host import Runtime
+from runtime.keys import Keys
 
 
 @asynccontextmanager
@@ -36,3 +39,8 @@ async def wait_for(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or condition}")
         await anyio.sleep(0.01)
+
+
+async def pending_count(redis: RedisClient, config: RuntimeConfig) -> int:
+    """Conversations marked pending, over every shard of the fleet-wide pending set."""
+    return sum([await redis.zcard(shard) for shard in Keys(config.key_prefix).pending_shards()])

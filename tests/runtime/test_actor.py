@@ -13,7 +13,7 @@ from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, Envelope, Turn, TurnContext
 from runtime.host import Runtime
 from tests.runtime.handlers import AppendingHandler, processed_ids
-from tests.runtime.running import running, wait_for
+from tests.runtime.running import pending_count, running, wait_for
 
 KEY = ConversationKey("15550001", "263770000001")
 
@@ -217,7 +217,7 @@ async def test_idle_actor_deactivates_and_releases_its_lease(
         assert await redis_client.get(lease) is not None
         await wait_for(lambda: runtime.stats()["active_actors"] == 0, what="idle deactivation")
         assert await redis_client.get(lease) is None
-        assert await redis_client.zcard(f"{config.key_prefix}pending") == 0
+        assert await pending_count(redis_client, config) == 0
         # A new message after deactivation activates the conversation again.
         await runtime.record([Envelope(KEY, "m2", b"x")])
         await wait_for(lambda: runtime.stats().get("processed", 0) >= 2, what="m2")

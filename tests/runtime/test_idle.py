@@ -9,7 +9,7 @@ import orjson
 import redis.asyncio as aioredis
 
 from runtime.config import RuntimeConfig
-from tests.runtime.running import wait_for
+from tests.runtime.running import pending_count, wait_for
 
 
 async def test_10000_idle_conversations_are_all_deactivated_and_memory_returns(
@@ -35,7 +35,7 @@ async def test_10000_idle_conversations_are_all_deactivated_and_memory_returns(
     # may outlive its TTL (5 s here), and nothing may stay pending.
     async def nothing_left_in_redis() -> bool:
         leases = [k async for k in redis_client.scan_iter(match=f"{config.key_prefix}lease:*")]
-        pending = await redis_client.zcard(f"{config.key_prefix}pending")
+        pending = await pending_count(redis_client, config)
         return leases == [] and pending == 0
 
     await wait_for(nothing_left_in_redis, within=15, what="no leases and nothing pending")

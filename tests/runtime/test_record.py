@@ -11,6 +11,7 @@ from redis.backoff import NoBackoff
 from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, Envelope, StoreUnavailable
 from runtime.host import Runtime
+from runtime.keys import Keys
 from tests.runtime.handlers import AppendingHandler, processed_ids
 from tests.runtime.running import running, wait_for
 
@@ -73,7 +74,8 @@ async def test_all_keys_of_a_conversation_share_its_hash_tag(
         await runtime.record([Envelope(KEY, "m1", b"x")])
         await wait_for(lambda: runtime.stats().get("processed", 0) >= 1, what="processing")
         keys = [k async for k in redis_client.scan_iter(match=f"{config.key_prefix}*")]
-    shared = {f"{config.key_prefix}pending", f"{config.key_prefix}hosts"}
+    fleet = Keys(config.key_prefix)
+    shared = {*fleet.pending_shards(), *fleet.hosts_shards()}
     conversation_keys = [k.decode() for k in keys if k.decode() not in shared]
     assert conversation_keys
     assert all(f"{{{KEY.tag}}}" in k for k in conversation_keys), conversation_keys

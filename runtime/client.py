@@ -1,0 +1,78 @@
+"""The Redis client the whole service shares: a plain `redis.asyncio.Redis` for one server, or
+`RedisCluster` (REDIS_CLUSTER=true: the URL is a seed node) for Redis Cluster, Valkey or a
+managed cluster. Everything else takes `RedisClient` and works on either."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.asyncio.client import Pipeline
+from redis.asyncio.cluster import ClusterPipeline, RedisCluster
+from redis.exceptions import RedisError
+
+RedisClient = aioredis.Redis | RedisCluster
+RedisPipeline = Pipeline | ClusterPipeline
+
+
+# redis-py's cluster client fails a command past its per-node connection cap instead of
+# waiting for a free connection, so the cap is only a safety net; the batchers bound the
+# runtime's concurrency, and connections open lazily and are reused.
+CLUSTER_MAX_CONNECTIONS = 10_000
+
+
+def connect(url: str, *, cluster: bool = False, max_connections: int = 64) -> RedisClient:
+    """A client for `url`; call `ready` before using it from many tasks at once. Standalone
+    uses a blocking pool, so a burst waits for a free connection instead of failing with "Too
+    many connections" (a 503 at the webhook)."""
+    if cluster:
+        # A failover moves slots to a replica; the client follows MOVED and refreshes its map.
+        return RedisCluster.from_url(
+            url, max_connections=max(max_connections, CLUSTER_MAX_CONNECTIONS)
+        )
+    pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=max_connections, timeout=5)
+    return aioredis.Redis(connection_pool=pool)
+
+
+async def ready(redis: RedisClient) -> None:
+    """Learn the cluster's slot map now: commands racing the first, lazy discovery may run on
+    connections it replaces (redis-py then fails them). No-op for one server."""
+    if isinstance(redis, RedisCluster):
+        await redis.initialize()
+
+
+def is_cluster(redis: RedisClient) -> bool:
+    return isinstance(redis, RedisCluster)
+
+
+def decodes_responses(redis: RedisClient) -> bool:
+    return bool(redis.get_encoder().decode_responses)
+
+
+async def cluster_state(redis: RedisClient) -> dict[str, Any]:
+    """What /readyz reports: for a cluster its `cluster_state`, slots and known nodes (any
+    state but "ok" means some slots cannot be served); for one server just that it answers.
+    Raises RedisError/OSError when Redis does not answer."""
+    if not isinstance(redis, RedisCluster):
+        await redis.ping()
+        return {"mode": "standalone", "state": "ok"}
+    info = await redis.cluster_info(target_nodes=RedisCluster.RANDOM)
+    fields = {_text(k): _text(v) for k, v in dict(info).items()}
+    state = fields.get("cluster_state", "unknown")
+    if state != "ok":
+        raise ClusterNotReady(f"cluster_state:{state}")
+    return {
+        "mode": "cluster",
+        "state": state,
+        "slots_ok": int(fields.get("cluster_slots_ok", 0)),
+        "known_nodes": int(fields.get("cluster_known_nodes", 0)),
+        "masters": len(redis.get_primaries()),
+    }
+
+
+class ClusterNotReady(RedisError):
+    """The cluster answers but cannot serve every slot (a master down, failover pending)."""
+
+
+def _text(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
