@@ -18,6 +18,7 @@ from simulator.demo import Demo, demo_settings
 from simulator.redis_server import free_port
 from simulator.whatsapp.app import WhatsAppSimulator
 from tests.e2e.credex_proxy import CredexProxy, proxied_simulator
+from tests.redis_server import cluster_mode
 
 
 @attrs.frozen
@@ -33,7 +34,11 @@ async def proxied_stack(redis_url: str, key_prefix: str, **changes: object) -> A
     port = free_port()
     async with proxied_simulator() as (sim_url, proxy):
         settings = demo_settings(
-            host="127.0.0.1", port=port, redis_url=redis_url, credex_url=proxy.url
+            host="127.0.0.1",
+            port=port,
+            redis_url=redis_url,
+            credex_url=proxy.url,
+            redis_cluster=cluster_mode(),
         )
         settings = attrs.evolve(settings, **changes)  # type: ignore[arg-type]
         whatsapp = WhatsAppSimulator(
