@@ -60,6 +60,11 @@ class ActorHost(Protocol):
 
     def forget(self, actor: Actor) -> None: ...
 
+    async def confirm_kept(self, conversations: Sequence[ConversationKey]) -> None:
+        """REDIS_ACK_REPLICAS: return once that many replicas hold what was written for
+        `conversations`; raises StoreUnavailable otherwise."""
+        ...
+
 
 @attrs.define
 class _Context:
@@ -74,6 +79,11 @@ class _Context:
 
     async def checkpoint(self, session: bytes | None, replies: Sequence[bytes] = ()) -> None:
         await self.actor.commit(session, replies, ttl=None)
+        if self.actor.host.config.ack_replicas > 0:
+            # G5 across a failover: a checkpoint only the dead master held would be lost, and
+            # the turn replayed on its replica would move the money again. So no call to
+            # credex-core before a replica holds it (short: the turn fails and is retried).
+            await self.actor.host.confirm_kept([self.key])
 
 
 class Actor:

@@ -95,22 +95,23 @@ class Runtime:
         except (*_UNREACHABLE, TimeoutError) as error:
             raise StoreUnavailable("Redis is unreachable; do not acknowledge") from error
         if self.config.ack_replicas > 0:
-            await self._confirm_replicas(envelopes)
+            # a duplicate is confirmed too: its first record may be unsure
+            await self.confirm_kept([envelope.key for envelope in envelopes])
         for envelope, outcome in zip(envelopes, outcomes, strict=True):
             self.counters["recorded" if outcome.new else "duplicates"] += 1
             if outcome.new:
                 self._route(envelope.key, outcome)
         return [outcome.new for outcome in outcomes]
 
-    async def _confirm_replicas(self, envelopes: Sequence[Envelope]) -> None:
-        """REDIS_ACK_REPLICAS: no 200 before that many replicas hold the records (G2 across
-        the loss of a master); a duplicate is confirmed too, its first record may be unsure."""
+    async def confirm_kept(self, conversations: Sequence[ConversationKey]) -> None:
+        """REDIS_ACK_REPLICAS: no 200 (G2) and no money call after a checkpoint (G5) before
+        that many replicas hold what was written, so the loss of a master loses neither."""
         wanted = self.config.ack_replicas
         try:
             confirmed = await confirm_replicas(
                 self._redis,
                 self._keys,
-                {envelope.key for envelope in envelopes},
+                set(conversations),
                 wanted,
                 self.config.ack_timeout,
             )

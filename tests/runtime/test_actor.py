@@ -10,8 +10,9 @@ import orjson
 import redis.asyncio as aioredis
 
 from runtime.config import RuntimeConfig
-from runtime.contracts import ConversationKey, Envelope, Turn, TurnContext
+from runtime.contracts import ConversationKey, Envelope, StoreUnavailable, Turn, TurnContext
 from runtime.host import Runtime
+from tests.redis_server import cluster_mode
 from tests.runtime.handlers import AppendingHandler, processed_ids
 from tests.runtime.running import pending_count, running, wait_for
 
@@ -172,6 +173,50 @@ async def test_checkpoint_commits_session_and_replies_without_acknowledging(
     assert await redis_client.lrange(outbox(config), 0, -1) == [b"working on it", b"done"]
     session_ttl = await redis_client.pttl(f"{config.key_prefix}session:{{{KEY.tag}}}")
     assert 25_000 < session_ttl <= 30_000
+
+
+@attrs.define
+class CheckpointThenPay:
+    """Checkpoints, then 'moves money' (counts a payment): G5's order in the conversation."""
+
+    paid: list[str] = attrs.field(factory=list)
+    errors: list[BaseException] = attrs.field(factory=list)
+
+    async def handle(self, ctx: TurnContext, session: bytes | None, envelope: Envelope) -> Turn:
+        await ctx.checkpoint(b"submitting")
+        self.paid.append(envelope.message_id)
+        return Turn(session=b"paid", replies=[b"sent"], session_ttl=30)
+
+    def on_error(
+        self, key: ConversationKey, envelope: Envelope, error: BaseException
+    ) -> Sequence[bytes]:
+        self.errors.append(error)
+        return [b"sorry"]
+
+    def on_overload(self, key: ConversationKey, envelope: Envelope) -> Sequence[bytes]:
+        return []
+
+
+async def test_with_ack_replicas_no_money_moves_before_a_replica_holds_the_checkpoint(
+    redis_client: aioredis.Redis, config: RuntimeConfig
+) -> None:
+    """REDIS_ACK_REPLICAS=1: a checkpoint only the master held would be lost with it, and the
+    turn replayed on the promoted replica would pay again. Standalone Redis has no replica, so
+    WAIT confirms none: the turn fails before paying, and is dead-lettered with an apology."""
+    recorder = Runtime(redis_client, config, CheckpointThenPay())  # records, never runs
+    handler = CheckpointThenPay()
+    waiting = attrs.evolve(config, ack_replicas=1, ack_timeout=0.05)
+    runtime = Runtime(redis_client, waiting, handler)
+    async with running(runtime):
+        await recorder.record([Envelope(KEY, "m1", b"pay")])
+        await wait_for(lambda: bool(handler.errors or handler.paid), what="paid or given up")
+    if cluster_mode():  # every master has a replica: the payment goes ahead, once
+        assert handler.paid == ["m1"] and not handler.errors
+        return
+    assert handler.paid == []
+    assert [type(error) for error in handler.errors] == [StoreUnavailable]
+    assert runtime.stats()["ack_replicas_short"] == config.max_attempts
+    assert await redis_client.lrange(outbox(config), 0, -1) == [b"sorry"]
 
 
 @attrs.define
