@@ -185,6 +185,7 @@ class ConversationHandler:
                     reply=reply,
                     reply_id=f"{prefix}{i}",
                     fallback=fallback if i == 0 else None,
+                    trace_context=envelope.trace_context,
                 )
             )
             for i, reply in enumerate(sent)
