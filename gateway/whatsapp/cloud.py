@@ -54,7 +54,7 @@ from gateway.whatsapp.graph_errors import (
     retryable_without_code,
 )
 from gateway.whatsapp.media import MediaUploader
-from gateway.whatsapp.outbound import DoesNotFit, Payload, build, mark_read_payload
+from gateway.whatsapp.outbound import DoesNotFit, Payload, build
 from gateway.whatsapp.pacing import PAIR_RATE, NumberBudget, Rate, TokenBuckets
 from gateway.whatsapp.window import WINDOW_SECONDS, ServiceWindow
 from runtime.client import RedisClient
@@ -188,9 +188,6 @@ class CloudSender:
             # One apology per outage: later stale screens say the same, so skip their words.
             return still_delayed()
         return sorry_for_the_delay()
-
-    async def mark_read(self, key: ConversationKey, wamid: str) -> None:
-        await self._post(key, mark_read_payload(wamid))
 
     def _fallback_or_reject(self, out: Outbound) -> TemplateReply:
         if out.fallback is None:
