@@ -7,6 +7,7 @@ ever broken (G8). Outbox items are `Outbound` values encoded with `encode`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -101,12 +102,15 @@ Reply = TextReply | ButtonsReply | ListReply | TemplateReply | QrImageReply | Do
 class Outbound:
     """One message to send: `to` is the recipient (wa_id / phone, or business-scoped user id),
     `reply_id` an idempotency id unique per reply (outbox entry id), `fallback` the template to
-    use instead when the user is outside the 24-hour window (None: dead-letter instead)."""
+    use instead when the user is outside the 24-hour window (None: dead-letter instead).
+    `trace_context` is the trace of the message this answers (its `traceparent`), so the Graph
+    send joins that message's trace (docs/architecture.md, Observability); empty: its own."""
 
     to: str
     reply: Reply
     reply_id: str
     fallback: TemplateReply | None = None
+    trace_context: Mapping[str, str] = attrs.field(factory=dict)
 
 
 _KINDS: dict[str, type[Any]] = {
@@ -150,14 +154,15 @@ def _reply_from_dict(data: dict[str, Any]) -> Reply:
 
 
 def encode(out: Outbound) -> bytes:
-    return orjson.dumps(
-        {
-            "to": out.to,
-            "id": out.reply_id,
-            "reply": _reply_to_dict(out.reply),
-            "fallback": None if out.fallback is None else _reply_to_dict(out.fallback),
-        }
-    )
+    data: dict[str, Any] = {
+        "to": out.to,
+        "id": out.reply_id,
+        "reply": _reply_to_dict(out.reply),
+        "fallback": None if out.fallback is None else _reply_to_dict(out.fallback),
+    }
+    if out.trace_context:
+        data["trace"] = dict(out.trace_context)
+    return orjson.dumps(data)
 
 
 def decode(payload: bytes) -> Outbound:
@@ -169,4 +174,6 @@ def decode(payload: bytes) -> Outbound:
         reply=_reply_from_dict(dict(raw["reply"])),
         reply_id=raw["id"],
         fallback=fb if isinstance(fb, TemplateReply) else None,
+        # Items written before replies carried their trace have none.
+        trace_context={str(k): str(v) for k, v in (raw.get("trace") or {}).items()},
     )

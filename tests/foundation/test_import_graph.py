@@ -13,8 +13,6 @@ KNOWN_CYCLES = [
     ["actors.flows.offer", "actors.flows.submit"],
     # issue 10, "one lifecycle": the fleet calls back into the host (a type-only import today).
     ["runtime.fleet", "runtime.host"],
-    # the chat page's routes are typed with the simulator that owns them (type-only).
-    ["simulator.whatsapp.app", "simulator.whatsapp.page"],
 ]
 
 # The CLI is the one product module that reaches the simulators and benchmarks: lazily, inside
