@@ -64,7 +64,7 @@ class Runtime:
         self._redis = redis
         self._cluster = is_cluster(redis)
         self._keys = Keys(config.key_prefix)
-        self._scripts = Scripts.register(redis)
+        self._scripts = Scripts.read()
         self._scripts_loaded = False
         self.store = ConversationStore(redis, self._scripts, self._keys, config)
         self._actors: dict[ConversationKey, Actor] = {}

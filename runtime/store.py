@@ -14,7 +14,6 @@ from typing import Any
 
 import attrs
 import orjson
-from redis.commands.core import AsyncScript
 
 from runtime.batcher import Batcher, Command
 from runtime.client import RedisClient
@@ -22,7 +21,7 @@ from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, LeaseLost, RuntimeFailure
 from runtime.inbox import InboxEntry, parse_entry
 from runtime.keys import Keys, encode_member
-from runtime.scripts import Scripts
+from runtime.scripts import LuaScript, Scripts
 
 
 class SessionConflict(RuntimeFailure):
@@ -83,8 +82,8 @@ class ConversationStore:
         self.config = config
         self.batcher = Batcher(redis, scripts, lanes=config.redis_concurrency)
 
-    def _eval(self, script: AsyncScript, keys: Sequence[str], *args: object) -> Command:
-        return ("EVALSHA", script.sha, len(keys), *keys, *args)
+    def _eval(self, script: LuaScript, keys: Sequence[str], *args: object) -> Command:
+        return script.command(keys, args)
 
     async def activate(
         self, key: ConversationKey, token: str, count: int

@@ -53,6 +53,7 @@ from gateway.whatsapp.graph_errors import (
     parse_error,
     retryable_without_code,
 )
+from gateway.whatsapp.keys import WhatsAppKeys
 from gateway.whatsapp.media import MediaUploader
 from gateway.whatsapp.outbound import DoesNotFit, Payload, build
 from gateway.whatsapp.pacing import PAIR_RATE, NumberBudget, Rate, TokenBuckets
@@ -96,7 +97,7 @@ class CloudSender:
         self._url = f"{api_url.rstrip('/')}/{phone_number_id}/messages"
         self._auth = f"Bearer {access_token}"
         self._redis = redis
-        self._prefix = key_prefix
+        self._keys = WhatsAppKeys(key_prefix)
         self._session = session
         self._owns_session = session is None
         self._max_wait = max_pacing_wait
@@ -107,7 +108,7 @@ class CloudSender:
         self._buckets = TokenBuckets(redis)
         self._number = NumberBudget(
             self._buckets,
-            f"{key_prefix}wa:pace:number:{{{phone_number_id}}}",
+            self._keys.number_bucket(phone_number_id),
             Rate(per_second=rate, burst=rate),
         )
         self.window = ServiceWindow(redis, key_prefix)
@@ -142,13 +143,13 @@ class CloudSender:
             raise SendRetryable(f"store unavailable: {exc}") from exc
 
     async def _deliver(self, key: ConversationKey, out: Outbound) -> None:
-        progress_key = f"{self._prefix}wa:sent:{{{key.tag}}}:{out.reply_id}"
+        progress_key = self._keys.sent_parts(key, out.reply_id)
         first = self._first_try.setdefault(out.reply_id, time.monotonic())
         _bound(self._first_try)
         pre = await self._buckets.preflight(
-            self.window.redis_key(key),
+            self._keys.window(key),
             progress_key,
-            f"{self._prefix}wa:pace:{{{key.tag}}}",
+            self._keys.pair_bucket(key),
             PAIR_RATE,
         )
         if pre.pair_wait > 0:
@@ -245,7 +246,7 @@ class CloudSender:
         self._timed_out.pop(part, None)
 
     async def _pace_pair(self, key: ConversationKey) -> None:
-        _, wait = await self._buckets.take(f"{self._prefix}wa:pace:{{{key.tag}}}", PAIR_RATE)
+        _, wait = await self._buckets.take(self._keys.pair_bucket(key), PAIR_RATE)
         if wait > 0:
             meters.graph_sends.add(1, {"outcome": "paced"})
             raise SendDeferred("paced: recipient rate", retry_after=wait)

@@ -28,6 +28,7 @@ from gateway.documents.pdf import render_pdf
 from gateway.documents.qr import render_qr
 from gateway.whatsapp import meters
 from gateway.whatsapp.graph_errors import REJECTED, parse_error, retryable_without_code
+from gateway.whatsapp.keys import WhatsAppKeys
 from runtime.client import RedisClient
 from runtime.contracts import SendRejected, SendRetryable
 
@@ -103,8 +104,8 @@ class MediaUploader:
         self._url = f"{api_url.rstrip('/')}/{phone_number_id}/media"
         self._auth = f"Bearer {access_token}"
         self._redis = redis
-        # One hash tag per business number: ids are per number, cluster-safe in one slot range.
-        self._prefix = f"{key_prefix}wa:media:{{{phone_number_id}}}:"
+        self._keys = WhatsAppKeys(key_prefix)
+        self._number = phone_number_id
         self._client = client
         self._timeout = timeout
 
@@ -114,7 +115,7 @@ class MediaUploader:
         return media_payload(to, reply, await self.media_id(rendered))
 
     async def media_id(self, rendered: Rendered) -> str:
-        key = self._prefix + rendered.digest
+        key = self._keys.media_id(self._number, rendered.digest)
         cached = await self._redis.get(key)
         if cached:
             return cached.decode() if isinstance(cached, bytes) else str(cached)

@@ -27,8 +27,10 @@ from gateway.whatsapp.cloud import CloudSender
 from gateway.whatsapp.graph_errors import REJECTED, RETRYABLE
 from gateway.whatsapp.pacing import PAIR_RATE
 from runtime.contracts import ConversationKey, SendDeferred, SendRejected, SendRetryable
+from runtime.scripts import LuaScript
 from tests.gateway.conftest import ACCESS_TOKEN, PNID, SPANS
 from tests.gateway.fake_graph import FakeGraph
+from tests.private_redis import private_redis
 
 pytestmark = pytest.mark.anyio
 
@@ -235,3 +237,23 @@ async def test_store_outage_is_retryable(graph: FakeGraph, key_prefix: str) -> N
     assert graph.accepted == []
     await sender.close()
     await dead.aclose()
+
+
+async def test_the_sender_paces_and_sends_after_redis_lost_its_scripts(
+    graph: FakeGraph, key_prefix: str
+) -> None:
+    # SCRIPT FLUSH on a Redis of the test's own, as a restart looks: the preflight and the
+    # number's bucket are bare EVALSHA calls, loaded again once when Redis answers NOSCRIPT.
+    preflight = LuaScript.read("gateway.whatsapp", "bucket", "preflight")
+    take = LuaScript.read("gateway.whatsapp", "bucket", "bucket_take")
+    async with private_redis() as own:
+        sender = CloudSender(graph.url, ACCESS_TOKEN, PNID, own, key_prefix, rate=10.0)
+        try:
+            for n in (1, 2):
+                await open_window(sender)
+                await sender(KEY, item(TextReply(f"reply {n}"), reply_id=f"r{n}"))
+                assert len(graph.accepted) == n
+                assert await own.script_exists(preflight.sha, take.sha) == [True, True]
+                await own.script_flush()
+        finally:
+            await sender.close()

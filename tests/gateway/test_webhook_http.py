@@ -15,6 +15,7 @@ from redis.backoff import NoBackoff
 
 from gateway.app import create_app
 from gateway.whatsapp.delivery import DeliveryTracker
+from gateway.whatsapp.keys import WhatsAppKeys
 from gateway.whatsapp.window import ServiceWindow
 from runtime import Runtime, RuntimeConfig
 from runtime.contracts import ConversationKey
@@ -172,7 +173,7 @@ async def test_recorded_message_stamps_the_customer_service_window(
     window = ServiceWindow(redis_client, key_prefix)
     key = ConversationKey(PNID, "US.9")
     assert await window.last_inbound(key) == at
-    assert 24 * 3600 < await redis_client.ttl(window.redis_key(key)) <= 25 * 3600
+    assert 24 * 3600 < await redis_client.ttl(WhatsAppKeys(key_prefix).window(key)) <= 25 * 3600
     assert await window.is_open(key)
     assert not await window.is_open(key, now=at + 24 * 3600 + 1)
     # A late retry of an older message never moves the window back.
