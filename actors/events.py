@@ -18,7 +18,7 @@ class Text:
 
 
 @attrs.frozen
-class ButtonReply:
+class ButtonTapped:
     """An interactive reply-button tap, or a template quick-reply button (id = payload)."""
 
     id: str
@@ -26,7 +26,7 @@ class ButtonReply:
 
 
 @attrs.frozen
-class ListReply:
+class ListPicked:
     id: str
     title: str
     description: str = ""
@@ -69,12 +69,14 @@ class DraftCheck:
     draft_id: str
 
 
-Content = Text | ButtonReply | ListReply | FlowReply | Reaction | Other | Notification | DraftCheck
+Content = (
+    Text | ButtonTapped | ListPicked | FlowReply | Reaction | Other | Notification | DraftCheck
+)
 
 _KINDS: dict[str, type[Any]] = {
     "text": Text,
-    "button": ButtonReply,
-    "list": ListReply,
+    "button": ButtonTapped,
+    "list": ListPicked,
     "flow": FlowReply,
     "reaction": Reaction,
     "other": Other,

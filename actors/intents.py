@@ -17,10 +17,10 @@ import attrs
 import parser.payments as payments
 from actors import ids
 from actors.events import (
-    ButtonReply,
+    ButtonTapped,
     Content,
     FlowReply,
-    ListReply,
+    ListPicked,
     Notification,
     Other,
     Reaction,
@@ -423,7 +423,7 @@ def classify(
     match content:
         case Text(body=body):
             return _on_screen(from_text(body, today, answering, phone), screen)
-        case ButtonReply(id=reply_id) | ListReply(id=reply_id):
+        case ButtonTapped(id=reply_id) | ListPicked(id=reply_id):
             return from_id(reply_id)
         case Reaction(emoji=emoji):
             return Upset() if reaction_feeling(emoji) == "upset" else Nav(Navigation.THANKS)

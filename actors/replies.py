@@ -38,7 +38,7 @@ class TextReply:
 
 
 @attrs.frozen
-class ButtonsReply:
+class ButtonsMessage:
     body: str
     buttons: tuple[Button, ...]
     header: str | None = None
@@ -46,7 +46,7 @@ class ButtonsReply:
 
 
 @attrs.frozen
-class ListReply:
+class ListMessage:
     body: str
     button_label: str
     sections: tuple[Section, ...]
@@ -94,7 +94,7 @@ class DocumentReply:
 
 
 MediaReply = QrImageReply | DocumentReply
-Reply = TextReply | ButtonsReply | ListReply | TemplateReply | QrImageReply | DocumentReply
+Reply = TextReply | ButtonsMessage | ListMessage | TemplateReply | QrImageReply | DocumentReply
 
 
 @attrs.frozen
@@ -111,8 +111,8 @@ class Outbound:
 
 _KINDS: dict[str, type[Any]] = {
     "text": TextReply,
-    "buttons": ButtonsReply,
-    "list": ListReply,
+    "buttons": ButtonsMessage,
+    "list": ListMessage,
     "template": TemplateReply,
     "qr_image": QrImageReply,
     "document": DocumentReply,

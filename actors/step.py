@@ -32,7 +32,7 @@ from actors.flows import (
     statement,
     submit,
 )
-from actors.outcome import Config, Moment, Outcome
+from actors.outcome import Config, Moment, Transition
 from actors.screens import common, failures, hints, lists
 from actors.screens import offer as offer_screens
 from actors.screens.failures import refused
@@ -57,31 +57,33 @@ Event = Inbound | rs.Result
 _ONBOARDING = (OnboardWelcome, OnboardFirstName, OnboardLastName, OnboardConfirm)
 
 
-def step(session: Session, event: Event, now: dt.datetime, config: Config | None = None) -> Outcome:
+def step(
+    session: Session, event: Event, now: dt.datetime, config: Config | None = None
+) -> Transition:
     at = Moment(now, config or Config())
     if isinstance(event, Inbound):
         return _inbound(session, event, at)
     return _result(session, event, at)
 
 
-def _inbound(session: Session, event: Inbound, at: Moment) -> Outcome:
+def _inbound(session: Session, event: Inbound, at: Moment) -> Transition:
     content = event.content
     if isinstance(content, Notification):
-        return Outcome(session, (common.notification(content),))
+        return Transition(session, (common.notification(content),))
     if isinstance(content, DraftCheck):
         return submit.settled_check(session, content.draft_id, at)
     if event.phone is None:
-        return Outcome(session, (common.no_phone(),))
+        return Transition(session, (common.no_phone(),))
     if isinstance(content, Reaction) and not content.emoji:
-        return Outcome(session)  # a reaction taken back is not a message: nothing to answer
+        return Transition(session)  # a reaction taken back is not a message: nothing to answer
     answering = _awaiting(session) or not isinstance(session.screen, Home)
     intent = it.classify(
         content, screen=session.screen, today=at.today, answering=answering, phone=event.phone
     )
     if isinstance(intent, it.Nav) and intent.word is Navigation.THANKS:
-        return Outcome(session, (common.thanks(),))  # no state change, not even activity
+        return Transition(session, (common.thanks(),))  # no state change, not even activity
     if isinstance(intent, it.Upset):
-        return Outcome(session, (common.sorry(),))
+        return Transition(session, (common.sorry(),))
     quiet_since = session.last_active
     session = attrs.evolve(session, phone=event.phone, last_active=at.now.timestamp())
     draft = session.draft
@@ -97,7 +99,7 @@ def _inbound(session: Session, event: Inbound, at: Moment) -> Outcome:
     return _closing_others(session, intent, at)
 
 
-def _closing_others(session: Session, intent: it.Intent, at: Moment) -> Outcome:
+def _closing_others(session: Session, intent: it.Intent, at: Moment) -> Transition:
     """Close any confirmation the intent does not answer, say so, then carry on."""
     before = session.screen
     session, note = confirmations.close(session, intent)
@@ -111,12 +113,12 @@ def _closing_others(session: Session, intent: it.Intent, at: Moment) -> Outcome:
     return dispatch(session, intent, at).say(note)
 
 
-def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
+def dispatch(session: Session, intent: it.Intent, at: Moment) -> Transition:
     screen = session.screen
     if isinstance(intent, it.Nav):
         return _navigate(session, intent.word, at)
     if isinstance(intent, it.QuickBroken):
-        return Outcome(session, (offer_screens.quick_broken(intent.message),))
+        return Transition(session, (offer_screens.quick_broken(intent.message),))
     if isinstance(screen, _ONBOARDING) and isinstance(
         intent, it.BecomeMember | it.NameAnswer | it.Typed
     ):
@@ -125,7 +127,7 @@ def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
         return dashboard.login_then(session, intent)
     closed = confirmations.closed_tap(session, intent)
     if closed is not None:
-        return Outcome(session, (closed,))
+        return Transition(session, (closed,))
     match intent:
         case it.StartOffer(secured=secured):
             return offer.start(attrs.evolve(session, draft=None), secured)
@@ -196,17 +198,17 @@ def dispatch(session: Session, intent: it.Intent, at: Moment) -> Outcome:
         case it.BecomeMember() | it.NameAnswer():
             return dashboard.show(session)  # already a member
         case it.NotInList():
-            return Outcome(session, (lists.not_in_list(intent),))
+            return Transition(session, (lists.not_in_list(intent),))
         case it.Unsupported(kind=kind):
             return dashboard.show(session).say(common.not_understood(kind))
-    return Outcome(session, (hints.typo(),))  # a hint, not the whole dashboard again
+    return Transition(session, (hints.typo(),))  # a hint, not the whole dashboard again
 
 
-def _yes_no(session: Session, screen: AskYesNo, text: str, at: Moment) -> Outcome:
+def _yes_no(session: Session, screen: AskYesNo, text: str, at: Moment) -> Transition:
     """Typed yes/no on a confirmation counts as tapping its buttons."""
     answer = parse_yes_no(text)
     if answer is None:
-        return Outcome(session, (common.tap_a_button(),))
+        return Transition(session, (common.tap_a_button(),))
     chosen = screen.yes_id if answer else screen.no_id
     return dispatch(session, it.from_id(chosen), at)  # the question stays the screen it answers
 
@@ -215,11 +217,11 @@ def _awaiting(session: Session) -> bool:
     return session.draft is not None and session.draft.state == "awaiting_confirmation"
 
 
-def _navigate(session: Session, word: Navigation, at: Moment) -> Outcome:
+def _navigate(session: Session, word: Navigation, at: Moment) -> Transition:
     if word is Navigation.THANKS:
-        return Outcome(session, (common.thanks(),))
+        return Transition(session, (common.thanks(),))
     if word is Navigation.HELP:
-        return Outcome(session, (common.help_text(),))
+        return Transition(session, (common.help_text(),))
     if word is Navigation.GREETING:
         return navigation.fresh_start(session)
     if word is Navigation.BACK:
@@ -229,7 +231,7 @@ def _navigate(session: Session, word: Navigation, at: Moment) -> Outcome:
     return navigation.home(session)
 
 
-def _result(session: Session, event: rs.Result, at: Moment) -> Outcome:
+def _result(session: Session, event: rs.Result, at: Moment) -> Transition:
     match event:
         case rs.ViewLoaded(view=view, purpose=purpose):
             return _view(session, event, at)
@@ -269,7 +271,7 @@ def _result(session: Session, event: rs.Result, at: Moment) -> Outcome:
     raise AssertionError(f"unhandled result {event!r}")
 
 
-def _view(session: Session, event: rs.ViewLoaded, at: Moment) -> Outcome:
+def _view(session: Session, event: rs.ViewLoaded, at: Moment) -> Transition:
     view, purpose = event.view, event.purpose
     match purpose:
         case fx.ShowDashboard():
@@ -310,7 +312,7 @@ def _view(session: Session, event: rs.ViewLoaded, at: Moment) -> Outcome:
     raise AssertionError(f"unhandled purpose {purpose!r}")
 
 
-def _failed(session: Session, event: rs.EffectFailed, at: Moment) -> Outcome:
+def _failed(session: Session, event: rs.EffectFailed, at: Moment) -> Transition:
     effect, failure = event.effect, event.failure
     match effect:
         case fx.LoadView(purpose=fx.VerifyDraft()):
@@ -350,5 +352,5 @@ def _failed(session: Session, event: rs.EffectFailed, at: Moment) -> Outcome:
         case fx.LoadStatement():
             return statement.failed(session, failure)
         case fx.LoadView() if failure.kind == "unavailable":
-            return Outcome(session, (failures.cannot_load(),))
-    return Outcome(session, (refused(failure),))
+            return Transition(session, (failures.cannot_load(),))
+    return Transition(session, (refused(failure),))

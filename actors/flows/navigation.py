@@ -41,7 +41,7 @@ from actors.intents import (
     from_id,
     menu_word,
 )
-from actors.outcome import Moment, Outcome
+from actors.outcome import Moment, Transition
 from actors.replies import Reply
 from actors.screens import common
 from actors.screens import timeout as timeout_screens
@@ -100,7 +100,7 @@ def _drop_unconfirmed(session: Session) -> tuple[Session, bool]:
     return session, dropped or had_form
 
 
-def fresh_start(session: Session) -> Outcome:
+def fresh_start(session: Session) -> Transition:
     """A greeting: forget everything but what G5 needs, log in again, show the dashboard."""
     fresh = Session(
         phone=session.phone, sent_drafts=session.sent_drafts, last_active=session.last_active
@@ -108,12 +108,12 @@ def fresh_start(session: Session) -> Outcome:
     return dashboard.show(fresh)
 
 
-def home(session: Session) -> Outcome:
+def home(session: Session) -> Transition:
     session, dropped = _drop_unconfirmed(session)
     return dashboard.show(session, notice="discarded" if dropped else None)
 
 
-def cancel(session: Session) -> Outcome:
+def cancel(session: Session) -> Transition:
     if session.identity is None:
         return onboarding.stop(session)
     draft = session.draft
@@ -124,7 +124,7 @@ def cancel(session: Session) -> Outcome:
     return dashboard.show(session, notice="cancelled" if was_open else "nothing_to_cancel")
 
 
-def back(session: Session, at: Moment) -> Outcome:
+def back(session: Session, at: Moment) -> Transition:
     screen = session.screen
     if isinstance(screen, OnboardWelcome | OnboardFirstName | OnboardLastName | OnboardConfirm):
         return onboarding.back(session, screen)
@@ -141,7 +141,7 @@ def back(session: Session, at: Moment) -> Outcome:
     return dashboard.show(session).say(common.nothing_to_go_back_to())
 
 
-def _back_from_question(session: Session, screen: AskYesNo, at: Moment) -> Outcome:
+def _back_from_question(session: Session, screen: AskYesNo, at: Moment) -> Transition:
     from actors.step import dispatch  # step imports this module
 
     return dispatch(attrs.evolve(session, screen=Home()), from_id(screen.no_id), at)
@@ -153,7 +153,7 @@ class AfterTimeout:
     send instead (`instead`) or the one-line `note` to fold into what the intent does."""
 
     session: Session
-    instead: Outcome | None = None
+    instead: Transition | None = None
     note: Reply | None = None
 
 
@@ -199,5 +199,5 @@ def after_timeout(session: Session, intent: Intent) -> AfterTimeout:
         notice = "timed_out_form"
     purpose = ShowDashboard(notice, dropped=unconfirmed, back_to_personal=switched)
     return AfterTimeout(
-        reset, instead=Outcome(attrs.evolve(reset, screen=Home()), effects=(LoadView(purpose),))
+        reset, instead=Transition(attrs.evolve(reset, screen=Home()), effects=(LoadView(purpose),))
     )

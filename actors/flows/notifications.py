@@ -10,18 +10,20 @@ from actors.effects import BeforeNotify, LoadView, SetSendOffersTo, ShowNotifica
 from actors.failure import Failure
 from actors.flows import dashboard
 from actors.intents import NotifyAction
-from actors.outcome import Moment, Outcome
+from actors.outcome import Moment, Transition
 from actors.ports.credex import MemberView
 from actors.results import SendOffersToSet
 from actors.screens import notifications as screens
 from actors.session import AskYesNo, Home, Session
 
 
-def open_screen(session: Session, account_id: str | None = None) -> Outcome:
-    return Outcome(session, effects=(LoadView(ShowNotifications(account_id)),))
+def open_screen(session: Session, account_id: str | None = None) -> Transition:
+    return Transition(session, effects=(LoadView(ShowNotifications(account_id)),))
 
 
-def loaded(session: Session, view: MemberView, purpose: ShowNotifications, at: Moment) -> Outcome:
+def loaded(
+    session: Session, view: MemberView, purpose: ShowNotifications, at: Moment
+) -> Transition:
     session = attrs.evolve(dashboard.identify(session, view), screen=Home())
     if purpose.account_id is not None:
         account = dashboard.owned(view, purpose.account_id)
@@ -29,15 +31,15 @@ def loaded(session: Session, view: MemberView, purpose: ShowNotifications, at: M
         account = dashboard.active_account(view, session.chosen_account)
     if account is None:
         return dashboard.render(session, view, at, screens.not_a_member())
-    return Outcome(session, (screens.current(account, view.member.member_id),))
+    return Transition(session, (screens.current(account, view.member.member_id),))
 
 
-def act(session: Session, intent: NotifyAction) -> Outcome:
+def act(session: Session, intent: NotifyAction) -> Transition:
     purpose = BeforeNotify(intent.confirmed, intent.account_id, intent.member_id)
-    return Outcome(attrs.evolve(session, screen=Home()), effects=(LoadView(purpose),))
+    return Transition(attrs.evolve(session, screen=Home()), effects=(LoadView(purpose),))
 
 
-def action_loaded(session: Session, view: MemberView, purpose: BeforeNotify) -> Outcome:
+def action_loaded(session: Session, view: MemberView, purpose: BeforeNotify) -> Transition:
     """Re-checked against a fresh view: an old tap acts only on a member still authorized."""
     session = attrs.evolve(dashboard.identify(session, view), screen=Home())
     account = dashboard.owned(view, purpose.account_id)
@@ -53,16 +55,18 @@ def action_loaded(session: Session, view: MemberView, purpose: BeforeNotify) -> 
     if not purpose.confirmed:
         yes = ids.set_notify(account.account_id, member.member_id)
         question = AskYesNo(yes_id=yes, no_id=ids.NOTIFICATIONS)
-        return Outcome(attrs.evolve(session, screen=question), (screens.ask(account, member, me),))
+        return Transition(
+            attrs.evolve(session, screen=question), (screens.ask(account, member, me),)
+        )
     effect = SetSendOffersTo(account.account_id, account.name, member, me)
-    return Outcome(session, effects=(effect,))
+    return Transition(session, effects=(effect,))
 
 
-def changed(session: Session, result: SendOffersToSet) -> Outcome:
+def changed(session: Session, result: SendOffersToSet) -> Transition:
     effect = result.effect
     reply = screens.changed(effect.account_name, effect.member)
     return open_screen(session, effect.account_id).say(reply)
 
 
-def failed(session: Session, failure: Failure) -> Outcome:
-    return Outcome(attrs.evolve(session, screen=Home()), (screens.refused(failure),))
+def failed(session: Session, failure: Failure) -> Transition:
+    return Transition(attrs.evolve(session, screen=Home()), (screens.refused(failure),))

@@ -7,7 +7,7 @@ from typing import Final
 from actors import ids
 from actors.failure import Failure
 from actors.ports.credex import AccountDashboard
-from actors.replies import Button, ButtonsReply, ListReply, Reply, Row, Section, TextReply
+from actors.replies import Button, ButtonsMessage, ListMessage, Reply, Row, Section, TextReply
 from actors.screens.failures import reason
 from actors.screens.format import ROW_DESCRIPTION, ROW_TITLE, clip
 from actors.session import AccountForm
@@ -53,7 +53,7 @@ def _line(n: int, account: AccountDashboard, active_id: str) -> str:
 
 def accounts_list(
     accounts: tuple[AccountDashboard, ...], active_id: str, page: int, can_create: bool
-) -> ListReply:
+) -> ListMessage:
     page, pages, shown, first = window(accounts, page)
     lines = [_line(n, a, active_id) for n, a in enumerate(shown, first)]
     rows = [
@@ -84,7 +84,7 @@ def accounts_list(
             "accounts you own._",
         ]
     )
-    return ListReply(
+    return ListMessage(
         body=body, button_label="Accounts", sections=(Section("Accounts", tuple(rows)),)
     )
 
@@ -111,8 +111,8 @@ def account_gone() -> TextReply:
     )
 
 
-def cannot_create(tier: int | None) -> ButtonsReply:
-    return ButtonsReply(
+def cannot_create(tier: int | None) -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             "💼 *Business accounts need a paid tier*\n\n"
             f"You're on {tier_name(tier)}. On the Open and Verified tiers credex-core allows "
@@ -160,9 +160,9 @@ def handle_taken(handle: str) -> TextReply:
     )
 
 
-def confirm(form: AccountForm) -> ButtonsReply:
+def confirm(form: AccountForm) -> ButtonsMessage:
     note = "\n_(I removed the characters credex-core does not keep in account names.)_"
-    return ButtonsReply(
+    return ButtonsMessage(
         body=(
             "📝 *Please confirm the new account*\n\n"
             f"*Name:* {form.name}\n"

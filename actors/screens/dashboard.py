@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from actors import ids
 from actors.ports.credex import AccountDashboard, MemberView
-from actors.replies import ListReply, Row, Section
+from actors.replies import ListMessage, Row, Section
 from actors.screens.accounts import incoming
 from actors.screens.format import clip, money
 
@@ -156,7 +156,7 @@ def dashboard(
     account: AccountDashboard,
     local: dt.datetime,
     agents: Sequence[str] = (),
-) -> ListReply:
+) -> ListMessage:
     """`agents`: CASH_IN_AGENTS, named to a member who holds nothing secured yet."""
     body = "\n".join(
         [
@@ -170,7 +170,7 @@ def dashboard(
             *_elsewhere(view, account),
         ]
     )
-    return ListReply(
+    return ListMessage(
         body=body,
         button_label="Options",
         sections=(Section("Menu", _rows(view, account)),),

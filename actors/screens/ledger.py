@@ -10,7 +10,7 @@ from typing import Final
 
 from actors import ids
 from actors.ports.credex import CredexDetail, LedgerEntry, LedgerPage
-from actors.replies import Button, ButtonsReply, ListReply, Reply, Row, Section, TextReply
+from actors.replies import Button, ButtonsMessage, ListMessage, Reply, Row, Section, TextReply
 from actors.screens.format import BODY, ROW_DESCRIPTION, ROW_TITLE, clip, day, unsigned
 
 # WhatsApp allows 10 rows in one list: 6 entries + Previous + Next + Statement + Menu.
@@ -70,19 +70,19 @@ def ledger(page: int, entries: LedgerPage, end: int = 0) -> Reply:
             "Choose an entry, or send its number, to see its details.",
         ]
     )
-    return ListReply(
+    return ListMessage(
         body=clip(body, BODY),
         button_label="See an entry",
         sections=(Section("Ledger", tuple(rows)),),
     )
 
 
-def _empty(page: int, end: int = 0) -> ButtonsReply:
+def _empty(page: int, end: int = 0) -> ButtonsMessage:
     buttons = [_MENU]
     if page > 1:
         buttons.insert(0, Button(ids.ledger_page(page - 1, end), "⬅️ Previous"))
     body = "📒 *Ledger*\n\n🪹 No credex here yet." if page == 1 else "📒 No more entries."
-    return ButtonsReply(body=body, buttons=tuple(buttons))
+    return ButtonsMessage(body=body, buttons=tuple(buttons))
 
 
 def _state(credex: CredexDetail) -> str:
@@ -97,7 +97,7 @@ def _security(credex: CredexDetail) -> list[str]:
     return ["*Security:* unsecured", *due]
 
 
-def credex_card(credex: CredexDetail, page: int, end: int = 0) -> ButtonsReply:
+def credex_card(credex: CredexDetail, page: int, end: int = 0) -> ButtonsMessage:
     """One credex as getCredex sees it from the active account; Back returns to `page`."""
     arrow, way = ("🔻", "from you") if credex.debit else ("🔺", "to you")
     accepted = [f"*Accepted:* {day(credex.accepted_at)}"] if credex.accepted_at else []
@@ -113,7 +113,7 @@ def credex_card(credex: CredexDetail, page: int, end: int = 0) -> ButtonsReply:
         ]
     )
     back = Button(ids.ledger_page(page, end), "📒 Back to ledger")
-    return ButtonsReply(body=clip(body, BODY), buttons=(back, _MENU))
+    return ButtonsMessage(body=clip(body, BODY), buttons=(back, _MENU))
 
 
 def credex_not_found() -> TextReply:

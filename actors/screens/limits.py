@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from actors import ids
 from actors.flows.limits import Shortfall, can_send
-from actors.replies import Button, ButtonsReply, Reply, TextReply
+from actors.replies import Button, ButtonsMessage, Reply, TextReply
 from actors.screens.format import BODY, BUTTON_TITLE, amount, clip, places
 from actors.session import Draft, DraftOffer
 
@@ -93,14 +93,14 @@ def refused(
         lines += ["", f"You can send again after {when}."]
     if in_form:
         lines += ["", "_Or type another amount._"]
-    return ButtonsReply(body=clip("\n".join(lines), BODY), buttons=tuple(buttons))
+    return ButtonsMessage(body=clip("\n".join(lines), BODY), buttons=tuple(buttons))
 
 
-def core_edge(offer: DraftOffer, largest: Decimal) -> ButtonsReply:
+def core_edge(offer: DraftOffer, largest: Decimal) -> ButtonsMessage:
     """credex-core refused at its own rounding edge (CXX floating point, §10.1): it shows the
     securable balance rounded up to the amount asked for, but accepts one unit less."""
     what = amount(largest, offer.denomination)
-    return ButtonsReply(
+    return ButtonsMessage(
         body=(
             f"credex-core computes balances with rounding, so the most it accepts right now is "
             f"*{what}* secured."

@@ -7,7 +7,7 @@ from typing import Final
 from actors import ids
 from actors.failure import Failure
 from actors.ports.credex import AccountDashboard, MemberName
-from actors.replies import Button, ButtonsReply, ListReply, Reply, Row, Section, TextReply
+from actors.replies import Button, ButtonsMessage, ListMessage, Reply, Row, Section, TextReply
 from actors.screens.accounts import tier_name
 from actors.screens.failures import reason
 from actors.screens.format import ROW_TITLE, clip
@@ -20,7 +20,7 @@ def full_name(member: MemberName) -> str:
     return f"{member.first_name} {member.last_name}".strip() or "a member"
 
 
-def members_list(account: AccountDashboard, owner_id: str) -> ListReply:
+def members_list(account: AccountDashboard, owner_id: str) -> ListMessage:
     others = [m for m in account.authorized if m.member_id != owner_id]
     lines = [f"• *{full_name(m)}*" + (" (you, the owner)" if m.member_id == owner_id else "")
              for m in account.authorized]  # fmt: skip
@@ -54,11 +54,13 @@ def members_list(account: AccountDashboard, owner_id: str) -> ListReply:
             limit,
         ]
     )
-    return ListReply(body=body, button_label="Members", sections=(Section("Members", tuple(rows)),))
+    return ListMessage(
+        body=body, button_label="Members", sections=(Section("Members", tuple(rows)),)
+    )
 
 
-def tier_too_low(tier: int | None) -> ButtonsReply:
-    return ButtonsReply(
+def tier_too_low(tier: int | None) -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             "👥 *Members need the Entrepreneur tier*\n\n"
             "credex-core lets you authorize others to transact for your account only on the "
@@ -68,8 +70,8 @@ def tier_too_low(tier: int | None) -> ButtonsReply:
     )
 
 
-def limit_reached(account_name: str) -> ButtonsReply:
-    return ButtonsReply(
+def limit_reached(account_name: str) -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             f"✋ *{account_name}* already has {MAX_AUTHORIZED} authorized members, you "
             "included: that's credex-core's limit. Remove someone first to add another."
@@ -105,8 +107,8 @@ def unknown(handle: str) -> TextReply:
     )
 
 
-def confirm_authorize(account_id: str, account_name: str, handle: str, name: str) -> ButtonsReply:
-    return ButtonsReply(
+def confirm_authorize(account_id: str, account_name: str, handle: str, name: str) -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             f"📝 Allow *{name}* ({handle}) to transact for *{account_name}*?\n\n"
             "They will be able to accept offers and act for this account. "
@@ -123,8 +125,8 @@ def authorized(name: str) -> TextReply:
     return TextReply(f"✅ Done: *{name}* can now transact for this account.")
 
 
-def ask_remove(account: AccountDashboard, member: MemberName) -> ButtonsReply:
-    return ButtonsReply(
+def ask_remove(account: AccountDashboard, member: MemberName) -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             f"❓ Remove *{full_name(member)}* from *{account.name}*? "
             "They will no longer be able to transact for it."

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from actors import ids
-from actors.replies import Button, ButtonsReply, TextReply
+from actors.replies import Button, ButtonsMessage, TextReply
 from actors.screens.failures import reason
 from actors.screens.format import BODY, amount, clip, day, sentence_case
 from actors.session import Draft, DraftOffer, Identity, QuickLine
@@ -33,8 +33,8 @@ def ask_handle(previous: str | None = None) -> TextReply:
     )
 
 
-def ask_due(earliest: dt.date, latest: dt.date) -> ButtonsReply:
-    return ButtonsReply(
+def ask_due(earliest: dt.date, latest: dt.date) -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             "📅 When must it be paid? Pick one, or type a date between "
             f"*{day(earliest)}* and *{day(latest)}* (like {latest.isoformat()}).\n\n{_NAV_HINT}"
@@ -75,7 +75,7 @@ def _terms(offer: DraftOffer) -> str:
     return f"unsecured, due {day(offer.due_date)}"
 
 
-def confirm(identity: Identity, draft: Draft) -> ButtonsReply:
+def confirm(identity: Identity, draft: Draft) -> ButtonsMessage:
     sender = f"*From:* {identity.account_name} ({identity.account_handle})"
     if len(draft.offers) == 1:
         offer = draft.offers[0]
@@ -98,7 +98,7 @@ def confirm(identity: Identity, draft: Draft) -> ButtonsReply:
         ]
         body = "\n".join([f"📝 *Please confirm {len(draft.offers)} offers*", sender, "", *lines])
         send = f"Send all {len(draft.offers)}"
-    return ButtonsReply(
+    return ButtonsMessage(
         body=clip(body, BODY),
         buttons=(
             Button(ids.confirm(draft.draft_id), send),

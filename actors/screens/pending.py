@@ -7,7 +7,7 @@ from typing import Final, Literal
 from actors import ids
 from actors.failure import Failure
 from actors.ports.credex import BulkAcceptResult, PendingOffer
-from actors.replies import Button, ButtonsReply, ListReply, Reply, Row, Section, TextReply
+from actors.replies import Button, ButtonsMessage, ListMessage, Reply, Row, Section, TextReply
 from actors.screens.failures import reason
 from actors.screens.format import (
     BODY,
@@ -59,7 +59,7 @@ def pending_list(direction: Direction, offers: tuple[PendingOffer, ...], page: i
     """Incoming lists end in an Accept-all row for exactly the offers they count."""
     title = "Incoming offers" if direction == "in" else "Outgoing offers"
     if not offers:
-        return ButtonsReply(body=f"🪹 You have no {title.lower()} right now.", buttons=(_MENU,))
+        return ButtonsMessage(body=f"🪹 You have no {title.lower()} right now.", buttons=(_MENU,))
     page, pages, shown, first = window(offers, page)
     lines = [
         f"{n}. *{unsigned(o.amount)}* {_party(direction, o)} ({_terms(o)})"
@@ -85,14 +85,14 @@ def pending_list(direction: Direction, offers: tuple[PendingOffer, ...], page: i
         rows.append(Row(ids.pending_page(direction, page + 1), "More…", f"Page {page + 1}"))
     icon = "📥" if direction == "in" else "📤"
     header = f"{icon} *{title}*" + (f" (page {page} of {pages})" if pages > 1 else "")
-    return ListReply(
+    return ListMessage(
         body=clip("\n".join([header, "", *lines, "", _HOW]), BODY),
         button_label="Choose",
         sections=(Section(title, tuple(rows)),),
     )
 
 
-def offer_card(direction: Direction, offer: PendingOffer, back_id: str = "") -> ButtonsReply:
+def offer_card(direction: Direction, offer: PendingOffer, back_id: str = "") -> ButtonsMessage:
     """One offer with what can be done to it; `back_id` reopens the list page it came from
     (a button where one is free; typed *back* works either way)."""
     body = "\n".join(
@@ -114,7 +114,7 @@ def offer_card(direction: Direction, offer: PendingOffer, back_id: str = "") -> 
     else:
         back = (Button(back_id, "⬅️ Back to list"),) if back_id else ()
         buttons = (Button(ids.ask_cancel(offer.credex_id), "🚫 Cancel offer"), *back, _MENU)
-    return ButtonsReply(body=body, buttons=buttons)
+    return ButtonsMessage(body=body, buttons=buttons)
 
 
 def offer_gone() -> TextReply:
@@ -123,8 +123,8 @@ def offer_gone() -> TextReply:
     )
 
 
-def ask_cancel(offer: PendingOffer) -> ButtonsReply:
-    return ButtonsReply(
+def ask_cancel(offer: PendingOffer) -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             f"🚫 Cancel your offer of *{unsigned(offer.amount)}* to *{offer.counterparty}*? "
             "They will no longer be able to accept it."

@@ -22,7 +22,7 @@ from actors.effects import (
     ShowPending,
     SwitchTo,
 )
-from actors.events import ButtonReply, ListReply
+from actors.events import ButtonTapped, ListPicked
 from actors.failure import Failure
 from actors.flows.accounts import clean_account_name
 from actors.intents import OpenAccounts
@@ -55,7 +55,7 @@ CONFIRMING = AccountForm("confirm", "Chipo Catering", "chipo_catering", "USD")
 
 
 def tap(reply_id: str) -> object:
-    return inbound(ButtonReply(reply_id, ""))
+    return inbound(ButtonTapped(reply_id, ""))
 
 
 def on_bakery() -> Session:
@@ -67,7 +67,7 @@ def on_bakery() -> Session:
 
 
 @pytest.mark.parametrize(
-    "event", [inbound(ListReply(ids.ACCOUNTS, "")), inbound("Accounts"), inbound(" account ")]
+    "event", [inbound(ListPicked(ids.ACCOUNTS, "")), inbound("Accounts"), inbound(" account ")]
 )
 def test_the_accounts_row_or_word_loads_a_fresh_view(event: object) -> None:
     outcome = run(owner_logged_in(), event)  # type: ignore[arg-type]
@@ -109,7 +109,7 @@ def test_verified_tier_with_two_accounts_may_switch_but_not_create() -> None:
 
 
 def test_switch_rechecks_ownership_then_acts_for_the_account() -> None:
-    asked = run(owner_logged_in(), inbound(ListReply(ids.switch_account("acc-bakery"), "")))
+    asked = run(owner_logged_in(), inbound(ListPicked(ids.switch_account("acc-bakery"), "")))
     assert asked.effects == (LoadView(SwitchTo("acc-bakery")),)
     outcome = run(asked.session, ViewLoaded(owner_view(), SwitchTo("acc-bakery")))
     assert outcome.session.chosen_account == "acc-bakery"

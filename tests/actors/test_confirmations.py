@@ -7,8 +7,8 @@ import pytest
 
 from actors import ids
 from actors.effects import ActOnOffer, BeforeAction, BeforeMemberAction, CreateCredex, LoadView
-from actors.events import ButtonReply
-from actors.outcome import Outcome
+from actors.events import ButtonTapped
+from actors.outcome import Transition
 from actors.ports.credex import AccountRef
 from actors.results import HandleResolved, ViewLoaded
 from actors.session import AskYesNo, CancelConfirm, Home, OfferForm, Session
@@ -31,23 +31,23 @@ NOT_SENT = "Your 3.00 USD offer to Rudo was not sent."
 
 
 def tap(reply_id: str) -> object:
-    return inbound(ButtonReply(reply_id, ""))
+    return inbound(ButtonTapped(reply_id, ""))
 
 
-def quick_confirmation(text: str = "3=>rudo") -> Outcome:
+def quick_confirmation(text: str = "3=>rudo") -> Transition:
     outcome = run(logged_in(), inbound(text), HandleResolved("rudo", RUDO, 0))
     assert outcome.session.draft is not None and "Sign & send" in said(outcome)
     return outcome
 
 
-def menu_confirmation() -> Outcome:
+def menu_confirmation() -> Transition:
     events = [tap(ids.offer_start(True)), inbound("3"), inbound("rudo")]
     outcome = run(logged_in(), *events, HandleResolved("rudo", RUDO, None))  # type: ignore[arg-type]
     assert isinstance(outcome.session.screen, OfferForm) and outcome.session.draft is not None
     return outcome
 
 
-def creates(outcome: Outcome) -> bool:
+def creates(outcome: Transition) -> bool:
     return any(isinstance(e, CreateCredex) for e in outcome.effects)
 
 

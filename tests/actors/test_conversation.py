@@ -8,9 +8,9 @@ import pytest
 from actors import ids
 from actors import replies as codec
 from actors.conversation import ConversationHandler
-from actors.events import ButtonReply, Notification
+from actors.events import ButtonTapped, Notification
 from actors.ports.credex import CredexCore
-from actors.replies import ListReply, Reply
+from actors.replies import ListMessage, Reply
 from tests.actors.chat import Chat, Context, DyingAfterCreate, DyingBeforeCreate, ProcessKilled
 from tests.actors.views import ids_in, text_of
 
@@ -173,7 +173,7 @@ async def test_checkpoint_precedes_the_create_call(chat: Chat) -> None:
 async def test_process_killed_after_the_credex_call_tells_the_truth_next_time(chat: Chat) -> None:
     before = await outgoing(chat.credex, TENDAI)
     await chat.send("1.25=>rudo")
-    tap = chat.envelope(ButtonReply(ids.confirm(draft_id(chat)), ""))
+    tap = chat.envelope(ButtonTapped(ids.confirm(draft_id(chat)), ""))
     dying = ConversationHandler(DyingAfterCreate(chat.credex), clock=chat.clock)  # type: ignore[arg-type]
     with pytest.raises(ProcessKilled):
         await chat.deliver(tap, handler=dying)
@@ -199,7 +199,7 @@ async def test_process_killed_before_the_call_arrived_says_nothing_moved(chat: C
     dying_before = ConversationHandler(DyingBeforeCreate(chat.credex), clock=chat.clock)  # type: ignore[arg-type]
     with pytest.raises(ProcessKilled):
         await chat.deliver(
-            chat.envelope(ButtonReply(ids.confirm(draft_id(chat)), "")), handler=dying_before
+            chat.envelope(ButtonTapped(ids.confirm(draft_id(chat)), "")), handler=dying_before
         )
     chat.stored = chat.last_context.checkpoints[-1]  # type: ignore[union-attr]
     chat.clock.advance(61)  # past CREDEX_WRITE_SETTLE_SECONDS: the check can tell the truth
@@ -213,11 +213,11 @@ async def test_push_notification_reaches_the_user_with_a_button(chat: Chat) -> N
     replies = await chat.send(Notification("Tendai", "Rudo offered you 5.00 USD"))
     assert ids_in(replies[0]) == [ids.pending_page("in", 1)]
     listed = await chat.tap(ids.pending_page("in", 1))
-    assert isinstance(listed[0], ListReply)
+    assert isinstance(listed[0], ListMessage)
 
 
 async def test_unreadable_payload_still_gets_a_reply(chat: Chat) -> None:
-    envelope = chat.envelope(ButtonReply("x", ""))
+    envelope = chat.envelope(ButtonTapped("x", ""))
     broken = type(envelope)(envelope.key, "wamid.broken", b"\x00garbage")
     turn = await chat.handler.handle(Context(broken.key), b"stored", broken)
     assert turn.session == b"stored"  # the conversation's state is left as it was
@@ -226,7 +226,7 @@ async def test_unreadable_payload_still_gets_a_reply(chat: Chat) -> None:
 
 
 async def test_on_error_apologises_with_its_own_reply_id(chat: Chat) -> None:
-    envelope = chat.envelope(ButtonReply("x", ""))
+    envelope = chat.envelope(ButtonTapped("x", ""))
     (item,) = chat.handler.on_error(envelope.key, envelope, RuntimeError("boom"))
     out = codec.decode(item)
     assert out.to == TENDAI and out.reply_id == f"{envelope.message_id}:error:0"

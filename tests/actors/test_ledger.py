@@ -12,11 +12,11 @@ import pytest
 from actors import ids
 from actors.effects import AfterLogin, LoadCredex, LoadLedger, LoadView, ShowDashboard, SwitchTo
 from actors.events import Inbound
-from actors.events import ListReply as ListTap
+from actors.events import ListPicked as ListTap
 from actors.failure import Failure
 from actors.intents import OpenLedger, OpenLedgerCredex, Unsupported, from_id
 from actors.ports.credex import CredexDetail, LedgerEntry, LedgerPage, Money
-from actors.replies import ButtonsReply, ListReply
+from actors.replies import ButtonsMessage, ListMessage
 from actors.results import CredexLoaded, EffectFailed, LedgerLoaded, ViewLoaded
 from actors.screens import ledger as screens
 from actors.session import Session
@@ -110,7 +110,7 @@ def test_a_row_tapped_before_logging_in_logs_in_first_then_loads_the_credex() ->
 def test_a_loaded_page_is_a_list_whose_rows_open_their_credex() -> None:
     outcome = run(logged_in(), LedgerLoaded(2, entries(6, start_row=6, has_more=True)))
     (reply,) = outcome.replies
-    assert isinstance(reply, ListReply)
+    assert isinstance(reply, ListMessage)
     assert ids_in(reply)[:6] == [ids.ledger_credex(f"cx-{n}", 2) for n in range(7, 13)]
     assert ids_in(reply)[6:] == [ids.ledger_page(1), ids.ledger_page(3), ids.STATEMENT, ids.MENU]
 
@@ -142,7 +142,7 @@ def test_after_a_timeout_on_a_business_account_the_row_is_checked_on_the_persona
 def test_the_card_returns_to_the_page_the_row_was_on() -> None:
     outcome = run(logged_in(), CredexLoaded(LoadCredex("acc-tendai", CX, 5), detail()))
     (card,) = outcome.replies
-    assert isinstance(card, ButtonsReply)
+    assert isinstance(card, ButtonsMessage)
     assert ids_in(card) == [ids.ledger_page(5), ids.MENU] and outcome.effects == ()
 
 
@@ -211,7 +211,7 @@ def test_a_page_never_lists_more_than_six_entries() -> None:
 
 def test_rows_say_which_way_the_value_went_numbered_across_pages() -> None:
     reply = screens.ledger(2, entries(2, 7))
-    assert isinstance(reply, ListReply)
+    assert isinstance(reply, ListMessage)
     rows = reply.sections[0].rows
     assert (rows[0].title, rows[0].description) == ("8. 🔻 8.00 USD", "to Party 8")
     assert (rows[1].title, rows[1].description) == ("9. 🔺 9.00 USD", "from Party 9")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from actors import ids
 from actors.ports.credex import CredexCore
-from actors.replies import ButtonsReply, ListReply, Reply
+from actors.replies import ButtonsMessage, ListMessage, Reply
 from tests.actors.chat import Chat
 from tests.actors.views import ids_in, text_of
 
@@ -21,7 +21,7 @@ def said(replies: list[Reply]) -> str:
 
 
 def row_titled(reply: Reply, title: str) -> str:
-    assert isinstance(reply, ListReply)
+    assert isinstance(reply, ListMessage)
     found = [r.id for s in reply.sections for r in s.rows if title in r.title]
     assert len(found) == 1, f"{title!r} in {text_of(reply)}"
     return found[0]
@@ -37,7 +37,7 @@ async def ledger_ids(credex: CredexCore, phone: str) -> list[str]:
 async def test_a_ledger_row_shows_its_credex_and_goes_back_to_the_same_page(chat: Chat) -> None:
     await chat.send("hi")
     (page,) = await chat.pick(ids.ledger_page(1))
-    assert isinstance(page, ListReply) and "📒 *Ledger* (page 1, newest first)" in said([page])
+    assert isinstance(page, ListMessage) and "📒 *Ledger* (page 1, newest first)" in said([page])
     newest_first = list(reversed(await ledger_ids(chat.credex, TENDAI)))
     assert ids_in(page)[:4] == [ids.ledger_credex(i, 1, 4) for i in newest_first]
     assert ids_in(page)[4:] == [ids.STATEMENT, ids.MENU]
@@ -91,7 +91,7 @@ async def test_an_old_row_tapped_after_the_session_expired_still_shows_the_crede
     trust_row = row_titled(page, "300.00 USD")
     chat.clock.advance(3600)
     (card,) = await chat.pick(trust_row)
-    assert isinstance(card, ButtonsReply)
+    assert isinstance(card, ButtonsMessage)
     assert "🧾 *Credex from VimbisoPay: Trust*" in said([card])
     assert said([card]).startswith("⌛ Your session timed out")  # said once, in the same message
 

@@ -11,7 +11,7 @@ import pytest
 
 from actors import ids
 from actors.effects import BeforeConfirm, CreateCredex, LoadView, ResolveHandle
-from actors.events import ButtonReply
+from actors.events import ButtonTapped
 from actors.failure import Failure
 from actors.outcome import Config
 from actors.ports.credex import AccountRef, Money
@@ -24,7 +24,7 @@ RUDO = AccountRef("acc-rudo", "Rudo")
 
 
 def tap(reply_id: str) -> object:
-    return inbound(ButtonReply(reply_id, ""))
+    return inbound(ButtonTapped(reply_id, ""))
 
 
 @pytest.mark.parametrize(

@@ -17,9 +17,9 @@ from actors.effects import (
     ShowPending,
     SwitchTo,
 )
-from actors.events import ButtonReply
+from actors.events import ButtonTapped
 from actors.ports.credex import CredexDetail, LedgerEntry, LedgerPage, Money
-from actors.replies import ButtonsReply
+from actors.replies import ButtonsMessage
 from actors.results import CredexLoaded, LedgerLoaded, ViewLoaded
 from actors.session import Home, Session
 from tests.actors.views import (
@@ -80,7 +80,7 @@ def test_a_number_or_page_the_list_does_not_have_is_explained(
     assert outcome.effects == ()
     assert words in said(outcome)
     (reply,) = outcome.replies
-    assert isinstance(reply, ButtonsReply) and reply.buttons[0].id == ids.MENU
+    assert isinstance(reply, ButtonsMessage) and reply.buttons[0].id == ids.MENU
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,7 @@ def test_back_from_an_offer_returns_to_the_list_page_it_came_from() -> None:
 
 
 def test_back_from_an_offer_tapped_elsewhere_returns_to_the_first_page() -> None:
-    tapped = run(logged_in(), inbound(ButtonReply(ids.pending_offer("in", "cx-9"), "")))
+    tapped = run(logged_in(), inbound(ButtonTapped(ids.pending_offer("in", "cx-9"), "")))
     card = run(tapped.session, ViewLoaded(view(pending_in=TEN_IN), ShowOffer("in", "cx-9")))
     outcome = run(card.session, inbound("back"))
     assert outcome.effects == (LoadView(ShowPending("in", 1)),)
@@ -119,7 +119,7 @@ def test_numbers_on_the_dashboard_pick_nothing_and_say_so() -> None:
 
 
 def test_a_number_in_the_amount_step_is_still_an_amount() -> None:
-    in_form = run(on_page(1), inbound(ButtonReply(ids.offer_start(True), "")))
+    in_form = run(on_page(1), inbound(ButtonTapped(ids.offer_start(True), "")))
     outcome = run(in_form.session, inbound("3"))
     assert "who" in said(outcome).lower() or "handle" in said(outcome).lower()
     assert outcome.effects == ()

@@ -20,7 +20,7 @@ from actors.effects import (
     ShowNotifications,
     Unauthorize,
 )
-from actors.events import ButtonReply, ListReply
+from actors.events import ButtonTapped, ListPicked
 from actors.failure import Failure
 from actors.ports.credex import MemberRef
 from actors.results import (
@@ -57,7 +57,7 @@ TIER = (
 
 
 def tap(reply_id: str) -> object:
-    return inbound(ButtonReply(reply_id, ""))
+    return inbound(ButtonTapped(reply_id, ""))
 
 
 def on_bakery(*accounts: object, tier: int = 4) -> Session:
@@ -67,7 +67,7 @@ def on_bakery(*accounts: object, tier: int = 4) -> Session:
 # ----- the list -----
 
 
-@pytest.mark.parametrize("event", [inbound(ListReply(ids.MEMBERS, "")), inbound("members")])
+@pytest.mark.parametrize("event", [inbound(ListPicked(ids.MEMBERS, "")), inbound("members")])
 def test_members_row_or_word_loads_a_fresh_view(event: object) -> None:
     assert run(on_bakery(), event).effects == (LoadView(ShowMembers()),)  # type: ignore[arg-type]
 
@@ -263,7 +263,7 @@ def test_back_from_the_handle_question_returns_to_the_list() -> None:
 
 
 @pytest.mark.parametrize(
-    "event", [inbound(ListReply(ids.NOTIFICATIONS, "")), inbound("Notifications")]
+    "event", [inbound(ListPicked(ids.NOTIFICATIONS, "")), inbound("Notifications")]
 )
 def test_notifications_row_or_word_loads_a_fresh_view(event: object) -> None:
     outcome = run(on_bakery(), event)  # type: ignore[arg-type]

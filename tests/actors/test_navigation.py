@@ -8,7 +8,7 @@ import attrs
 
 from actors import ids
 from actors.effects import AfterLogin, BeforeAction, LoadView, ShowDashboard
-from actors.events import ButtonReply, Notification, Other, Reaction
+from actors.events import ButtonTapped, Notification, Other, Reaction
 from actors.intents import Typed
 from actors.results import HandleResolved
 from actors.session import Home, OfferForm
@@ -18,7 +18,7 @@ LATER = NOW + dt.timedelta(seconds=301)
 
 
 def test_thanks_gets_a_bow_and_changes_nothing() -> None:
-    session = run(logged_in(), inbound(ButtonReply(ids.offer_start(True), ""))).session
+    session = run(logged_in(), inbound(ButtonTapped(ids.offer_start(True), ""))).session
     for event in (inbound("thank you"), inbound(Reaction("👍", "wamid.0"))):
         outcome = run(session, event)
         assert said(outcome) == "🙏"
@@ -32,14 +32,14 @@ def test_help_lists_quick_command_forms_and_navigation_words() -> None:
 
 
 def test_menu_abandons_a_form_and_shows_the_dashboard() -> None:
-    in_form = run(logged_in(), inbound(ButtonReply(ids.offer_start(True), "")), inbound("5"))
+    in_form = run(logged_in(), inbound(ButtonTapped(ids.offer_start(True), "")), inbound("5"))
     outcome = run(in_form.session, inbound("Menu"))
     assert outcome.session.screen == Home()
     assert outcome.effects == (LoadView(ShowDashboard("discarded")),)
 
 
 def test_cancel_words_abandon_the_step_and_say_so() -> None:
-    in_form = run(logged_in(), inbound(ButtonReply(ids.offer_start(True), "")))
+    in_form = run(logged_in(), inbound(ButtonTapped(ids.offer_start(True), "")))
     for word in ("x", "c", "cancel"):
         outcome = run(in_form.session, inbound(word))
         assert outcome.effects == (LoadView(ShowDashboard("cancelled")),)
@@ -81,31 +81,31 @@ def test_push_notification_offers_a_button_to_view_incoming_offers() -> None:
 
 
 def test_after_the_timeout_text_in_a_form_gets_the_dashboard_and_a_note() -> None:
-    in_form = run(logged_in(), inbound(ButtonReply(ids.offer_start(True), "")))
+    in_form = run(logged_in(), inbound(ButtonTapped(ids.offer_start(True), "")))
     outcome = run(in_form.session, inbound("5"), now=LATER)
     assert outcome.effects == (LoadView(ShowDashboard("timed_out_discarded")),)
     assert outcome.session.screen == Home()
 
 
 def test_before_the_timeout_the_form_carries_on() -> None:
-    in_form = run(logged_in(), inbound(ButtonReply(ids.offer_start(True), "")))
+    in_form = run(logged_in(), inbound(ButtonTapped(ids.offer_start(True), "")))
     outcome = run(in_form.session, inbound("5"), now=NOW + dt.timedelta(seconds=299))
     assert outcome.session.screen.step == "handle"  # type: ignore[union-attr]
 
 
 def test_after_the_timeout_a_confirmation_says_the_draft_expired() -> None:
     confirming = run(
-        logged_in(), inbound(ButtonReply(ids.offer_start(True), "")), inbound("5"),
+        logged_in(), inbound(ButtonTapped(ids.offer_start(True), "")), inbound("5"),
         inbound("bob"), HandleResolved("bob", BOB, None),
     )  # fmt: skip
     draft_id = confirming.session.draft.draft_id  # type: ignore[union-attr]
-    outcome = run(confirming.session, inbound(ButtonReply(ids.confirm(draft_id), "")), now=LATER)
+    outcome = run(confirming.session, inbound(ButtonTapped(ids.confirm(draft_id), "")), now=LATER)
     assert outcome.effects == ()
     assert "no longer open" in said(outcome) and "send it again" in said(outcome)
 
 
 def test_after_the_timeout_a_self_describing_button_still_works() -> None:
-    outcome = run(logged_in(), inbound(ButtonReply(ids.accept("cx-1"), "")), now=LATER)
+    outcome = run(logged_in(), inbound(ButtonTapped(ids.accept("cx-1"), "")), now=LATER)
     assert outcome.effects == (LoadView(BeforeAction("accept", "cx-1")),)
 
 

@@ -9,7 +9,7 @@ import attrs
 
 from actors import ids
 from actors.effects import CreateCredex, LoadView, ResolveHandle, ShowDashboard
-from actors.events import ButtonReply
+from actors.events import ButtonTapped
 from actors.failure import Failure
 from actors.ports.credex import CreatedCredex, Money
 from actors.results import CredexCreated, EffectFailed, HandleResolved
@@ -18,7 +18,7 @@ from tests.actors.views import BOB, TODAY, ids_in, inbound, logged_in, run, said
 
 
 def tap(reply_id: str) -> object:
-    return inbound(ButtonReply(reply_id, ""))
+    return inbound(ButtonTapped(reply_id, ""))
 
 
 def at_confirmation(secured: bool = True):  # type: ignore[no-untyped-def]

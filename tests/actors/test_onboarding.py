@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from actors import ids
 from actors.effects import AfterLogin, LoadView, Onboard, ShowDashboard
-from actors.events import ButtonReply
+from actors.events import ButtonTapped
 from actors.failure import Failure
 from actors.intents import BecomeMember
 from actors.results import EffectFailed, MemberOnboarded
@@ -36,13 +36,13 @@ def test_unknown_phone_gets_the_welcome_with_a_become_member_button() -> None:
 
 
 def test_become_member_asks_the_first_name() -> None:
-    outcome = run(WELCOMED, inbound(ButtonReply(ids.BECOME_MEMBER, "Become a member")))
+    outcome = run(WELCOMED, inbound(ButtonTapped(ids.BECOME_MEMBER, "Become a member")))
     assert outcome.session.screen == OnboardFirstName()
     assert "first name" in said(outcome)
 
 
 def test_become_member_tap_on_an_old_screen_checks_membership_first() -> None:
-    outcome = run(Session(), inbound(ButtonReply(ids.BECOME_MEMBER, "Become a member")))
+    outcome = run(Session(), inbound(ButtonTapped(ids.BECOME_MEMBER, "Become a member")))
     assert outcome.effects == (LoadView(AfterLogin(BecomeMember())),)
     after = run(outcome.session, EffectFailed(outcome.effects[0], NOT_FOUND))  # type: ignore[arg-type]
     assert isinstance(after.session.screen, OnboardFirstName)
@@ -80,13 +80,13 @@ def test_confirmation_shows_the_name_exactly_as_registered_and_why_it_changed() 
 
 def test_register_tap_onboards_with_the_cleaned_name() -> None:
     session = Session(phone=PHONE, screen=OnboardConfirm("Chipo", "Dube"))
-    outcome = run(session, inbound(ButtonReply(ids.NAME_OK, "Register")))
+    outcome = run(session, inbound(ButtonTapped(ids.NAME_OK, "Register")))
     assert outcome.effects == (Onboard("Chipo", "Dube"),)
 
 
 def test_change_name_starts_again_from_the_first_name_remembering_it() -> None:
     session = Session(phone=PHONE, screen=OnboardConfirm("Chipo", "Dube"))
-    outcome = run(session, inbound(ButtonReply(ids.NAME_EDIT, "Change name")))
+    outcome = run(session, inbound(ButtonTapped(ids.NAME_EDIT, "Change name")))
     assert outcome.session.screen == OnboardFirstName("Chipo", "Dube")
     assert "Chipo" in said(outcome)
 

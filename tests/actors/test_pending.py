@@ -17,10 +17,10 @@ from actors.effects import (
     ShowOffer,
     ShowPending,
 )
-from actors.events import ButtonReply, ListReply
+from actors.events import ButtonTapped, ListPicked
 from actors.failure import Failure
 from actors.ports.credex import BulkAcceptResult, BulkFailure
-from actors.replies import ListReply as ListMessage
+from actors.replies import ListMessage
 from actors.results import BulkAccepted, EffectFailed, OfferActed, ViewLoaded
 from actors.session import CancelConfirm, Session
 from tests.actors.views import ids_in, inbound, logged_in, offer, run, said, view
@@ -30,11 +30,11 @@ DUE = dt.date(2026, 4, 1)
 
 
 def tap(reply_id: str) -> object:
-    return inbound(ButtonReply(reply_id, ""))
+    return inbound(ButtonTapped(reply_id, ""))
 
 
 def test_incoming_row_loads_a_fresh_view() -> None:
-    outcome = run(logged_in(), inbound(ListReply(ids.pending_page("in", 1), "")))  # type: ignore[arg-type]
+    outcome = run(logged_in(), inbound(ListPicked(ids.pending_page("in", 1), "")))  # type: ignore[arg-type]
     assert outcome.effects == (LoadView(ShowPending("in", 1)),)
 
 
@@ -120,7 +120,7 @@ def test_accept_all_accepts_the_listed_offers_in_one_call() -> None:
     listed = run(logged_in(), ViewLoaded(view(pending_in=three), ShowPending("in", 1)))
     row = ids.accept_all(tuple(o.credex_id for o in three))
     assert row in ids_in(listed.replies[0])
-    asked = run(listed.session, inbound(ListReply(row, "")))  # type: ignore[arg-type]
+    asked = run(listed.session, inbound(ListPicked(row, "")))  # type: ignore[arg-type]
     purpose = BeforeAcceptAll(tuple(o.credex_id for o in three))
     assert asked.effects == (LoadView(purpose),)
     outcome = run(asked.session, ViewLoaded(view(pending_in=three), purpose))
@@ -130,7 +130,7 @@ def test_accept_all_accepts_the_listed_offers_in_one_call() -> None:
 def test_stale_accept_all_accepts_only_what_it_listed_and_names_the_newcomer() -> None:
     two, late = TEN_IN[:2], TEN_IN[2]
     listed = run(logged_in(), ViewLoaded(view(pending_in=two), ShowPending("in", 1)))
-    asked = run(listed.session, inbound(ListReply(ids.accept_all(("cx-1", "cx-2")), "")))  # type: ignore[arg-type]
+    asked = run(listed.session, inbound(ListPicked(ids.accept_all(("cx-1", "cx-2")), "")))  # type: ignore[arg-type]
     (effect,) = asked.effects
     assert isinstance(effect, LoadView) and isinstance(effect.purpose, BeforeAcceptAll)
     fresh = view(pending_in=(*two, late))
@@ -139,14 +139,14 @@ def test_stale_accept_all_accepts_only_what_it_listed_and_names_the_newcomer() -
     result = BulkAcceptResult(("cx-1", "cx-2"), (), ())
     done = run(outcome.session, BulkAccepted(result, two, (late,)))
     assert "1 new offer arrived since — it is still waiting for you" in said(done)
-    again = run(done.session, inbound(ListReply(ids.accept_all(("cx-1", "cx-2")), "")))  # type: ignore[arg-type]
+    again = run(done.session, inbound(ListPicked(ids.accept_all(("cx-1", "cx-2")), "")))  # type: ignore[arg-type]
     assert again.effects == (LoadView(ShowPending("in", 1)),)  # used once: no second accept
 
 
 @pytest.mark.parametrize("row", [ids.ACCEPT_ALL, ids.accept_all(("cx-1", "cx-9"))])
 def test_accept_all_from_a_list_the_session_does_not_know_accepts_nothing(row: str) -> None:
     listed = run(logged_in(), ViewLoaded(view(pending_in=TEN_IN[:2]), ShowPending("in", 1)))
-    outcome = run(listed.session, inbound(ListReply(row, "")))  # type: ignore[arg-type]
+    outcome = run(listed.session, inbound(ListPicked(row, "")))  # type: ignore[arg-type]
     assert outcome.effects == (LoadView(ShowPending("in", 1)),)
     assert "nothing was accepted" in said(outcome)
 

@@ -74,9 +74,9 @@ def test_bulk_sends_one_offer_at_a_time_and_reports_one_line_each() -> None:
 
 
 def inbound_tap(reply_id: str):  # type: ignore[no-untyped-def]
-    from actors.events import ButtonReply
+    from actors.events import ButtonTapped
 
-    return inbound(ButtonReply(reply_id, ""))
+    return inbound(ButtonTapped(reply_id, ""))
 
 
 def test_bulk_with_an_unknown_handle_sends_nothing_and_names_the_line() -> None:

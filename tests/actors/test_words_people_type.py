@@ -8,7 +8,7 @@ import pytest
 
 from actors import ids
 from actors.effects import CreateCredex, LoadView, ResolveHandle, ShowDashboard, ShowPending
-from actors.events import ButtonReply, Reaction
+from actors.events import ButtonTapped, Reaction
 from actors.results import HandleResolved, ViewLoaded
 from actors.screens import common
 from tests.actors.views import BOB, ids_in, inbound, logged_in, offer, run, said, view
@@ -98,7 +98,7 @@ def test_cancel_with_nothing_open_does_not_claim_something_was_cancelled() -> No
 
 
 def test_cancel_in_a_form_still_says_cancelled() -> None:
-    in_form = run(logged_in(), inbound(ButtonReply(ids.offer_start(True), "")))
+    in_form = run(logged_in(), inbound(ButtonTapped(ids.offer_start(True), "")))
     outcome = run(in_form.session, inbound("x"))
     assert outcome.effects == (LoadView(ShowDashboard("cancelled")),)
 
