@@ -12,7 +12,7 @@ from typing import Literal
 
 import attrs
 
-from actors.intents import Intent
+from actors.intents.base import Intent
 from actors.ports.credex import MemberName, PendingOffer
 from actors.session import Draft, DraftOffer
 

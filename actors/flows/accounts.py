@@ -12,11 +12,14 @@ from typing import Final
 
 import attrs
 
-from actors import ids
+from actors import effects as fx
+from actors import routes
 from actors.effects import CheckAccountHandle, EnterAccount, LoadView, OpenAccount, ShowAccounts
 from actors.effects import SwitchTo as SwitchToPurpose
 from actors.failure import Failure
 from actors.flows import dashboard, lists
+from actors.intents import accounts as accounts_ids
+from actors.intents.accounts import CreateAccount, NewAccount, OpenAccounts, SwitchAccount
 from actors.outcome import Moment, Transition
 from actors.ports.credex import MemberView
 from actors.results import AccountHandleChecked, AccountOpened
@@ -57,8 +60,8 @@ def list_loaded(session: Session, view: MemberView, purpose: ShowAccounts) -> Tr
     active = _identity(session).account_id
     reply = screens.accounts_list(view.accounts, active, purpose.page, can_create)
     page, pages, shown, first = screens.window(view.accounts, purpose.page)
-    rows = tuple(ids.switch_account(a.account_id) for a in shown)
-    screen = lists.page_screen(rows, first, page, pages, ids.accounts_page)
+    rows = tuple(accounts_ids.switch_account(a.account_id) for a in shown)
+    screen = lists.page_screen(rows, first, page, pages, accounts_ids.accounts_page)
     return Transition(attrs.evolve(session, screen=screen), (reply,))
 
 
@@ -173,3 +176,19 @@ def back(session: Session, form: AccountForm) -> Transition:
     nxt = attrs.evolve(form, step="handle")
     reply = screens.ask_handle(form.name, form.name_changed, form.handle)
     return Transition(attrs.evolve(session, screen=nxt), (reply,))
+
+
+ROUTES = (
+    routes.intent(OpenAccounts, lambda s, i, at: open_list(s, i.page)),
+    routes.intent(SwitchAccount, lambda s, i, at: switch(s, i.account_id)),
+    routes.intent(NewAccount, lambda s, i, at: new(s)),
+    routes.intent(CreateAccount, lambda s, i, at: create(s, i.handle)),
+    routes.typed(AccountForm, lambda s, form, text, at: typed(s, form, text)),
+    routes.loaded(ShowAccounts, lambda s, v, p, at: list_loaded(s, v, p)),
+    routes.loaded(SwitchToPurpose, switch_loaded),
+    routes.loaded(EnterAccount, entered),
+    routes.result(AccountHandleChecked, lambda s, r, at: handle_checked(s, r)),
+    routes.result(AccountOpened, lambda s, r, at: opened(s, r)),
+    routes.failed(fx.CheckAccountHandle, lambda s, e, f, at: failed(s, e, f)),
+    routes.failed(fx.OpenAccount, lambda s, e, f, at: failed(s, e, f)),
+)

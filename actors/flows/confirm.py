@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import attrs
 
+from actors import routes
 from actors.effects import BeforeConfirm, LoadView
 from actors.flows import dashboard, limits
 from actors.outcome import Moment, Transition
@@ -45,3 +46,6 @@ def loaded(session: Session, view: MemberView, purpose: BeforeConfirm, at: Momen
     session = attrs.evolve(session, screen=screen, draft=draft)
     assert session.identity is not None
     return Transition(session, (offer_screens.confirm(session.identity, draft),))
+
+
+ROUTES = (routes.loaded(BeforeConfirm, loaded),)

@@ -6,8 +6,9 @@ from typing import Literal
 
 import attrs
 
+from actors import routes
 from actors.effects import AfterLogin, LoadView, Notice, ShowDashboard
-from actors.intents import Intent
+from actors.intents.base import Intent
 from actors.outcome import Moment, Transition
 from actors.ports.credex import AccountDashboard, MemberView
 from actors.replies import Reply
@@ -97,3 +98,6 @@ def render(session: Session, view: MemberView, at: Moment, *before: Reply) -> Tr
 def loaded(session: Session, view: MemberView, purpose: ShowDashboard, at: Moment) -> Transition:
     notice = _notice(purpose)
     return render(session, view, at, *((notice,) if notice else ()))
+
+
+ROUTES = (routes.loaded(ShowDashboard, loaded),)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import attrs
 
-from actors import ids
+from actors import routes
 from actors.effects import LoadCredex, LoadLedger
 from actors.failure import Failure
 from actors.flows import dashboard, lists
-from actors.intents import OpenLedger, OpenLedgerCredex
+from actors.intents import ledger as ledger_ids
+from actors.intents.ledger import OpenLedger, OpenLedgerCredex
 from actors.outcome import Transition
 from actors.results import CredexLoaded, LedgerLoaded
 from actors.screens import ledger as screens
@@ -48,17 +49,17 @@ def _page_screen(event: LedgerLoaded) -> Home:
     shown = entries.entries[:PAGE_SIZE]
     pages = page + 1 if entries.has_more else page
     return lists.page_screen(
-        tuple(ids.ledger_credex(e.credex_id, page, end) for e in shown),
+        tuple(ledger_ids.ledger_credex(e.credex_id, page, end) for e in shown),
         entries.start_row + 1,
         page,
         pages,
-        lambda n: ids.ledger_page(n, end),
+        lambda n: ledger_ids.ledger_page(n, end),
     )
 
 
 def loaded(session: Session, event: LedgerLoaded | CredexLoaded) -> Transition:
     if isinstance(event, CredexLoaded):
-        back = ids.ledger_page(event.effect.page, event.effect.end)
+        back = ledger_ids.ledger_page(event.effect.page, event.effect.end)
         card = screens.credex_card(event.credex, event.effect.page, event.effect.end)
         return Transition(attrs.evolve(session, screen=Home(back_id=back)), (card,))
     screen = _page_screen(event) if event.ledger.entries else Home()
@@ -74,3 +75,13 @@ def failed(session: Session, effect: LoadLedger | LoadCredex, failure: Failure) 
     if isinstance(effect, LoadCredex) and failure.kind in ("not_found", "invalid"):
         return dashboard.show(session).say(screens.credex_not_found())
     return Transition(session, (refused(failure),))
+
+
+ROUTES = (
+    routes.intent(OpenLedger, lambda s, i, at: open_intent(s, i)),
+    routes.intent(OpenLedgerCredex, lambda s, i, at: open_intent(s, i)),
+    routes.result(LedgerLoaded, lambda s, r, at: loaded(s, r)),
+    routes.result(CredexLoaded, lambda s, r, at: loaded(s, r)),
+    routes.failed(LoadLedger, lambda s, e, f, at: failed(s, e, f)),
+    routes.failed(LoadCredex, lambda s, e, f, at: failed(s, e, f)),
+)

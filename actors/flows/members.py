@@ -11,7 +11,7 @@ from typing import Final
 
 import attrs
 
-from actors import ids
+from actors import routes
 from actors.effects import (
     Authorize,
     BeforeAddMember,
@@ -23,7 +23,8 @@ from actors.effects import (
 )
 from actors.failure import Failure
 from actors.flows import dashboard
-from actors.intents import MemberAction
+from actors.intents import members as members_ids
+from actors.intents.members import AddMember, MemberAction, OpenMembers
 from actors.outcome import Moment, Transition
 from actors.ports.credex import AccountDashboard, MemberView
 from actors.results import MemberAuthorized, MemberFound, MemberUnauthorized
@@ -101,8 +102,8 @@ def found(session: Session, result: MemberFound) -> Transition:
     name = result.member.name
     if result.member.member_id in form.authorized:
         return Transition(session, (screens.already(name, form.account_name),))
-    yes = ids.authorize_member(form.account_id, result.handle)
-    question = AskYesNo(yes_id=yes, no_id=ids.MEMBERS)
+    yes = members_ids.authorize_member(form.account_id, result.handle)
+    question = AskYesNo(yes_id=yes, no_id=members_ids.MEMBERS)
     reply = screens.confirm_authorize(form.account_id, form.account_name, result.handle, name)
     return Transition(attrs.evolve(session, screen=question), (reply,))
 
@@ -130,8 +131,8 @@ def action_loaded(
     if member.member_id == view.member.member_id:
         return open_list(session, account.account_id).say(screens.owner_stays(account.name))
     if not purpose.confirmed:
-        yes = ids.remove_member(account.account_id, member.member_id)
-        question = AskYesNo(yes_id=yes, no_id=ids.MEMBERS)
+        yes = members_ids.remove_member(account.account_id, member.member_id)
+        question = AskYesNo(yes_id=yes, no_id=members_ids.MEMBERS)
         return Transition(
             attrs.evolve(session, screen=question), (screens.ask_remove(account, member),)
         )
@@ -165,3 +166,20 @@ def failed(session: Session, failure: Failure) -> Transition:
 
 def _tier(session: Session) -> int | None:
     return session.identity.tier if session.identity else None
+
+
+ROUTES = (
+    routes.intent(OpenMembers, lambda s, i, at: open_list(s)),
+    routes.intent(AddMember, lambda s, i, at: add(s)),
+    routes.intent(MemberAction, lambda s, i, at: act(s, i)),
+    routes.typed(MemberForm, lambda s, form, text, at: typed(s, form, text)),
+    routes.loaded(ShowMembers, list_loaded),
+    routes.loaded(BeforeAddMember, lambda s, v, p, at: add_loaded(s, v, at)),
+    routes.loaded(BeforeMemberAction, action_loaded),
+    routes.result(MemberFound, lambda s, r, at: found(s, r)),
+    routes.result(MemberAuthorized, lambda s, r, at: authorized(s, r)),
+    routes.result(MemberUnauthorized, lambda s, r, at: unauthorized(s, r)),
+    routes.failed(LookupMember, lambda s, e, f, at: lookup_failed(s, e.handle, f)),
+    routes.failed(Authorize, lambda s, e, f, at: failed(s, f)),
+    routes.failed(Unauthorize, lambda s, e, f, at: failed(s, f)),
+)

@@ -9,38 +9,9 @@ import attrs
 
 from actors.effects import LoadView, Notice, ShowDashboard
 from actors.flows import accounts, dashboard, members, offer, onboarding
-from actors.intents import (
-    AcceptAllOffers,
-    Act,
-    AddMember,
-    AskStatement,
-    BecomeMember,
-    Confirm,
-    CreateAccount,
-    Discard,
-    GetPaid,
-    Intent,
-    MemberAction,
-    NameAnswer,
-    Nav,
-    NewAccount,
-    NotifyAction,
-    OpenAccounts,
-    OpenLedger,
-    OpenLedgerCredex,
-    OpenMembers,
-    OpenNotifications,
-    OpenOffer,
-    OpenPending,
-    PayLink,
-    Quick,
-    QuickBroken,
-    StartOffer,
-    SwitchAccount,
-    Typed,
-    from_id,
-    menu_word,
-)
+from actors.intents import menu_word
+from actors.intents.base import Intent, Nav, Typed
+from actors.intents.onboarding import NameAnswer
 from actors.outcome import Moment, Transition
 from actors.replies import Reply
 from actors.screens import common
@@ -60,35 +31,6 @@ from actors.session import (
     Session,
 )
 from parser import Navigation
-
-# Ids that say everything they need keep working after a timeout (re-checked by credex-core);
-# a confirmation is judged by its draft, which the timeout discarded.
-SELF_CONTAINED = (
-    OpenPending,
-    OpenOffer,
-    Act,
-    AcceptAllOffers,
-    OpenLedger,
-    OpenLedgerCredex,
-    StartOffer,
-    Quick,
-    QuickBroken,
-    Confirm,
-    Discard,
-    OpenAccounts,
-    SwitchAccount,
-    NewAccount,
-    CreateAccount,
-    OpenMembers,
-    AddMember,
-    MemberAction,
-    OpenNotifications,
-    NotifyAction,
-    # A customer's pay link text, `receive` and `statement` stand on their own (issue 14).
-    GetPaid,
-    PayLink,
-    AskStatement,
-)
 
 
 def _drop_unconfirmed(session: Session) -> tuple[Session, bool]:
@@ -136,15 +78,7 @@ def back(session: Session, at: Moment) -> Transition:
         return accounts.back(session, screen)
     if isinstance(screen, MemberForm):
         return members.open_list(attrs.evolve(session, screen=Home()))
-    if isinstance(screen, AskYesNo):
-        return _back_from_question(session, screen, at)
     return dashboard.show(session).say(common.nothing_to_go_back_to())
-
-
-def _back_from_question(session: Session, screen: AskYesNo, at: Moment) -> Transition:
-    from actors.step import dispatch  # step imports this module
-
-    return dispatch(attrs.evolve(session, screen=Home()), from_id(screen.no_id), at)
 
 
 @attrs.frozen
@@ -186,7 +120,9 @@ def after_timeout(session: Session, intent: Intent) -> AfterTimeout:
         return AfterTimeout(
             reset, instead=onboarding.ask_first(reset).say(timeout_screens.onboarding())
         )
-    if isinstance(intent, (*SELF_CONTAINED, BecomeMember)) or (
+    # Intents that say everything they need keep working after a timeout (re-checked by
+    # credex-core); a confirmation is judged by its draft, which the timeout discarded.
+    if intent.self_contained or (
         isinstance(intent, Nav) and intent.word in (Navigation.GREETING, Navigation.HELP)
     ):
         return AfterTimeout(reset, note=note)

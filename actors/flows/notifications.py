@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import attrs
 
-from actors import ids
+from actors import routes
 from actors.effects import BeforeNotify, LoadView, SetSendOffersTo, ShowNotifications
 from actors.failure import Failure
 from actors.flows import dashboard
-from actors.intents import NotifyAction
+from actors.intents import notifications as notifications_ids
+from actors.intents.notifications import NotifyAction, OpenNotifications
 from actors.outcome import Moment, Transition
 from actors.ports.credex import MemberView
 from actors.results import SendOffersToSet
@@ -53,8 +54,8 @@ def action_loaded(session: Session, view: MemberView, purpose: BeforeNotify) -> 
         return open_screen(session, account.account_id).say(screens.already(member))
     me = view.member.member_id
     if not purpose.confirmed:
-        yes = ids.set_notify(account.account_id, member.member_id)
-        question = AskYesNo(yes_id=yes, no_id=ids.NOTIFICATIONS)
+        yes = notifications_ids.set_notify(account.account_id, member.member_id)
+        question = AskYesNo(yes_id=yes, no_id=notifications_ids.NOTIFICATIONS)
         return Transition(
             attrs.evolve(session, screen=question), (screens.ask(account, member, me),)
         )
@@ -70,3 +71,13 @@ def changed(session: Session, result: SendOffersToSet) -> Transition:
 
 def failed(session: Session, failure: Failure) -> Transition:
     return Transition(attrs.evolve(session, screen=Home()), (screens.refused(failure),))
+
+
+ROUTES = (
+    routes.intent(OpenNotifications, lambda s, i, at: open_screen(s)),
+    routes.intent(NotifyAction, lambda s, i, at: act(s, i)),
+    routes.loaded(ShowNotifications, loaded),
+    routes.loaded(BeforeNotify, lambda s, v, p, at: action_loaded(s, v, p)),
+    routes.result(SendOffersToSet, lambda s, r, at: changed(s, r)),
+    routes.failed(SetSendOffersTo, lambda s, e, f, at: failed(s, f)),
+)

@@ -10,16 +10,20 @@ import datetime as dt
 
 import attrs
 
+from actors import effects as fx
+from actors import results as rs
+from actors import routes
 from actors.effects import ResolveHandle
 from actors.failure import Failure
-from actors.flows import confirm, dashboard, limits
+from actors.flows import confirm, dashboard, limits, submit
+from actors.intents.offer import DueIn, StartOffer
 from actors.outcome import Moment, Transition
 from actors.ports.credex import AccountRef
 from actors.screens import limits as limit_screens
 from actors.screens import offer as screens
 from actors.screens.failures import refused
 from actors.session import Draft, DraftOffer, Identity, OfferForm, Session
-from parser import InputError, parse_amount, parse_date, parse_handle, parse_yes_no
+from parser import InputError, parse_amount, parse_date, parse_handle
 
 
 def _identity(session: Session) -> Identity:
@@ -67,20 +71,7 @@ def typed(session: Session, form: OfferForm, text: str, at: Moment) -> Transitio
             return _due(session, form, parse_date(text, at.today), at)
     except InputError as error:
         return Transition(session, (screens.input_problem(error.message),))
-    return answer_confirmation(session, text)
-
-
-def answer_confirmation(session: Session, text: str) -> Transition:
-    """Typed yes/no while a confirmation is open counts as tapping its buttons."""
-    from actors.flows import submit  # submit imports this module for the due-date retry
-
-    draft = session.draft
-    answer = parse_yes_no(text)
-    if draft is not None and answer is True:
-        return submit.confirm(session, draft.draft_id)
-    if draft is not None and answer is False:
-        return submit.discard(session, draft.draft_id)
-    return Transition(session, (screens.confirm_pending(),))
+    return submit.answer_confirmation(session, text)
 
 
 def due_chosen(session: Session, form: OfferForm, days: int, at: Moment) -> Transition:
@@ -136,3 +127,29 @@ def back(session: Session, form: OfferForm, at: Moment) -> Transition:
         return ask(session, attrs.evolve(form, step="handle"), at)
     session = attrs.evolve(session, draft=None)  # the unconfirmed draft goes; its answers stay
     return ask(session, attrs.evolve(form, step="handle" if form.secured else "due"), at)
+
+
+def _due_tapped(session: Session, intent: DueIn, at: Moment) -> Transition | None:
+    form = session.screen
+    if isinstance(form, OfferForm) and form.step == "due":
+        return due_chosen(session, form, intent.days, at)
+    return None  # a due-date button of a question no longer asked
+
+
+def _resolved(session: Session, result: rs.HandleResolved, at: Moment) -> Transition | None:
+    return resolved(session, result.account, at) if result.line is None else None
+
+
+def _not_resolved(
+    session: Session, effect: fx.ResolveHandle, failure: Failure, at: Moment
+) -> Transition | None:
+    return not_resolved(session, effect.handle, failure) if effect.line is None else None
+
+
+ROUTES = (
+    routes.intent(StartOffer, lambda s, i, at: start(attrs.evolve(s, draft=None), i.secured)),
+    routes.intent(DueIn, _due_tapped),
+    routes.typed(OfferForm, typed),
+    routes.result(rs.HandleResolved, _resolved),
+    routes.failed(fx.ResolveHandle, _not_resolved),
+)

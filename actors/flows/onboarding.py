@@ -12,10 +12,13 @@ from typing import Final
 
 import attrs
 
+from actors import results as rs
+from actors import routes
 from actors.effects import LoadView, Onboard, ShowDashboard
 from actors.failure import Failure
 from actors.flows import dashboard
-from actors.intents import BecomeMember, Intent, NameAnswer, Typed
+from actors.intents.base import Intent, Typed
+from actors.intents.onboarding import BecomeMember, NameAnswer
 from actors.outcome import Moment, Transition
 from actors.ports.credex import MemberView
 from actors.screens import onboarding as screens
@@ -128,3 +131,21 @@ def failed(session: Session, failure: Failure) -> Transition:
     if isinstance(screen, OnboardConfirm):
         return confirm(session, screen, changed=False).say(refused(failure))
     return Transition(session, (refused(failure),))
+
+
+def _unknown_phone(
+    session: Session, effect: LoadView, failure: Failure, at: Moment
+) -> Transition | None:
+    """credex-core does not know this phone: offer to become a member."""
+    return welcome(session) if failure.kind == "not_found" else None
+
+
+ROUTES = (
+    # A member who taps "Become a member" or answers a name question is one already.
+    routes.intent(BecomeMember, lambda s, i, at: dashboard.show(s)),
+    routes.intent(NameAnswer, lambda s, i, at: dashboard.show(s)),
+    routes.result(rs.MemberOnboarded, lambda s, r, at: onboarded(s, r.view, at)),
+    routes.failed(Onboard, lambda s, e, f, at: failed(s, f)),
+    routes.failed(LoadView, _unknown_phone),
+    routes.login_failed(BecomeMember, lambda s, i, f: ask_first(attrs.evolve(s, identity=None))),
+)

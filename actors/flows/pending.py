@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import attrs
 
-from actors import ids
+from actors import results as rs
+from actors import routes
 from actors.effects import (
     AcceptAll,
     ActOnOffer,
@@ -23,11 +24,14 @@ from actors.effects import (
 )
 from actors.failure import Failure
 from actors.flows import dashboard, lists
+from actors.intents import pending as pending_ids
+from actors.intents.pending import AcceptAllOffers, Act, OpenOffer, OpenPending
 from actors.outcome import Moment, Transition
 from actors.ports.credex import BulkAcceptResult, MemberView, PendingOffer
 from actors.screens import pending as screens
 from actors.screens.failures import refused
 from actors.session import CancelConfirm, Home, Session
+from parser import parse_yes_no
 
 
 def open_list(session: Session, direction: Direction, page: int) -> Transition:
@@ -46,7 +50,7 @@ def accept_all(session: Session, listed: str) -> Transition:
     """Only the offers the tapped list counted; a list the session no longer knows (an old
     button, a timeout) accepts nothing and shows the offers as they are now."""
     known = session.listed_in
-    if not known or listed != ids.listed_digest(known):
+    if not known or listed != pending_ids.listed_digest(known):
         return open_list(session, "in", 1).say(screens.stale_accept_all())
     return Transition(session, effects=(LoadView(BeforeAcceptAll(known)),))
 
@@ -74,11 +78,11 @@ def _list_screen(direction: Direction, offers: tuple[PendingOffer, ...], page: i
     """What typed numbers and paging words pick on this page (intents.classify)."""
     page, pages, shown, first = screens.window(offers, page)
     return lists.page_screen(
-        tuple(ids.pending_offer(direction, o.credex_id) for o in shown),
+        tuple(pending_ids.pending_offer(direction, o.credex_id) for o in shown),
         first,
         page,
         pages,
-        lambda n: ids.pending_page(direction, n),
+        lambda n: pending_ids.pending_page(direction, n),
     )
 
 
@@ -100,7 +104,7 @@ def offer_loaded(session: Session, view: MemberView, purpose: ShowOffer, at: Mom
     # `back` returns to the list page the offer was picked from (its first page after a tap on
     # a notification or an old list).
     came_from = session.screen.page_id if isinstance(session.screen, Home) else ""
-    back = Home(back_id=came_from or ids.pending_page(purpose.direction, 1))
+    back = Home(back_id=came_from or pending_ids.pending_page(purpose.direction, 1))
     session = attrs.evolve(dashboard.identify(session, view), screen=back)
     return Transition(session, (screens.offer_card(purpose.direction, found, back.back_id),))
 
@@ -165,3 +169,34 @@ def accept_all_failed(session: Session, failure: Failure) -> Transition:
     if failure.kind == "unavailable":
         return Transition(session, (refused(failure),))
     return Transition(session, effects=(LoadView(ShowDashboard()),)).say(refused(failure))
+
+
+def _cancel_typed(
+    session: Session, screen: CancelConfirm, text: str, at: Moment
+) -> Transition | None:
+    """Typed yes/no on the question to cancel an outgoing offer."""
+    answer = parse_yes_no(text)
+    if answer is True:
+        return act(session, "cancel", screen.credex_id)
+    if answer is False:
+        return dashboard.show(session)
+    return None
+
+
+ROUTES = (
+    routes.intent(OpenPending, lambda s, i, at: open_list(s, i.direction, i.page)),
+    routes.intent(OpenOffer, lambda s, i, at: open_offer(s, i.direction, i.credex_id)),
+    routes.intent(Act, lambda s, i, at: act(s, i.action, i.credex_id)),
+    routes.intent(AcceptAllOffers, lambda s, i, at: accept_all(s, i.listed)),
+    routes.typed(CancelConfirm, _cancel_typed),
+    routes.loaded(ShowPending, lambda s, v, p, at: list_loaded(s, v, p)),
+    routes.loaded(ShowOffer, offer_loaded),
+    routes.loaded(BeforeAction, action_loaded),
+    routes.loaded(BeforeAcceptAll, accept_all_loaded),
+    routes.result(rs.OfferActed, lambda s, r, at: acted(s, r.effect)),
+    routes.result(
+        rs.BulkAccepted, lambda s, r, at: accepted_all(s, r.result, r.offers, r.arrived_since)
+    ),
+    routes.failed(ActOnOffer, lambda s, e, f, at: act_failed(s, e, f)),
+    routes.failed(AcceptAll, lambda s, e, f, at: accept_all_failed(s, f)),
+)

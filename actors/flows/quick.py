@@ -8,9 +8,13 @@ from typing import Any
 
 import attrs
 
+from actors import effects as fx
+from actors import results as rs
+from actors import routes
 from actors.effects import ResolveHandle
 from actors.failure import Failure
 from actors.flows import confirm, limits
+from actors.intents.quick import Quick
 from actors.outcome import DEFAULT_DUE_DAYS, Moment, Transition
 from actors.ports.credex import AccountRef
 from actors.screens import limits as limit_screens
@@ -110,3 +114,22 @@ def not_resolved(session: Session, line: int, failure: Failure, at: Moment) -> T
     if failure.kind in ("not_found", "invalid"):
         return _next(session, _with(screen.lines, line, problem="unknown_handle"), at)
     return Transition(attrs.evolve(session, screen=Home()), (refused(failure),))
+
+
+def _resolved(session: Session, result: rs.HandleResolved, at: Moment) -> Transition | None:
+    line = result.line
+    return None if line is None else resolved(session, line, result.account, at)
+
+
+def _not_resolved(
+    session: Session, effect: fx.ResolveHandle, failure: Failure, at: Moment
+) -> Transition | None:
+    line = effect.line
+    return None if line is None else not_resolved(session, line, failure, at)
+
+
+ROUTES = (
+    routes.intent(Quick, lambda s, i, at: start(s, i.offers, at)),
+    routes.result(rs.HandleResolved, _resolved),
+    routes.failed(fx.ResolveHandle, _not_resolved),
+)

@@ -12,9 +12,11 @@ from decimal import Decimal
 
 import attrs
 
+from actors import results as rs
+from actors import routes
 from actors.effects import ResolveHandle
 from actors.flows import dashboard, onboarding
-from actors.intents import GetPaid, PayLink
+from actors.intents.receive import GetPaid, PayLink
 from actors.outcome import Moment, Transition
 from actors.ports.credex import MemberView
 from actors.screens import onboarding as onboarding_screens
@@ -97,3 +99,19 @@ def after_onboarding(session: Session, view: MemberView) -> Transition:
     session = dashboard.identify(session, view)
     welcome = onboarding_screens.welcome_aboard(view.member.first_name)
     return pay(session, request).say(welcome)
+
+
+def _onboarded(session: Session, result: rs.MemberOnboarded, at: Moment) -> Transition | None:
+    """A member who joined to pay someone goes on to pay (onboarding's own answer otherwise)."""
+    if session.pending_pay is None:
+        return None
+    return after_onboarding(session, result.view)
+
+
+ROUTES = (
+    routes.intent(GetPaid, show_link),
+    routes.intent(PayLink, lambda s, i, at: pay(s, request_of(i))),
+    routes.typed(PayAmount, lambda s, screen, text, at: amount_typed(s, screen, text)),
+    routes.result(rs.MemberOnboarded, _onboarded),
+    routes.login_failed(PayLink, lambda s, i, f: join_first(s, request_of(i))),
+)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from actors import routes
 from actors.effects import LoadStatement
 from actors.failure import Failure
-from actors.intents import AskStatement
+from actors.intents.statement import AskStatement
 from actors.outcome import Moment, Transition
 from actors.results import StatementLoaded
 from actors.screens import statement as screens
@@ -70,3 +71,10 @@ def failed(session: Session, failure: Failure) -> Transition:
     if failure.kind == "unavailable":
         return Transition(session, (cannot_load(),))
     return Transition(session, (refused(failure),))
+
+
+ROUTES = (
+    routes.intent(AskStatement, open_statement),
+    routes.result(StatementLoaded, lambda s, r, at: loaded(s, r)),
+    routes.failed(LoadStatement, lambda s, e, f, at: failed(s, f)),
+)

@@ -14,9 +14,13 @@ from typing import Any
 
 import attrs
 
+from actors import effects as fx
+from actors import results as rs
+from actors import routes
 from actors.effects import CreateCredex, LoadView, ShowDashboard, VerifyDraft
 from actors.failure import Failure
-from actors.flows import dashboard, limits, offer
+from actors.flows import dashboard, limits
+from actors.intents.submit import Confirm, Discard
 from actors.outcome import Moment, Transition
 from actors.ports.credex import CreatedCredex, MemberView
 from actors.replies import Reply
@@ -27,6 +31,7 @@ from actors.screens import settling as settle_screens
 from actors.screens.failures import refused
 from actors.screens.format import places
 from actors.session import Draft, DraftOffer, Home, Session
+from parser import parse_yes_no
 
 
 def confirm(session: Session, draft_id: str) -> Transition:
@@ -40,6 +45,17 @@ def confirm(session: Session, draft_id: str) -> Transition:
         return Transition(session, (screens.expired(),))
     submitting = attrs.evolve(draft, state="submitting")
     return _next(attrs.evolve(session, draft=submitting, screen=Home()), submitting)
+
+
+def answer_confirmation(session: Session, text: str) -> Transition:
+    """Typed yes/no while a confirmation is open counts as tapping its buttons."""
+    draft = session.draft
+    answer = parse_yes_no(text)
+    if draft is not None and answer is True:
+        return confirm(session, draft.draft_id)
+    if draft is not None and answer is False:
+        return discard(session, draft.draft_id)
+    return Transition(session, (screens.confirm_pending(),))
 
 
 def discard(session: Session, draft_id: str) -> Transition:
@@ -108,7 +124,10 @@ def refused_by_core(
         # A menu offer whose date credex-core refused: say why and ask for the date again.
         session = attrs.evolve(session, draft=None).remember_sent(draft.draft_id)
         retry = attrs.evolve(form, step="due", due_date=None)
-        return offer.ask(session, retry, at).say(refused(failure))
+        asked = Transition(
+            attrs.evolve(session, screen=retry), (screens.ask_due(at.earliest_due, at.latest_due),)
+        )
+        return asked.say(refused(failure))
     draft = _settle(draft, index, failure=failure)
     suggestion = _largest_accepted(draft, failure)
     if suggestion is not None:
@@ -217,3 +236,15 @@ def verified(session: Session, view: MemberView, draft_id: str, at: Moment) -> T
 
 def verify_failed(session: Session) -> Transition:
     return Transition(session, (screens.still_checking(),))
+
+
+ROUTES = (
+    routes.intent(Confirm, lambda s, i, at: confirm(s, i.draft_id)),
+    routes.intent(Discard, lambda s, i, at: discard(s, i.draft_id)),
+    routes.loaded(VerifyDraft, lambda s, v, p, at: verified(s, v, p.draft_id, at)),
+    routes.load_failed(VerifyDraft, lambda s, p, f, at: verify_failed(s)),
+    routes.result(rs.CredexCreated, lambda s, r, at: created(s, r.draft_id, r.index, r.created)),
+    routes.failed(
+        fx.CreateCredex, lambda s, e, f, at: refused_by_core(s, e.draft_id, e.index, f, at)
+    ),
+)

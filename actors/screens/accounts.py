@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from actors import ids
 from actors.failure import Failure
+from actors.intents import accounts as accounts_ids
+from actors.intents import navigation as navigation_ids
 from actors.ports.credex import AccountDashboard
 from actors.replies import Button, ButtonsMessage, ListMessage, Reply, Row, Section, TextReply
 from actors.screens.failures import reason
@@ -18,7 +19,7 @@ ACCOUNT_NAME_RULE: Final = (
     "credex-core keeps only letters, digits, spaces and hyphens in an account name, "
     "and needs 3–50 of them"
 )
-_MENU = Button(ids.MENU, "🏡 Menu")
+_MENU = Button(navigation_ids.MENU, "🏡 Menu")
 _NAV_HINT = "_Send *back* to go back a step, or *x* to cancel._"
 TIER_NAMES: Final = {1: "Open", 2: "Verified", 3: "Hustler", 4: "Entrepreneur", 5: "top"}
 
@@ -58,19 +59,21 @@ def accounts_list(
     lines = [_line(n, a, active_id) for n, a in enumerate(shown, first)]
     rows = [
         Row(
-            ids.switch_account(a.account_id),
+            accounts_ids.switch_account(a.account_id),
             clip(a.name, ROW_TITLE),
             clip(_row_description(a, active_id), ROW_DESCRIPTION),
         )
         for a in shown
     ]
     if page > 1:
-        rows.append(Row(ids.accounts_page(page - 1), "⬅️ Previous", f"Page {page - 1}"))
+        rows.append(Row(accounts_ids.accounts_page(page - 1), "⬅️ Previous", f"Page {page - 1}"))
     if page < pages:
-        rows.append(Row(ids.accounts_page(page + 1), "More accounts…", f"Page {page + 1}"))
+        rows.append(Row(accounts_ids.accounts_page(page + 1), "More accounts…", f"Page {page + 1}"))
     if can_create:
-        rows.append(Row(ids.NEW_ACCOUNT, "➕ New business account", "Open another account"))
-    rows.append(Row(ids.MENU, "🏡 Menu", "Back to your dashboard"))
+        rows.append(
+            Row(accounts_ids.NEW_ACCOUNT, "➕ New business account", "Open another account")
+        )
+    rows.append(Row(navigation_ids.MENU, "🏡 Menu", "Back to your dashboard"))
     paging = f" (page {page} of {pages})" if pages > 1 else ""
     body = "\n".join(
         [
@@ -173,8 +176,8 @@ def confirm(form: AccountForm) -> ButtonsMessage:
             "You will own it, be authorized for it and receive its offer notifications."
         ),
         buttons=(
-            Button(ids.create_account(form.handle), "✅ Create account"),
-            Button(ids.CANCEL, "Cancel"),
+            Button(accounts_ids.create_account(form.handle), "✅ Create account"),
+            Button(navigation_ids.CANCEL, "Cancel"),
         ),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from actors import ids
+from actors.intents import navigation as navigation_ids
 from actors.replies import Button, ButtonsMessage, TextReply
 from actors.screens.format import clip
 
@@ -19,7 +19,7 @@ def sorry_for_the_delay() -> ButtonsMessage:
             "⏳ Sorry for the delay: WhatsApp could not deliver our messages for a while.\n"
             "Tap *Menu* for your up-to-date balances and offers."
         ),
-        buttons=(Button(ids.MENU, "🏡 Menu"),),
+        buttons=(Button(navigation_ids.MENU, "🏡 Menu"),),
     )
 
 

@@ -8,8 +8,9 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from actors import ids
 from actors.flows.limits import Shortfall, can_send
+from actors.intents import navigation as navigation_ids
+from actors.intents import quick as quick_ids
 from actors.replies import Button, ButtonsMessage, Reply, TextReply
 from actors.screens.format import BODY, BUTTON_TITLE, amount, clip, places
 from actors.session import Draft, DraftOffer
@@ -78,7 +79,7 @@ def refused(
     """`in_form`: the menu form asks for the amount again, so typing one is said to work."""
     lines = ["✋ I can't prepare that offer, so nothing was sent:"]
     lines += [_reason(s, tier, when) for s in shorts]
-    buttons = [Button(ids.MENU, "🏡 Menu")]
+    buttons = [Button(navigation_ids.MENU, "🏡 Menu")]
     single = draft.offers[0] if len(draft.offers) == 1 else None
     can = can_send(shorts)
     empty = next((s for s in shorts if s.kind == "no_value"), None)
@@ -86,7 +87,7 @@ def refused(
         kind = "secured" if single.secured else "unsecured"
         lines += ["", f"You can send up to *{amount(can, single.denomination)}* {kind} right now."]
         title = clip(f"Send {amount(can, single.denomination)}", BUTTON_TITLE)
-        buttons.insert(0, Button(ids.quick(quick_text(single, can)), title))
+        buttons.insert(0, Button(quick_ids.quick(quick_text(single, can)), title))
     elif empty is not None:
         lines += ["", how_to_get_value(empty.denomination, agents)]
     elif any(s.kind == "daily" for s in shorts):
@@ -106,7 +107,7 @@ def core_edge(offer: DraftOffer, largest: Decimal) -> ButtonsMessage:
             f"*{what}* secured."
         ),
         buttons=(
-            Button(ids.quick(quick_text(offer, largest)), clip(f"Send {what}", BUTTON_TITLE)),
-            Button(ids.MENU, "🏡 Menu"),
+            Button(quick_ids.quick(quick_text(offer, largest)), clip(f"Send {what}", BUTTON_TITLE)),
+            Button(navigation_ids.MENU, "🏡 Menu"),
         ),
     )

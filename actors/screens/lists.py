@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from actors import ids
-from actors.intents import NotInList
+from actors.intents import navigation as navigation_ids
+from actors.intents.base import NotInList
 from actors.replies import Button, ButtonsMessage
 
-_MENU = Button(ids.MENU, "🏡 Menu")
+_MENU = Button(navigation_ids.MENU, "🏡 Menu")
 
 
 def not_in_list(asked: NotInList) -> ButtonsMessage:

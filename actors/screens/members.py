@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from actors import ids
 from actors.failure import Failure
+from actors.intents import members as members_ids
+from actors.intents import navigation as navigation_ids
 from actors.ports.credex import AccountDashboard, MemberName
 from actors.replies import Button, ButtonsMessage, ListMessage, Reply, Row, Section, TextReply
 from actors.screens.accounts import tier_name
@@ -13,7 +14,7 @@ from actors.screens.failures import reason
 from actors.screens.format import ROW_TITLE, clip
 
 MAX_AUTHORIZED: Final = 5  # including the owner (docs/credex-core-api.md §8.2, §10.8)
-_MENU = Button(ids.MENU, "🏡 Menu")
+_MENU = Button(navigation_ids.MENU, "🏡 Menu")
 
 
 def full_name(member: MemberName) -> str:
@@ -29,16 +30,18 @@ def members_list(account: AccountDashboard, owner_id: str) -> ListMessage:
     full = len(account.authorized) >= MAX_AUTHORIZED
     rows = []
     if not full:
-        rows.append(Row(ids.ADD_MEMBER, "➕ Add a member", "Let someone transact for this account"))
+        rows.append(
+            Row(members_ids.ADD_MEMBER, "➕ Add a member", "Let someone transact for this account")
+        )
     rows += [
         Row(
-            ids.ask_remove_member(account.account_id, m.member_id),
+            members_ids.ask_remove_member(account.account_id, m.member_id),
             clip(f"❌ {full_name(m)}", ROW_TITLE),
             "Remove their access",
         )
         for m in others
     ]
-    rows.append(Row(ids.MENU, "🏡 Menu", "Back to your dashboard"))
+    rows.append(Row(navigation_ids.MENU, "🏡 Menu", "Back to your dashboard"))
     limit = (
         f"That's the limit of {MAX_AUTHORIZED} (you included): remove someone to add another."
         if full
@@ -76,7 +79,7 @@ def limit_reached(account_name: str) -> ButtonsMessage:
             f"✋ *{account_name}* already has {MAX_AUTHORIZED} authorized members, you "
             "included: that's credex-core's limit. Remove someone first to add another."
         ),
-        buttons=(Button(ids.MEMBERS, "👥 Members"), _MENU),
+        buttons=(Button(members_ids.MEMBERS, "👥 Members"), _MENU),
     )
 
 
@@ -115,8 +118,8 @@ def confirm_authorize(account_id: str, account_name: str, handle: str, name: str
             "You can remove them here at any time."
         ),
         buttons=(
-            Button(ids.authorize_member(account_id, handle), "✅ Allow"),
-            Button(ids.MEMBERS, "Cancel"),
+            Button(members_ids.authorize_member(account_id, handle), "✅ Allow"),
+            Button(members_ids.MEMBERS, "Cancel"),
         ),
     )
 
@@ -132,8 +135,8 @@ def ask_remove(account: AccountDashboard, member: MemberName) -> ButtonsMessage:
             "They will no longer be able to transact for it."
         ),
         buttons=(
-            Button(ids.remove_member(account.account_id, member.member_id), "Yes, remove"),
-            Button(ids.MEMBERS, "No, keep them"),
+            Button(members_ids.remove_member(account.account_id, member.member_id), "Yes, remove"),
+            Button(members_ids.MEMBERS, "No, keep them"),
         ),
     )
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from actors import ids
 from actors.failure import Failure
+from actors.intents import navigation as navigation_ids
+from actors.intents import notifications as notifications_ids
 from actors.ports.credex import AccountDashboard, MemberName
 from actors.replies import Button, ButtonsMessage, ListMessage, Reply, Row, Section, TextReply
 from actors.screens.failures import reason
 from actors.screens.format import ROW_TITLE, clip
 from actors.screens.members import full_name
 
-_MENU = Button(ids.MENU, "🏡 Menu")
+_MENU = Button(navigation_ids.MENU, "🏡 Menu")
 
 
 def _who(member: MemberName | None, me: str) -> str:
@@ -34,13 +35,13 @@ def current(account: AccountDashboard, me: str) -> Reply:
         )
     rows = [
         Row(
-            ids.ask_notify(account.account_id, m.member_id),
+            notifications_ids.ask_notify(account.account_id, m.member_id),
             clip(full_name(m), ROW_TITLE),
             "Send this account's offer notifications to them",
         )
         for m in choices
     ]
-    rows.append(Row(ids.MENU, "🏡 Menu", "Keep it as it is"))
+    rows.append(Row(navigation_ids.MENU, "🏡 Menu", "Keep it as it is"))
     return ListMessage(
         body=f"{head}\n\nChoose who should receive them instead:",
         button_label="Change",
@@ -55,8 +56,10 @@ def ask(account: AccountDashboard, member: MemberName, me: str) -> ButtonsMessag
             f"instead of {_who(account.send_offers_to, me)}?"
         ),
         buttons=(
-            Button(ids.set_notify(account.account_id, member.member_id), "Yes, change"),
-            Button(ids.NOTIFICATIONS, "No, keep it"),
+            Button(
+                notifications_ids.set_notify(account.account_id, member.member_id), "Yes, change"
+            ),
+            Button(notifications_ids.NOTIFICATIONS, "No, keep it"),
         ),
     )
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from actors import ids
+from actors.intents import offer as offer_ids
+from actors.intents import submit as submit_ids
 from actors.replies import Button, ButtonsMessage, TextReply
 from actors.screens.failures import reason
 from actors.screens.format import BODY, amount, clip, day, sentence_case
@@ -40,9 +41,9 @@ def ask_due(earliest: dt.date, latest: dt.date) -> ButtonsMessage:
             f"*{day(earliest)}* and *{day(latest)}* (like {latest.isoformat()}).\n\n{_NAV_HINT}"
         ),
         buttons=(
-            Button(ids.due_in(7), "In 1 week"),
-            Button(ids.due_in(14), "In 2 weeks"),
-            Button(ids.due_in(28), "In 4 weeks"),
+            Button(offer_ids.due_in(7), "In 1 week"),
+            Button(offer_ids.due_in(14), "In 2 weeks"),
+            Button(offer_ids.due_in(28), "In 4 weeks"),
         ),
     )
 
@@ -101,8 +102,8 @@ def confirm(identity: Identity, draft: Draft) -> ButtonsMessage:
     return ButtonsMessage(
         body=clip(body, BODY),
         buttons=(
-            Button(ids.confirm(draft.draft_id), send),
-            Button(ids.discard(draft.draft_id), "Cancel"),
+            Button(submit_ids.confirm(draft.draft_id), send),
+            Button(submit_ids.discard(draft.draft_id), "Cancel"),
         ),
     )
 

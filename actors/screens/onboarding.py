@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actors import ids
+from actors.intents import onboarding as onboarding_ids
 from actors.replies import Button, ButtonsMessage, TextReply
 
 NAME_RULE = "credex-core keeps only letters (A–Z), spaces and hyphens, and needs 3–50 of them"
@@ -17,14 +17,14 @@ def welcome() -> ButtonsMessage:
             "Membership is *free*: you get a personal account on the Open tier, "
             "with a daily limit of 10 USD."
         ),
-        buttons=(Button(ids.BECOME_MEMBER, "Become a member"),),
+        buttons=(Button(onboarding_ids.BECOME_MEMBER, "Become a member"),),
     )
 
 
 def welcome_reminder() -> ButtonsMessage:
     return ButtonsMessage(
         body="To use VimbisoPay you first become a member. It's free and takes three answers.",
-        buttons=(Button(ids.BECOME_MEMBER, "Become a member"),),
+        buttons=(Button(onboarding_ids.BECOME_MEMBER, "Become a member"),),
     )
 
 
@@ -55,7 +55,10 @@ def confirm_name(first_name: str, last_name: str, changed: bool) -> ButtonsMessa
             f"with a personal account called _{first_name} {last_name} Personal_.{note}\n\n"
             "Is that right?"
         ),
-        buttons=(Button(ids.NAME_OK, "Register"), Button(ids.NAME_EDIT, "Change name")),
+        buttons=(
+            Button(onboarding_ids.NAME_OK, "Register"),
+            Button(onboarding_ids.NAME_EDIT, "Change name"),
+        ),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actors import ids
+from actors.intents import navigation as navigation_ids
 from actors.notes import fold
 from actors.replies import (
     Button,
@@ -14,7 +14,9 @@ from actors.replies import (
     TextReply,
 )
 
-MENU = ListMessage("Good morning", "Options", (Section("Menu", (Row(ids.MENU, "Menu"),)),))
+MENU = ListMessage(
+    "Good morning", "Options", (Section("Menu", (Row(navigation_ids.MENU, "Menu"),)),)
+)
 
 
 def test_a_note_before_a_screen_becomes_part_of_its_body() -> None:

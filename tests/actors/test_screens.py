@@ -18,7 +18,7 @@ import pytest
 
 from actors.events import Notification
 from actors.failure import Failure
-from actors.intents import NotInList
+from actors.intents.base import NotInList
 from actors.ports.credex import (
     BulkAcceptResult,
     BulkFailure,
