@@ -218,7 +218,7 @@ def _result(session: Session, event: rs.Result, at: Moment) -> Transition:
 
 
 def _loaded(session: Session, view: MemberView, purpose: fx.Purpose, at: Moment) -> Transition:
-    if isinstance(purpose, fx.AfterLogin):  # logged in: now carry out what was asked
+    if isinstance(purpose, dashboard.AfterLogin):  # logged in: now carry out what was asked
         session = dashboard.identify(session, view)
         if isinstance(purpose.intent, BecomeMember):
             return dashboard.render(session, view, at)
@@ -234,7 +234,11 @@ def _failed(session: Session, effect: fx.Effect, failure: Failure, at: Moment) -
     if isinstance(effect, fx.LoadView):
         purpose = effect.purpose
         answer = ROUTES.run("load_failed", purpose, session, purpose, failure, at)
-        if answer is None and isinstance(purpose, fx.AfterLogin) and failure.kind == "not_found":
+        if (
+            answer is None
+            and isinstance(purpose, dashboard.AfterLogin)
+            and failure.kind == "not_found"
+        ):
             intent = purpose.intent
             answer = ROUTES.run("login_failed", intent, session, intent, failure)
     if answer is None:

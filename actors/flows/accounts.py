@@ -14,8 +14,7 @@ import attrs
 
 from actors import effects as fx
 from actors import routes
-from actors.effects import CheckAccountHandle, EnterAccount, LoadView, OpenAccount, ShowAccounts
-from actors.effects import SwitchTo as SwitchToPurpose
+from actors.effects import CheckAccountHandle, LoadView, OpenAccount, Purpose
 from actors.failure import Failure
 from actors.flows import dashboard, lists
 from actors.intents import accounts as accounts_ids
@@ -31,6 +30,27 @@ from parser import InputError, parse_handle, parse_yes_no
 
 _NOT_KEPT: Final = re.compile(r"[^A-Za-z0-9 -]")
 PAID_TIER: Final = 3
+
+
+@attrs.frozen
+class ShowAccounts(Purpose):
+    page: int = 1
+
+
+@attrs.frozen
+class SwitchTo(Purpose):
+    """Re-check that the member still owns the account before acting for it."""
+
+    account_id: str
+
+
+@attrs.frozen
+class EnterAccount(Purpose):
+    """After createAccount (or its "handle already in use"): find the account by handle."""
+
+    handle: str
+    name: str
+    after_refusal: bool = False  # credex-core said the handle was in use
 
 
 def clean_account_name(text: str) -> str:
@@ -66,12 +86,10 @@ def list_loaded(session: Session, view: MemberView, purpose: ShowAccounts) -> Tr
 
 
 def switch(session: Session, account_id: str) -> Transition:
-    return Transition(session, effects=(LoadView(SwitchToPurpose(account_id)),))
+    return Transition(session, effects=(LoadView(SwitchTo(account_id)),))
 
 
-def switch_loaded(
-    session: Session, view: MemberView, purpose: SwitchToPurpose, at: Moment
-) -> Transition:
+def switch_loaded(session: Session, view: MemberView, purpose: SwitchTo, at: Moment) -> Transition:
     account = dashboard.owned(view, purpose.account_id)
     if account is None:
         return dashboard.render(session, view, at, screens.account_gone())
@@ -185,7 +203,7 @@ ROUTES = (
     routes.intent(CreateAccount, lambda s, i, at: create(s, i.handle)),
     routes.typed(AccountForm, lambda s, form, text, at: typed(s, form, text)),
     routes.loaded(ShowAccounts, lambda s, v, p, at: list_loaded(s, v, p)),
-    routes.loaded(SwitchToPurpose, switch_loaded),
+    routes.loaded(SwitchTo, switch_loaded),
     routes.loaded(EnterAccount, entered),
     routes.result(AccountHandleChecked, lambda s, r, at: handle_checked(s, r)),
     routes.result(AccountOpened, lambda s, r, at: opened(s, r)),

@@ -6,13 +6,21 @@ from __future__ import annotations
 import attrs
 
 from actors import routes
-from actors.effects import BeforeConfirm, LoadView
+from actors.effects import LoadView, Purpose
 from actors.flows import dashboard, limits
 from actors.outcome import Moment, Transition
 from actors.ports.credex import MemberView
 from actors.screens import limits as screens
 from actors.screens import offer as offer_screens
 from actors.session import Draft, Home, OfferForm, Session
+
+
+@attrs.frozen
+class BeforeConfirm(Purpose):
+    """LoadView purpose: check the draft against fresh balances and limits, then show its
+    confirmation (recording the outgoing offers already pending, for crash reconciliation)."""
+
+    draft: Draft
 
 
 def check(session: Session, draft: Draft) -> Transition:

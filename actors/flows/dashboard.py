@@ -7,14 +7,38 @@ from typing import Literal
 import attrs
 
 from actors import routes
-from actors.effects import AfterLogin, LoadView, Notice, ShowDashboard
+from actors.effects import LoadView, Purpose
 from actors.intents.base import Intent
 from actors.outcome import Moment, Transition
 from actors.ports.credex import AccountDashboard, MemberView
 from actors.replies import Reply
 from actors.screens import common
 from actors.screens.dashboard import dashboard
-from actors.session import Home, Identity, Session
+from actors.session import Draft, Home, Identity, Session
+
+Notice = Literal[
+    "cancelled",
+    "not_understood",
+    "timed_out",
+    "timed_out_discarded",
+    "timed_out_form",
+    "discarded",
+    "nothing_to_cancel",
+]
+
+
+@attrs.frozen
+class ShowDashboard(Purpose):
+    notice: Notice | None = None
+    dropped: Draft | None = None  # the unconfirmed draft a timeout discarded, to name it
+    back_to_personal: bool = False  # a timeout returned the member to their personal account
+
+
+@attrs.frozen
+class AfterLogin(Purpose):
+    """Nobody is logged in yet (new session): load the member, then carry on with `intent`."""
+
+    intent: Intent
 
 
 def _notice(purpose: ShowDashboard) -> Reply | None:

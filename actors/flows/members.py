@@ -12,15 +12,7 @@ from typing import Final
 import attrs
 
 from actors import routes
-from actors.effects import (
-    Authorize,
-    BeforeAddMember,
-    BeforeMemberAction,
-    LoadView,
-    LookupMember,
-    ShowMembers,
-    Unauthorize,
-)
+from actors.effects import Authorize, LoadView, LookupMember, Purpose, Unauthorize
 from actors.failure import Failure
 from actors.flows import dashboard
 from actors.intents import members as members_ids
@@ -34,6 +26,25 @@ from actors.session import AskYesNo, Home, Identity, MemberForm, Session
 from parser import InputError, parse_handle
 
 ENTREPRENEUR_TIER: Final = 4
+
+
+@attrs.frozen
+class ShowMembers(Purpose):
+    account_id: str | None = None  # None: the active account
+
+
+@attrs.frozen
+class BeforeAddMember(Purpose):
+    """LoadView purpose: fresh authorized members, then ask for the handle to add (limit 5)."""
+
+
+@attrs.frozen
+class BeforeMemberAction(Purpose):
+    """Re-check the account and the member before asking to remove, or removing."""
+
+    confirmed: bool
+    account_id: str
+    member_id: str
 
 
 def may_manage(tier: int | None) -> bool:

@@ -7,8 +7,9 @@ from typing import Literal
 
 import attrs
 
-from actors.effects import LoadView, Notice, ShowDashboard
+from actors.effects import LoadView
 from actors.flows import accounts, dashboard, members, offer, onboarding
+from actors.flows.dashboard import Notice, ShowDashboard
 from actors.intents import menu_word
 from actors.intents.base import Intent, Nav, Typed
 from actors.intents.onboarding import NameAnswer

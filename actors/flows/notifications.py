@@ -6,7 +6,7 @@ from __future__ import annotations
 import attrs
 
 from actors import routes
-from actors.effects import BeforeNotify, LoadView, SetSendOffersTo, ShowNotifications
+from actors.effects import LoadView, Purpose, SetSendOffersTo
 from actors.failure import Failure
 from actors.flows import dashboard
 from actors.intents import notifications as notifications_ids
@@ -16,6 +16,18 @@ from actors.ports.credex import MemberView
 from actors.results import SendOffersToSet
 from actors.screens import notifications as screens
 from actors.session import AskYesNo, Home, Session
+
+
+@attrs.frozen
+class ShowNotifications(Purpose):
+    account_id: str | None = None  # None: the active account
+
+
+@attrs.frozen
+class BeforeNotify(Purpose):
+    confirmed: bool
+    account_id: str
+    member_id: str
 
 
 def open_screen(session: Session, account_id: str | None = None) -> Transition:

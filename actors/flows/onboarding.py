@@ -14,9 +14,10 @@ import attrs
 
 from actors import results as rs
 from actors import routes
-from actors.effects import LoadView, Onboard, ShowDashboard
+from actors.effects import LoadView, Onboard
 from actors.failure import Failure
 from actors.flows import dashboard
+from actors.flows.dashboard import ShowDashboard
 from actors.intents.base import Intent, Typed
 from actors.intents.onboarding import BecomeMember, NameAnswer
 from actors.outcome import Moment, Transition

@@ -10,28 +10,46 @@ import attrs
 
 from actors import results as rs
 from actors import routes
-from actors.effects import (
-    AcceptAll,
-    ActOnOffer,
-    BeforeAcceptAll,
-    BeforeAction,
-    Direction,
-    LoadView,
-    OfferAction,
-    ShowDashboard,
-    ShowOffer,
-    ShowPending,
-)
+from actors.effects import AcceptAll, ActOnOffer, LoadView, Purpose
 from actors.failure import Failure
 from actors.flows import dashboard, lists
+from actors.flows.dashboard import ShowDashboard
 from actors.intents import pending as pending_ids
-from actors.intents.pending import AcceptAllOffers, Act, OpenOffer, OpenPending
+from actors.intents.pending import AcceptAllOffers, Act, Action, Direction, OpenOffer, OpenPending
 from actors.outcome import Moment, Transition
 from actors.ports.credex import BulkAcceptResult, MemberView, PendingOffer
 from actors.screens import pending as screens
 from actors.screens.failures import refused
 from actors.session import CancelConfirm, Home, Session
 from parser import parse_yes_no
+
+
+@attrs.frozen
+class ShowPending(Purpose):
+    direction: Direction
+    page: int
+
+
+@attrs.frozen
+class ShowOffer(Purpose):
+    direction: Direction
+    credex_id: str
+
+
+@attrs.frozen
+class BeforeAction(Purpose):
+    """Re-check that the offer is still pending before acting on it (old buttons still work)."""
+
+    action: Action
+    credex_id: str
+
+
+@attrs.frozen
+class BeforeAcceptAll(Purpose):
+    """LoadView purpose: fresh incoming offers, then accept in one bulk call those of `listed`
+    (what the tapped list showed) that are still pending."""
+
+    listed: tuple[str, ...] = ()
 
 
 def open_list(session: Session, direction: Direction, page: int) -> Transition:
@@ -42,7 +60,7 @@ def open_offer(session: Session, direction: Direction, credex_id: str) -> Transi
     return Transition(session, effects=(LoadView(ShowOffer(direction, credex_id)),))
 
 
-def act(session: Session, action: OfferAction, credex_id: str) -> Transition:
+def act(session: Session, action: Action, credex_id: str) -> Transition:
     return Transition(session, effects=(LoadView(BeforeAction(action, credex_id)),))
 
 

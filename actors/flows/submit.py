@@ -17,9 +17,10 @@ import attrs
 from actors import effects as fx
 from actors import results as rs
 from actors import routes
-from actors.effects import CreateCredex, LoadView, ShowDashboard, VerifyDraft
+from actors.effects import CreateCredex, LoadView, Purpose
 from actors.failure import Failure
 from actors.flows import dashboard, limits
+from actors.flows.dashboard import ShowDashboard
 from actors.intents.submit import Confirm, Discard
 from actors.outcome import Moment, Transition
 from actors.ports.credex import CreatedCredex, MemberView
@@ -32,6 +33,13 @@ from actors.screens.failures import refused
 from actors.screens.format import places
 from actors.session import Draft, DraftOffer, Home, Session
 from parser import parse_yes_no
+
+
+@attrs.frozen
+class VerifyDraft(Purpose):
+    """G5: a draft was left "submitting"; find out from pending offers what really happened."""
+
+    draft_id: str
 
 
 def confirm(session: Session, draft_id: str) -> Transition:

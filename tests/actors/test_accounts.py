@@ -8,22 +8,12 @@ import datetime as dt
 import attrs
 import pytest
 
-from actors.effects import (
-    AfterLogin,
-    CheckAccountHandle,
-    CreateCredex,
-    EnterAccount,
-    LoadLedger,
-    LoadView,
-    OpenAccount,
-    ShowAccounts,
-    ShowDashboard,
-    ShowPending,
-    SwitchTo,
-)
+from actors.effects import CheckAccountHandle, CreateCredex, LoadLedger, LoadView, OpenAccount
 from actors.events import ButtonTapped, ListPicked
 from actors.failure import Failure
-from actors.flows.accounts import clean_account_name
+from actors.flows.accounts import EnterAccount, ShowAccounts, SwitchTo, clean_account_name
+from actors.flows.dashboard import AfterLogin, ShowDashboard
+from actors.flows.pending import ShowPending
 from actors.intents import accounts as accounts_ids
 from actors.intents import ledger as ledger_ids
 from actors.intents import navigation as navigation_ids
@@ -375,7 +365,8 @@ def test_list_paging_id_opens_that_page() -> None:
 
 
 def test_an_old_accept_tap_for_an_offer_to_another_owned_account_still_works() -> None:
-    from actors.effects import ActOnOffer, BeforeAction
+    from actors.effects import ActOnOffer
+    from actors.flows.pending import BeforeAction
 
     bakery = attrs.evolve(BAKERY, pending_in=(offer("cx-b", "7", "Rudo"),))
     purpose = BeforeAction("accept", "cx-b")

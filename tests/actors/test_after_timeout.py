@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from actors.effects import BeforeAction, LoadLedger, LoadView, ShowDashboard
+from actors.effects import LoadLedger, LoadView
 from actors.events import ButtonTapped
+from actors.flows.dashboard import ShowDashboard
+from actors.flows.pending import BeforeAction
 from actors.intents import pending as pending_ids
 from actors.ports.credex import LedgerPage
 from actors.results import LedgerLoaded, ViewLoaded

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from actors.effects import ActOnOffer, BeforeAction, BeforeMemberAction, CreateCredex, LoadView
+from actors.effects import ActOnOffer, CreateCredex, LoadView
 from actors.events import ButtonTapped
+from actors.flows.members import BeforeMemberAction
+from actors.flows.pending import BeforeAction
 from actors.intents import ledger as ledger_ids
 from actors.intents import members as members_ids
 from actors.intents import offer as offer_ids

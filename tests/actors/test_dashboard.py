@@ -7,7 +7,7 @@ import datetime as dt
 import attrs
 import pytest
 
-from actors.effects import ShowDashboard
+from actors.flows.dashboard import ShowDashboard
 from actors.intents import accounts as accounts_ids
 from actors.intents import members as members_ids
 from actors.intents import navigation as navigation_ids

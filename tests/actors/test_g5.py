@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import attrs
 
-from actors.effects import CreateCredex, LoadView, VerifyDraft
+from actors.effects import CreateCredex, LoadView
 from actors.events import ButtonTapped, DraftCheck
 from actors.failure import Failure
+from actors.flows.submit import VerifyDraft
 from actors.intents import offer as offer_ids
 from actors.intents import submit as submit_ids
 from actors.ports.credex import Money, PendingOffer

@@ -9,10 +9,12 @@ from decimal import Decimal
 
 import pytest
 
-from actors.effects import AfterLogin, LoadCredex, LoadLedger, LoadView, ShowDashboard, SwitchTo
+from actors.effects import LoadCredex, LoadLedger, LoadView
 from actors.events import Inbound
 from actors.events import ListPicked as ListTap
 from actors.failure import Failure
+from actors.flows.accounts import SwitchTo
+from actors.flows.dashboard import AfterLogin, ShowDashboard
 from actors.intents import from_id
 from actors.intents import ledger as ledger_ids
 from actors.intents import navigation as navigation_ids

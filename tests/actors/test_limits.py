@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from actors.effects import BeforeConfirm, CreateCredex, LoadView, ResolveHandle
+from actors.effects import CreateCredex, LoadView, ResolveHandle
 from actors.events import ButtonTapped
 from actors.failure import Failure
+from actors.flows.confirm import BeforeConfirm
 from actors.intents import offer as offer_ids
 from actors.intents import quick as quick_ids
 from actors.outcome import Config
@@ -182,7 +183,7 @@ def test_renewal_time_follows_bot_timezone() -> None:
 def test_the_dashboard_says_what_can_be_sent_now_and_what_caps_it(
     held: str, left: str, line: str
 ) -> None:
-    from actors.effects import ShowDashboard
+    from actors.flows.dashboard import ShowDashboard
 
     shown = run(
         logged_in(),
@@ -198,7 +199,7 @@ def test_paid_tiers_have_no_can_send_now_line() -> None:
 
 
 def logged_in_dashboard():  # type: ignore[no-untyped-def]
-    from actors.effects import ShowDashboard
+    from actors.flows.dashboard import ShowDashboard
 
     return run(logged_in(), ViewLoaded(view(), ShowDashboard()))
 

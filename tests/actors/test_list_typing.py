@@ -6,17 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from actors.effects import (
-    LoadCredex,
-    LoadLedger,
-    LoadView,
-    ShowAccounts,
-    ShowDashboard,
-    ShowOffer,
-    ShowPending,
-    SwitchTo,
-)
+from actors.effects import LoadCredex, LoadLedger, LoadView
 from actors.events import ButtonTapped
+from actors.flows.accounts import ShowAccounts, SwitchTo
+from actors.flows.dashboard import ShowDashboard
+from actors.flows.pending import ShowOffer, ShowPending
 from actors.intents import ledger as ledger_ids
 from actors.intents import navigation as navigation_ids
 from actors.intents import offer as offer_ids

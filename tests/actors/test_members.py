@@ -7,20 +7,11 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from actors.effects import (
-    Authorize,
-    BeforeAddMember,
-    BeforeMemberAction,
-    BeforeNotify,
-    LoadView,
-    LookupMember,
-    SetSendOffersTo,
-    ShowMembers,
-    ShowNotifications,
-    Unauthorize,
-)
+from actors.effects import Authorize, LoadView, LookupMember, SetSendOffersTo, Unauthorize
 from actors.events import ButtonTapped, ListPicked
 from actors.failure import Failure
+from actors.flows.members import BeforeAddMember, BeforeMemberAction, ShowMembers
+from actors.flows.notifications import BeforeNotify, ShowNotifications
 from actors.intents import members as members_ids
 from actors.intents import navigation as navigation_ids
 from actors.intents import notifications as notifications_ids

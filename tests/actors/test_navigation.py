@@ -6,8 +6,10 @@ import datetime as dt
 
 import attrs
 
-from actors.effects import AfterLogin, BeforeAction, LoadView, ShowDashboard
+from actors.effects import LoadView
 from actors.events import ButtonTapped, Notification, Other, Reaction
+from actors.flows.dashboard import AfterLogin, ShowDashboard
+from actors.flows.pending import BeforeAction
 from actors.intents import navigation as navigation_ids
 from actors.intents import offer as offer_ids
 from actors.intents import pending as pending_ids

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import attrs
 
-from actors.effects import CreateCredex, LoadView, ResolveHandle, ShowDashboard
+from actors.effects import CreateCredex, LoadView, ResolveHandle
 from actors.events import ButtonTapped
 from actors.failure import Failure
+from actors.flows.dashboard import ShowDashboard
 from actors.intents import offer as offer_ids
 from actors.intents import submit as submit_ids
 from actors.ports.credex import CreatedCredex, Money

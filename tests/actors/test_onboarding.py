@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from actors.effects import AfterLogin, LoadView, Onboard, ShowDashboard
+from actors.effects import LoadView, Onboard
 from actors.events import ButtonTapped
 from actors.failure import Failure
+from actors.flows.dashboard import AfterLogin, ShowDashboard
 from actors.intents import onboarding as onboarding_ids
 from actors.intents.onboarding import BecomeMember
 from actors.results import EffectFailed, MemberOnboarded

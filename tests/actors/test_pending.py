@@ -6,18 +6,11 @@ import datetime as dt
 
 import pytest
 
-from actors.effects import (
-    AcceptAll,
-    ActOnOffer,
-    BeforeAcceptAll,
-    BeforeAction,
-    LoadView,
-    ShowDashboard,
-    ShowOffer,
-    ShowPending,
-)
+from actors.effects import AcceptAll, ActOnOffer, LoadView
 from actors.events import ButtonTapped, ListPicked
 from actors.failure import Failure
+from actors.flows.dashboard import ShowDashboard
+from actors.flows.pending import BeforeAcceptAll, BeforeAction, ShowOffer, ShowPending
 from actors.intents import navigation as navigation_ids
 from actors.intents import pending as pending_ids
 from actors.ports.credex import BulkAcceptResult, BulkFailure

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from actors.effects import CreateCredex, LoadView, ResolveHandle, ShowDashboard
+from actors.effects import CreateCredex, LoadView, ResolveHandle
 from actors.failure import Failure
+from actors.flows.dashboard import ShowDashboard
 from actors.intents import submit as submit_ids
 from actors.ports.credex import AccountRef
 from actors.results import EffectFailed, HandleResolved

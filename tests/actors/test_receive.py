@@ -9,9 +9,10 @@ from decimal import Decimal
 import attrs
 
 from actors import snapshot
-from actors.effects import AfterLogin, LoadView, Onboard, ResolveHandle
+from actors.effects import LoadView, Onboard, ResolveHandle
 from actors.events import ButtonTapped
 from actors.failure import Failure
+from actors.flows.dashboard import AfterLogin
 from actors.intents import onboarding as onboarding_ids
 from actors.intents import receive as receive_ids
 from actors.intents.receive import PayLink

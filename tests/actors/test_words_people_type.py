@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
-from actors.effects import CreateCredex, LoadView, ResolveHandle, ShowDashboard, ShowPending
+from actors.effects import CreateCredex, LoadView, ResolveHandle
 from actors.events import ButtonTapped, Reaction
+from actors.flows.dashboard import ShowDashboard
+from actors.flows.pending import ShowPending
 from actors.intents import navigation as navigation_ids
 from actors.intents import offer as offer_ids
 from actors.results import HandleResolved, ViewLoaded

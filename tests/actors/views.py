@@ -102,7 +102,8 @@ def run(
     test passes `checked_with=None` (to see that step itself) or another view, that view is
     `view()` (tier 3, 100 USD secured), fed in as credex-core's answer.
     """
-    from actors.effects import BeforeConfirm, LoadView
+    from actors.effects import LoadView
+    from actors.flows.confirm import BeforeConfirm
     from actors.results import ViewLoaded
 
     checker = view() if checked_with is _DEFAULT else checked_with
@@ -144,7 +145,7 @@ def ids_in(reply: Reply) -> list[str]:
 
 def logged_in(**kw: object) -> Session:
     """A session right after the dashboard was shown to Tendai."""
-    from actors.effects import ShowDashboard
+    from actors.flows.dashboard import ShowDashboard
     from actors.results import ViewLoaded
 
     start = Session(phone=PHONE, last_active=NOW.timestamp())
@@ -207,7 +208,7 @@ def owner_view(*accounts: AccountDashboard, tier: int = 4) -> MemberView:
 def owner_logged_in(
     *accounts: AccountDashboard, tier: int = 4, chosen: str | None = None
 ) -> Session:
-    from actors.effects import ShowDashboard
+    from actors.flows.dashboard import ShowDashboard
     from actors.results import ViewLoaded
 
     start = Session(phone=PHONE, last_active=NOW.timestamp(), chosen_account=chosen)
