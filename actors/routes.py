@@ -3,7 +3,7 @@
 Each flow lists its `ROUTES`: the intents it answers, the text it reads on its own screens,
 the views it loaded for a purpose, the credex-core results it gets back and the failures of its
 effects. `step` looks them up by the type of what arrived, so adding an intent to a flow touches
-that flow (and its screen and tests), never `step`.
+that flow (and its screen and tests), never `step` (docs/adding-an-intent.md).
 """
 
 from __future__ import annotations
