@@ -1,9 +1,10 @@
 """Routes: how a flow tells `step` what it handles, as rows of tables keyed by type.
 
-Each flow lists its `ROUTES`: the intents it answers, the text it reads on its own screens,
-the views it loaded for a purpose, the credex-core results it gets back and the failures of its
-effects. `step` looks them up by the type of what arrived, so adding an intent to a flow touches
-that flow (and its screen and tests), never `step` (docs/adding-an-intent.md).
+Each flow lists its `ROUTES`: the intents it answers, the text it reads and where *back* goes
+on its own screens, the views it loaded for a purpose, the credex-core results it gets back
+and the failures of its effects. `step` looks them up by the type of what arrived, so adding
+an intent to a flow touches that flow (and its screen and tests), never `step`
+(docs/adding-an-intent.md).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from actors.outcome import Moment, Transition
 from actors.ports.credex import MemberView
 from actors.session import Session
 
-Table = Literal["intent", "typed", "loaded", "result", "failed", "load_failed", "login_failed"]
+Table = Literal[
+    "intent", "typed", "back", "loaded", "result", "failed", "load_failed", "login_failed"
+]
 T = TypeVar("T")
 
 
@@ -37,6 +40,11 @@ def intent(kind: type[T], handle: Callable[[Session, T, Moment], Transition | No
 def typed(screen: type[T], handle: Callable[[Session, T, str, Moment], Transition | None]) -> Route:
     """Text typed on `screen`; None: the text is no answer here, read it as anything else."""
     return Route("typed", screen, handle)
+
+
+def back(screen: type[T], handle: Callable[[Session, T, Moment], Transition]) -> Route:
+    """*back* typed or tapped on `screen`: the step before it."""
+    return Route("back", screen, handle)
 
 
 def loaded(
@@ -78,7 +86,7 @@ class Routes:
     be shared (a handle lookup serves the menu form and quick commands): each handler says
     None to what is not its own."""
 
-    _UNIQUE = ("intent", "typed", "loaded", "load_failed", "login_failed")
+    _UNIQUE = ("intent", "typed", "back", "loaded", "load_failed", "login_failed")
 
     def __init__(self, flows: Iterable[Iterable[Route]]) -> None:
         self._rows: dict[tuple[str, type[Any]], list[Callable[..., Transition | None]]] = {}

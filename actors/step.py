@@ -200,7 +200,8 @@ def _navigate(session: Session, word: Navigation, at: Moment) -> Transition:
         # Back from a question answers it "no": its no-button leads where it came from.
         return dispatch(attrs.evolve(session, screen=Home()), from_id(session.screen.no_id), at)
     if word is Navigation.BACK:
-        return navigation.back(session, at)
+        back = ROUTES.run("back", session.screen, session, session.screen, at)
+        return back or dashboard.show(session).say(common.nothing_to_go_back_to())
     if word is Navigation.CANCEL:
         return navigation.cancel(session)
     return navigation.home(session)

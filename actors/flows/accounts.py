@@ -197,6 +197,7 @@ def back(session: Session, form: AccountForm) -> Transition:
 
 
 ROUTES = (
+    routes.back(AccountForm, lambda s, form, at: back(s, form)),
     routes.intent(OpenAccounts, lambda s, i, at: open_list(s, i.page)),
     routes.intent(SwitchAccount, lambda s, i, at: switch(s, i.account_id)),
     routes.intent(NewAccount, lambda s, i, at: new(s)),

@@ -180,6 +180,7 @@ def _tier(session: Session) -> int | None:
 
 
 ROUTES = (
+    routes.back(MemberForm, lambda s, form, at: open_list(attrs.evolve(s, screen=Home()))),
     routes.intent(OpenMembers, lambda s, i, at: open_list(s)),
     routes.intent(AddMember, lambda s, i, at: add(s)),
     routes.intent(MemberAction, lambda s, i, at: act(s, i)),

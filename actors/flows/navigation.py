@@ -8,26 +8,24 @@ from typing import Literal
 import attrs
 
 from actors.effects import LoadView
-from actors.flows import accounts, dashboard, members, offer, onboarding
+from actors.flows import dashboard, onboarding
 from actors.flows.dashboard import Notice, ShowDashboard
 from actors.intents import menu_word
 from actors.intents.base import Intent, Nav, Typed
 from actors.intents.onboarding import NameAnswer
-from actors.outcome import Moment, Transition
+from actors.outcome import Transition
 from actors.replies import Reply
 from actors.screens import common
 from actors.screens import timeout as timeout_screens
 from actors.session import (
     AccountForm,
     AskYesNo,
-    CancelConfirm,
     Home,
     MemberForm,
     OfferForm,
     OnboardConfirm,
     OnboardFirstName,
     OnboardLastName,
-    OnboardWelcome,
     QuickLookup,
     Session,
 )
@@ -65,21 +63,6 @@ def cancel(session: Session) -> Transition:
     )
     session, _ = _drop_unconfirmed(session)
     return dashboard.show(session, notice="cancelled" if was_open else "nothing_to_cancel")
-
-
-def back(session: Session, at: Moment) -> Transition:
-    screen = session.screen
-    if isinstance(screen, OnboardWelcome | OnboardFirstName | OnboardLastName | OnboardConfirm):
-        return onboarding.back(session, screen)
-    if isinstance(screen, OfferForm):
-        return offer.back(session, screen, at)
-    if isinstance(screen, CancelConfirm):
-        return dashboard.show(session)
-    if isinstance(screen, AccountForm):
-        return accounts.back(session, screen)
-    if isinstance(screen, MemberForm):
-        return members.open_list(attrs.evolve(session, screen=Home()))
-    return dashboard.show(session).say(common.nothing_to_go_back_to())
 
 
 @attrs.frozen

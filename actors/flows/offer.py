@@ -147,6 +147,7 @@ def _not_resolved(
 
 
 ROUTES = (
+    routes.back(OfferForm, back),
     routes.intent(StartOffer, lambda s, i, at: start(attrs.evolve(s, draft=None), i.secured)),
     routes.intent(DueIn, _due_tapped),
     routes.typed(OfferForm, typed),

@@ -202,6 +202,7 @@ def _cancel_typed(
 
 
 ROUTES = (
+    routes.back(CancelConfirm, lambda s, screen, at: dashboard.show(s)),
     routes.intent(OpenPending, lambda s, i, at: open_list(s, i.direction, i.page)),
     routes.intent(OpenOffer, lambda s, i, at: open_offer(s, i.direction, i.credex_id)),
     routes.intent(Act, lambda s, i, at: act(s, i.action, i.credex_id)),
