@@ -9,7 +9,7 @@ import attrs
 from actors.intents.base import Intent
 from actors.intents.tap import PAGE, UUID, Field, TapId
 
-_END = Field(r"[1-9]\d{0,6}", int)
+_END = Field("[1-9][0-9]{0,6}", int)
 
 
 @attrs.frozen

@@ -41,7 +41,7 @@ def word(**choices: Any) -> Field:
 
 
 UUID = Field(r"[0-9A-Za-z-]{1,64}")  # credex, account and member ids
-PAGE = Field(r"[1-9]\d{0,3}", int)
+PAGE = Field("[1-9][0-9]{0,3}", int)  # ASCII digits only, as the screens write them
 
 
 class TapId(Generic[P, I_co]):
@@ -61,9 +61,10 @@ class TapId(Generic[P, I_co]):
         names = _PLACEHOLDER.findall(head + self._tail)
         if sorted(names) != sorted(fields) or not set(names) <= set(self._signature.parameters):
             raise ValueError(f"{template!r}: every placeholder needs a field and a parameter")
+        self.names: tuple[str, ...] = tuple(names)  # the placeholders, in template order
         self._tail_names = _PLACEHOLDER.findall(self._tail)
         tail_regex = f"(?:{self._regex(self._tail)})?" if self._tail else ""
-        self._pattern = re.compile(self._regex(head) + tail_regex, re.S)
+        self.pattern = re.compile(self._regex(head) + tail_regex, re.S)  # what `read` accepts
 
     def _regex(self, part: str) -> str:
         pieces = _PLACEHOLDER.split(part)  # literal, name, literal, name, ...
@@ -86,7 +87,7 @@ class TapId(Generic[P, I_co]):
         return text
 
     def read(self, reply_id: str) -> I_co | None:
-        found = self._pattern.fullmatch(reply_id)
+        found = self.pattern.fullmatch(reply_id)
         if found is None:
             return None
         values = {n: self._fields[n].read(v) for n, v in found.groupdict().items() if v is not None}
