@@ -38,45 +38,57 @@ class Codec:
             raise ValueError("one name per class")
 
     def dump(self, value: Any) -> Any:
-        if attrs.has(type(value)):
+        if value is None or type(value) in _PLAIN:
+            return value
+        names = _field_names(type(value))
+        if names is not None:
             out: dict[str, Any] = {}
             name = self._names.get(type(value))
             if name is not None:
                 out[self.tag] = name
-            for field in attrs.fields(type(value)):
-                out[field.name] = self.dump(getattr(value, field.name))
+            for field in names:
+                v = getattr(value, field)
+                out[field] = v if v is None or type(v) in _PLAIN else self.dump(v)
             return out
         if isinstance(value, Decimal):
             return {DECIMAL: str(value)}
         if isinstance(value, dt.date):
             return {DATE: value.isoformat()}
         if isinstance(value, tuple | list):
-            return [self.dump(v) for v in value]
-        if value is None or isinstance(value, str | int | float | bool):
+            return [v if v is None or type(v) in _PLAIN else self.dump(v) for v in value]
+        if isinstance(value, str | int | float | bool):
             return value
         raise TypeError(f"cannot encode {type(value).__name__}")
 
     def load(self, raw: Any, hint: Any = None) -> Any:
         """The value `raw` holds; `hint` is the type expected where no tag names one."""
+        if isinstance(raw, dict):
+            return self._load_dict(raw, hint)
         if isinstance(raw, list):
             item = _item_hint(hint)
-            return tuple(self.load(v, item) for v in raw)
-        if not isinstance(raw, dict):
-            return raw
-        if DECIMAL in raw:
-            return Decimal(raw[DECIMAL])
-        if DATE in raw:
-            return dt.date.fromisoformat(raw[DATE])
-        if self.tag in raw:
-            cls = self._classes.get(raw[self.tag])
+            return tuple(v if v is None or type(v) in _PLAIN else self.load(v, item) for v in raw)
+        return raw
+
+    def _load_dict(self, raw: dict[str, Any], hint: Any) -> Any:
+        tag = raw.get(self.tag)
+        if tag is not None:
+            cls = self._classes.get(tag)
             if cls is None:
-                raise Undecodable(f"unknown {self.tag} {raw[self.tag]!r}")
+                raise Undecodable(f"unknown {self.tag} {tag!r}")
+        elif DECIMAL in raw:
+            return Decimal(raw[DECIMAL])
+        elif DATE in raw:
+            return dt.date.fromisoformat(raw[DATE])
         else:
             cls = _attrs_class(hint)
             if cls is None:
                 raise Undecodable(f"an untagged value where {hint!r} was expected")
         hints = _field_hints(cls)
-        fields = {k: self.load(v, hints.get(k)) for k, v in raw.items() if k != self.tag}
+        fields = {
+            k: v if v is None or type(v) in _PLAIN else self.load(v, hints.get(k))
+            for k, v in raw.items()
+            if k != self.tag
+        }
         return cls(**fields)
 
     def encode(self, value: Any) -> bytes:
@@ -90,7 +102,17 @@ class Codec:
             raise Undecodable(str(exc)) from exc
 
 
+_PLAIN = frozenset({str, int, float, bool})
+_NAMES: dict[type[Any], tuple[str, ...] | None] = {}
 _HINTS: dict[type[Any], dict[str, Any]] = {}
+_ITEMS: dict[Any, Any] = {}
+
+
+def _field_names(cls: type[Any]) -> tuple[str, ...] | None:
+    """The fields of an attrs class, None for any other type (asked once per type)."""
+    if cls not in _NAMES:
+        _NAMES[cls] = tuple(f.name for f in attrs.fields(cls)) if attrs.has(cls) else None
+    return _NAMES[cls]
 
 
 def _field_hints(cls: type[Any]) -> dict[str, Any]:
@@ -116,7 +138,13 @@ def _attrs_class(hint: Any) -> type[Any] | None:
 
 def _item_hint(hint: Any) -> Any:
     """The element type of `tuple[X, ...]` (None when the hint says nothing)."""
-    if typing.get_origin(hint) is tuple:
-        args = typing.get_args(hint)
-        return args[0] if args else None
-    return None
+    if hint is None:
+        return None
+    try:
+        return _ITEMS[hint]
+    except KeyError:
+        args = typing.get_args(hint) if typing.get_origin(hint) is tuple else ()
+        _ITEMS[hint] = item = args[0] if args else None
+        return item
+    except TypeError:  # an unhashable hint
+        return None
