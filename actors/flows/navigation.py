@@ -1,5 +1,5 @@
-"""Navigation words and the session timeout: menu, cancel, back, a fresh start, and what a
-message finds after a few quiet minutes."""
+"""Navigation words and the session timeout: menu, cancel, a fresh start, and what a message
+finds after a few quiet minutes. Where *back* goes is a route of the flow that owns the screen."""
 
 from __future__ import annotations
 
