@@ -7,6 +7,9 @@ ever broken (G8). Outbox items are `Outbound` values encoded with `encode` (`act
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import attrs
 import orjson
 
@@ -101,12 +104,15 @@ Reply = TextReply | ButtonsMessage | ListMessage | TemplateReply | QrImageReply 
 class Outbound:
     """One message to send: `to` is the recipient (wa_id / phone, or business-scoped user id),
     `reply_id` an idempotency id unique per reply (outbox entry id), `fallback` the template to
-    use instead when the user is outside the 24-hour window (None: dead-letter instead)."""
+    use instead when the user is outside the 24-hour window (None: dead-letter instead).
+    `trace_context` is the trace of the message this answers (its `traceparent`), so the Graph
+    send joins that message's trace (docs/architecture.md, Observability); empty: its own."""
 
     to: str
     reply: Reply
     reply_id: str
     fallback: TemplateReply | None = None
+    trace_context: Mapping[str, str] = attrs.field(factory=dict)
 
 
 # The discriminator key `_type`: no reply class has a field of that name. Buttons, rows,
@@ -125,14 +131,15 @@ CODEC = Codec(
 
 
 def encode(out: Outbound) -> bytes:
-    return orjson.dumps(
-        {
-            "to": out.to,
-            "id": out.reply_id,
-            "reply": CODEC.dump(out.reply),
-            "fallback": CODEC.dump(out.fallback),
-        }
-    )
+    data: dict[str, Any] = {
+        "to": out.to,
+        "id": out.reply_id,
+        "reply": CODEC.dump(out.reply),
+        "fallback": CODEC.dump(out.fallback),
+    }
+    if out.trace_context:
+        data["trace"] = dict(out.trace_context)
+    return orjson.dumps(data)
 
 
 def decode(payload: bytes) -> Outbound:
@@ -143,4 +150,6 @@ def decode(payload: bytes) -> Outbound:
         reply=CODEC.load(raw["reply"], Reply),
         reply_id=raw["id"],
         fallback=fallback if isinstance(fallback, TemplateReply) else None,
+        # Items written before replies carried their trace have none.
+        trace_context={str(k): str(v) for k, v in (raw.get("trace") or {}).items()},
     )

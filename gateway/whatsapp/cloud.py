@@ -54,12 +54,12 @@ from gateway.whatsapp.graph_errors import (
     retryable_without_code,
 )
 from gateway.whatsapp.media import MediaUploader
-from gateway.whatsapp.outbound import DoesNotFit, Payload, build, mark_read_payload
+from gateway.whatsapp.outbound import DoesNotFit, Payload, build
 from gateway.whatsapp.pacing import PAIR_RATE, NumberBudget, Rate, TokenBuckets
 from gateway.whatsapp.window import WINDOW_SECONDS, ServiceWindow
 from runtime.client import RedisClient
 from runtime.contracts import ConversationKey, SendDeferred, SendRejected, SendRetryable
-from runtime.telemetry import hashed, without_generic_http_spans
+from runtime.telemetry import continued, hashed, without_generic_http_spans
 
 log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("gateway.whatsapp")
@@ -130,17 +130,18 @@ class CloudSender:
 
     async def __call__(self, key: ConversationKey, item: bytes) -> None:
         try:
-            await self._deliver(key, item)
+            out = decode(item)
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise self._rejected(f"undecodable outbox item: {exc}") from exc
+        try:
+            with continued(out.trace_context):  # the send is part of its message's trace
+                await self._deliver(key, out)
         except (redis_errors.RedisError, ConnectionError) as exc:
             # Window, pacing and progress live in Redis: without it, try again later.
             meters.graph_sends.add(1, {"outcome": "retryable"})
             raise SendRetryable(f"store unavailable: {exc}") from exc
 
-    async def _deliver(self, key: ConversationKey, item: bytes) -> None:
-        try:
-            out = decode(item)
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise self._rejected(f"undecodable outbox item: {exc}") from exc
+    async def _deliver(self, key: ConversationKey, out: Outbound) -> None:
         progress_key = f"{self._prefix}wa:sent:{{{key.tag}}}:{out.reply_id}"
         first = self._first_try.setdefault(out.reply_id, time.monotonic())
         _bound(self._first_try)
@@ -187,9 +188,6 @@ class CloudSender:
             # One apology per outage: later stale screens say the same, so skip their words.
             return still_delayed()
         return sorry_for_the_delay()
-
-    async def mark_read(self, key: ConversationKey, wamid: str) -> None:
-        await self._post(key, mark_read_payload(wamid))
 
     def _fallback_or_reject(self, out: Outbound) -> TemplateReply:
         if out.fallback is None:

@@ -23,7 +23,7 @@ import attrs
 import orjson
 from opentelemetry import trace
 
-from actors.replies import DocumentReply, MediaReply, QrImageReply
+from actors.replies import MediaReply, QrImageReply
 from gateway.documents.pdf import render_pdf
 from gateway.documents.qr import render_qr
 from gateway.whatsapp import meters
@@ -54,10 +54,6 @@ class Rendered:
     @property
     def digest(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
-
-
-def is_media(reply: object) -> bool:
-    return isinstance(reply, QrImageReply | DocumentReply)
 
 
 def render(reply: MediaReply) -> Rendered:
@@ -111,7 +107,6 @@ class MediaUploader:
         self._prefix = f"{key_prefix}wa:media:{{{phone_number_id}}}:"
         self._client = client
         self._timeout = timeout
-        self.uploads = 0  # counted for tests and the debug page
 
     async def payload(self, to: str, reply: MediaReply) -> Payload:
         rendered = await anyio.to_thread.run_sync(render, reply)
@@ -165,7 +160,6 @@ class MediaUploader:
             if retry:
                 raise SendRetryable(f"media upload: {error.reason(status)}", error.retry_after)
             raise SendRejected(f"media upload: {error.reason(status)}")
-        self.uploads += 1
         return _media_id(body)
 
 

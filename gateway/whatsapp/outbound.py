@@ -231,13 +231,6 @@ def template_payload(to: str, reply: TemplateReply) -> Payload:
     return _envelope(to, "template", template)
 
 
-def mark_read_payload(wamid: str, typing_indicator: bool = False) -> Payload:
-    payload: Payload = {"messaging_product": "whatsapp", "status": "read", "message_id": wamid}
-    if typing_indicator:
-        payload["typing_indicator"] = {"type": "text"}
-    return payload
-
-
 def build(to: str, reply: Reply, overflow: Overflow = Overflow.PAGE) -> list[Payload]:
     """The payloads, in sending order, that show `reply` to `to`."""
     if isinstance(reply, TextReply):

@@ -10,8 +10,6 @@ from tests.foundation.import_graph import PRODUCT, build_graph, cycles
 KNOWN_CYCLES = [
     # issue 10, "one lifecycle": the fleet calls back into the host (a type-only import today).
     ["runtime.fleet", "runtime.host"],
-    # the chat page's routes are typed with the simulator that owns them (type-only).
-    ["simulator.whatsapp.app", "simulator.whatsapp.page"],
 ]
 
 # The CLI is the one product module that reaches the simulators and benchmarks: lazily, inside

@@ -14,7 +14,7 @@ import urllib.request
 
 from simulator.redis_server import free_port
 from tests.foundation.test_serve import _children, _wait_healthy
-from tests.foundation.test_settings import VALID
+from tests.gateway.test_settings import VALID
 
 FORGED = 40
 _REJECTED = re.compile(r"^vimbiso_webhook_rejected_total\{([^}]*)\} ([0-9.e+]+)$", re.M)

@@ -222,15 +222,6 @@ async def test_burst_to_one_recipient_is_held_back_by_the_pair_limit(
     assert len(graph.accepted) == burst
 
 
-async def test_mark_as_read_posts_the_read_status(sender: CloudSender, graph: FakeGraph) -> None:
-    await sender.mark_read(KEY, "wamid.in1")
-    assert graph.accepted[0].payload == {
-        "messaging_product": "whatsapp",
-        "status": "read",
-        "message_id": "wamid.in1",
-    }
-
-
 async def test_undecodable_item_is_rejected(sender: CloudSender) -> None:
     with pytest.raises(SendRejected):
         await sender(KEY, b"not an outbox item")

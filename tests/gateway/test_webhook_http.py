@@ -9,7 +9,6 @@ import aiohttp
 import orjson
 import pytest
 import redis.asyncio as aioredis
-from aiohttp import web
 from opentelemetry.trace import SpanKind
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -240,10 +239,6 @@ async def test_every_golden_message_fixture_is_recorded_with_its_wamid(
         assert (await post_webhook(http, gateway_url, orjson.dumps(body))).status == 200
     events = await seen.wait_for(len(cases))
     assert sorted(e.message_id for e in events) == [f"wamid.gold{n}" for n in range(len(cases))]
-
-
-def _unused(app: web.Application) -> None:  # keeps web imported for typing of serve
-    del app
 
 
 async def test_recorded_envelope_continues_the_webhook_server_span_trace(
