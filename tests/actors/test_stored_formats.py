@@ -162,3 +162,13 @@ def test_an_unknown_tag_is_undecodable_not_a_crash() -> None:
 def test_one_name_per_class() -> None:
     with pytest.raises(ValueError, match="one name per class"):
         Codec("_type", {"a": Button, "b": Button})
+
+
+def test_a_stored_reply_keeps_the_trace_of_the_message_it_answers() -> None:
+    traced = LIST.replace(
+        b'"fallback":null}', b'"fallback":null,"trace":{"traceparent":"00-ab-cd-01"}}'
+    )
+    out = replies.decode(traced)
+    assert out.trace_context == {"traceparent": "00-ab-cd-01"}
+    assert replies.decode(replies.encode(out)) == out
+    assert replies.decode(LIST).trace_context == {}
