@@ -200,6 +200,6 @@ def _said(envelope: Envelope) -> str:
         return "a message I could not read"
     if isinstance(content, events.Text):
         return content.body
-    if isinstance(content, events.ButtonReply | events.ListReply):
+    if isinstance(content, events.ButtonTapped | events.ListPicked):
         return f"a tap on “{content.title}”"
     return "a message"

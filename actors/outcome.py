@@ -67,11 +67,11 @@ class Moment:
 
 
 @attrs.frozen
-class Outcome:
+class Transition:
     session: Session
     replies: tuple[Reply, ...] = ()
     effects: tuple[Effect, ...] = ()
 
-    def say(self, *replies: Reply) -> Outcome:
+    def say(self, *replies: Reply) -> Transition:
         """The same outcome with `replies` sent first."""
         return attrs.evolve(self, replies=(*replies, *self.replies))

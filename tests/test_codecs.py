@@ -12,8 +12,8 @@ text = st.text(max_size=40)
 
 contents = st.one_of(
     st.builds(events.Text, body=text),
-    st.builds(events.ButtonReply, id=text, title=text),
-    st.builds(events.ListReply, id=text, title=text, description=text),
+    st.builds(events.ButtonTapped, id=text, title=text),
+    st.builds(events.ListPicked, id=text, title=text, description=text),
     st.builds(events.FlowReply, response_json=text),
     st.builds(events.Reaction, emoji=text, message_id=text),
     st.builds(events.Other, kind=text),
@@ -44,14 +44,14 @@ templates = st.builds(
 reply_values = st.one_of(
     st.builds(replies.TextReply, body=text),
     st.builds(
-        replies.ButtonsReply,
+        replies.ButtonsMessage,
         body=text,
         buttons=buttons,
         header=st.none() | text,
         footer=st.none() | text,
     ),
     st.builds(
-        replies.ListReply,
+        replies.ListMessage,
         body=text,
         button_label=text,
         sections=sections,

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from actors import ids
-from actors.replies import Button, ButtonsReply, TextReply
+from actors.intents import navigation as navigation_ids
+from actors.replies import Button, ButtonsMessage, TextReply
 from actors.screens.format import clip
 
 _SHOWN = 5  # skipped messages named one by one; more are counted
 
 
-def sorry_for_the_delay() -> ButtonsReply:
+def sorry_for_the_delay() -> ButtonsMessage:
     """Sent instead of a screen that waited so long its balances or offers may be out of date."""
-    return ButtonsReply(
+    return ButtonsMessage(
         body=(
             "⏳ Sorry for the delay: WhatsApp could not deliver our messages for a while.\n"
             "Tap *Menu* for your up-to-date balances and offers."
         ),
-        buttons=(Button(ids.MENU, "🏡 Menu"),),
+        buttons=(Button(navigation_ids.MENU, "🏡 Menu"),),
     )
 
 

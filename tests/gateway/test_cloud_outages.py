@@ -14,7 +14,7 @@ import pytest
 import redis.asyncio as aioredis
 from aiohttp import web
 
-from actors.replies import Button, ButtonsReply, Outbound, TextReply, encode
+from actors.replies import Button, ButtonsMessage, Outbound, TextReply, encode
 from actors.screens.delivery import sorry_for_the_delay
 from gateway.whatsapp.cloud import CloudSender
 from runtime import Runtime, RuntimeConfig
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.anyio
 
 KEY = ConversationKey(PNID, "263771234567")
 OTHER = ConversationKey(PNID, "263771234568")
-SCREEN = ButtonsReply("💰 Balance $12.00", (Button("menu", "Menu"),))
+SCREEN = ButtonsMessage("💰 Balance $12.00", (Button("menu", "Menu"),))
 
 
 def item(reply: object, reply_id: str = "r1", key: ConversationKey = KEY) -> bytes:

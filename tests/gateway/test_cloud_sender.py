@@ -14,8 +14,8 @@ from redis.backoff import NoBackoff
 
 from actors.replies import (
     Button,
-    ButtonsReply,
-    ListReply,
+    ButtonsMessage,
+    ListMessage,
     Outbound,
     Row,
     Section,
@@ -157,7 +157,7 @@ async def test_a_retried_multi_part_item_does_not_repeat_accepted_parts(
 ) -> None:
     await open_window(sender)
     rows = tuple(Row(f"offer:{i}", f"Offer {i}") for i in range(25))
-    reply = ListReply("Pending", "View", (Section("All", rows),))
+    reply = ListMessage("Pending", "View", (Section("All", rows),))
     graph.fail_when_accepted[1] = 131000  # the second page fails once
     with pytest.raises(SendRetryable):
         await sender(KEY, item(reply, reply_id="pages"))
@@ -172,8 +172,8 @@ async def test_one_client_span_per_attempt(sender: CloudSender, graph: FakeGraph
     SPANS.clear()
     graph.fail_next(131000)
     with pytest.raises(SendRetryable):
-        await sender(KEY, item(ButtonsReply("ok?", (Button("y", "Yes"),))))
-    await sender(KEY, item(ButtonsReply("ok?", (Button("y", "Yes"),))))
+        await sender(KEY, item(ButtonsMessage("ok?", (Button("y", "Yes"),))))
+    await sender(KEY, item(ButtonsMessage("ok?", (Button("y", "Yes"),))))
     # HTTP client spans only: the Redis instrumentation adds CLIENT spans of its own.
     spans = [
         s
