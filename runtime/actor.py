@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Protocol
 
@@ -37,32 +37,33 @@ log = logging.getLogger(__name__)
 _tracer = trace.get_tracer(__name__)
 
 
-class ActorHost(Protocol):
-    """What an actor needs from the process hosting it."""
+@attrs.frozen
+class Services:
+    """What every activation of one process works with; built once by the Runtime."""
 
     config: RuntimeConfig
     store: ConversationStore
     handler: Handler
     counters: Counter[str]
+    # Held while delivering an entry whose earlier delivery never finished.
+    suspects: anyio.Lock
+    # REDIS_ACK_REPLICAS: returns once that many replicas hold what was written for these
+    # conversations; raises StoreUnavailable otherwise.
+    confirm_kept: Callable[[Sequence[ConversationKey]], Awaitable[None]]
+    # The outbox sender's notice that a conversation has replies (None: no sender here).
+    notify_outbox: Callable[[ConversationKey, int], None] | None
+
+
+class ActorHost(Protocol):
+    """What an activation needs from the process hosting it."""
 
     @property
-    def stopping(self) -> bool: ...
-
-    @property
-    def sends(self) -> bool: ...
-
-    @property
-    def suspects(self) -> anyio.Lock:
-        """Held while delivering an entry whose earlier delivery never finished."""
+    def stopping(self) -> bool:
+        """Finish the current turn, then hand the lease back."""
         ...
 
-    def outbox_has_items(self, actor: Actor, depth: int) -> None: ...
-
-    def forget(self, actor: Actor) -> None: ...
-
-    async def confirm_kept(self, conversations: Sequence[ConversationKey]) -> None:
-        """REDIS_ACK_REPLICAS: return once that many replicas hold what was written for
-        `conversations`; raises StoreUnavailable otherwise."""
+    def forget(self, actor: Actor) -> None:
+        """The activation ended (its lease released, lost or lapsing)."""
         ...
 
 
@@ -79,16 +80,19 @@ class _Context:
 
     async def checkpoint(self, session: bytes | None, replies: Sequence[bytes] = ()) -> None:
         await self.actor.commit(session, replies, ttl=None)
-        if self.actor.host.config.ack_replicas > 0:
+        if self.actor.services.config.ack_replicas > 0:
             # G5 across a failover: a checkpoint only the dead master held would be lost, and
             # the turn replayed on its replica would move the money again. So no call to
             # credex-core before a replica holds it (short: the turn fails and is retried).
-            await self.actor.host.confirm_kept([self.key])
+            await self.actor.services.confirm_kept([self.key])
 
 
 class Actor:
-    def __init__(self, host: ActorHost, key: ConversationKey, token: str) -> None:
+    def __init__(
+        self, host: ActorHost, services: Services, key: ConversationKey, token: str
+    ) -> None:
         self.host = host
+        self.services = services
         self.key = key
         self.token = token
         self.mailbox: deque[InboxEntry] = deque()
@@ -98,7 +102,7 @@ class Actor:
         self._poked = False
         self._wake = anyio.Event()
         self._released = False
-        self._turns = TurnRate(host.config.rate_limit_per_minute)
+        self._turns = TurnRate(services.config.rate_limit_per_minute)
         self._overload_told = False
         self._skipped: list[Envelope] = []  # waited too long behind the rate limit, untold
         # The mailbox head whose start the last round trip counted, with the starts before it.
@@ -113,17 +117,20 @@ class Actor:
         self.lease_lost = True
         self.poke()
 
+    def _outbox_has(self, depth: int) -> None:
+        if depth and self.services.notify_outbox is not None:
+            self.services.notify_outbox(self.key, depth)
+
     async def run(self) -> None:
-        config = self.host.config
+        config = self.services.config
         try:
-            snapshot, batch = await self.host.store.activate(
+            snapshot, batch = await self.services.store.activate(
                 self.key, self.token, config.mailbox_size
             )
             self._session, self._version = snapshot.data, snapshot.version
             self.mailbox.extend(batch.entries)
             self._note_counted(batch.prior_starts)
-            if snapshot.outbox_len and self.host.sends:
-                self.host.outbox_has_items(self, snapshot.outbox_len)
+            self._outbox_has(snapshot.outbox_len)
             # Activated with nothing to do: give the lease straight back. Otherwise idle time
             # counts from the last work done, so pokes that find nothing do not extend it.
             idle_until = time.monotonic()
@@ -139,8 +146,11 @@ class Actor:
                     await self._tell_skipped()
                 if await self._wait(idle_until - time.monotonic()):
                     continue
-                released = await self.host.store.release(
-                    self.key, self.token, only_if_idle=True, check_outbox=self.host.sends
+                released = await self.services.store.release(
+                    self.key,
+                    self.token,
+                    only_if_idle=True,
+                    check_outbox=self.services.notify_outbox is not None,
                 )
                 if released == 1:
                     self._released = True
@@ -168,7 +178,7 @@ class Actor:
         # Shielded: runs while the host is being cancelled past its shutdown deadline.
         with anyio.CancelScope(shield=True), anyio.move_on_after(2.0):
             try:
-                await self.host.store.release(
+                await self.services.store.release(
                     self.key, self.token, only_if_idle=False, check_outbox=False, uncount=uncount
                 )
             except Exception:
@@ -185,7 +195,9 @@ class Actor:
     async def _fetch(self) -> None:
         # Cleared before the read: whatever a poke announced before now, the read sees.
         self._poked = False
-        batch = await self.host.store.fetch(self.key, self.token, self.host.config.mailbox_size)
+        batch = await self.services.store.fetch(
+            self.key, self.token, self.services.config.mailbox_size
+        )
         self.mailbox.extend(batch.entries)
         self._note_counted(batch.prior_starts)
 
@@ -203,18 +215,18 @@ class Actor:
         entry_id: str = "",
     ) -> None:
         """Commit a snapshot and replies (and ack `entry_id`); raises LeaseLost, SessionConflict."""
-        refill = self.host.config.mailbox_size if entry_id and not self.mailbox else 0
+        refill = self.services.config.mailbox_size if entry_id and not self.mailbox else 0
         # Acknowledging one entry starts the next: its start is counted in this round trip.
         next_id = self.mailbox[0].entry_id if entry_id and self.mailbox else ""
         if refill:
             self._poked = False  # the refill reads the inbox after every poke so far
         try:
-            committed = await self.host.store.commit(
+            committed = await self.services.store.commit(
                 self.key,
                 self.token,
                 expected_version=self._version,
                 session=session,
-                session_ttl=ttl or self.host.config.session_ttl,
+                session_ttl=ttl or self.services.config.session_ttl,
                 entry_id=entry_id,
                 replies=replies,
                 fetch=refill,
@@ -227,8 +239,7 @@ class Actor:
         self._session = session
         self.mailbox.extend(committed.entries)
         self._note_counted(committed.prior_starts)
-        if committed.outbox_len and self.host.sends:
-            self.host.outbox_has_items(self, committed.outbox_len)
+        self._outbox_has(committed.outbox_len)
 
     async def _process(self, entry: InboxEntry) -> None:
         counted, self._counted = self._counted, None
@@ -243,11 +254,11 @@ class Actor:
         lease) mid-turn. Suspects go one at a time per process, each start counted just before
         it runs, so a poison entry that kills the process takes no bystander's count with it;
         after `max_attempts` such starts it is dead-lettered instead of crashing again."""
-        async with self.host.suspects:
-            attempt = await self.host.store.start(self.key, self.token, entry.entry_id)
-            if attempt > self.host.config.max_attempts:
+        async with self.services.suspects:
+            attempt = await self.services.store.start(self.key, self.token, entry.entry_id)
+            if attempt > self.services.config.max_attempts:
                 error = CrashLoop(f"crashed the process {attempt - 1} times")
-                self.host.counters["crash_loops"] += 1
+                self.services.counters["crash_loops"] += 1
                 log.error(
                     "entry dead-lettered: its delivery never finished",
                     extra={
@@ -269,10 +280,10 @@ class Actor:
                 raise
             except Exception as error:
                 self._failed(entry, error)
-                if attempt >= self.host.config.max_attempts:
+                if attempt >= self.services.config.max_attempts:
                     await self._give_up(entry, error, repr(error), label="failed")
                     return
-                attempt = await self.host.store.start(self.key, self.token, entry.entry_id)
+                attempt = await self.services.store.start(self.key, self.token, entry.entry_id)
                 continue
             try:
                 await self.commit(
@@ -280,7 +291,7 @@ class Actor:
                 )
             except SessionConflict:
                 continue  # the snapshot expired or moved: decide again on the fresh one
-            self.host.counters["processed"] += 1
+            self.services.counters["processed"] += 1
             metrics.processed.add(1)
             if envelope.recorded_at:
                 metrics.processing_latency.record(max(0.0, time.time() - envelope.recorded_at))
@@ -289,20 +300,20 @@ class Actor:
     async def _handle(self, envelope: Envelope, attempt: int) -> Turn:
         """One call of the handler, bounded: a turn that never ends would hold the conversation
         (and its lease) forever."""
-        timeout = self.host.config.turn_timeout
+        timeout = self.services.config.turn_timeout
         try:
             with anyio.fail_after(timeout) as scope:
-                return await self.host.handler.handle(
+                return await self.services.handler.handle(
                     _Context(self, attempt), self._session, envelope
                 )
         except TimeoutError:
             if not scope.cancel_called:
                 raise  # the handler's own timeout, not ours
-            self.host.counters["timeouts"] += 1
+            self.services.counters["timeouts"] += 1
             raise TurnTimedOut(f"no answer within {timeout:g} s") from None
 
     def _failed(self, entry: InboxEntry, error: Exception) -> None:
-        self.host.counters["failures"] += 1
+        self.services.counters["failures"] += 1
         metrics.failures.add(1)
         log.error(
             "handler failed",
@@ -314,7 +325,7 @@ class Actor:
         self, entry: InboxEntry, error: Exception, reason: str, *, label: str
     ) -> None:
         """Dead-letter the entry with the handler's apology for it."""
-        apology = self._safe_hook(self.host.handler.on_error, entry.envelope, error)
+        apology = self._safe_hook(self.services.handler.on_error, entry.envelope, error)
         await self._dead_letter(entry, apology, reason, label=label)
 
     def _safe_hook(self, hook: Callable[..., Sequence[bytes]], *args: object) -> Sequence[bytes]:
@@ -328,30 +339,29 @@ class Actor:
         self, entry: InboxEntry, replies: Sequence[bytes], reason: str, *, label: str
     ) -> None:
         next_id = self.mailbox[0].entry_id if self.mailbox else ""
-        committed = await self.host.store.commit(
+        committed = await self.services.store.commit(
             self.key,
             self.token,
             expected_version=self._version,
             session=KEEP,
-            session_ttl=self.host.config.session_ttl,
+            session_ttl=self.services.config.session_ttl,
             entry_id=entry.entry_id,
             dead=dead_letter(entry, reason),
             replies=replies,
             next_id=next_id,
         )
         self._note_counted(committed.prior_starts)
-        if committed.outbox_len and self.host.sends:
-            self.host.outbox_has_items(self, committed.outbox_len)
+        self._outbox_has(committed.outbox_len)
         if not self.mailbox:
             self._poked = True  # this commit read nothing ahead: look at the inbox again
-        self.host.counters["dead_letters"] += 1
+        self.services.counters["dead_letters"] += 1
         metrics.dead_letters.add(1, {"reason": label})
 
     async def _await_turn(self) -> bool:
         """Wait until the member's rate allows the mailbox head a turn (True), skipping heads
         that would wait past `rate_limit_max_wait`. False when interrupted (stopping, lease
         lost) or the mailbox emptied: the run loop decides what next."""
-        config = self.host.config
+        config = self.services.config
         while self.mailbox and not (self.lease_lost or self.host.stopping):
             wait = self._turns.wait()
             if wait <= 0:
@@ -366,8 +376,10 @@ class Actor:
                 continue
             if not self._overload_told:
                 self._overload_told = True
-                await self._notify(self._safe_hook(self.host.handler.on_overload, head.envelope))
-            self.host.counters["rate_waited"] += 1
+                await self._notify(
+                    self._safe_hook(self.services.handler.on_overload, head.envelope)
+                )
+            self.services.counters["rate_waited"] += 1
             self._wake = anyio.Event()
             with anyio.move_on_after(wait):
                 await self._wake.wait()  # a poke (new message, lease lost, stop) re-checks
@@ -377,12 +389,12 @@ class Actor:
         """Waited too long behind the rate limit: dead-letter it; the member hears which."""
         self._counted = None
         self._skipped.append(entry.envelope)
-        self.host.counters["rate_limited"] += 1
+        self.services.counters["rate_limited"] += 1
         await self._dead_letter(entry, (), "rate limited: waited too long", label="rate limited")
 
     async def _tell_skipped(self) -> None:
         skipped, self._skipped = self._skipped, []
-        handler = self.host.handler
+        handler = self.services.handler
         if isinstance(handler, SkipNotifier):
             replies = self._safe_hook(handler.on_skipped, skipped)
         else:
@@ -393,18 +405,17 @@ class Actor:
         """Queue replies that belong to no turn (the session is kept as it is)."""
         if not replies:
             return
-        committed = await self.host.store.commit(
+        committed = await self.services.store.commit(
             self.key,
             self.token,
             expected_version=self._version,
             session=KEEP,
-            session_ttl=self.host.config.session_ttl,
+            session_ttl=self.services.config.session_ttl,
             replies=replies,
             next_id=self.mailbox[0].entry_id if self.mailbox else "",
         )
         self._note_counted(committed.prior_starts)
-        if committed.outbox_len and self.host.sends:
-            self.host.outbox_has_items(self, committed.outbox_len)
+        self._outbox_has(committed.outbox_len)
 
 
 def _consumer_span(entry: InboxEntry) -> AbstractContextManager[trace.Span]:

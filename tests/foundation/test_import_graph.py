@@ -11,8 +11,6 @@ KNOWN_CYCLES = [
     # issue 10, "one feature in one place": flows register their intents in tables step reads.
     ["actors.flows.navigation", "actors.step"],
     ["actors.flows.offer", "actors.flows.submit"],
-    # issue 10, "one lifecycle": the fleet calls back into the host (a type-only import today).
-    ["runtime.fleet", "runtime.host"],
     # the chat page's routes are typed with the simulator that owns them (type-only).
     ["simulator.whatsapp.app", "simulator.whatsapp.page"],
 ]
