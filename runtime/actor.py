@@ -1,40 +1,27 @@
-"""One activation of one conversation: drain its inbox in order, one entry at a time, hand each
-to the handler and commit what it decided; supervise failures (exceptions, turns over the
-timeout, entries that crash the process); deactivate when idle."""
+"""One activation of one conversation: drain its inbox in order, one entry at a time, give each
+to supervision (`runtime/supervision.py`: the handler's turn, its failures and the give-up),
+commit what was decided, hold the member's rate limit; deactivate when idle."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import anyio
 import attrs
-from opentelemetry import propagate, trace
-from opentelemetry.trace import Link, SpanKind
 
-from runtime import metrics
 from runtime.config import RuntimeConfig
-from runtime.contracts import (
-    ConversationKey,
-    CrashLoop,
-    Envelope,
-    Handler,
-    LeaseLost,
-    SkipNotifier,
-    Turn,
-    TurnTimedOut,
-)
+from runtime.contracts import ConversationKey, Envelope, Handler, LeaseLost, SkipNotifier
 from runtime.inbox import InboxEntry
-from runtime.store import KEEP, ConversationStore, SessionConflict, dead_letter
+from runtime.store import KEEP, ConversationStore, SessionConflict
+from runtime.supervision import Supervisor, hook_replies
 from runtime.telemetry import hashed
 from runtime.turns import TurnRate
 
 log = logging.getLogger(__name__)
-_tracer = trace.get_tracer(__name__)
 
 
 @attrs.frozen
@@ -45,11 +32,7 @@ class Services:
     store: ConversationStore
     handler: Handler
     counters: Counter[str]
-    # Held while delivering an entry whose earlier delivery never finished.
-    suspects: anyio.Lock
-    # REDIS_ACK_REPLICAS: returns once that many replicas hold what was written for these
-    # conversations; raises StoreUnavailable otherwise.
-    confirm_kept: Callable[[Sequence[ConversationKey]], Awaitable[None]]
+    supervisor: Supervisor  # delivers each entry: attempts, timeouts, crash loops, give-up
     # The outbox sender's notice that a conversation has replies (None: no sender here).
     notify_outbox: Callable[[ConversationKey, int], None] | None
 
@@ -65,26 +48,6 @@ class ActorHost(Protocol):
     def forget(self, actor: Actor) -> None:
         """The activation ended (its lease released, lost or lapsing)."""
         ...
-
-
-@attrs.define
-class _Context:
-    """The TurnContext given to the handler for one entry."""
-
-    actor: Actor
-    attempt: int
-
-    @property
-    def key(self) -> ConversationKey:
-        return self.actor.key
-
-    async def checkpoint(self, session: bytes | None, replies: Sequence[bytes] = ()) -> None:
-        await self.actor.commit(session, replies, ttl=None)
-        if self.actor.services.config.ack_replicas > 0:
-            # G5 across a failover: a checkpoint only the dead master held would be lost, and
-            # the turn replayed on its replica would move the money again. So no call to
-            # credex-core before a replica holds it (short: the turn fails and is retried).
-            await self.actor.services.confirm_kept([self.key])
 
 
 class Actor:
@@ -107,6 +70,13 @@ class Actor:
         self._skipped: list[Envelope] = []  # waited too long behind the rate limit, untold
         # The mailbox head whose start the last round trip counted, with the starts before it.
         self._counted: tuple[str, int] | None = None
+
+    @property
+    def session(self) -> bytes | None:
+        return self._session
+
+    def _hook(self, hook: Callable[..., Sequence[bytes]], *args: object) -> Sequence[bytes]:
+        return hook_replies(self.key, hook, *args)
 
     def poke(self) -> None:
         """New work may be waiting (or the host is stopping): the next loop turn reads the inbox."""
@@ -243,119 +213,31 @@ class Actor:
 
     async def _process(self, entry: InboxEntry) -> None:
         counted, self._counted = self._counted, None
-        with _consumer_span(entry):
-            if counted == (entry.entry_id, 0):
-                await self._deliver(entry, attempt=1)
-            else:
-                await self._deliver_suspect(entry)
+        first_start = counted == (entry.entry_id, 0)
+        await self.services.supervisor.deliver(self, entry, first_start=first_start)
 
-    async def _deliver_suspect(self, entry: InboxEntry) -> None:
-        """An earlier delivery of this entry never finished: its process died (or lost the
-        lease) mid-turn. Suspects go one at a time per process, each start counted just before
-        it runs, so a poison entry that kills the process takes no bystander's count with it;
-        after `max_attempts` such starts it is dead-lettered instead of crashing again."""
-        async with self.services.suspects:
-            attempt = await self.services.store.start(self.key, self.token, entry.entry_id)
-            if attempt > self.services.config.max_attempts:
-                error = CrashLoop(f"crashed the process {attempt - 1} times")
-                self.services.counters["crash_loops"] += 1
-                log.error(
-                    "entry dead-lettered: its delivery never finished",
-                    extra={
-                        "conversation": hashed(self.key.tag),
-                        "message_id": entry.envelope.message_id,
-                        "starts": attempt - 1,
-                    },
-                )
-                await self._give_up(entry, error, str(error), label="crash loop")
-                return
-            await self._deliver(entry, attempt)
-
-    async def _deliver(self, entry: InboxEntry, attempt: int) -> None:
-        envelope = entry.envelope
-        while True:
-            try:
-                turn = await self._handle(envelope, attempt)
-            except LeaseLost:
-                raise
-            except Exception as error:
-                self._failed(entry, error)
-                if attempt >= self.services.config.max_attempts:
-                    await self._give_up(entry, error, repr(error), label="failed")
-                    return
-                attempt = await self.services.store.start(self.key, self.token, entry.entry_id)
-                continue
-            try:
-                await self.commit(
-                    turn.session, turn.replies, ttl=turn.session_ttl, entry_id=entry.entry_id
-                )
-            except SessionConflict:
-                continue  # the snapshot expired or moved: decide again on the fresh one
-            self.services.counters["processed"] += 1
-            metrics.processed.add(1)
-            if envelope.recorded_at:
-                metrics.processing_latency.record(max(0.0, time.time() - envelope.recorded_at))
+    async def keep(
+        self, replies: Sequence[bytes], *, entry_id: str = "", dead: bytes = b""
+    ) -> None:
+        """Commit replies that belong to no turn, or ack `entry_id` (into the dead letters with
+        `dead`); the session is kept as it is."""
+        if not replies and not entry_id:
             return
-
-    async def _handle(self, envelope: Envelope, attempt: int) -> Turn:
-        """One call of the handler, bounded: a turn that never ends would hold the conversation
-        (and its lease) forever."""
-        timeout = self.services.config.turn_timeout
-        try:
-            with anyio.fail_after(timeout) as scope:
-                return await self.services.handler.handle(
-                    _Context(self, attempt), self._session, envelope
-                )
-        except TimeoutError:
-            if not scope.cancel_called:
-                raise  # the handler's own timeout, not ours
-            self.services.counters["timeouts"] += 1
-            raise TurnTimedOut(f"no answer within {timeout:g} s") from None
-
-    def _failed(self, entry: InboxEntry, error: Exception) -> None:
-        self.services.counters["failures"] += 1
-        metrics.failures.add(1)
-        log.error(
-            "handler failed",
-            exc_info=error,
-            extra={"conversation": hashed(self.key.tag), "message_id": entry.envelope.message_id},
-        )
-
-    async def _give_up(
-        self, entry: InboxEntry, error: Exception, reason: str, *, label: str
-    ) -> None:
-        """Dead-letter the entry with the handler's apology for it."""
-        apology = self._safe_hook(self.services.handler.on_error, entry.envelope, error)
-        await self._dead_letter(entry, apology, reason, label=label)
-
-    def _safe_hook(self, hook: Callable[..., Sequence[bytes]], *args: object) -> Sequence[bytes]:
-        try:
-            return tuple(hook(self.key, *args))
-        except Exception:
-            log.exception("handler hook failed", extra={"conversation": hashed(self.key.tag)})
-            return ()
-
-    async def _dead_letter(
-        self, entry: InboxEntry, replies: Sequence[bytes], reason: str, *, label: str
-    ) -> None:
-        next_id = self.mailbox[0].entry_id if self.mailbox else ""
         committed = await self.services.store.commit(
             self.key,
             self.token,
             expected_version=self._version,
             session=KEEP,
             session_ttl=self.services.config.session_ttl,
-            entry_id=entry.entry_id,
-            dead=dead_letter(entry, reason),
+            entry_id=entry_id,
+            dead=dead,
             replies=replies,
-            next_id=next_id,
+            next_id=self.mailbox[0].entry_id if self.mailbox else "",
         )
         self._note_counted(committed.prior_starts)
         self._outbox_has(committed.outbox_len)
-        if not self.mailbox:
+        if entry_id and not self.mailbox:
             self._poked = True  # this commit read nothing ahead: look at the inbox again
-        self.services.counters["dead_letters"] += 1
-        metrics.dead_letters.add(1, {"reason": label})
 
     async def _await_turn(self) -> bool:
         """Wait until the member's rate allows the mailbox head a turn (True), skipping heads
@@ -376,9 +258,7 @@ class Actor:
                 continue
             if not self._overload_told:
                 self._overload_told = True
-                await self._notify(
-                    self._safe_hook(self.services.handler.on_overload, head.envelope)
-                )
+                await self.keep(self._hook(self.services.handler.on_overload, head.envelope))
             self.services.counters["rate_waited"] += 1
             self._wake = anyio.Event()
             with anyio.move_on_after(wait):
@@ -390,49 +270,14 @@ class Actor:
         self._counted = None
         self._skipped.append(entry.envelope)
         self.services.counters["rate_limited"] += 1
-        await self._dead_letter(entry, (), "rate limited: waited too long", label="rate limited")
+        reason = "rate limited: waited too long"
+        await self.services.supervisor.dead_letter(self, entry, (), reason, label="rate limited")
 
     async def _tell_skipped(self) -> None:
         skipped, self._skipped = self._skipped, []
         handler = self.services.handler
         if isinstance(handler, SkipNotifier):
-            replies = self._safe_hook(handler.on_skipped, skipped)
+            replies = self._hook(handler.on_skipped, skipped)
         else:
-            replies = self._safe_hook(handler.on_overload, skipped[0])
-        await self._notify(replies)
-
-    async def _notify(self, replies: Sequence[bytes]) -> None:
-        """Queue replies that belong to no turn (the session is kept as it is)."""
-        if not replies:
-            return
-        committed = await self.services.store.commit(
-            self.key,
-            self.token,
-            expected_version=self._version,
-            session=KEEP,
-            session_ttl=self.services.config.session_ttl,
-            replies=replies,
-            next_id=self.mailbox[0].entry_id if self.mailbox else "",
-        )
-        self._note_counted(committed.prior_starts)
-        self._outbox_has(committed.outbox_len)
-
-
-def _consumer_span(entry: InboxEntry) -> AbstractContextManager[trace.Span]:
-    envelope: Envelope = entry.envelope
-    producer = propagate.extract(dict(envelope.trace_context))
-    producer_span = trace.get_current_span(producer).get_span_context()
-    links = [Link(producer_span)] if producer_span.is_valid else []
-    return _tracer.start_as_current_span(
-        "inbox process",
-        context=producer,
-        kind=SpanKind.CONSUMER,
-        links=links,
-        attributes={
-            "messaging.system": "redis",
-            "messaging.operation.type": "process",
-            "messaging.destination.name": "inbox",
-            "messaging.message.id": envelope.message_id,
-            "vimbiso.conversation": hashed(envelope.key.tag),
-        },
-    )
+            replies = self._hook(handler.on_overload, skipped[0])
+        await self.keep(replies)

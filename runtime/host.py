@@ -29,6 +29,7 @@ from runtime.lifecycle import Lifecycle, Phase
 from runtime.scripts import Scripts, load_scripts
 from runtime.sender import OutboxSender
 from runtime.store import ConversationStore
+from runtime.supervision import Supervisor
 
 log = logging.getLogger(__name__)
 
@@ -85,9 +86,7 @@ class Runtime:
             store=self.store,
             handler=handler,
             counters=self.counters,
-            # Entries whose earlier delivery never finished run one at a time (see Actor).
-            suspects=anyio.Lock(),
-            confirm_kept=self.confirm_kept,
+            supervisor=Supervisor(config, self.store, handler, self.counters, self.confirm_kept),
             notify_outbox=self._sender.notify if self._sender is not None else None,
         )
         self._fleet = Fleet(self, redis, self._scripts, self._keys, config, self.store.batcher)
