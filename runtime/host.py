@@ -17,7 +17,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from runtime import inbox, metrics
-from runtime.actor import Actor, Services
+from runtime.activation import Activation, Services
 from runtime.client import RedisClient, decodes_responses, is_cluster, ready
 from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, Envelope, Handler, Send, StoreUnavailable
@@ -72,7 +72,7 @@ class Runtime:
         self._scripts = Scripts.register(redis)
         self._scripts_loaded = False
         self.store = ConversationStore(redis, self._scripts, self._keys, config)
-        self._actors: dict[ConversationKey, Actor] = {}
+        self._actors: dict[ConversationKey, Activation] = {}
         self.lifecycle = Lifecycle()
         self._actor_group: TaskGroup | None = None
         self._all_gone: anyio.Event | None = None
@@ -180,10 +180,10 @@ class Runtime:
     def accepting(self) -> bool:
         return self.lifecycle.accepting and self._actor_group is not None
 
-    def local_actor(self, key: ConversationKey) -> Actor | None:
+    def local_actor(self, key: ConversationKey) -> Activation | None:
         return self._actors.get(key)
 
-    def actors(self) -> list[Actor]:
+    def actors(self) -> list[Activation]:
         return list(self._actors.values())
 
     def activate(self, key: ConversationKey, token: str) -> None:
@@ -192,13 +192,13 @@ class Runtime:
         if group is None or not self.lifecycle.accepting:
             # Claimed while shutting down: leave it to lapse; the sweeper elsewhere takes it.
             return
-        actor = Actor(self, self._services, key, token)
+        actor = Activation(self, self._services, key, token)
         self._actors[key] = actor  # a retiring predecessor forgets only itself
         self.counters["activations"] += 1
         metrics.active_actors.add(1)
         group.start_soon(actor.run)
 
-    def forget(self, actor: Actor) -> None:
+    def forget(self, actor: Activation) -> None:
         metrics.active_actors.add(-1)
         self.counters["deactivations"] += 1
         if self._actors.get(actor.key) is actor:

@@ -37,7 +37,7 @@ class Services:
     notify_outbox: Callable[[ConversationKey, int], None] | None
 
 
-class ActorHost(Protocol):
+class ActivationHost(Protocol):
     """What an activation needs from the process hosting it."""
 
     @property
@@ -45,14 +45,16 @@ class ActorHost(Protocol):
         """Finish the current turn, then hand the lease back."""
         ...
 
-    def forget(self, actor: Actor) -> None:
+    def forget(self, activation: Activation) -> None:
         """The activation ended (its lease released, lost or lapsing)."""
         ...
 
 
-class Actor:
+class Activation:
+    """One activation of one conversation, hosted by one process while it holds the lease."""
+
     def __init__(
-        self, host: ActorHost, services: Services, key: ConversationKey, token: str
+        self, host: ActivationHost, services: Services, key: ConversationKey, token: str
     ) -> None:
         self.host = host
         self.services = services
@@ -131,10 +133,12 @@ class Actor:
                 idle_until = time.monotonic() + config.actor_idle_seconds  # replies being sent
         except LeaseLost:
             self.lease_lost = True
-            log.warning("actor stopped: lease lost", extra={"conversation": hashed(self.key.tag)})
+            log.warning(
+                "activation stopped: lease lost", extra={"conversation": hashed(self.key.tag)}
+            )
         except Exception:
             # Redis trouble: stop this activation; the lease lapses and a sweeper resumes it.
-            log.exception("actor failed", extra={"conversation": hashed(self.key.tag)})
+            log.exception("activation failed", extra={"conversation": hashed(self.key.tag)})
         finally:
             self.mailbox.clear()
             await self._hand_back()
