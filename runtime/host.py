@@ -8,7 +8,7 @@ import os
 import secrets
 import socket
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 
 import anyio
@@ -54,7 +54,6 @@ class Runtime:
         send: Send | None = None,
         *,
         process_id: str | None = None,
-        pace: Callable[[ConversationKey], Awaitable[None]] | None = None,
     ) -> None:
         if decodes_responses(redis):
             raise ValueError("the runtime needs a Redis client with decode_responses=False")
@@ -77,7 +76,7 @@ class Runtime:
         self._actor_group: TaskGroup | None = None
         self._all_gone: anyio.Event | None = None
         self._sender = (
-            OutboxSender(self.store, config, send, pace, self._owner_token, self.counters)
+            OutboxSender(self.store, config, send, self._owner_token, self.counters)
             if send is not None
             else None
         )
