@@ -9,9 +9,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from collections.abc import Iterable
+from typing import Any
 
 import anyio
 from anyio.abc import TaskStatus
@@ -21,7 +20,7 @@ from redis.exceptions import RedisError
 from runtime.batcher import Batcher, Command
 from runtime.client import RedisClient, is_cluster
 from runtime.config import RuntimeConfig
-from runtime.contracts import ConversationKey
+from runtime.contracts import ConversationKey, FleetHost
 from runtime.inbox import FENCE_TTL_SECONDS
 from runtime.keys import SHARDS, Keys, decode_member, encode_member, shard_of
 from runtime.scripts import Scripts
@@ -31,50 +30,6 @@ log = logging.getLogger(__name__)
 _SWEEP_BATCH = 1000  # conversations looked at per sweep round, over all shards
 _SHARD_BATCH = max(1, _SWEEP_BATCH // SHARDS)
 _CHUNK = 64  # commands per batcher call: large pipelines stall the event loop
-
-
-class Hosted(Protocol):
-    """A conversation active in this process, as the fleet sees it."""
-
-    @property
-    def key(self) -> ConversationKey: ...
-
-    @property
-    def token(self) -> str:
-        """The lease value this process holds for the conversation."""
-        ...
-
-    @property
-    def lease_lost(self) -> bool: ...
-
-    def poke(self) -> None:
-        """New work may be waiting: look at the inbox."""
-        ...
-
-    def lose(self) -> None:
-        """The lease could not be renewed: stop without committing."""
-        ...
-
-
-class FleetHost(Protocol):
-    """What the fleet needs from the process it coordinates for (the Runtime)."""
-
-    process_id: str
-    incarnation: str
-    counters: Counter[str]
-
-    @property
-    def accepting(self) -> bool:
-        """Claims are made only while the process takes work."""
-        ...
-
-    def local_actor(self, key: ConversationKey) -> Hosted | None: ...
-
-    def actors(self) -> Sequence[Hosted]: ...
-
-    def activate(self, key: ConversationKey, token: str) -> None:
-        """Start hosting a conversation whose lease was just claimed (`token`)."""
-        ...
 
 
 class Fleet:
