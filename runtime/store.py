@@ -1,10 +1,8 @@
 """A conversation's Redis operations as the actor and the sender need them: activate, fetch,
 commit, count a start, release, and the outbox head. Each is one batched round trip.
 
-Every start of an entry's delivery is counted in Redis (the `attempts` hash, cleared when the
-entry is committed or dead-lettered), so an entry whose processing kills the whole process is
-recognised after `max_attempts` starts instead of crash-looping the fleet. A first start is
-counted inside the fetch or the previous commit, so the common path costs no round trip."""
+The starts of an entry's delivery are counted here (in the `attempts` hash) for supervision,
+whose module docstring (`runtime/supervision.py`) says when and why."""
 
 from __future__ import annotations
 

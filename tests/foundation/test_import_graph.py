@@ -5,20 +5,14 @@ from __future__ import annotations
 
 from tests.foundation.import_graph import PRODUCT, build_graph, cycles
 
-# Cycles that exist today, each to be removed by the change named beside it. The test fails
-# when a new cycle appears, and also when a listed one is gone (so the list only shrinks).
-KNOWN_CYCLES = [
-    # issue 10, "one lifecycle": the fleet calls back into the host (a type-only import today).
-    ["runtime.fleet", "runtime.host"],
-]
 
 # The CLI is the one product module that reaches the simulators and benchmarks: lazily, inside
 # the `demo`, `credex-sim` and `bench` commands, which say how to install them when missing.
 ENTRY_POINTS = {"gateway.cli"}
 
 
-def test_the_import_graph_has_no_cycles_but_the_known_ones() -> None:
-    assert cycles(build_graph()) == sorted(KNOWN_CYCLES)
+def test_the_import_graph_has_no_cycles() -> None:
+    assert cycles(build_graph()) == []
 
 
 def test_the_cycle_finder_sees_a_cycle_through_three_modules() -> None:

@@ -97,10 +97,8 @@ async def test_replies_wait_out_an_outage_and_arrive_in_order_after_recovery(
     )
     runtime = Runtime(redis_client, config, Replies(), sender)
     async with anyio.create_task_group() as group:
-        group.start_soon(runtime.run)
         with anyio.fail_after(10):
-            while not runtime.accepting:  # noqa: ASYNC110
-                await anyio.sleep(0.005)
+            await group.start(runtime.run)
         for n in range(6):
             await runtime.record([Envelope(KEY if n % 2 else OTHER, f"m{n}", str(n).encode())])
         await anyio.sleep(2.0)  # the Cloud API is down: many failed tries, with backoff
