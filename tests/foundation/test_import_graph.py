@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from tests.foundation.import_graph import PRODUCT, build_graph, cycles
 
-
 # The CLI is the one product module that reaches the simulators and benchmarks: lazily, inside
 # the `demo`, `credex-sim` and `bench` commands, which say how to install them when missing.
 ENTRY_POINTS = {"gateway.cli"}
