@@ -93,6 +93,9 @@ class Actor:
         self.token = token
         self.mailbox: deque[InboxEntry] = deque()
         self.lease_lost = False
+        # When the lease was last extended (monotonic): claimed just now; commits and the
+        # fleet's renewal extend it. Only leases not extended for a while are renewed.
+        self.lease_extended = time.monotonic()
         self._session: bytes | None = None
         self._version = 0
         self._poked = False
@@ -208,6 +211,7 @@ class Actor:
         next_id = self.mailbox[0].entry_id if entry_id and self.mailbox else ""
         if refill:
             self._poked = False  # the refill reads the inbox after every poke so far
+        started = time.monotonic()
         try:
             committed = await self.host.store.commit(
                 self.key,
@@ -225,6 +229,7 @@ class Actor:
             raise
         self._version = committed.version
         self._session = session
+        self.lease_extended = started  # the commit extended the lease
         self.mailbox.extend(committed.entries)
         self._note_counted(committed.prior_starts)
         if committed.outbox_len and self.host.sends:

@@ -12,7 +12,11 @@ class RuntimeConfig:
     key_prefix: str = "vp:"
     session_ttl: float = 300.0  # default snapshot TTL, refreshed on every commit
     actor_idle_seconds: float = 60.0
-    lease_ttl: float = 5.0  # renewed every third; a dead owner is seen sooner (host_timeout)
+    # A commit extends the lease; an idle actor's is renewed once a third of it has passed. A
+    # dead owner is seen by its heartbeat (host_timeout), not by its leases lapsing, so a long
+    # lease costs no takeover time; it bounds how long a lease whose actor vanished in a live
+    # process (a hand-back that failed with Redis down) blocks its conversation.
+    lease_ttl: float = 30.0
     sweep_interval: float = 1.0
     mailbox_size: int = 64  # inbox entries an actor holds in memory at once
     rate_limit_per_minute: int = 30  # turns per member; messages over it wait their turn

@@ -2,7 +2,8 @@
 pub/sub (the record script publishes them; on a cluster the recorder sends them by sharded
 pub/sub, SPUBLISH, so a poke touches one master instead of every node), claims of unowned
 conversations, heartbeats, the sweeper that resumes work whose owner died (at once when its
-heartbeat stopped: crash takeover), and batched lease renewal."""
+heartbeat stopped: crash takeover), and batched renewal of the pending marks and of the leases
+nothing else extended lately."""
 
 from __future__ import annotations
 
@@ -293,10 +294,17 @@ class Fleet:
     async def leave(self) -> None:
         await self._redis.zrem(self._keys.hosts(self._host.process_id), self._host.process_id)
 
+    @property
+    def _renew_interval(self) -> float:
+        """Pending marks are pushed ahead before they come due (the takeover horizon); a lease
+        is extended before a third of it is left."""
+        return min(self._config.lease_ttl / 3, self._takeover_horizon / 2)
+
     async def renew(self) -> None:
-        """Every third of a lease: heartbeat, and extend every local lease in one pipeline."""
+        """Each round: push the pending marks of every local conversation ahead, and extend the
+        leases that nothing else extended lately (a commit does), in shared pipelines."""
         while True:
-            await anyio.sleep(self._config.lease_ttl / 3)
+            await anyio.sleep(self._renew_interval)
             try:
                 await self._renew_once()
             except (RedisError, OSError):
@@ -307,8 +315,11 @@ class Fleet:
         actors = [actor for actor in self._host.actors() if not actor.lease_lost]
         # By pending shard, so a chunk's marks go out as one or two ZADDs, not one per shard.
         actors.sort(key=lambda actor: shard_of(encode_member(actor.key)))
-        now = time.time()
+        now, started = time.time(), time.monotonic()
         ttl_ms = int(self._config.lease_ttl * 1000)
+        # A lease extended within this window still has two thirds left at the next round:
+        # ownership rests on the heartbeat (crash takeover), the lease only needs not to lapse.
+        fresh = started - (self._config.lease_ttl / 3 - self._renew_interval)
         # Due soon after the owner could be dead (crash takeover).
         look_again = now + self._takeover_horizon
         # In small chunks through the shared pipelines: one huge pipeline would stall the event
@@ -324,12 +335,15 @@ class Fleet:
             commands: list[Command] = [
                 ("ZADD", shard, "XX", *marks) for shard, marks in by_shard.items()
             ]
-            for actor in chunk:
+            due = [actor for actor in chunk if actor.lease_extended <= fresh]
+            for actor in due:
                 lease = self._keys.of(actor.key).lease
                 commands.append(("EVALSHA", self._scripts.renew.sha, 1, lease, actor.token, ttl_ms))
             renewed = await self._batcher.call(*commands)
-            for actor, ok in zip(chunk, renewed[len(by_shard) :], strict=True):
-                if not ok:
+            for actor, ok in zip(due, renewed[len(by_shard) :], strict=True):
+                if ok:
+                    actor.lease_extended = max(actor.lease_extended, started)
+                else:
                     actor.lose()
 
 

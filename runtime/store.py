@@ -129,7 +129,8 @@ class ConversationStore:
         next_id: str = "",
     ) -> Committed:
         """Raises LeaseLost, SessionConflict. With `fetch`, also reads that many next entries.
-        Counts the start of `next_id` (else of the first entry fetched) when it is its first."""
+        Counts the start of `next_id` (else of the first entry fetched) when it is its first.
+        Extends the lease by `lease_ttl` (a commit proves ownership)."""
         k = self.keys.of(key)
         mode = "keep" if session is KEEP else ("del" if session is None else "set")
         data = session if isinstance(session, bytes) else b""
@@ -147,6 +148,7 @@ class ConversationStore:
                 self.config.dead_letter_ttl_seconds,
                 fetch,
                 next_id,
+                int(self.config.lease_ttl * 1000),
                 *replies,
             )
         )
