@@ -56,7 +56,11 @@ class ActorHost(Protocol):
         """Held while delivering an entry whose earlier delivery never finished."""
         ...
 
-    def outbox_has_items(self, actor: Actor, depth: int) -> None: ...
+    def outbox_has_items(
+        self, actor: Actor, depth: int, appended: Sequence[bytes] | None = None
+    ) -> None:
+        """`appended`: the replies just added at the outbox's end, when the caller knows them."""
+        ...
 
     def forget(self, actor: Actor) -> None: ...
 
@@ -233,7 +237,7 @@ class Actor:
         self.mailbox.extend(committed.entries)
         self._note_counted(committed.prior_starts)
         if committed.outbox_len and self.host.sends:
-            self.host.outbox_has_items(self, committed.outbox_len)
+            self.host.outbox_has_items(self, committed.outbox_len, replies)
 
     async def _process(self, entry: InboxEntry) -> None:
         counted, self._counted = self._counted, None

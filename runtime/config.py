@@ -12,7 +12,7 @@ class RuntimeConfig:
     key_prefix: str = "vp:"
     session_ttl: float = 300.0  # default snapshot TTL, refreshed on every commit
     actor_idle_seconds: float = 60.0
-    # A commit extends the lease; an idle actor's is renewed once a third of it has passed. A
+    # A commit extends the lease; an idle actor's is renewed once half of it has passed. A
     # dead owner is seen by its heartbeat (host_timeout), not by its leases lapsing, so a long
     # lease costs no takeover time; it bounds how long a lease whose actor vanished in a live
     # process (a hand-back that failed with Redis down) blocks its conversation.

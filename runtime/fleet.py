@@ -297,7 +297,7 @@ class Fleet:
     @property
     def _renew_interval(self) -> float:
         """Pending marks are pushed ahead before they come due (the takeover horizon); a lease
-        is extended before a third of it is left."""
+        is extended before half of it is left."""
         return min(self._config.lease_ttl / 3, self._takeover_horizon / 2)
 
     async def renew(self) -> None:
@@ -317,9 +317,9 @@ class Fleet:
         actors.sort(key=lambda actor: shard_of(encode_member(actor.key)))
         now, started = time.time(), time.monotonic()
         ttl_ms = int(self._config.lease_ttl * 1000)
-        # A lease extended within this window still has two thirds left at the next round:
+        # A lease extended within this window still has half of it left at the next round:
         # ownership rests on the heartbeat (crash takeover), the lease only needs not to lapse.
-        fresh = started - (self._config.lease_ttl / 3 - self._renew_interval)
+        fresh = started - (self._config.lease_ttl / 2 - self._renew_interval)
         # Due soon after the owner could be dead (crash takeover).
         look_again = now + self._takeover_horizon
         # In small chunks through the shared pipelines: one huge pipeline would stall the event

@@ -202,9 +202,11 @@ class Runtime:
         if not self._actors and self._all_gone is not None and self._stopping:
             self._all_gone.set()
 
-    def outbox_has_items(self, actor: Actor, depth: int) -> None:
+    def outbox_has_items(
+        self, actor: Actor, depth: int, appended: Sequence[bytes] | None = None
+    ) -> None:
         if self._sender is not None:
-            self._sender.notify(actor.key, depth)
+            self._sender.notify(actor.key, depth, appended)
 
     def _owner_token(self, key: ConversationKey) -> str | None:
         actor = self._actors.get(key)
