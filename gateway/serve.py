@@ -124,6 +124,7 @@ async def running_service(
         ack_replicas=settings.redis_ack_replicas,
     )
     runtime = Runtime(redis, config, handler, sender)
+    sender.share_pipelines(runtime.store.batcher.call)  # per-reply calls ride the batcher
     reminders.attach(runtime)
     app = create_app(
         GatewayConfig.from_settings(settings),

@@ -34,6 +34,10 @@ class RuntimeConfig:
     outbox_retry_seconds: float = 3600.0
     # Pipelines in flight per process, carrying the calls of all its actors and recorders.
     redis_concurrency: int = 8
+    # Admission control: at most this many activations in flight per process. Past it, new
+    # conversations wait in their (durable) inboxes and the sweeper activates them as room
+    # frees up: offered load beyond capacity queues in Redis, not in this process.
+    max_activating: int = 512
     sender_concurrency: int = 32  # conversations whose outbox is being sent at once
     dead_letter_ttl_seconds: int = 8 * 86400
     record_timeout: float = 2.0  # then StoreUnavailable: the gateway answers 503, Meta redelivers

@@ -27,6 +27,7 @@ from runtime.keys import SHARDS, Keys, decode_member, encode_member, shard_of
 from runtime.scripts import Scripts
 
 if TYPE_CHECKING:
+    from runtime.actor import Actor
     from runtime.host import Runtime
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,8 @@ class Fleet:
         """Claim conversations not active here; activate those we got. Returns the others with
         how long (ms) their current lease still runs."""
         wanted = [key for key in keys if self._host.local_actor(key) is None]
+        # Admission control: the rest keep their pending marks; a later sweep gets them.
+        wanted = wanted[: self._host.store.admits()]
         if not wanted or not self._host.accepting:
             return []
         held = await self._claim_round([(key, "") for key in wanted])
@@ -245,12 +248,17 @@ class Fleet:
                 # Rendezvous hashing spreads orphaned conversations over the live hosts; once
                 # overdue, anyone takes them (the preferred host may have just died).
                 mine.append(key)
+        throttled = len(mine) > self._host.store.admits()
         for key, ttl_ms in await self.claim(mine):
             # Held by another process: look again when its lease could lapse, or sooner, when
             # its heartbeat could have stopped (then the lease is taken over, not waited out).
             wait = min(max(ttl_ms, 0) / 1000, self._config.host_timeout)
             later[encode_member(key)] = now + wait
         await self._mark(later)
+        if throttled:
+            # Admission closed: look again soon, as activations finish, without spinning.
+            await anyio.sleep(min(self._config.sweep_interval, 0.1))
+            return True
         return any(len(shard) == _SHARD_BATCH for shard in pending) and bool(later)
 
     def _read_hosts(self, now: float, beats: list[tuple[bytes, float]]) -> None:
@@ -316,35 +324,47 @@ class Fleet:
         # By pending shard, so a chunk's marks go out as one or two ZADDs, not one per shard.
         actors.sort(key=lambda actor: shard_of(encode_member(actor.key)))
         now, started = time.time(), time.monotonic()
-        ttl_ms = int(self._config.lease_ttl * 1000)
         # A lease extended within this window still has half of it left at the next round:
         # ownership rests on the heartbeat (crash takeover), the lease only needs not to lapse.
         fresh = started - (self._config.lease_ttl / 2 - self._renew_interval)
         # Due soon after the owner could be dead (crash takeover).
         look_again = now + self._takeover_horizon
         # In small chunks through the shared pipelines: one huge pipeline would stall the event
-        # loop (and every webhook's record) while it is packed and parsed.
-        for at in range(0, len(actors), _CHUNK):
-            chunk = actors[at : at + _CHUNK]
-            # Owned conversations are not the sweepers' business until the lease could lapse;
-            # XX keeps unmarked (deactivated) ones unmarked.
-            by_shard: dict[str, list[Any]] = {}
-            for actor in chunk:
-                marks = by_shard.setdefault(self._keys.pending(actor.key), [])
-                marks.extend((look_again, encode_member(actor.key)))
-            commands: list[Command] = [
-                ("ZADD", shard, "XX", *marks) for shard, marks in by_shard.items()
-            ]
-            due = [actor for actor in chunk if actor.lease_extended <= fresh]
-            for actor in due:
-                lease = self._keys.of(actor.key).lease
-                commands.append(("EVALSHA", self._scripts.renew.sha, 1, lease, actor.token, ttl_ms))
+        # loop (and every webhook's record) while it is packed and parsed. All chunks at once:
+        # one after the other, a round would wait in the batcher's queue once per chunk, and
+        # under a backlog of work the round would outlast the leases it renews.
+        async with anyio.create_task_group() as chunks:
+            for at in range(0, len(actors), _CHUNK):
+                chunk = actors[at : at + _CHUNK]
+                due = [actor for actor in chunk if actor.lease_extended <= fresh]
+                chunks.start_soon(self._renew_chunk, chunk, due, look_again, started)
+
+    async def _renew_chunk(
+        self, chunk: list[Actor], due: list[Actor], look_again: float, started: float
+    ) -> None:
+        # Owned conversations are not the sweepers' business until the lease could lapse;
+        # XX keeps unmarked (deactivated) ones unmarked.
+        by_shard: dict[str, list[Any]] = {}
+        for actor in chunk:
+            marks = by_shard.setdefault(self._keys.pending(actor.key), [])
+            marks.extend((look_again, encode_member(actor.key)))
+        commands: list[Command] = [
+            ("ZADD", shard, "XX", *marks) for shard, marks in by_shard.items()
+        ]
+        ttl_ms = int(self._config.lease_ttl * 1000)
+        for actor in due:
+            lease = self._keys.of(actor.key).lease
+            commands.append(("EVALSHA", self._scripts.renew.sha, 1, lease, actor.token, ttl_ms))
+        try:
             renewed = await self._batcher.call(*commands)
-            for actor, ok in zip(due, renewed[len(by_shard) :], strict=True):
-                if ok:
-                    actor.lease_extended = max(actor.lease_extended, started)
-                else:
-                    actor.lose()
+        except (RedisError, OSError):
+            log.exception("lease renewal failed")
+            return
+        for actor, ok in zip(due, renewed[len(by_shard) :], strict=True):
+            if ok:
+                actor.lease_extended = max(actor.lease_extended, started)
+            else:
+                actor.lose()
 
 
 def _preferred(hosts: Iterable[str], member: bytes) -> str:

@@ -135,7 +135,7 @@ class Runtime:
             envelopes,
             self.process_id,
             self.incarnation,
-            claim=self.accepting,
+            claim=self.accepting and self.store.admits() > 0,  # admission control
             publish=not self._cluster,
         )
 

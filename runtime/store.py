@@ -82,6 +82,14 @@ class ConversationStore:
         self.keys = keys
         self.config = config
         self.batcher = Batcher(redis, scripts, lanes=config.redis_concurrency)
+        # Activations whose first round trip is in flight: admission control (max_activating).
+        self.activating = 0
+
+    def admits(self) -> int:
+        """How many more conversations may be activated now (admission control): beyond
+        `max_activating` first round trips in flight, new work waits in its inbox (durable)
+        for the sweeper instead of piling actors onto a backlog they cannot get through."""
+        return max(0, self.config.max_activating - self.activating)
 
     def _eval(self, script: AsyncScript, keys: Sequence[str], *args: object) -> Command:
         return ("EVALSHA", script.sha, len(keys), *keys, *args)
@@ -92,9 +100,13 @@ class ConversationStore:
         """What a new activation needs, in one round trip: snapshot, outbox length, inbox head
         (its first entry's start counted). Raises LeaseLost."""
         k = self.keys.of(key)
-        (data, version), outbox_len, fetched = await self.batcher.call(
-            ("HMGET", k.session, "d", "v"), ("LLEN", k.outbox), self._fetch(key, token, count)
-        )
+        self.activating += 1
+        try:
+            (data, version), outbox_len, fetched = await self.batcher.call(
+                ("HMGET", k.session, "d", "v"), ("LLEN", k.outbox), self._fetch(key, token, count)
+            )
+        finally:
+            self.activating -= 1
         snapshot = Snapshot(data=data, version=int(version or 0), outbox_len=int(outbox_len))
         return snapshot, self._batch(key, fetched)
 
