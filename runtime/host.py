@@ -89,6 +89,8 @@ class Runtime:
     async def record(self, envelopes: Sequence[Envelope]) -> list[bool]:
         if not envelopes:
             return []
+        if self.accepting and not self.store.admits():
+            self.counters["admission_closed"] += len(envelopes)  # the sweeper takes them
         try:
             with anyio.fail_after(self.config.record_timeout):
                 outcomes = await self._record(envelopes)
@@ -186,6 +188,7 @@ class Runtime:
             return
         actor = Actor(self, key, token)
         self._actors[key] = actor  # a retiring predecessor forgets only itself
+        self.store.admit()  # admission control: counted until its first round trip is back
         self.counters["activations"] += 1
         metrics.active_actors.add(1)
         group.start_soon(actor.run)
@@ -244,6 +247,7 @@ class Runtime:
                 finally:
                     self._accepting = False
                     self._actor_group = None
+                    self.store.activating = 0  # actors cancelled before they ever started
                     services.cancel_scope.cancel()
         finally:
             # Shielded and bounded; when Redis is gone the heartbeat simply ages out.

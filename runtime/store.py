@@ -85,6 +85,11 @@ class ConversationStore:
         # Activations whose first round trip is in flight: admission control (max_activating).
         self.activating = 0
 
+    def admit(self) -> None:
+        """An activation begins (the host started its actor): it counts against
+        `max_activating` until its `activate` round trip is back."""
+        self.activating += 1
+
     def admits(self) -> int:
         """How many more conversations may be activated now (admission control): beyond
         `max_activating` first round trips in flight, new work waits in its inbox (durable)
@@ -98,9 +103,9 @@ class ConversationStore:
         self, key: ConversationKey, token: str, count: int
     ) -> tuple[Snapshot, Batch]:
         """What a new activation needs, in one round trip: snapshot, outbox length, inbox head
-        (its first entry's start counted). Raises LeaseLost."""
+        (its first entry's start counted). Raises LeaseLost. Ends the activation `admit`
+        counted."""
         k = self.keys.of(key)
-        self.activating += 1
         try:
             (data, version), outbox_len, fetched = await self.batcher.call(
                 ("HMGET", k.session, "d", "v"), ("LLEN", k.outbox), self._fetch(key, token, count)
