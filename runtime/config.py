@@ -38,7 +38,13 @@ class RuntimeConfig:
     # conversations wait in their (durable) inboxes and the sweeper activates them as room
     # frees up: offered load beyond capacity queues in Redis, not in this process.
     max_activating: int = 512
-    sender_concurrency: int = 32  # conversations whose outbox is being sent at once
+    # ... and while this many conversations wait for the outbox sender: their actors stay
+    # resident until the replies are out, so a sender that falls behind would fill memory.
+    max_unsent: int = 2048
+    # Conversations whose outbox is being sent at once. Each reply waits on a few round trips
+    # (preflight, the POST, progress, removal): too few senders and replies queue while the
+    # actors, kept resident until their outbox is empty, pile up in memory.
+    sender_concurrency: int = 256
     dead_letter_ttl_seconds: int = 8 * 86400
     record_timeout: float = 2.0  # then StoreUnavailable: the gateway answers 503, Meta redelivers
     turn_timeout: float = 30.0  # per Handler.handle call; then it counts as a failed attempt

@@ -107,7 +107,7 @@ class Fleet:
         how long (ms) their current lease still runs."""
         wanted = [key for key in keys if self._host.local_actor(key) is None]
         # Admission control: the rest keep their pending marks; a later sweep gets them.
-        wanted = wanted[: self._host.store.admits()]
+        wanted = wanted[: self._host.admits()]
         if not wanted or not self._host.accepting:
             return []
         held = await self._claim_round([(key, "") for key in wanted])
@@ -248,7 +248,7 @@ class Fleet:
                 # Rendezvous hashing spreads orphaned conversations over the live hosts; once
                 # overdue, anyone takes them (the preferred host may have just died).
                 mine.append(key)
-        throttled = len(mine) > self._host.store.admits()
+        throttled = len(mine) > self._host.admits()
         for key, ttl_ms in await self.claim(mine):
             # Held by another process: look again when its lease could lapse, or sooner, when
             # its heartbeat could have stopped (then the lease is taken over, not waited out).

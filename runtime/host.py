@@ -89,7 +89,7 @@ class Runtime:
     async def record(self, envelopes: Sequence[Envelope]) -> list[bool]:
         if not envelopes:
             return []
-        if self.accepting and not self.store.admits():
+        if self.accepting and not self.admits():
             self.counters["admission_closed"] += len(envelopes)  # the sweeper takes them
         try:
             with anyio.fail_after(self.config.record_timeout):
@@ -137,7 +137,7 @@ class Runtime:
             envelopes,
             self.process_id,
             self.incarnation,
-            claim=self.accepting and self.store.admits() > 0,  # admission control
+            claim=self.accepting and self.admits() > 0,  # admission control
             publish=not self._cluster,
         )
 
@@ -173,6 +173,14 @@ class Runtime:
     @property
     def sends(self) -> bool:
         return self._sender is not None
+
+    def admits(self) -> int:
+        """How many more conversations may be activated now (admission control): none while
+        `max_activating` activations are in flight or `max_unsent` conversations wait for the
+        sender (their actors stay until their replies are out). The rest wait in Redis."""
+        if self._sender is not None and self._sender.backlog >= self.config.max_unsent:
+            return 0
+        return self.store.admits()
 
     def local_actor(self, key: ConversationKey) -> Actor | None:
         return self._actors.get(key)

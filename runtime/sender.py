@@ -82,6 +82,11 @@ class OutboxSender:
             self._again.add(key)
         self._schedule(key, 0.0)
 
+    @property
+    def backlog(self) -> int:
+        """Conversations with replies scheduled or being sent (admission control)."""
+        return len(self._scheduled)
+
     def _learn(self, key: ConversationKey, depth: int, appended: Sequence[bytes] | None) -> None:
         """Keep the copy only while the lengths prove it is the whole outbox; any doubt (an
         append we were not told, a pop that raced a commit) drops it, and the next drain reads
