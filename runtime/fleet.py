@@ -2,8 +2,7 @@
 pub/sub (the record script publishes them; on a cluster the recorder sends them by sharded
 pub/sub, SPUBLISH, so a poke touches one master instead of every node), claims of unowned
 conversations, heartbeats, the sweeper that resumes work whose owner died (at once when its
-heartbeat stopped: crash takeover), and batched renewal of the pending marks and of the leases
-nothing else extended lately."""
+heartbeat stopped: crash takeover); the renewal of marks and leases is runtime/renewal.py."""
 
 from __future__ import annotations
 
@@ -24,17 +23,16 @@ from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey
 from runtime.inbox import FENCE_TTL_SECONDS
 from runtime.keys import SHARDS, Keys, decode_member, encode_member, shard_of
+from runtime.renewal import CHUNK, Renewer
 from runtime.scripts import Scripts
 
 if TYPE_CHECKING:
-    from runtime.actor import Actor
     from runtime.host import Runtime
 
 log = logging.getLogger(__name__)
 
 _SWEEP_BATCH = 1000  # conversations looked at per sweep round, over all shards
 _SHARD_BATCH = max(1, _SWEEP_BATCH // SHARDS)
-_CHUNK = 64  # commands per batcher call: large pipelines stall the event loop
 
 
 class Fleet:
@@ -59,6 +57,7 @@ class Fleet:
         # Processes whose heartbeat was seen stopped at the last sweep (pid -> last beat).
         self._dead: dict[str, float] = {}
         self._live: set[str] = set()
+        self._renewer = Renewer(host, scripts, keys, config, batcher, self._takeover_horizon)
 
     # -- claims asked for by record() and the listener, made by dispatch() in batches ----------
 
@@ -99,8 +98,8 @@ class Fleet:
         commands: list[Command] = [
             ("SPUBLISH", self._keys.pokes(owner), encode_member(key)) for owner, key in pokes
         ]
-        for at in range(0, len(commands), _CHUNK):
-            await self._batcher.call(*commands[at : at + _CHUNK])
+        for at in range(0, len(commands), CHUNK):
+            await self._batcher.call(*commands[at : at + CHUNK])
 
     async def claim(self, keys: Iterable[ConversationKey]) -> list[tuple[ConversationKey, int]]:
         """Claim conversations not active here; activate those we got. Returns the others with
@@ -124,9 +123,9 @@ class Fleet:
         self, wanted: list[tuple[ConversationKey, str]]
     ) -> list[tuple[ConversationKey, str, int]]:
         replies: list[Any] = []
-        for at in range(0, len(wanted), _CHUNK):
+        for at in range(0, len(wanted), CHUNK):
             commands: list[Command] = []
-            for key, dead_lease in wanted[at : at + _CHUNK]:
+            for key, dead_lease in wanted[at : at + CHUNK]:
                 k = self._keys.of(key)
                 commands.append(
                     (
@@ -302,69 +301,9 @@ class Fleet:
     async def leave(self) -> None:
         await self._redis.zrem(self._keys.hosts(self._host.process_id), self._host.process_id)
 
-    @property
-    def _renew_interval(self) -> float:
-        """Pending marks are pushed ahead before they come due (the takeover horizon); a lease
-        is extended before half of it is left."""
-        return min(self._config.lease_ttl / 3, self._takeover_horizon / 2)
-
     async def renew(self) -> None:
-        """Each round: push the pending marks of every local conversation ahead, and extend the
-        leases that nothing else extended lately (a commit does), in shared pipelines."""
-        while True:
-            await anyio.sleep(self._renew_interval)
-            try:
-                await self._renew_once()
-            except (RedisError, OSError):
-                log.exception("lease renewal failed")
-
-    async def _renew_once(self) -> None:
-        # A function of its own so no list of actors outlives a round (memory follows actors).
-        actors = [actor for actor in self._host.actors() if not actor.lease_lost]
-        # By pending shard, so a chunk's marks go out as one or two ZADDs, not one per shard.
-        actors.sort(key=lambda actor: shard_of(encode_member(actor.key)))
-        now, started = time.time(), time.monotonic()
-        # A lease extended within this window still has half of it left at the next round:
-        # ownership rests on the heartbeat (crash takeover), the lease only needs not to lapse.
-        fresh = started - (self._config.lease_ttl / 2 - self._renew_interval)
-        # Due soon after the owner could be dead (crash takeover).
-        look_again = now + self._takeover_horizon
-        # In small chunks through the shared pipelines: one huge pipeline would stall the event
-        # loop (and every webhook's record) while it is packed and parsed. All chunks at once:
-        # one after the other, a round would wait in the batcher's queue once per chunk, and
-        # under a backlog of work the round would outlast the leases it renews.
-        async with anyio.create_task_group() as chunks:
-            for at in range(0, len(actors), _CHUNK):
-                chunk = actors[at : at + _CHUNK]
-                due = [actor for actor in chunk if actor.lease_extended <= fresh]
-                chunks.start_soon(self._renew_chunk, chunk, due, look_again, started)
-
-    async def _renew_chunk(
-        self, chunk: list[Actor], due: list[Actor], look_again: float, started: float
-    ) -> None:
-        # Owned conversations are not the sweepers' business until the lease could lapse;
-        # XX keeps unmarked (deactivated) ones unmarked.
-        by_shard: dict[str, list[Any]] = {}
-        for actor in chunk:
-            marks = by_shard.setdefault(self._keys.pending(actor.key), [])
-            marks.extend((look_again, encode_member(actor.key)))
-        commands: list[Command] = [
-            ("ZADD", shard, "XX", *marks) for shard, marks in by_shard.items()
-        ]
-        ttl_ms = int(self._config.lease_ttl * 1000)
-        for actor in due:
-            lease = self._keys.of(actor.key).lease
-            commands.append(("EVALSHA", self._scripts.renew.sha, 1, lease, actor.token, ttl_ms))
-        try:
-            renewed = await self._batcher.call(*commands)
-        except (RedisError, OSError):
-            log.exception("lease renewal failed")
-            return
-        for actor, ok in zip(due, renewed[len(by_shard) :], strict=True):
-            if ok:
-                actor.lease_extended = max(actor.lease_extended, started)
-            else:
-                actor.lose()
+        """Keep the pending marks of local conversations ahead and their leases alive."""
+        await self._renewer.run()
 
 
 def _preferred(hosts: Iterable[str], member: bytes) -> str:

@@ -104,8 +104,10 @@ class OutboxSender:
         known = self._known.get(key)
         if known is None:
             return
-        if known and known[0] == item:
-            known.popleft()
+        if not known or known[0] != item:
+            del self._known[key]  # out of step with Redis: read it back next time
+            return
+        known.popleft()
         if len(known) != left or not known:
             del self._known[key]  # empty: the next commit's lengths start a new copy
 
