@@ -247,7 +247,7 @@ async def _measure(
     cpu = _tree_cpu(pid) - cpu_before
     commands = await _redis_commands(redis_url) - commands_before
     mix = await _command_mix(redis_url)
-    top = sorted(((v - mix_before.get(k, 0)) / count, k) for k, v in mix.items())[::-1][:8]
+    top = sorted(((v - mix_before.get(k, 0)) / count, k) for k, v in mix.items())[::-1][:14]
     print("  redis calls/msg: " + ", ".join(f"{k} {v:.1f}" for v, k in top), file=sys.stderr)
     throughput = count / max(done["last_at"] - started, 1e-9)
     numbers = {

@@ -115,6 +115,7 @@ async def running_service(
         reminders=reminders,
     )
     runtime = Runtime(redis, config, handler, sender)
+    sender.share_pipelines(runtime.store.batcher.call)  # per-reply calls ride the batcher
     reminders.attach(runtime)
     app = create_app(
         settings.gateway_config(),

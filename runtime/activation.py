@@ -34,7 +34,8 @@ class Services:
     counters: Counter[str]
     supervisor: Supervisor  # delivers each entry: attempts, timeouts, crash loops, give-up
     # The outbox sender's notice that a conversation has replies (None: no sender here).
-    notify_outbox: Callable[[ConversationKey, int], None] | None
+    # `appended`: the replies a commit just added at the outbox's end (the sender's copy).
+    notify_outbox: Callable[[ConversationKey, int, Sequence[bytes] | None], None] | None
 
 
 class ActivationHost(Protocol):
@@ -62,6 +63,9 @@ class Activation:
         self.token = token
         self.mailbox: deque[InboxEntry] = deque()
         self.lease_lost = False
+        # When the lease was last extended (monotonic): claimed just now; commits and the
+        # renewer extend it. Only leases not extended for a while are renewed.
+        self.lease_extended = time.monotonic()
         self._session: bytes | None = None
         self._version = 0
         self._poked = False
@@ -89,9 +93,9 @@ class Activation:
         self.lease_lost = True
         self.poke()
 
-    def _outbox_has(self, depth: int) -> None:
+    def _outbox_has(self, depth: int, appended: Sequence[bytes] | None = None) -> None:
         if depth and self.services.notify_outbox is not None:
-            self.services.notify_outbox(self.key, depth)
+            self.services.notify_outbox(self.key, depth, appended)
 
     async def run(self) -> None:
         config = self.services.config
@@ -194,6 +198,7 @@ class Activation:
         next_id = self.mailbox[0].entry_id if entry_id and self.mailbox else ""
         if refill:
             self._poked = False  # the refill reads the inbox after every poke so far
+        started = time.monotonic()
         try:
             committed = await self.services.store.commit(
                 self.key,
@@ -211,9 +216,10 @@ class Activation:
             raise
         self._version = committed.version
         self._session = session
+        self.lease_extended = started  # the commit extended the lease
         self.mailbox.extend(committed.entries)
         self._note_counted(committed.prior_starts)
-        self._outbox_has(committed.outbox_len)
+        self._outbox_has(committed.outbox_len, replies)
 
     async def _process(self, entry: InboxEntry) -> None:
         counted, self._counted = self._counted, None

@@ -18,7 +18,11 @@ class RuntimeConfig:
     # conversation's (actors/session.py SESSION_TTL_SECONDS) through gateway/settings.py.
     session_ttl: float = 300.0
     actor_idle_seconds: float = 60.0
-    lease_ttl: float = 5.0  # renewed every third; a dead owner is seen sooner (host_timeout)
+    # A commit extends the lease; an idle actor's is renewed once half of it has passed. A
+    # dead owner is seen by its heartbeat (host_timeout), not by its leases lapsing, so a long
+    # lease costs no takeover time; it bounds how long a lease whose actor vanished in a live
+    # process (a hand-back that failed with Redis down) blocks its conversation.
+    lease_ttl: float = 30.0
     sweep_interval: float = 1.0
     mailbox_size: int = 64  # inbox entries an actor holds in memory at once
     rate_limit_per_minute: int = 30  # turns per member; messages over it wait their turn
@@ -36,7 +40,17 @@ class RuntimeConfig:
     outbox_retry_seconds: float = 3600.0
     # Pipelines in flight per process, carrying the calls of all its actors and recorders.
     redis_concurrency: int = 8
-    sender_concurrency: int = 32  # conversations whose outbox is being sent at once
+    # Admission control: at most this many activations in flight per process. Past it, new
+    # conversations wait in their (durable) inboxes and the sweeper activates them as room
+    # frees up: offered load beyond capacity queues in Redis, not in this process.
+    max_activating: int = 512
+    # ... and while this many conversations wait for the outbox sender: their actors stay
+    # resident until the replies are out, so a sender that falls behind would fill memory.
+    max_unsent: int = 2048
+    # Conversations whose outbox is being sent at once. Each reply waits on a few round trips
+    # (preflight, the POST, progress, removal): too few senders and replies queue while the
+    # actors, kept resident until their outbox is empty, pile up in memory.
+    sender_concurrency: int = 256
     dead_letter_ttl_seconds: int = 8 * 86400
     record_timeout: float = 2.0  # then StoreUnavailable: the gateway answers 503, Meta redelivers
     turn_timeout: float = 30.0  # per Handler.handle call; then it counts as a failed attempt

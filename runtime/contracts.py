@@ -178,6 +178,9 @@ class Hosted(Protocol):
     @property
     def lease_lost(self) -> bool: ...
 
+    # When the lease was last extended (monotonic); the renewer skips leases extended lately.
+    lease_extended: float
+
     def poke(self) -> None:
         """New work may be waiting: look at the inbox."""
         ...
@@ -197,6 +200,10 @@ class FleetHost(Protocol):
     @property
     def accepting(self) -> bool:
         """Claims are made only while the process takes work."""
+        ...
+
+    def admits(self) -> int:
+        """How many more conversations may be activated now (admission control)."""
         ...
 
     def local_actor(self, key: ConversationKey) -> Hosted | None: ...

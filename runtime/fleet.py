@@ -2,7 +2,7 @@
 pub/sub (the record script publishes them; on a cluster the recorder sends them by sharded
 pub/sub, SPUBLISH, so a poke touches one master instead of every node), claims of unowned
 conversations, heartbeats, the sweeper that resumes work whose owner died (at once when its
-heartbeat stopped: crash takeover), and batched lease renewal."""
+heartbeat stopped: crash takeover); the renewal of marks and leases is runtime/renewal.py."""
 
 from __future__ import annotations
 
@@ -23,13 +23,13 @@ from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, FleetHost
 from runtime.inbox import FENCE_TTL_SECONDS
 from runtime.keys import SHARDS, Keys, decode_member, encode_member, shard_of
+from runtime.renewal import CHUNK, Renewer
 from runtime.scripts import Scripts
 
 log = logging.getLogger(__name__)
 
 _SWEEP_BATCH = 1000  # conversations looked at per sweep round, over all shards
 _SHARD_BATCH = max(1, _SWEEP_BATCH // SHARDS)
-_CHUNK = 64  # commands per batcher call: large pipelines stall the event loop
 
 
 class Fleet:
@@ -54,6 +54,7 @@ class Fleet:
         # Processes whose heartbeat was seen stopped at the last sweep (pid -> last beat).
         self._dead: dict[str, float] = {}
         self._live: set[str] = set()
+        self._renewer = Renewer(host, scripts, keys, config, batcher, self._takeover_horizon)
 
     # -- claims asked for by record() and the listener, made by dispatch() in batches ----------
 
@@ -94,13 +95,15 @@ class Fleet:
         commands: list[Command] = [
             ("SPUBLISH", self._keys.pokes(owner), encode_member(key)) for owner, key in pokes
         ]
-        for at in range(0, len(commands), _CHUNK):
-            await self._batcher.call(*commands[at : at + _CHUNK])
+        for at in range(0, len(commands), CHUNK):
+            await self._batcher.call(*commands[at : at + CHUNK])
 
     async def claim(self, keys: Iterable[ConversationKey]) -> list[tuple[ConversationKey, int]]:
         """Claim conversations not active here; activate those we got. Returns the others with
         how long (ms) their current lease still runs."""
         wanted = [key for key in keys if self._host.local_actor(key) is None]
+        # Admission control: the rest keep their pending marks; a later sweep gets them.
+        wanted = wanted[: self._host.admits()]
         if not wanted or not self._host.accepting:
             return []
         held = await self._claim_round([(key, "") for key in wanted])
@@ -117,9 +120,9 @@ class Fleet:
         self, wanted: list[tuple[ConversationKey, str]]
     ) -> list[tuple[ConversationKey, str, int]]:
         replies: list[Any] = []
-        for at in range(0, len(wanted), _CHUNK):
+        for at in range(0, len(wanted), CHUNK):
             commands: list[Command] = []
-            for key, dead_lease in wanted[at : at + _CHUNK]:
+            for key, dead_lease in wanted[at : at + CHUNK]:
                 k = self._keys.of(key)
                 commands.append(
                     (
@@ -241,12 +244,17 @@ class Fleet:
                 # Rendezvous hashing spreads orphaned conversations over the live hosts; once
                 # overdue, anyone takes them (the preferred host may have just died).
                 mine.append(key)
+        throttled = len(mine) > self._host.admits()
         for key, ttl_ms in await self.claim(mine):
             # Held by another process: look again when its lease could lapse, or sooner, when
             # its heartbeat could have stopped (then the lease is taken over, not waited out).
             wait = min(max(ttl_ms, 0) / 1000, self._config.host_timeout)
             later[encode_member(key)] = now + wait
         await self._mark(later)
+        if throttled:
+            # Admission closed: look again soon, as activations finish, without spinning.
+            await anyio.sleep(min(self._config.sweep_interval, 0.1))
+            return True
         return any(len(shard) == _SHARD_BATCH for shard in pending) and bool(later)
 
     def _read_hosts(self, now: float, beats: list[tuple[bytes, float]]) -> None:
@@ -291,43 +299,8 @@ class Fleet:
         await self._redis.zrem(self._keys.hosts(self._host.process_id), self._host.process_id)
 
     async def renew(self) -> None:
-        """Every third of a lease: heartbeat, and extend every local lease in one pipeline."""
-        while True:
-            await anyio.sleep(self._config.lease_ttl / 3)
-            try:
-                await self._renew_once()
-            except (RedisError, OSError):
-                log.exception("lease renewal failed")
-
-    async def _renew_once(self) -> None:
-        # A function of its own so no list of actors outlives a round (memory follows actors).
-        actors = [actor for actor in self._host.actors() if not actor.lease_lost]
-        # By pending shard, so a chunk's marks go out as one or two ZADDs, not one per shard.
-        actors.sort(key=lambda actor: shard_of(encode_member(actor.key)))
-        now = time.time()
-        ttl_ms = int(self._config.lease_ttl * 1000)
-        # Due soon after the owner could be dead (crash takeover).
-        look_again = now + self._takeover_horizon
-        # In small chunks through the shared pipelines: one huge pipeline would stall the event
-        # loop (and every webhook's record) while it is packed and parsed.
-        for at in range(0, len(actors), _CHUNK):
-            chunk = actors[at : at + _CHUNK]
-            # Owned conversations are not the sweepers' business until the lease could lapse;
-            # XX keeps unmarked (deactivated) ones unmarked.
-            by_shard: dict[str, list[Any]] = {}
-            for actor in chunk:
-                marks = by_shard.setdefault(self._keys.pending(actor.key), [])
-                marks.extend((look_again, encode_member(actor.key)))
-            commands: list[Command] = [
-                ("ZADD", shard, "XX", *marks) for shard, marks in by_shard.items()
-            ]
-            for actor in chunk:
-                lease = self._keys.of(actor.key).lease
-                commands.append(("EVALSHA", self._scripts.renew.sha, 1, lease, actor.token, ttl_ms))
-            renewed = await self._batcher.call(*commands)
-            for actor, ok in zip(chunk, renewed[len(by_shard) :], strict=True):
-                if not ok:
-                    actor.lose()
+        """Keep the pending marks of local conversations ahead and their leases alive."""
+        await self._renewer.run()
 
 
 def _preferred(hosts: Iterable[str], member: bytes) -> str:

@@ -96,6 +96,8 @@ class Runtime:
     async def record(self, envelopes: Sequence[Envelope]) -> list[bool]:
         if not envelopes:
             return []
+        if self.accepting and not self.admits():
+            self.counters["admission_closed"] += len(envelopes)  # the sweeper takes them
         try:
             with anyio.fail_after(self.config.record_timeout):
                 outcomes = await self._record(envelopes)
@@ -142,7 +144,7 @@ class Runtime:
             envelopes,
             self.process_id,
             self.incarnation,
-            claim=self.accepting,
+            claim=self.accepting and self.admits() > 0,  # admission control
             publish=not self._cluster,
         )
 
@@ -179,6 +181,14 @@ class Runtime:
     def accepting(self) -> bool:
         return self.lifecycle.accepting and self._actor_group is not None
 
+    def admits(self) -> int:
+        """How many more conversations may be activated now (admission control): none while
+        `max_activating` activations are in flight or `max_unsent` conversations wait for the
+        sender (their actors stay until their replies are out). The rest wait in Redis."""
+        if self._sender is not None and self._sender.backlog >= self.config.max_unsent:
+            return 0
+        return self.store.admits()
+
     def local_actor(self, key: ConversationKey) -> Activation | None:
         return self._actors.get(key)
 
@@ -193,6 +203,7 @@ class Runtime:
             return
         actor = Activation(self, self._services, key, token)
         self._actors[key] = actor  # a retiring predecessor forgets only itself
+        self.store.admit()  # admission control: counted until its first round trip is back
         self.counters["activations"] += 1
         metrics.active_actors.add(1)
         group.start_soon(actor.run)
@@ -245,6 +256,7 @@ class Runtime:
                         await self._drain(actors)
                 finally:
                     self._actor_group = None
+                    self.store.activating = 0  # actors cancelled before they ever started
                     services.cancel_scope.cancel()
         finally:
             # Shielded and bounded; when Redis is gone the heartbeat simply ages out.

@@ -79,6 +79,19 @@ class ConversationStore:
         self.keys = keys
         self.config = config
         self.batcher = Batcher(redis, scripts, lanes=config.redis_concurrency)
+        # Activations whose first round trip is in flight: admission control (max_activating).
+        self.activating = 0
+
+    def admit(self) -> None:
+        """An activation begins (the host started its actor): it counts against
+        `max_activating` until its `activate` round trip is back."""
+        self.activating += 1
+
+    def admits(self) -> int:
+        """How many more conversations may be activated now (admission control): beyond
+        `max_activating` first round trips in flight, new work waits in its inbox (durable)
+        for the sweeper instead of piling actors onto a backlog they cannot get through."""
+        return max(0, self.config.max_activating - self.activating)
 
     def _eval(self, script: LuaScript, keys: Sequence[str], *args: object) -> Command:
         return script.command(keys, args)
@@ -87,11 +100,15 @@ class ConversationStore:
         self, key: ConversationKey, token: str, count: int
     ) -> tuple[Snapshot, Batch]:
         """What a new activation needs, in one round trip: snapshot, outbox length, inbox head
-        (its first entry's start counted). Raises LeaseLost."""
+        (its first entry's start counted). Raises LeaseLost. Ends the activation `admit`
+        counted."""
         k = self.keys.of(key)
-        (data, version), outbox_len, fetched = await self.batcher.call(
-            ("HMGET", k.session, "d", "v"), ("LLEN", k.outbox), self._fetch(key, token, count)
-        )
+        try:
+            (data, version), outbox_len, fetched = await self.batcher.call(
+                ("HMGET", k.session, "d", "v"), ("LLEN", k.outbox), self._fetch(key, token, count)
+            )
+        finally:
+            self.activating -= 1
         snapshot = Snapshot(data=data, version=int(version or 0), outbox_len=int(outbox_len))
         return snapshot, self._batch(key, fetched)
 
@@ -126,7 +143,8 @@ class ConversationStore:
         next_id: str = "",
     ) -> Committed:
         """Raises LeaseLost, SessionConflict. With `fetch`, also reads that many next entries.
-        Counts the start of `next_id` (else of the first entry fetched) when it is its first."""
+        Counts the start of `next_id` (else of the first entry fetched) when it is its first.
+        Extends the lease by `lease_ttl` (a commit proves ownership)."""
         k = self.keys.of(key)
         mode = "keep" if session is KEEP else ("del" if session is None else "set")
         data = session if isinstance(session, bytes) else b""
@@ -144,6 +162,7 @@ class ConversationStore:
                 self.config.dead_letter_ttl_seconds,
                 fetch,
                 next_id,
+                int(self.config.lease_ttl * 1000),
                 *replies,
             )
         )

@@ -56,7 +56,13 @@ from gateway.whatsapp.graph_errors import (
 from gateway.whatsapp.keys import WhatsAppKeys
 from gateway.whatsapp.media import MediaUploader
 from gateway.whatsapp.outbound import DoesNotFit, Payload, build
-from gateway.whatsapp.pacing import PAIR_RATE, NumberBudget, Rate, TokenBuckets
+from gateway.whatsapp.pacing import (
+    PAIR_RATE,
+    NumberBudget,
+    Rate,
+    SharedPipelines,
+    TokenBuckets,
+)
 from gateway.whatsapp.window import WINDOW_SECONDS, ServiceWindow
 from runtime.client import RedisClient
 from runtime.contracts import ConversationKey, SendDeferred, SendRejected, SendRetryable
@@ -105,6 +111,7 @@ class CloudSender:
             total=None, connect=connect_timeout_seconds, sock_read=timeout_seconds
         )
         self._stale_after = stale_after_seconds
+        self._shared: SharedPipelines | None = None  # see share_pipelines
         self._buckets = TokenBuckets(redis)
         self._number = NumberBudget(
             self._buckets,
@@ -123,6 +130,12 @@ class CloudSender:
             parts.hostname or "",
             parts.port or (443 if parts.scheme == "https" else 80),
         )
+
+    def share_pipelines(self, run: SharedPipelines) -> None:
+        """The per-reply Redis calls (preflight, pacing, progress) go through `run`, the
+        runtime's batcher, instead of a round trip of their own each."""
+        self._buckets.share_pipelines(run)
+        self._shared = run
 
     async def close(self) -> None:
         if self._owns_session and self._session is not None:
@@ -224,7 +237,13 @@ class CloudSender:
                 await self._pace_pair(key)
             first = False
             await self._post_once_more_at_most(key, payload, f"{progress_key}:{index}")
-            await self._redis.set(progress_key, index + 1, ex=_PROGRESS_TTL)
+            await self._mark_progress(progress_key, index + 1)
+
+    async def _mark_progress(self, progress_key: str, parts_done: int) -> None:
+        if self._shared is None:
+            await self._redis.set(progress_key, parts_done, ex=_PROGRESS_TTL)
+        else:
+            await self._shared(("SET", progress_key, parts_done, "EX", _PROGRESS_TTL))
 
     async def _post_once_more_at_most(
         self, key: ConversationKey, payload: Payload, part: str

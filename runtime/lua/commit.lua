@@ -4,13 +4,16 @@
 -- KEYS: lease, session, inbox, outbox, attempts, dead
 -- ARGV: token, expected_version, mode ('set' | 'del' | 'keep'), data, ttl_ms, entry_id ('' = no
 --       ack), dead_letter ('' = none), dead_ttl_s, fetch (next entries to return), next_id (the
---       entry the actor delivers next, '' = the first fetched one, if any), replies...
+--       entry the actor delivers next, '' = the first fetched one, if any), lease_ttl_ms,
+--       replies...
 -- Returns {1, new_version, outbox_len, next_entries, prior_starts} (prior_starts -1: nothing
 -- counted), {-1} lease lost, {-2, version, data} version conflict. Returning the next entries
 -- saves the actor a round trip per message.
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return {-1}
 end
+-- A commit proves ownership: it extends the lease, so a busy actor needs no renewal of its own.
+redis.call('PEXPIRE', KEYS[1], ARGV[11])
 local version = tonumber(redis.call('HGET', KEYS[2], 'v') or '0')
 local mode = ARGV[3]
 if mode ~= 'keep' and version ~= tonumber(ARGV[2]) then
@@ -24,7 +27,7 @@ elseif mode == 'del' then
   redis.call('DEL', KEYS[2])
   version = 0
 end
-for i = 11, #ARGV do
+for i = 12, #ARGV do
   redis.call('RPUSH', KEYS[4], ARGV[i])
 end
 if ARGV[6] ~= '' then
