@@ -140,7 +140,7 @@ async def running_service(
     await runner.setup()
     try:
         async with anyio.create_task_group() as tasks:
-            tasks.start_soon(runtime.run)
+            await tasks.start(runtime.run)  # running (claiming, sending) before we listen
             tasks.start_soon(reminders.run)
             if (metrics_dir := shared_dir()) is not None:
                 tasks.start_soon(write_forever, metrics_dir)  # one /metrics for all workers
