@@ -183,6 +183,25 @@ def _sign_button(payload: dict[str, Any]) -> str | None:
     return None
 
 
+_TOLD = (  # what the payer reads after a tap (actors/screens/offer.py, settling.py)
+    ("sent", ("*Offer sent*", "was sent: it is in your outgoing offers")),
+    ("not sent", ("*Not sent*", "was not sent", "was *not* sent")),
+    ("checking", ("can't tell yet", "still finding out")),
+)
+
+
+def told(rig: Rig) -> dict[str, int]:
+    """How often the payer was told each outcome of a confirm tap, counted over its replies."""
+    counts = dict.fromkeys((name for name, _ in _TOLD), 0)
+    for payload in rig.whatsapp.sent_to(TENDAI):
+        text = str(payload.get("text", {}).get("body", ""))
+        text += str(payload.get("interactive", {}).get("body", {}).get("text", ""))
+        name = next((n for n, marks in _TOLD if any(m in text for m in marks)), None)
+        if name is not None:
+            counts[name] += 1
+    return counts
+
+
 def _body(delivery: dict[str, Any]) -> bytes:
     from simulator.whatsapp.webhook_builder import encode
 
@@ -209,6 +228,10 @@ def verdict(rig: Rig, tally: Tally, phones: list[str], created: int) -> dict[str
     lost = max(0, tally.expected_replies - got) + tally.unacked
     extra = max(0, got - tally.expected_replies)
     duplicate_credex = max(0, created - tally.confirms)
+    outcomes = told(rig)
+    # The truth (G5): never "sent" without a credex, never "not sent" for one that exists.
+    wrong = max(0, outcomes["sent"] - created)
+    wrong += max(0, outcomes["not sent"] - (tally.confirms - created))
     # A "menu" message has exactly one reply; each of the payer's has at least one.
     unanswered = lost + max(0, tally.payer_messages - _replies(rig, TENDAI))
     numbers: dict[str, float] = {
@@ -224,6 +247,10 @@ def verdict(rig: Rig, tally: Tally, phones: list[str], created: int) -> dict[str
         "confirm taps": tally.confirms,
         "credexes created": created,
         "duplicate credexes": duplicate_credex,
+        "taps told sent": outcomes["sent"],
+        "taps told not sent": outcomes["not sent"],
+        "told checking (outcome unknown)": outcomes["checking"],
+        "taps told a wrong outcome": wrong,
         "answer p50 s": tally.p(0.5),
         "answer p99 s": tally.p(0.99),
         "answer max s": max(tally.latencies, default=0.0),
@@ -232,7 +259,7 @@ def verdict(rig: Rig, tally: Tally, phones: list[str], created: int) -> dict[str
     for key, count in sorted(tally.webhook.items()):  # e.g. answered_503 while Redis is down
         if key != "posts":
             numbers[f"webhook {key.replace('_', ' ')}"] = count
-    ok = lost == 0 and unanswered == 0 and duplicate_credex == 0 and extra == 0
+    ok = lost == 0 and unanswered == 0 and duplicate_credex == 0 and extra == 0 and wrong == 0
     numbers["passed"] = 1.0 if ok else 0.0
     return numbers
 

@@ -5,33 +5,26 @@ confirm tap, asks credex-core what happened, tells the user the truth and create
 from __future__ import annotations
 
 import asyncio
-import base64
-import os
-import secrets
 import signal
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import redis.asyncio as aioredis
-from aiohttp import web
 
+from bench.faults_rig import stop_processes
 from gateway.credex import CredexClient
-from gateway.whatsapp.limits import violations
-from simulator.demo import DEMO_PHONE_NUMBER_ID
 from simulator.redis_server import free_port
 from simulator.whatsapp.app import WhatsAppSimulator
 from tests.e2e.conftest import TENDAI, outgoing
-from tests.e2e.credex_proxy import CredexProxy, proxied_simulator, serve
+from tests.e2e.credex_proxy import CredexProxy
+from tests.e2e.fleet import bot_stack, start_bot
 from tests.e2e.phone import Phone, said
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 class BotProcesses:
-    """Starts `python -m tests.e2e.bot_process` with one fixed environment (same port, Redis,
-    key prefix and secrets), so a successor is the same bot as the process it replaces."""
+    """Bot processes with one fixed environment (same port, Redis, key prefix and secrets), so
+    a successor is the same bot as the process it replaces."""
 
     def __init__(self, env: dict[str, str], log_dir: Path) -> None:
         self.env = env
@@ -39,28 +32,12 @@ class BotProcesses:
         self.started: list[asyncio.subprocess.Process] = []
 
     async def start(self) -> asyncio.subprocess.Process:
-        log = (self.log_dir / f"bot{len(self.started) + 1}.log").open("wb")
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.e2e.bot_process",
-            cwd=REPO, env=self.env, stdout=asyncio.subprocess.PIPE, stderr=log,
-        )  # fmt: skip
+        process = await start_bot(self.env, self.log_dir / f"bot{len(self.started) + 1}.log")
         self.started.append(process)
-        assert process.stdout is not None
-        async with asyncio.timeout(20):
-            line = await process.stdout.readline()
-        assert line.strip() == b"ready", (self.log_dir / "bot.log", line)
         return process
 
     async def stop_all(self) -> None:
-        for process in self.started:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    async with asyncio.timeout(15):
-                        await process.wait()
-                except TimeoutError:
-                    process.kill()
-                    await process.wait()
+        await stop_processes(self.started)
 
 
 @pytest.fixture
@@ -68,44 +45,14 @@ async def crash_rig(
     redis_url: str, key_prefix: str, redis_client: aioredis.Redis, tmp_path: Path
 ) -> AsyncIterator[tuple[BotProcesses, WhatsAppSimulator, CredexProxy, CredexClient]]:
     bot_port = free_port()
-    secret = secrets.token_urlsafe(24)
-    access_token = secrets.token_urlsafe(24)
-    whatsapp = WhatsAppSimulator(
-        webhook_url=f"http://127.0.0.1:{bot_port}/webhook",
-        app_secret=secret,
-        phone_number_id=DEMO_PHONE_NUMBER_ID,
-        access_token=access_token,
-        validate=violations,
-    )
-    graph = web.Application()
-    whatsapp.add_routes(graph)
-    async with proxied_simulator() as (sim_url, proxy), serve(graph) as graph_url:
-        whatsapp.set_base_url(graph_url)
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(REPO),
-            "WHATSAPP_APP_SECRET": secret,
-            "WHATSAPP_VERIFY_TOKEN": secrets.token_urlsafe(16),
-            "WHATSAPP_ACCESS_TOKEN": access_token,
-            "WHATSAPP_PHONE_NUMBER_ID": DEMO_PHONE_NUMBER_ID,
-            "WHATSAPP_API_URL": whatsapp.graph_api_url,
-            "CREDEX_API_URL": proxy.url,
-            "REDIS_URL": redis_url,
-            "REDIS_CLUSTER": os.environ.get("REDIS_CLUSTER", "false"),
-            "HOST": "127.0.0.1",
-            "PORT": str(bot_port),
-            "STATE_ENCRYPTION_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
-            "NOTIFY_CLIENT_ID": "credex-core",
-            "NOTIFY_CLIENT_SECRET": secrets.token_urlsafe(24),
-            "NOTIFY_JWT_SECRET": secrets.token_urlsafe(32),
-            "E2E_KEY_PREFIX": key_prefix,
-            # How long a create may still run after the crash: short, so the test is quick.
-            "CREDEX_WRITE_SETTLE_SECONDS": "5",
-        }
-        bots = BotProcesses(env, tmp_path)
-        probe = CredexClient(sim_url, max_retries=0)
+    webhook_url = f"http://127.0.0.1:{bot_port}/webhook"
+    # How long a create may still run after the crash: short, so the test is quick.
+    settle = {"PORT": str(bot_port), "CREDEX_WRITE_SETTLE_SECONDS": "5"}
+    async with bot_stack(redis_url, key_prefix, webhook_url, **settle) as stack:
+        bots = BotProcesses(stack.env, tmp_path)
+        probe = CredexClient(stack.sim_url, max_retries=0)
         try:
-            yield bots, whatsapp, proxy, probe
+            yield bots, stack.whatsapp, stack.proxy, probe
         finally:
             await bots.stop_all()
             await probe.close()
