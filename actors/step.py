@@ -314,7 +314,7 @@ def _failed(session: Session, event: rs.EffectFailed, at: Moment) -> Outcome:
     effect, failure = event.effect, event.failure
     match effect:
         case fx.LoadView(purpose=fx.VerifyDraft()):
-            return submit.verify_failed(session)
+            return submit.verify_failed(session, at)
         case fx.LoadView(purpose=fx.AfterLogin(intent=it.BecomeMember())) if (
             failure.kind == "not_found"
         ):

@@ -28,6 +28,10 @@ from actors.screens.failures import refused
 from actors.screens.format import places
 from actors.session import Draft, DraftOffer, Home, Session
 
+# A check that could not reach credex-core is tried again after this long at the least and the
+# most: a short outage is told within seconds, a long one costs a message every few minutes.
+RECHECK_SECONDS = (15.0, 300.0)
+
 
 def confirm(session: Session, draft_id: str) -> Outcome:
     draft = session.draft
@@ -215,5 +219,15 @@ def verified(session: Session, view: MemberView, draft_id: str, at: Moment) -> O
     return dashboard.render(outcome.session, view, at, *outcome.replies)
 
 
-def verify_failed(session: Session) -> Outcome:
-    return Outcome(session, (screens.still_checking(),))
+def verify_failed(session: Session, at: Moment) -> Outcome:
+    """The check could not reach credex-core: check again later by itself (a new `settles_at`
+    is a new reminder), so the member is told without writing. The longer the member has been
+    quiet, the longer the wait (half that time, within `RECHECK_SECONDS`)."""
+    draft = session.draft
+    if draft is None or draft.state != "submitting":
+        return Outcome(session, (settle_screens.still_checking(RECHECK_SECONDS[0]),))
+    now = at.now.timestamp()
+    quiet = now - (session.last_active if session.last_active is not None else now)
+    wait = min(max(RECHECK_SECONDS[0], quiet / 2), RECHECK_SECONDS[1])
+    draft = attrs.evolve(draft, settles_at=now + wait)
+    return Outcome(attrs.evolve(session, draft=draft), (settle_screens.still_checking(wait),))
