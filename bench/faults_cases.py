@@ -14,10 +14,8 @@ from bench.faults_rig import Rig, running_rig
 from bench.faults_traffic import Mix
 
 Traffic = Callable[..., Awaitable[dict[str, float]]]
-SEND_SLACK = 4.0
-FLOODERS = (
-    8  # concurrent hostile senders  # the reply's way out through the outbox and the Graph API
-)
+SEND_SLACK = 4.0  # the reply's way out through the outbox and the Graph API
+FLOODERS = 16  # concurrent hostile senders, each on its share of the rate's schedule
 
 
 def _graph_error(code: int, message: str) -> Fault:
@@ -148,6 +146,8 @@ async def hostile_webhooks(scale: Any, traffic: Traffic) -> dict[str, float]:
 
         async def flooder(first: int) -> None:
             kinds = list(sent)
+            every = FLOODERS / scale.hostile_rate
+            due = time.monotonic()
             for n in range(first, 10_000_000):  # bounded; cancelled when the traffic ends
                 kind = kinds[n % 3]
                 if kind == "forged":
@@ -158,7 +158,10 @@ async def hostile_webhooks(scale: Any, traffic: Traffic) -> dict[str, float]:
                 else:
                     await rig.post(b'{"object": "whatsapp_business_account", "entry": [{')
                 sent[kind] += 1
-                await asyncio.sleep(FLOODERS / scale.hostile_rate)
+                # On a schedule, not a pause after each answer: a slow answer does not lower the
+                # rate (a sender that fell behind goes on at once, without a burst to catch up).
+                due = max(due + every, time.monotonic() - every)
+                await asyncio.sleep(max(0.0, due - time.monotonic()))
 
         flooding = {"from": 0.0, "to": 0.0}
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import random
 import statistics
+import sys
 import time
 from decimal import Decimal
 from typing import Any
@@ -183,19 +184,24 @@ def _sign_button(payload: dict[str, Any]) -> str | None:
     return None
 
 
-_TOLD = (  # what the payer reads after a tap (actors/screens/offer.py, settling.py)
+_TOLD = (  # what the payer reads after a tap (actors/screens/offer.py, settling.py); not
+    # "🗑️ Your offer ... was not sent": that confirmation closed untapped (the payer moved on)
     ("sent", ("*Offer sent*", "was sent: it is in your outgoing offers")),
-    ("not sent", ("*Not sent*", "was not sent", "was *not* sent")),
+    ("not sent", ("*Not sent*", "was *not* sent", "I checked with credex-core")),
     ("checking", ("can't tell yet", "still finding out")),
 )
+
+
+def _said(payload: dict[str, Any]) -> str:
+    text = str(payload.get("text", {}).get("body", ""))
+    return text + str(payload.get("interactive", {}).get("body", {}).get("text", ""))
 
 
 def told(rig: Rig) -> dict[str, int]:
     """How often the payer was told each outcome of a confirm tap, counted over its replies."""
     counts = dict.fromkeys((name for name, _ in _TOLD), 0)
     for payload in rig.whatsapp.sent_to(TENDAI):
-        text = str(payload.get("text", {}).get("body", ""))
-        text += str(payload.get("interactive", {}).get("body", {}).get("text", ""))
+        text = _said(payload)
         name = next((n for n, marks in _TOLD if any(m in text for m in marks)), None)
         if name is not None:
             counts[name] += 1
@@ -264,6 +270,9 @@ def verdict(rig: Rig, tally: Tally, phones: list[str], created: int) -> dict[str
     ok = lost == 0 and unanswered == 0 and duplicate_credex == 0 and extra == 0
     ok = ok and wrong == 0 and untold == 0
     numbers["passed"] = 1.0 if ok else 0.0
+    if not ok:  # what the payer read, to see why
+        for payload in rig.whatsapp.sent_to(TENDAI):
+            print("   payer read:", _said(payload)[:120].replace("\n", " | "), file=sys.stderr)
     return numbers
 
 
