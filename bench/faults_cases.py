@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import random
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
+
 from bench.faults_proxy import Fault, Plan, mixed
-from bench.faults_rig import Rig, running_rig
+from bench.faults_rig import REPO, Rig, running_rig
 from bench.faults_traffic import Mix
 
 Traffic = Callable[..., Awaitable[dict[str, float]]]
 SEND_SLACK = 4.0  # the reply's way out through the outbox and the Graph API
-FLOODERS = 16  # concurrent hostile senders, each on its share of the rate's schedule
+FLOODERS = 16  # concurrent hostile senders (bench/faults_flood.py), each its share of the rate
 
 
 def _graph_error(code: int, message: str) -> Fault:
@@ -138,44 +140,31 @@ async def cloud_api_outage(scale: Any, traffic: Traffic) -> dict[str, float]:
 
 
 async def hostile_webhooks(scale: Any, traffic: Traffic) -> dict[str, float]:
-    """Forged, oversized and malformed webhooks at a high rate beside the real traffic."""
+    """Forged, oversized and malformed webhooks at a high rate beside the real traffic; the
+    flood comes from a process of its own (`bench.faults_flood`), so it never delays the real
+    members whose webhook answer times are measured."""
     async with running_rig() as rig:
-        sent: dict[str, int] = {"forged": 0, "oversized": 0, "malformed": 0}
-
-        big = b'{"object":"whatsapp_business_account","entry":[' + b" " * 3_000_000 + b"]}"
-
-        async def flooder(first: int) -> None:
-            kinds = list(sent)
-            every = FLOODERS / scale.hostile_rate
-            due = time.monotonic()
-            for n in range(first, 10_000_000):  # bounded; cancelled when the traffic ends
-                kind = kinds[n % 3]
-                if kind == "forged":
-                    body = b'{"object":"whatsapp_business_account","entry":[]}'
-                    await rig.post(body, signature="sha256=" + os.urandom(32).hex())
-                elif kind == "oversized":
-                    await rig.post(big, signature="sha256=" + os.urandom(32).hex())
-                else:
-                    await rig.post(b'{"object": "whatsapp_business_account", "entry": [{')
-                sent[kind] += 1
-                # On a schedule, not a pause after each answer: a slow answer does not lower the
-                # rate (a sender that fell behind goes on at once, without a burst to catch up).
-                due = max(due + every, time.monotonic() - every)
-                await asyncio.sleep(max(0.0, due - time.monotonic()))
-
-        flooding = {"from": 0.0, "to": 0.0}
+        counts: dict[str, float] = {}
 
         async def flood() -> None:
-            flooding["from"] = time.monotonic()
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bench.faults_flood", rig.webhook_url,
+                str(scale.hostile_rate), str(FLOODERS), cwd=REPO, stdout=asyncio.subprocess.PIPE,
+            )  # fmt: skip
+            assert process.stdout is not None
             try:
-                await asyncio.gather(*(flooder(i) for i in range(FLOODERS)))
+                await process.stdout.readline()  # "flooding"
+                await process.wait()  # until the traffic ends and cancels this
             finally:
-                flooding["to"] = time.monotonic()
+                if process.returncode is None:
+                    process.terminate()
+                    counts.update(orjson.loads(await process.stdout.readline()))
+                    await process.wait()
 
         numbers = await traffic(rig, scale, Mix(answer_within=30), 7, 20, flood)
-        numbers.update({f"{k} webhooks sent": v for k, v in sent.items()})
-        seconds = max(1e-3, flooding["to"] - flooding["from"])
-        numbers["hostile webhooks per second"] = sum(sent.values()) / seconds
+        seconds = max(1e-3, counts.pop("seconds", 0.0))
+        numbers.update({f"{k} webhooks sent": v for k, v in counts.items()})
+        numbers["hostile webhooks per second"] = sum(counts.values()) / seconds
         numbers["ack p99 bound s"] = scale.ack_p99_bound
         if numbers["webhook ack p99 s"] > scale.ack_p99_bound:
             numbers["passed"] = 0.0
