@@ -43,6 +43,9 @@ class ButtonsReply:
     buttons: tuple[Button, ...]
     header: str | None = None
     footer: str | None = None
+    # The texts folded in front of the screen (actors/notes.py), also part of `body`: still
+    # true when the screen has gone stale (e.g. "Offer sent" before an outdated dashboard).
+    notes: str = ""
 
 
 @attrs.frozen
@@ -52,6 +55,7 @@ class ListReply:
     sections: tuple[Section, ...]
     header: str | None = None
     footer: str | None = None
+    notes: str = ""  # as for ButtonsReply
 
 
 @attrs.frozen

@@ -187,7 +187,16 @@ def _sign_button(payload: dict[str, Any]) -> str | None:
 _TOLD = (  # what the payer reads after a tap (actors/screens/offer.py, settling.py); not
     # "🗑️ Your offer ... was not sent": that confirmation closed untapped (the payer moved on)
     ("sent", ("*Offer sent*", "was sent: it is in your outgoing offers")),
-    ("not sent", ("*Not sent*", "was *not* sent", "I checked with credex-core")),
+    (
+        "not sent",
+        (
+            "*Not sent*",
+            "was *not* sent",
+            "I checked with credex-core",
+            "so nothing was sent",
+            "so nothing new was sent",
+        ),
+    ),  # a tap on a closed one
     ("checking", ("can't tell yet", "still finding out")),
 )
 

@@ -37,7 +37,9 @@ import redis.exceptions as redis_errors
 from opentelemetry import trace
 
 from actors.replies import (
+    ButtonsReply,
     DocumentReply,
+    ListReply,
     Outbound,
     QrImageReply,
     Reply,
@@ -189,10 +191,11 @@ class CloudSender:
         told = self._apologised.get(key)
         self._apologised[key] = time.monotonic()
         _bound(self._apologised)
+        notes = reply.notes if isinstance(reply, ButtonsReply | ListReply) else ""
         if told is not None and time.monotonic() - told < self._stale_after:
             # One apology per outage: later stale screens say the same, so skip their words.
-            return still_delayed()
-        return sorry_for_the_delay()
+            return still_delayed(notes)
+        return sorry_for_the_delay(notes)  # "Offer sent" before the screen is still true
 
     async def mark_read(self, key: ConversationKey, wamid: str) -> None:
         await self._post(key, mark_read_payload(wamid))
