@@ -39,9 +39,13 @@ wait_ok() {
     for port in "${PORTS[@]}"; do
       redis-cli -p "$port" cluster info 2>/dev/null | grep -q "cluster_state:ok" || ok=0
     done
-    # Every master must also have its replica attached, or WAIT 1 cannot succeed.
-    local linked
-    linked=$(redis-cli -p 7000 cluster nodes | grep -c "slave" || true)
+    # Every master must also have its replica attached and synced (state=online), or WAIT 1
+    # cannot succeed yet and the first webhooks with REDIS_ACK_REPLICAS=1 get 503s.
+    local linked=0
+    for port in "${PORTS[@]}"; do
+      redis-cli -p "$port" info replication 2>/dev/null | tr -d '\r' \
+        | grep -q "^slave0:.*state=online" && linked=$((linked + 1))
+    done
     if [ "$ok" = 1 ] && [ "$linked" -ge 3 ]; then
       echo "redis-cluster: ok on 127.0.0.1:${PORTS[0]}-${PORTS[-1]}"
       return 0

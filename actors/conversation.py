@@ -29,7 +29,7 @@ from actors.ports.tokens import MemberTokens
 from actors.reminders import Reminders
 from actors.replies import Outbound, Reply, TemplateReply
 from actors.screens import common, delivery
-from actors.session import Session
+from actors.session import SESSION_TIMEOUT_SECONDS, SESSION_TTL_SECONDS, Session
 from actors.step import Event, step
 from runtime.contracts import ConversationKey, Envelope, Turn, TurnContext
 
@@ -52,8 +52,8 @@ class ConversationHandler:
         *,
         clock: Callable[[], dt.datetime] = utc_now,
         timezone: str = "Africa/Harare",
-        session_timeout: float = 300.0,
-        session_ttl: float = 86400.0,
+        session_timeout: float = SESSION_TIMEOUT_SECONDS,
+        session_ttl: float = SESSION_TTL_SECONDS,
         display_number: Callable[[str], Awaitable[str | None]] | None = None,
         cash_in_agents: tuple[str, ...] = (),
         tokens: MemberTokens | None = None,
@@ -185,6 +185,7 @@ class ConversationHandler:
                     reply=reply,
                     reply_id=f"{prefix}{i}",
                     fallback=fallback if i == 0 else None,
+                    trace_context=envelope.trace_context,
                 )
             )
             for i, reply in enumerate(sent)
@@ -199,6 +200,6 @@ def _said(envelope: Envelope) -> str:
         return "a message I could not read"
     if isinstance(content, events.Text):
         return content.body
-    if isinstance(content, events.ButtonReply | events.ListReply):
+    if isinstance(content, events.ButtonTapped | events.ListPicked):
         return f"a tap on “{content.title}”"
     return "a message"

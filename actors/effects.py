@@ -12,146 +12,15 @@ from typing import Literal
 
 import attrs
 
-from actors.intents import Intent
 from actors.ports.credex import MemberName, PendingOffer
-from actors.session import Draft, DraftOffer
-
-Direction = Literal["in", "out"]
-OfferAction = Literal["accept", "decline", "cancel", "ask_cancel"]
-Notice = Literal[
-    "cancelled",
-    "not_understood",
-    "timed_out",
-    "timed_out_discarded",
-    "timed_out_form",
-    "discarded",
-    "nothing_to_cancel",
-]
+from actors.session import DraftOffer
 
 
-@attrs.frozen
-class ShowDashboard:
-    notice: Notice | None = None
-    dropped: Draft | None = None  # the unconfirmed draft a timeout discarded, to name it
-    back_to_personal: bool = False  # a timeout returned the member to their personal account
+class Purpose:
+    """What a step will do with a loaded member view, so its result needs nothing remembered.
+    Each flow declares its own purposes beside the handlers that read the view (`ROUTES`)."""
 
-
-@attrs.frozen
-class AfterLogin:
-    """Nobody is logged in yet (new session): load the member, then carry on with `intent`."""
-
-    intent: Intent
-
-
-@attrs.frozen
-class ShowPending:
-    direction: Direction
-    page: int
-
-
-@attrs.frozen
-class ShowOffer:
-    direction: Direction
-    credex_id: str
-
-
-@attrs.frozen
-class BeforeAction:
-    """Re-check that the offer is still pending before acting on it (old buttons still work)."""
-
-    action: OfferAction
-    credex_id: str
-
-
-@attrs.frozen
-class BeforeAcceptAll:
-    """LoadView purpose: fresh incoming offers, then accept in one bulk call those of `listed`
-    (what the tapped list showed) that are still pending."""
-
-    listed: tuple[str, ...] = ()
-
-
-@attrs.frozen
-class BeforeConfirm:
-    """LoadView purpose: check the draft against fresh balances and limits, then show its
-    confirmation (recording the outgoing offers already pending, for crash reconciliation)."""
-
-    draft: Draft
-
-
-@attrs.frozen
-class VerifyDraft:
-    """G5: a draft was left "submitting"; find out from pending offers what really happened."""
-
-    draft_id: str
-
-
-@attrs.frozen
-class ShowAccounts:
-    page: int = 1
-
-
-@attrs.frozen
-class SwitchTo:
-    """Re-check that the member still owns the account before acting for it."""
-
-    account_id: str
-
-
-@attrs.frozen
-class EnterAccount:
-    """After createAccount (or its "handle already in use"): find the account by handle."""
-
-    handle: str
-    name: str
-    after_refusal: bool = False  # credex-core said the handle was in use
-
-
-@attrs.frozen
-class ShowMembers:
-    account_id: str | None = None  # None: the active account
-
-
-@attrs.frozen
-class BeforeAddMember:
-    """LoadView purpose: fresh authorized members, then ask for the handle to add (limit 5)."""
-
-
-@attrs.frozen
-class BeforeMemberAction:
-    """Re-check the account and the member before asking to remove, or removing."""
-
-    confirmed: bool
-    account_id: str
-    member_id: str
-
-
-@attrs.frozen
-class ShowNotifications:
-    account_id: str | None = None  # None: the active account
-
-
-@attrs.frozen
-class BeforeNotify:
-    confirmed: bool
-    account_id: str
-    member_id: str
-
-
-Purpose = (
-    ShowDashboard | AfterLogin | ShowPending | ShowOffer | BeforeAction | BeforeAcceptAll
-) | (
-    VerifyDraft
-    | BeforeConfirm
-    | ShowAccounts
-    | SwitchTo
-    | EnterAccount
-    | ShowMembers
-    | BeforeAddMember
-    | BeforeMemberAction
-    | ShowNotifications
-    | BeforeNotify
-)
+    __slots__ = ()
 
 
 @attrs.frozen

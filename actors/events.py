@@ -1,15 +1,16 @@
 """Inbound events: what a user (or credex-core, through /api/notify) said to the conversation.
 
 The gateway turns WhatsApp webhooks into these values and stores them, encoded with `encode`,
-as the runtime envelope's payload; the actor decodes them with `decode`.
+as the runtime envelope's payload (the content tagged by `actors/codec.py`); the actor
+decodes them with `decode`.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 import orjson
+
+from actors.codec import Codec
 
 
 @attrs.frozen
@@ -18,7 +19,7 @@ class Text:
 
 
 @attrs.frozen
-class ButtonReply:
+class ButtonTapped:
     """An interactive reply-button tap, or a template quick-reply button (id = payload)."""
 
     id: str
@@ -26,7 +27,7 @@ class ButtonReply:
 
 
 @attrs.frozen
-class ListReply:
+class ListPicked:
     id: str
     title: str
     description: str = ""
@@ -69,21 +70,24 @@ class DraftCheck:
     draft_id: str
 
 
-Content = Text | ButtonReply | ListReply | FlowReply | Reaction | Other | Notification | DraftCheck
+Content = (
+    Text | ButtonTapped | ListPicked | FlowReply | Reaction | Other | Notification | DraftCheck
+)
 
-_KINDS: dict[str, type[Any]] = {
-    "text": Text,
-    "button": ButtonReply,
-    "list": ListReply,
-    "flow": FlowReply,
-    "reaction": Reaction,
-    "other": Other,
-    "notification": Notification,
-    "draft_check": DraftCheck,
-}
-_KIND_OF: dict[type[Any], str] = {cls: name for name, cls in _KINDS.items()}
-# The discriminator key; no content class has a field of that name.
-_TYPE = "_type"
+# The discriminator key `_type`: no content class has a field of that name.
+CODEC = Codec(
+    "_type",
+    {
+        "text": Text,
+        "button": ButtonTapped,
+        "list": ListPicked,
+        "flow": FlowReply,
+        "reaction": Reaction,
+        "other": Other,
+        "notification": Notification,
+        "draft_check": DraftCheck,
+    },
+)
 
 
 @attrs.frozen
@@ -102,15 +106,13 @@ class Inbound:
 
 
 def encode(event: Inbound) -> bytes:
-    content = attrs.asdict(event.content)
-    content[_TYPE] = _KIND_OF[type(event.content)]
     return orjson.dumps(
         {
             "id": event.message_id,
             "phone": event.phone,
             "name": event.profile_name,
             "at": event.at,
-            "content": content,
+            "content": CODEC.dump(event.content),
         }
     )
 
@@ -122,14 +124,15 @@ class UndecodableEvent(ValueError):
 def decode(payload: bytes) -> Inbound:
     try:
         raw = orjson.loads(payload)
-        fields = dict(raw["content"])
-        cls = _KINDS[fields.pop(_TYPE)]
+        content = CODEC.load(raw["content"], Content)
+        if not isinstance(content, Content):
+            raise TypeError(f"content is a {type(content).__name__}")
         return Inbound(
             message_id=str(raw["id"]),
             phone=raw.get("phone"),
             profile_name=raw.get("name"),
             at=int(raw.get("at") or 0),
-            content=cls(**fields),
+            content=content,
         )
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise UndecodableEvent(str(exc)) from exc

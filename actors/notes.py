@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from actors.replies import ButtonsReply, ListReply, Reply, TextReply
+from actors.replies import ButtonsMessage, ListMessage, Reply, TextReply
 
 INTERACTIVE_BODY = 1024
 TEXT_BODY = 4096
@@ -34,7 +34,7 @@ def fold(replies: Sequence[Reply]) -> tuple[Reply, ...]:
             if notes and len(_GAP.join([*notes, reply.body])) > TEXT_BODY:
                 flush()
             notes.append(reply.body)
-        elif isinstance(reply, ButtonsReply | ListReply):
+        elif isinstance(reply, ButtonsMessage | ListMessage):
             body = _GAP.join([*notes, reply.body])
             if notes and len(body) <= INTERACTIVE_BODY:
                 out.append(attrs.evolve(reply, body=body, notes=_GAP.join(notes)))

@@ -10,7 +10,7 @@ import attrs
 
 from actors.effects import Effect
 from actors.replies import Reply
-from actors.session import Session
+from actors.session import SESSION_TIMEOUT_SECONDS, Session
 
 DUE_MIN_DAYS = 7  # credex-core's credspan window, docs/credex-core-api.md §5.5
 DUE_MAX_DAYS = 34
@@ -20,7 +20,7 @@ DEFAULT_DUE_DAYS = 28
 @attrs.frozen
 class Config:
     timezone: str = "Africa/Harare"
-    session_timeout: float = 300.0  # seconds of silence before a form is forgotten
+    session_timeout: float = SESSION_TIMEOUT_SECONDS
     display_number: str | None = None  # the bot's own number, for pay links (digits only)
     cash_in_agents: tuple[str, ...] = ()  # CASH_IN_AGENTS: where members can get secured value
     # G5: how long a createCredex can still be running on credex-core's side after we sent it
@@ -67,11 +67,11 @@ class Moment:
 
 
 @attrs.frozen
-class Outcome:
+class Transition:
     session: Session
     replies: tuple[Reply, ...] = ()
     effects: tuple[Effect, ...] = ()
 
-    def say(self, *replies: Reply) -> Outcome:
+    def say(self, *replies: Reply) -> Transition:
         """The same outcome with `replies` sent first."""
         return attrs.evolve(self, replies=(*replies, *self.replies))

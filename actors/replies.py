@@ -2,15 +2,18 @@
 
 Screens (actors/screens/) build these; the gateway's limit-safe builders turn them into Cloud
 API payloads (shortening titles, paging lists, splitting long text), so no WhatsApp limit is
-ever broken (G8). Outbox items are `Outbound` values encoded with `encode`.
+ever broken (G8). Outbox items are `Outbound` values encoded with `encode` (`actors/codec.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 import orjson
+
+from actors.codec import Codec
 
 
 @attrs.frozen
@@ -38,7 +41,7 @@ class TextReply:
 
 
 @attrs.frozen
-class ButtonsReply:
+class ButtonsMessage:
     body: str
     buttons: tuple[Button, ...]
     header: str | None = None
@@ -49,13 +52,13 @@ class ButtonsReply:
 
 
 @attrs.frozen
-class ListReply:
+class ListMessage:
     body: str
     button_label: str
     sections: tuple[Section, ...]
     header: str | None = None
     footer: str | None = None
-    notes: str = ""  # as for ButtonsReply
+    notes: str = ""  # as for ButtonsMessage
 
 
 @attrs.frozen
@@ -98,79 +101,59 @@ class DocumentReply:
 
 
 MediaReply = QrImageReply | DocumentReply
-Reply = TextReply | ButtonsReply | ListReply | TemplateReply | QrImageReply | DocumentReply
+Reply = TextReply | ButtonsMessage | ListMessage | TemplateReply | QrImageReply | DocumentReply
 
 
 @attrs.frozen
 class Outbound:
     """One message to send: `to` is the recipient (wa_id / phone, or business-scoped user id),
     `reply_id` an idempotency id unique per reply (outbox entry id), `fallback` the template to
-    use instead when the user is outside the 24-hour window (None: dead-letter instead)."""
+    use instead when the user is outside the 24-hour window (None: dead-letter instead).
+    `trace_context` is the trace of the message this answers (its `traceparent`), so the Graph
+    send joins that message's trace (docs/architecture.md, Observability); empty: its own."""
 
     to: str
     reply: Reply
     reply_id: str
     fallback: TemplateReply | None = None
+    trace_context: Mapping[str, str] = attrs.field(factory=dict)
 
 
-_KINDS: dict[str, type[Any]] = {
-    "text": TextReply,
-    "buttons": ButtonsReply,
-    "list": ListReply,
-    "template": TemplateReply,
-    "qr_image": QrImageReply,
-    "document": DocumentReply,
-}
-_KIND_OF: dict[type[Any], str] = {cls: name for name, cls in _KINDS.items()}
-# The discriminator key; no reply class has a field of that name.
-_TYPE = "_type"
-
-
-def _reply_to_dict(reply: Reply) -> dict[str, Any]:
-    data = attrs.asdict(reply, recurse=True)
-    data[_TYPE] = _KIND_OF[type(reply)]
-    return data
-
-
-def _reply_from_dict(data: dict[str, Any]) -> Reply:
-    kind = data.pop(_TYPE)
-    if kind == "buttons":
-        data["buttons"] = tuple(Button(**b) for b in data["buttons"])
-    elif kind == "list":
-        data["sections"] = tuple(
-            Section(title=s["title"], rows=tuple(Row(**r) for r in s["rows"]))
-            for s in data["sections"]
-        )
-    elif kind == "template":
-        data["body_params"] = tuple(data.get("body_params", ()))
-    elif kind == "document":
-        doc = dict(data["document"])
-        for name in ("heading", "columns", "totals", "notes"):
-            doc[name] = tuple(doc.get(name, ()))
-        doc["rows"] = tuple(tuple(row) for row in doc["rows"])
-        data["document"] = Document(**doc)
-    reply: Reply = _KINDS[kind](**data)
-    return reply
+# The discriminator key `_type`: no reply class has a field of that name. Buttons, rows,
+# sections and documents are plain dicts, read back by the types their fields declare.
+CODEC = Codec(
+    "_type",
+    {
+        "text": TextReply,
+        "buttons": ButtonsMessage,
+        "list": ListMessage,
+        "template": TemplateReply,
+        "qr_image": QrImageReply,
+        "document": DocumentReply,
+    },
+)
 
 
 def encode(out: Outbound) -> bytes:
-    return orjson.dumps(
-        {
-            "to": out.to,
-            "id": out.reply_id,
-            "reply": _reply_to_dict(out.reply),
-            "fallback": None if out.fallback is None else _reply_to_dict(out.fallback),
-        }
-    )
+    data: dict[str, Any] = {
+        "to": out.to,
+        "id": out.reply_id,
+        "reply": CODEC.dump(out.reply),
+        "fallback": CODEC.dump(out.fallback),
+    }
+    if out.trace_context:
+        data["trace"] = dict(out.trace_context)
+    return orjson.dumps(data)
 
 
 def decode(payload: bytes) -> Outbound:
     raw = orjson.loads(payload)
-    fallback = raw.get("fallback")
-    fb = _reply_from_dict(dict(fallback)) if fallback else None
+    fallback = CODEC.load(raw.get("fallback"), TemplateReply)
     return Outbound(
         to=raw["to"],
-        reply=_reply_from_dict(dict(raw["reply"])),
+        reply=CODEC.load(raw["reply"], Reply),
         reply_id=raw["id"],
-        fallback=fb if isinstance(fb, TemplateReply) else None,
+        fallback=fallback if isinstance(fallback, TemplateReply) else None,
+        # Items written before replies carried their trace have none.
+        trace_context={str(k): str(v) for k, v in (raw.get("trace") or {}).items()},
     )

@@ -17,6 +17,13 @@ from actors.failure import Failure
 
 SCHEMA_VERSION = 1
 
+# Seconds of silence before a half-filled form is forgotten (SESSION_TIMEOUT_SECONDS).
+SESSION_TIMEOUT_SECONDS = 300.0
+# How long a snapshot is kept after the last message: a day, far past the timeout, so the bot
+# can say "your session timed out" (and name a discarded draft) instead of silently starting
+# over.
+SESSION_TTL_SECONDS = 86400.0
+
 DraftState = Literal["awaiting_confirmation", "submitting", "done", "discarded"]
 LineProblem = Literal["unknown_handle", "own_account", "due_window", "unsecured_tier"]
 

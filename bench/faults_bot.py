@@ -10,19 +10,18 @@ import asyncio
 import os
 import signal
 
-from gateway.serve import SESSION_TTL_SECONDS, running_service
+import attrs
+
+from gateway.serve import running_service
+from gateway.settings import load_settings
 from runtime import setup_logging
-from runtime.config import RuntimeConfig
-from runtime.settings import load_settings
 
 
 async def serve_until_sigterm() -> None:
     settings = load_settings(os.environ)
     prefix = os.environ["FAULTS_KEY_PREFIX"]
-    config = RuntimeConfig(
-        key_prefix=prefix,
-        session_ttl=SESSION_TTL_SECONDS,
-        actor_idle_seconds=float(settings.actor_idle_seconds),
+    config = attrs.evolve(
+        settings.runtime_config(prefix),
         lease_ttl=2.0,
         sweep_interval=0.5,
     )
@@ -30,7 +29,7 @@ async def serve_until_sigterm() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    async with running_service(settings, key_prefix=prefix, runtime_config=config, reuse_port=True):
+    async with running_service(settings, runtime_config=config, reuse_port=True):
         print("ready", flush=True)
         await stop.wait()
 

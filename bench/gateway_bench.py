@@ -98,9 +98,7 @@ async def _serve_gateway(prefix: str, stop: asyncio.Event, host: bool) -> None:
     try:
         async with anyio.create_task_group() as tasks:
             if host:
-                tasks.start_soon(runtime.run)
-                while not runtime.accepting:  # noqa: ASYNC110 (the runtime has no started event)
-                    await anyio.sleep(0.005)
+                await tasks.start(runtime.run)
             site = web.TCPSite(runner, "127.0.0.1", 0)
             await site.start()
             tasks.start_soon(timed.watch_loop)

@@ -89,7 +89,7 @@ async def _worker(url: str, prefix: str, index: int, messages: int, users: int) 
             await anyio.sleep(0.05)
 
     async with anyio.create_task_group() as group:
-        group.start_soon(runtime.run)
+        await group.start(runtime.run)
         group.start_soon(report)
         await redis.hset(f"{prefix}bench:ready", str(index), 1)
         while not await redis.exists(f"{prefix}bench:go"):  # noqa: ASYNC110 (polls state in Redis or another task's counters)
@@ -165,8 +165,7 @@ async def _record_latency(url: str, rate: float, seconds: float) -> tuple[float,
 
     try:
         async with anyio.create_task_group() as group:
-            group.start_soon(runtime.run)
-            await anyio.sleep(0.2)
+            await group.start(runtime.run)
             async with anyio.create_task_group() as load:
                 origin = time.perf_counter()
                 total = int(rate * seconds)
@@ -198,8 +197,7 @@ async def _idle_memory(url: str, conversations: int) -> tuple[float, float, floa
     runtime = Runtime(redis, config, Small())
     try:
         async with anyio.create_task_group() as group:
-            group.start_soon(runtime.run)
-            await anyio.sleep(0.2)
+            await group.start(runtime.run)
             redis_before = int((await redis.info("memory"))["used_memory"])
             gc.collect()
             rss_before, blocks_before = _rss(), sys.getallocatedblocks()

@@ -31,8 +31,8 @@ def create_app(
     *,
     redis: RedisClient,
     recorder: Recorder,
+    key_prefix: str,
     credex_health: Callable[[], Awaitable[bool]] | None = None,
-    key_prefix: str = "vp:",
     extra_routes: Callable[[web.Application], None] | None = None,
     display_numbers: DisplayNumbers | None = None,
 ) -> web.Application:

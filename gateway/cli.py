@@ -11,7 +11,10 @@ import importlib.util
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported when `serve` runs, so other commands start fast
+    from gateway.settings import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from runtime.settings import SettingsError, load_settings
+    from gateway.settings import SettingsError, load_settings
 
     try:
         settings = load_settings(os.environ)
@@ -80,7 +83,7 @@ def _demo_missing() -> str | None:
     return None
 
 
-def _keys_in_use(settings: Any) -> str:
+def _keys_in_use(settings: Settings) -> str:
     """Which keys seal and open session secrets, by key id (a hash: safe to print)."""
     from runtime.cipher import FieldCipher
 

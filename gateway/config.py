@@ -1,9 +1,7 @@
-"""The gateway's own configuration, read from the process settings (runtime/settings.py) by
-attribute name so the gateway does not depend on the settings module's internals."""
+"""The gateway's own configuration: what its routes need. `vimbiso serve` derives it from
+the environment (`gateway/settings.py:Settings.gateway_config`); tests build it directly."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import attrs
 
@@ -28,20 +26,3 @@ class GatewayConfig:
     api_client_per_day: int = 1000
     trust_forwarded_for: bool = False
     read_timeout_seconds: float = 10.0  # a whole request body, from the first byte to the last
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> GatewayConfig:
-        return cls(
-            whatsapp_app_secret=settings.whatsapp_app_secret,
-            whatsapp_verify_token=settings.whatsapp_verify_token,
-            whatsapp_access_token=settings.whatsapp_access_token,
-            whatsapp_phone_number_id=settings.whatsapp_phone_number_id,
-            whatsapp_api_url=settings.whatsapp_api_url,
-            notify_client_id=settings.notify_client_id,
-            notify_client_secret=settings.notify_client_secret,
-            notify_jwt_secret=settings.notify_jwt_secret,
-            notify_token_ttl_seconds=int(settings.notify_token_ttl_seconds),
-            cors_origins=tuple(settings.cors_origins),
-            trust_forwarded_for=bool(getattr(settings, "trust_forwarded_for", False)),
-            read_timeout_seconds=float(getattr(settings, "http_read_timeout_seconds", 10.0)),
-        )

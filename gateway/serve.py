@@ -27,12 +27,13 @@ from aiohttp import web
 
 from actors.conversation import ConversationHandler, utc_now
 from actors.reminders import Reminders
-from gateway.app import GatewayConfig, create_app
+from gateway.app import create_app
 from gateway.credex.client import CredexClient
 from gateway.credex.tokens import SealedTokens
 from gateway.debug import RUNTIME_KEY
 from gateway.reminder_book import RedisReminderBook
 from gateway.routes.worker_metrics import METRICS_DIR_ENV, shared_dir, write_forever
+from gateway.settings import Settings
 from gateway.startup import StartupError, check_redis, listen_error
 from gateway.whatsapp.cloud import CloudSender
 from gateway.whatsapp.display_number import DisplayNumbers
@@ -40,14 +41,9 @@ from gateway.workers import Supervisor
 from runtime import Runtime, RuntimeConfig, setup_logging, setup_telemetry
 from runtime.cipher import FieldCipher
 from runtime.client import RedisClient, connect, ready
-from runtime.settings import Settings
 
 log = logging.getLogger("vimbiso.serve")
 
-KEY_PREFIX = "vp:"
-# The session snapshot outlives the logical timeout so the bot can say "your session timed
-# out" (and name a discarded draft) instead of silently starting over.
-SESSION_TTL_SECONDS = 86400.0
 REDIS_CONNECTIONS = 64
 LINGER_SECONDS = 2.0
 STARTUP_FAILED = 2  # the exit code of a setting the service cannot start with
@@ -70,12 +66,15 @@ async def running_service(
     *,
     reuse_port: bool = False,
     extra_routes: Callable[[web.Application], None] | None = None,
-    key_prefix: str = KEY_PREFIX,
     runtime_config: RuntimeConfig | None = None,
     clock: Callable[[], dt.datetime] = utc_now,
 ) -> AsyncIterator[Service]:
     """Start gateway, runtime and sender; yield once the port is open; shut down on exit.
-    `clock` is the conversation's notion of now (tests move it instead of sleeping)."""
+    `runtime_config` defaults to the settings' (`Settings.runtime_config`); tests pass one with
+    their own key prefix, which every part then uses. `clock` is the conversation's notion of
+    now (tests move it instead of sleeping)."""
+    config = runtime_config or settings.runtime_config()
+    key_prefix = config.key_prefix
     # A blocking pool (standalone): a burst waits for a free connection instead of failing with
     # "Too many connections" (which would turn into 503s at the webhook).
     redis = connect(
@@ -110,24 +109,16 @@ async def running_service(
         clock=clock,
         timezone=settings.bot_timezone,
         session_timeout=float(settings.session_timeout_seconds),
-        session_ttl=SESSION_TTL_SECONDS,
         cash_in_agents=settings.cash_in_agents,
         tokens=SealedTokens(cipher, credex.tokens),
         answer_seconds=settings.credex_answer_seconds,
         write_settle_seconds=settings.credex_write_settle_seconds,
         reminders=reminders,
     )
-    config = runtime_config or RuntimeConfig(
-        key_prefix=key_prefix,
-        session_ttl=SESSION_TTL_SECONDS,
-        actor_idle_seconds=float(settings.actor_idle_seconds),
-        outbox_retry_seconds=float(settings.whatsapp_send_retry_seconds),
-        ack_replicas=settings.redis_ack_replicas,
-    )
     runtime = Runtime(redis, config, handler, sender)
     reminders.attach(runtime)
     app = create_app(
-        GatewayConfig.from_settings(settings),
+        settings.gateway_config(),
         redis=redis,
         recorder=runtime,
         credex_health=credex.health,

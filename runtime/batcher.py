@@ -9,16 +9,15 @@ queues behind the actors' pipelines that are already in flight."""
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import anyio
 import attrs
 from opentelemetry import context as otel_context
-from redis.exceptions import NoScriptError
 
 from runtime.client import RedisClient
-from runtime.scripts import Scripts, load_scripts
+from runtime.scripts import LuaScript, reloading
 
 Command = tuple[Any, ...]
 _MAX_COMMANDS = 128  # per pipeline: large enough to amortise, small enough to stay fair
@@ -36,9 +35,9 @@ class _Call:
 
 
 class Batcher:
-    def __init__(self, redis: RedisClient, scripts: Scripts, lanes: int) -> None:
+    def __init__(self, redis: RedisClient, scripts: Iterable[LuaScript], lanes: int) -> None:
         self._redis = redis
-        self._scripts = scripts
+        self._scripts = tuple(scripts)  # loaded again when a call meets NOSCRIPT
         self._lanes = lanes
         self._queue: deque[_Call] = deque()
         self._urgent: deque[_Call] = deque()
@@ -49,12 +48,10 @@ class Batcher:
     async def call(self, *commands: Command, urgent: bool = False) -> list[Any]:
         """Run the commands back to back (in one pipeline, not a transaction); their replies in
         order. Errors are raised, except that a missing script is loaded and the call retried
-        (EVALSHA of an unknown script runs nothing, so retrying is safe). `urgent` calls go
-        out before all others."""
-        results = await self._submit(commands, urgent)
-        if any(isinstance(result, NoScriptError) for result in results):
-            await load_scripts(self._redis, self._scripts)
-            results = await self._submit(commands, urgent)
+        (`runtime.scripts.reloading`). `urgent` calls go out before all others."""
+        results = await reloading(
+            self._redis, self._scripts, lambda: self._submit(commands, urgent)
+        )
         for result in results:
             if isinstance(result, Exception):
                 raise result

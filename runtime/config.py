@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import attrs
 
+# Every Redis key of the service starts with this (the runtime's and the gateway's alike);
+# tests give each run a prefix of its own so runs sharing one Redis never meet.
+KEY_PREFIX = "vp:"
+
 
 @attrs.frozen
 class RuntimeConfig:
     """Defaults suit production; tests shrink the times so failures show within seconds."""
 
-    key_prefix: str = "vp:"
-    session_ttl: float = 300.0  # default snapshot TTL, refreshed on every commit
+    key_prefix: str = KEY_PREFIX
+    # Snapshot TTL (refreshed on every commit) for turns that name none; `vimbiso serve` sets the
+    # conversation's (actors/session.py SESSION_TTL_SECONDS) through gateway/settings.py.
+    session_ttl: float = 300.0
     actor_idle_seconds: float = 60.0
     lease_ttl: float = 5.0  # renewed every third; a dead owner is seen sooner (host_timeout)
     sweep_interval: float = 1.0

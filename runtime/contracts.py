@@ -1,11 +1,13 @@
 """The runtime's public contract: what goes into an actor and what comes out of it.
 
 The runtime moves opaque bytes. It knows nothing about WhatsApp or credex: the gateway builds
-envelopes, the conversation layer (actors/) implements `Handler`.
+envelopes, the conversation layer (actors/) implements `Handler`. At the end, the one port
+between the runtime's own parts that would otherwise call back into the host: `FleetHost`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
@@ -157,3 +159,50 @@ class Send(Protocol):
     Returns normally on success; raises SendRetryable or SendRejected otherwise."""
 
     async def __call__(self, key: ConversationKey, item: bytes) -> None: ...
+
+
+# -- inside the runtime: what the fleet (runtime/fleet.py) needs of the Runtime hosting it --
+
+
+class Hosted(Protocol):
+    """A conversation active in this process, as the fleet sees it."""
+
+    @property
+    def key(self) -> ConversationKey: ...
+
+    @property
+    def token(self) -> str:
+        """The lease value this process holds for the conversation."""
+        ...
+
+    @property
+    def lease_lost(self) -> bool: ...
+
+    def poke(self) -> None:
+        """New work may be waiting: look at the inbox."""
+        ...
+
+    def lose(self) -> None:
+        """The lease could not be renewed: stop without committing."""
+        ...
+
+
+class FleetHost(Protocol):
+    """What the fleet needs from the process it coordinates for (the Runtime)."""
+
+    process_id: str
+    incarnation: str
+    counters: Counter[str]
+
+    @property
+    def accepting(self) -> bool:
+        """Claims are made only while the process takes work."""
+        ...
+
+    def local_actor(self, key: ConversationKey) -> Hosted | None: ...
+
+    def actors(self) -> Sequence[Hosted]: ...
+
+    def activate(self, key: ConversationKey, token: str) -> None:
+        """Start hosting a conversation whose lease was just claimed (`token`)."""
+        ...

@@ -10,7 +10,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import anyio
 from anyio.abc import TaskStatus
@@ -20,13 +20,10 @@ from redis.exceptions import RedisError
 from runtime.batcher import Batcher, Command
 from runtime.client import RedisClient, is_cluster
 from runtime.config import RuntimeConfig
-from runtime.contracts import ConversationKey
+from runtime.contracts import ConversationKey, FleetHost
 from runtime.inbox import FENCE_TTL_SECONDS
 from runtime.keys import SHARDS, Keys, decode_member, encode_member, shard_of
 from runtime.scripts import Scripts
-
-if TYPE_CHECKING:
-    from runtime.host import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +35,7 @@ _CHUNK = 64  # commands per batcher call: large pipelines stall the event loop
 class Fleet:
     def __init__(
         self,
-        host: Runtime,
+        host: FleetHost,
         redis: RedisClient,
         scripts: Scripts,
         keys: Keys,

@@ -8,16 +8,16 @@ import os
 import secrets
 import socket
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 
 import anyio
-from anyio.abc import TaskGroup
+from anyio.abc import TaskGroup, TaskStatus
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from runtime import inbox, metrics
-from runtime.actor import Actor
+from runtime.activation import Activation, Services
 from runtime.client import RedisClient, decodes_responses, is_cluster, ready
 from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, Envelope, Handler, Send, StoreUnavailable
@@ -25,9 +25,11 @@ from runtime.durability import confirm_replicas
 from runtime.fleet import Fleet
 from runtime.inbox import Recorded
 from runtime.keys import Keys
+from runtime.lifecycle import Lifecycle, Phase
 from runtime.scripts import Scripts, load_scripts
 from runtime.sender import OutboxSender
 from runtime.store import ConversationStore
+from runtime.supervision import Supervisor
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,10 @@ def _default_process_id() -> str:
 
 
 class Runtime:
-    """Implements contracts.Recorder; `run()` hosts actors until `stop()` or cancellation."""
+    """Implements contracts.Recorder; `run()` hosts actors until `stop()` or cancellation.
+
+    Its phases (starting, running, draining, stopped) are `runtime/lifecycle.py`'s; start it with
+    `await task_group.start(runtime.run)` to wait until it runs (no polling)."""
 
     def __init__(
         self,
@@ -49,7 +54,6 @@ class Runtime:
         send: Send | None = None,
         *,
         process_id: str | None = None,
-        pace: Callable[[ConversationKey], Awaitable[None]] | None = None,
     ) -> None:
         if decodes_responses(redis):
             raise ValueError("the runtime needs a Redis client with decode_responses=False")
@@ -64,22 +68,25 @@ class Runtime:
         self._redis = redis
         self._cluster = is_cluster(redis)
         self._keys = Keys(config.key_prefix)
-        self._scripts = Scripts.register(redis)
+        self._scripts = Scripts.read()
         self._scripts_loaded = False
         self.store = ConversationStore(redis, self._scripts, self._keys, config)
-        self._actors: dict[ConversationKey, Actor] = {}
-        # Entries whose earlier delivery never finished run one at a time (see Actor).
-        self.suspects = anyio.Lock()
+        self._actors: dict[ConversationKey, Activation] = {}
+        self.lifecycle = Lifecycle()
         self._actor_group: TaskGroup | None = None
-        self._accepting = False
-        self._stopping = False
-        self._stop_requested: anyio.Event | None = None
-        self._finished: anyio.Event | None = None
         self._all_gone: anyio.Event | None = None
         self._sender = (
-            OutboxSender(self.store, config, send, pace, self._owner_token, self.counters)
+            OutboxSender(self.store, config, send, self._owner_token, self.counters)
             if send is not None
             else None
+        )
+        self._services = Services(
+            config=config,
+            store=self.store,
+            handler=handler,
+            counters=self.counters,
+            supervisor=Supervisor(config, self.store, handler, self.counters, self.confirm_kept),
+            notify_outbox=self._sender.notify if self._sender is not None else None,
         )
         self._fleet = Fleet(self, redis, self._scripts, self._keys, config, self.store.batcher)
         metrics.observe(self)
@@ -161,36 +168,36 @@ class Runtime:
     # -- hosting --------------------------------------------------------------------------------
 
     @property
+    def phase(self) -> Phase:
+        return self.lifecycle.phase
+
+    @property
     def stopping(self) -> bool:
-        return self._stopping
+        return self.lifecycle.stopping
 
     @property
     def accepting(self) -> bool:
-        return self._accepting and self._actor_group is not None
+        return self.lifecycle.accepting and self._actor_group is not None
 
-    @property
-    def sends(self) -> bool:
-        return self._sender is not None
-
-    def local_actor(self, key: ConversationKey) -> Actor | None:
+    def local_actor(self, key: ConversationKey) -> Activation | None:
         return self._actors.get(key)
 
-    def actors(self) -> list[Actor]:
+    def actors(self) -> list[Activation]:
         return list(self._actors.values())
 
     def activate(self, key: ConversationKey, token: str) -> None:
         """Start an actor for a conversation whose lease this process just claimed."""
         group = self._actor_group
-        if group is None or not self._accepting:
+        if group is None or not self.lifecycle.accepting:
             # Claimed while shutting down: leave it to lapse; the sweeper elsewhere takes it.
             return
-        actor = Actor(self, key, token)
+        actor = Activation(self, self._services, key, token)
         self._actors[key] = actor  # a retiring predecessor forgets only itself
         self.counters["activations"] += 1
         metrics.active_actors.add(1)
         group.start_soon(actor.run)
 
-    def forget(self, actor: Actor) -> None:
+    def forget(self, actor: Activation) -> None:
         metrics.active_actors.add(-1)
         self.counters["deactivations"] += 1
         if self._actors.get(actor.key) is actor:
@@ -199,12 +206,8 @@ class Runtime:
                 self._actors = {}  # a dict never shrinks its table; a new one starts small
             if self._sender is not None:
                 self._sender.forget(actor.key)
-        if not self._actors and self._all_gone is not None and self._stopping:
+        if not self._actors and self._all_gone is not None and self.stopping:
             self._all_gone.set()
-
-    def outbox_has_items(self, actor: Actor, depth: int) -> None:
-        if self._sender is not None:
-            self._sender.notify(actor.key, depth)
 
     def _owner_token(self, key: ConversationKey) -> str | None:
         actor = self._actors.get(key)
@@ -214,11 +217,11 @@ class Runtime:
 
     # -- lifecycle ------------------------------------------------------------------------------
 
-    async def run(self) -> None:
-        """Host actors until stop() or cancellation; first resumes work this process should own."""
-        self._stop_requested, self._finished = anyio.Event(), anyio.Event()
+    async def run(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+        """Host actors until stop() or cancellation; first resumes work this process should own.
+        Under `task_group.start()`, returns to the starter once the runtime is running."""
+        self.lifecycle.begin()
         self._all_gone = anyio.Event()
-        self._stopping = False
         try:
             await ready(self._redis)
             await load_scripts(self._redis, self._scripts)
@@ -236,24 +239,22 @@ class Runtime:
                 try:
                     async with anyio.create_task_group() as actors:
                         self._actor_group = actors
-                        self._accepting = True
-                        await self._stop_requested.wait()
+                        self.lifecycle.host()
+                        task_status.started()
+                        await self.lifecycle.stop_requested()
                         await self._drain(actors)
                 finally:
-                    self._accepting = False
                     self._actor_group = None
                     services.cancel_scope.cancel()
         finally:
             # Shielded and bounded; when Redis is gone the heartbeat simply ages out.
             with anyio.CancelScope(shield=True), anyio.move_on_after(1.0), suppress(*_UNREACHABLE):
                 await self._fleet.leave()
-            self._finished.set()
+            self.lifecycle.end()
 
     async def _drain(self, actors: TaskGroup) -> None:
-        """Stop taking work; let in-flight turns finish within the deadline, then cancel the
-        rest. Every actor hands its lease back on the way out."""
-        self._accepting = False
-        self._stopping = True
+        """Draining: let in-flight turns finish within the deadline, then cancel the rest. Every
+        actor hands its lease back on the way out."""
         for actor in self.actors():
             actor.poke()
         if self._actors and self._all_gone is not None:
@@ -263,11 +264,7 @@ class Runtime:
 
     async def stop(self) -> None:
         """Graceful stop; returns when run() has finished (at once when it is not running)."""
-        self._accepting = False
-        if self._stop_requested is None or self._finished is None:
-            return
-        self._stop_requested.set()
-        await self._finished.wait()
+        await self.lifecycle.stop()
 
     # -- inspection -----------------------------------------------------------------------------
 

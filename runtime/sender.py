@@ -14,7 +14,7 @@ import logging
 import random
 import time
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 import anyio
 import orjson
@@ -34,7 +34,6 @@ from runtime.telemetry import hashed
 
 log = logging.getLogger(__name__)
 
-Pace = Callable[[ConversationKey], Awaitable[None]]
 _BATCH = 16  # outbox items read per round trip
 _RECENT_DEAD = 50  # dead letters kept in memory for /__debug__/
 
@@ -45,14 +44,12 @@ class OutboxSender:
         store: ConversationStore,
         config: RuntimeConfig,
         send: Send,
-        pace: Pace | None,
         owner_token: Callable[[ConversationKey], str | None],
         counters: Counter[str],
     ) -> None:
         self._store = store
         self._config = config
         self._send = send
-        self._pace = pace
         self._owner_token = owner_token
         self._counters = counters
         self._due: list[tuple[float, int, ConversationKey]] = []
@@ -138,8 +135,6 @@ class OutboxSender:
         for item in items:
             dead = b""
             try:
-                if self._pace is not None:
-                    await self._pace(key)
                 await self._send(key, item)
             except SendDeferred as deferred:
                 self._count("deferred")

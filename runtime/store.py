@@ -1,10 +1,8 @@
 """A conversation's Redis operations as the actor and the sender need them: activate, fetch,
 commit, count a start, release, and the outbox head. Each is one batched round trip.
 
-Every start of an entry's delivery is counted in Redis (the `attempts` hash, cleared when the
-entry is committed or dead-lettered), so an entry whose processing kills the whole process is
-recognised after `max_attempts` starts instead of crash-looping the fleet. A first start is
-counted inside the fetch or the previous commit, so the common path costs no round trip."""
+The starts of an entry's delivery are counted here (in the `attempts` hash) for supervision,
+whose module docstring (`runtime/supervision.py`) says when and why."""
 
 from __future__ import annotations
 
@@ -14,7 +12,6 @@ from typing import Any
 
 import attrs
 import orjson
-from redis.commands.core import AsyncScript
 
 from runtime.batcher import Batcher, Command
 from runtime.client import RedisClient
@@ -22,7 +19,7 @@ from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, LeaseLost, RuntimeFailure
 from runtime.inbox import InboxEntry, parse_entry
 from runtime.keys import Keys, encode_member
-from runtime.scripts import Scripts
+from runtime.scripts import LuaScript, Scripts
 
 
 class SessionConflict(RuntimeFailure):
@@ -83,8 +80,8 @@ class ConversationStore:
         self.config = config
         self.batcher = Batcher(redis, scripts, lanes=config.redis_concurrency)
 
-    def _eval(self, script: AsyncScript, keys: Sequence[str], *args: object) -> Command:
-        return ("EVALSHA", script.sha, len(keys), *keys, *args)
+    def _eval(self, script: LuaScript, keys: Sequence[str], *args: object) -> Command:
+        return script.command(keys, args)
 
     async def activate(
         self, key: ConversationKey, token: str, count: int

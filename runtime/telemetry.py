@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 
-from opentelemetry import metrics, trace
+from opentelemetry import context, metrics, propagate, trace
 
 _lock = threading.Lock()
 _installed = False
@@ -86,6 +87,21 @@ def setup_telemetry(service_name: str = "vimbiso-pay") -> None:
         )
         _installed = True
     instrument_libraries()
+
+
+@contextmanager
+def continued(trace_context: Mapping[str, str]) -> Iterator[None]:
+    """Spans started inside join the trace `trace_context` carries (a `traceparent`, as
+    `propagate.inject` writes it), as children of the span it names; work that runs later, away
+    from that span (the outbox's Graph send), stays in its message's trace. Empty: no change."""
+    if not trace_context:
+        yield
+        return
+    token = context.attach(propagate.extract(dict(trace_context)))
+    try:
+        yield
+    finally:
+        context.detach(token)
 
 
 def without_generic_http_spans() -> AbstractContextManager[None]:

@@ -22,10 +22,11 @@ from aiohttp import web
 
 from actors.conversation import utc_now
 from gateway.debug import add_debug_routes
-from gateway.serve import KEY_PREFIX, running_service
+from gateway.serve import running_service
+from gateway.settings import Settings, load_settings
 from gateway.whatsapp.limits import violations
 from runtime import setup_logging, setup_telemetry
-from runtime.settings import Settings
+from runtime.config import KEY_PREFIX
 from simulator.credex.app import SimConfig, create_app
 from simulator.redis_server import embedded_redis, free_port
 from simulator.whatsapp.app import WhatsAppSimulator
@@ -47,32 +48,30 @@ def demo_settings(
     port: int,
     redis_url: str,
     credex_url: str,
-    session_timeout_seconds: int = 300,
+    session_timeout_seconds: int | None = None,
     redis_cluster: bool = False,
 ) -> Settings:
-    """Settings for a local run: random secrets, the simulators as the two external systems."""
-    return Settings(
-        whatsapp_app_secret=secrets.token_urlsafe(24),
-        whatsapp_verify_token=secrets.token_urlsafe(16),
-        whatsapp_access_token=secrets.token_urlsafe(24),
-        whatsapp_phone_number_id=DEMO_PHONE_NUMBER_ID,
-        whatsapp_api_url=f"http://127.0.0.1:{port}/__wa__/v23.0",
-        credex_api_url=credex_url,
-        credex_client_api_key=None,
-        redis_url=redis_url,
-        host=host,
-        port=port,
-        session_timeout_seconds=session_timeout_seconds,
-        actor_idle_seconds=60,
-        bot_timezone="Africa/Harare",
-        state_encryption_key=base64.urlsafe_b64encode(os.urandom(32)).decode(),
-        notify_client_id="credex-core",
-        notify_client_secret=secrets.token_urlsafe(24),
-        notify_jwt_secret=secrets.token_urlsafe(32),
-        notify_token_ttl_seconds=3600,
-        cors_origins=(),
-        redis_cluster=redis_cluster,
-    )
+    """Settings for a local run: random secrets, the simulators as the two external systems.
+    Read as `vimbiso serve` reads the environment, so every other setting has its default."""
+    environ = {
+        "WHATSAPP_APP_SECRET": secrets.token_urlsafe(24),
+        "WHATSAPP_VERIFY_TOKEN": secrets.token_urlsafe(16),
+        "WHATSAPP_ACCESS_TOKEN": secrets.token_urlsafe(24),
+        "WHATSAPP_PHONE_NUMBER_ID": DEMO_PHONE_NUMBER_ID,
+        "WHATSAPP_API_URL": f"http://127.0.0.1:{port}/__wa__/v23.0",
+        "CREDEX_API_URL": credex_url,
+        "REDIS_URL": redis_url,
+        "REDIS_CLUSTER": str(redis_cluster).lower(),
+        "HOST": host,
+        "PORT": str(port),
+        "STATE_ENCRYPTION_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        "NOTIFY_CLIENT_ID": "credex-core",
+        "NOTIFY_CLIENT_SECRET": secrets.token_urlsafe(24),
+        "NOTIFY_JWT_SECRET": secrets.token_urlsafe(32),
+    }
+    if session_timeout_seconds is not None:
+        environ["SESSION_TIMEOUT_SECONDS"] = str(session_timeout_seconds)
+    return load_settings(environ)
 
 
 @contextlib.contextmanager
@@ -108,7 +107,7 @@ async def running_demo(
     redis_url: str,
     *,
     key_prefix: str = KEY_PREFIX,
-    session_timeout_seconds: int = 300,
+    session_timeout_seconds: int | None = None,
     credex_url: str | None = None,
     clock: Callable[[], dt.datetime] = utc_now,
     redis_cluster: bool = False,
@@ -146,7 +145,10 @@ async def running_demo(
 
         try:
             async with running_service(
-                settings, extra_routes=extra_routes, key_prefix=key_prefix, clock=clock
+                settings,
+                extra_routes=extra_routes,
+                runtime_config=settings.runtime_config(key_prefix),
+                clock=clock,
             ) as service:
                 yield Demo(
                     url=f"http://{host}:{service.port}",

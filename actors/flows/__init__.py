@@ -1,1 +1,1 @@
-"""The flows: pure functions from (session, intent or result, moment) to an `Outcome`."""
+"""The flows: pure functions from (session, intent or result, moment) to an `Transition`."""

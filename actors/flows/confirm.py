@@ -5,21 +5,30 @@ from __future__ import annotations
 
 import attrs
 
-from actors.effects import BeforeConfirm, LoadView
+from actors import routes
+from actors.effects import LoadView, Purpose
 from actors.flows import dashboard, limits
-from actors.outcome import Moment, Outcome
+from actors.outcome import Moment, Transition
 from actors.ports.credex import MemberView
 from actors.screens import limits as screens
 from actors.screens import offer as offer_screens
 from actors.session import Draft, Home, OfferForm, Session
 
 
-def check(session: Session, draft: Draft) -> Outcome:
+@attrs.frozen
+class BeforeConfirm(Purpose):
+    """LoadView purpose: check the draft against fresh balances and limits, then show its
+    confirmation (recording the outgoing offers already pending, for crash reconciliation)."""
+
+    draft: Draft
+
+
+def check(session: Session, draft: Draft) -> Transition:
     """The draft is not in the session until it passed: no yes can sign it before."""
-    return Outcome(session, effects=(LoadView(BeforeConfirm(draft)),))
+    return Transition(session, effects=(LoadView(BeforeConfirm(draft)),))
 
 
-def loaded(session: Session, view: MemberView, purpose: BeforeConfirm, at: Moment) -> Outcome:
+def loaded(session: Session, view: MemberView, purpose: BeforeConfirm, at: Moment) -> Transition:
     session = dashboard.identify(session, view)
     account = dashboard.active_account(view, session.chosen_account)
     draft = purpose.draft
@@ -39,9 +48,12 @@ def loaded(session: Session, view: MemberView, purpose: BeforeConfirm, at: Momen
         )
         # The menu form asks for the amount again; a quick command has nothing to keep.
         screen = attrs.evolve(form, step="amount") if form is not None else Home()
-        return Outcome(attrs.evolve(session, screen=screen), (reply,))
+        return Transition(attrs.evolve(session, screen=screen), (reply,))
     draft = attrs.evolve(draft, pending_before=tuple(p.credex_id for p in account.pending_out))
     screen = attrs.evolve(form, step="confirm") if form is not None else Home()
     session = attrs.evolve(session, screen=screen, draft=draft)
     assert session.identity is not None
-    return Outcome(session, (offer_screens.confirm(session.identity, draft),))
+    return Transition(session, (offer_screens.confirm(session.identity, draft),))
+
+
+ROUTES = (routes.loaded(BeforeConfirm, loaded),)

@@ -6,14 +6,39 @@ from typing import Literal
 
 import attrs
 
-from actors.effects import AfterLogin, LoadView, Notice, ShowDashboard
-from actors.intents import Intent
-from actors.outcome import Moment, Outcome
+from actors import routes
+from actors.effects import LoadView, Purpose
+from actors.intents.base import Intent
+from actors.outcome import Moment, Transition
 from actors.ports.credex import AccountDashboard, MemberView
 from actors.replies import Reply
 from actors.screens import common
 from actors.screens.dashboard import dashboard
-from actors.session import Home, Identity, Session
+from actors.session import Draft, Home, Identity, Session
+
+Notice = Literal[
+    "cancelled",
+    "not_understood",
+    "timed_out",
+    "timed_out_discarded",
+    "timed_out_form",
+    "discarded",
+    "nothing_to_cancel",
+]
+
+
+@attrs.frozen
+class ShowDashboard(Purpose):
+    notice: Notice | None = None
+    dropped: Draft | None = None  # the unconfirmed draft a timeout discarded, to name it
+    back_to_personal: bool = False  # a timeout returned the member to their personal account
+
+
+@attrs.frozen
+class AfterLogin(Purpose):
+    """Nobody is logged in yet (new session): load the member, then carry on with `intent`."""
+
+    intent: Intent
 
 
 def _notice(purpose: ShowDashboard) -> Reply | None:
@@ -74,26 +99,29 @@ def identify(session: Session, view: MemberView) -> Session:
     return attrs.evolve(session, identity=identity, chosen_account=chosen)
 
 
-def show(session: Session, notice: Notice | None = None) -> Outcome:
+def show(session: Session, notice: Notice | None = None) -> Transition:
     """Fetch a fresh view, then render the dashboard (balances change behind our back)."""
     home = attrs.evolve(session, screen=Home())
-    return Outcome(home, effects=(LoadView(ShowDashboard(notice)),))
+    return Transition(home, effects=(LoadView(ShowDashboard(notice)),))
 
 
-def login_then(session: Session, intent: Intent) -> Outcome:
-    return Outcome(session, effects=(LoadView(AfterLogin(intent)),))
+def login_then(session: Session, intent: Intent) -> Transition:
+    return Transition(session, effects=(LoadView(AfterLogin(intent)),))
 
 
-def render(session: Session, view: MemberView, at: Moment, *before: Reply) -> Outcome:
+def render(session: Session, view: MemberView, at: Moment, *before: Reply) -> Transition:
     """The dashboard from a view already in hand, after any replies in `before`."""
     session = attrs.evolve(identify(session, view), screen=Home())
     account = active_account(view, session.chosen_account)
     if account is None:  # a member whose account credex-core did not list: say what we can
-        return Outcome(session, (*before, common.not_understood("text")))
+        return Transition(session, (*before, common.not_understood("text")))
     agents = at.config.cash_in_agents
-    return Outcome(session, (*before, dashboard(view, account, at.local, agents)))
+    return Transition(session, (*before, dashboard(view, account, at.local, agents)))
 
 
-def loaded(session: Session, view: MemberView, purpose: ShowDashboard, at: Moment) -> Outcome:
+def loaded(session: Session, view: MemberView, purpose: ShowDashboard, at: Moment) -> Transition:
     notice = _notice(purpose)
     return render(session, view, at, *((notice,) if notice else ()))
+
+
+ROUTES = (routes.loaded(ShowDashboard, loaded),)

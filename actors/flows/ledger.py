@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import attrs
 
-from actors import ids
+from actors import routes
 from actors.effects import LoadCredex, LoadLedger
 from actors.failure import Failure
 from actors.flows import dashboard, lists
-from actors.intents import OpenLedger, OpenLedgerCredex
-from actors.outcome import Outcome
+from actors.intents import ledger as ledger_ids
+from actors.intents.ledger import OpenLedger, OpenLedgerCredex
+from actors.outcome import Transition
 from actors.results import CredexLoaded, LedgerLoaded
 from actors.screens import ledger as screens
 from actors.screens.failures import cannot_load, refused
@@ -25,19 +26,19 @@ from actors.session import Home, Session
 PAGE_SIZE = screens.PAGE_SIZE
 
 
-def open_page(session: Session, page: int, end: int = 0) -> Outcome:
+def open_page(session: Session, page: int, end: int = 0) -> Transition:
     assert session.identity is not None
     effect = LoadLedger(session.identity.account_id, page, PAGE_SIZE, end)
-    return Outcome(session, effects=(effect,))
+    return Transition(session, effects=(effect,))
 
 
-def open_credex(session: Session, credex_id: str, page: int, end: int = 0) -> Outcome:
+def open_credex(session: Session, credex_id: str, page: int, end: int = 0) -> Transition:
     assert session.identity is not None
     effect = LoadCredex(session.identity.account_id, credex_id, page, end)
-    return Outcome(session, effects=(effect,))
+    return Transition(session, effects=(effect,))
 
 
-def open_intent(session: Session, intent: OpenLedger | OpenLedgerCredex) -> Outcome:
+def open_intent(session: Session, intent: OpenLedger | OpenLedgerCredex) -> Transition:
     if isinstance(intent, OpenLedgerCredex):
         return open_credex(session, intent.credex_id, intent.page, intent.end)
     return open_page(session, intent.page, intent.end)
@@ -48,29 +49,39 @@ def _page_screen(event: LedgerLoaded) -> Home:
     shown = entries.entries[:PAGE_SIZE]
     pages = page + 1 if entries.has_more else page
     return lists.page_screen(
-        tuple(ids.ledger_credex(e.credex_id, page, end) for e in shown),
+        tuple(ledger_ids.ledger_credex(e.credex_id, page, end) for e in shown),
         entries.start_row + 1,
         page,
         pages,
-        lambda n: ids.ledger_page(n, end),
+        lambda n: ledger_ids.ledger_page(n, end),
     )
 
 
-def loaded(session: Session, event: LedgerLoaded | CredexLoaded) -> Outcome:
+def loaded(session: Session, event: LedgerLoaded | CredexLoaded) -> Transition:
     if isinstance(event, CredexLoaded):
-        back = ids.ledger_page(event.effect.page, event.effect.end)
+        back = ledger_ids.ledger_page(event.effect.page, event.effect.end)
         card = screens.credex_card(event.credex, event.effect.page, event.effect.end)
-        return Outcome(attrs.evolve(session, screen=Home(back_id=back)), (card,))
+        return Transition(attrs.evolve(session, screen=Home(back_id=back)), (card,))
     screen = _page_screen(event) if event.ledger.entries else Home()
     reply = screens.ledger(event.page, event.ledger, event.end)
-    return Outcome(attrs.evolve(session, screen=screen), (reply,))
+    return Transition(attrs.evolve(session, screen=screen), (reply,))
 
 
-def failed(session: Session, effect: LoadLedger | LoadCredex, failure: Failure) -> Outcome:
+def failed(session: Session, effect: LoadLedger | LoadCredex, failure: Failure) -> Transition:
     if failure.kind == "unavailable":
-        return Outcome(session, (cannot_load(),))
+        return Transition(session, (cannot_load(),))
     # getCredex answers 500 (NotFound) for an unknown credex or one the account is no party
     # to, and 400 (Invalid) for an id that is not a UUID: all "not in this ledger" (§8.3).
     if isinstance(effect, LoadCredex) and failure.kind in ("not_found", "invalid"):
         return dashboard.show(session).say(screens.credex_not_found())
-    return Outcome(session, (refused(failure),))
+    return Transition(session, (refused(failure),))
+
+
+ROUTES = (
+    routes.intent(OpenLedger, lambda s, i, at: open_intent(s, i)),
+    routes.intent(OpenLedgerCredex, lambda s, i, at: open_intent(s, i)),
+    routes.result(LedgerLoaded, lambda s, r, at: loaded(s, r)),
+    routes.result(CredexLoaded, lambda s, r, at: loaded(s, r)),
+    routes.failed(LoadLedger, lambda s, e, f, at: failed(s, e, f)),
+    routes.failed(LoadCredex, lambda s, e, f, at: failed(s, e, f)),
+)

@@ -1,5 +1,5 @@
-"""Navigation words and the session timeout: menu, cancel, back, a fresh start, and what a
-message finds after a few quiet minutes."""
+"""Navigation words and the session timeout: menu, cancel, a fresh start, and what a message
+finds after a few quiet minutes. Where *back* goes is a route of the flow that owns the screen."""
 
 from __future__ import annotations
 
@@ -7,88 +7,29 @@ from typing import Literal
 
 import attrs
 
-from actors.effects import LoadView, Notice, ShowDashboard
-from actors.flows import accounts, dashboard, members, offer, onboarding
-from actors.intents import (
-    AcceptAllOffers,
-    Act,
-    AddMember,
-    AskStatement,
-    BecomeMember,
-    Confirm,
-    CreateAccount,
-    Discard,
-    GetPaid,
-    Intent,
-    MemberAction,
-    NameAnswer,
-    Nav,
-    NewAccount,
-    NotifyAction,
-    OpenAccounts,
-    OpenLedger,
-    OpenLedgerCredex,
-    OpenMembers,
-    OpenNotifications,
-    OpenOffer,
-    OpenPending,
-    PayLink,
-    Quick,
-    QuickBroken,
-    StartOffer,
-    SwitchAccount,
-    Typed,
-    from_id,
-    menu_word,
-)
-from actors.outcome import Moment, Outcome
+from actors.effects import LoadView
+from actors.flows import dashboard, onboarding
+from actors.flows.dashboard import Notice, ShowDashboard
+from actors.intents import menu_word
+from actors.intents.base import Intent, Nav, Typed
+from actors.intents.onboarding import NameAnswer
+from actors.outcome import Transition
 from actors.replies import Reply
 from actors.screens import common
 from actors.screens import timeout as timeout_screens
 from actors.session import (
     AccountForm,
     AskYesNo,
-    CancelConfirm,
     Home,
     MemberForm,
     OfferForm,
     OnboardConfirm,
     OnboardFirstName,
     OnboardLastName,
-    OnboardWelcome,
     QuickLookup,
     Session,
 )
 from parser import Navigation
-
-# Ids that say everything they need keep working after a timeout (re-checked by credex-core);
-# a confirmation is judged by its draft, which the timeout discarded.
-SELF_CONTAINED = (
-    OpenPending,
-    OpenOffer,
-    Act,
-    AcceptAllOffers,
-    OpenLedger,
-    OpenLedgerCredex,
-    StartOffer,
-    Quick,
-    QuickBroken,
-    Confirm,
-    Discard,
-    OpenAccounts,
-    SwitchAccount,
-    NewAccount,
-    CreateAccount,
-    OpenMembers,
-    AddMember,
-    MemberAction,
-    OpenNotifications,
-    NotifyAction,
-    # A customer's pay link text, `receive` and `statement` stand on their own (issue 14).
-    GetPaid,
-    PayLink,
-    AskStatement,
-)
 
 
 def _drop_unconfirmed(session: Session) -> tuple[Session, bool]:
@@ -100,7 +41,7 @@ def _drop_unconfirmed(session: Session) -> tuple[Session, bool]:
     return session, dropped or had_form
 
 
-def fresh_start(session: Session) -> Outcome:
+def fresh_start(session: Session) -> Transition:
     """A greeting: forget everything but what G5 needs, log in again, show the dashboard."""
     fresh = Session(
         phone=session.phone, sent_drafts=session.sent_drafts, last_active=session.last_active
@@ -108,12 +49,12 @@ def fresh_start(session: Session) -> Outcome:
     return dashboard.show(fresh)
 
 
-def home(session: Session) -> Outcome:
+def home(session: Session) -> Transition:
     session, dropped = _drop_unconfirmed(session)
     return dashboard.show(session, notice="discarded" if dropped else None)
 
 
-def cancel(session: Session) -> Outcome:
+def cancel(session: Session) -> Transition:
     if session.identity is None:
         return onboarding.stop(session)
     draft = session.draft
@@ -124,36 +65,13 @@ def cancel(session: Session) -> Outcome:
     return dashboard.show(session, notice="cancelled" if was_open else "nothing_to_cancel")
 
 
-def back(session: Session, at: Moment) -> Outcome:
-    screen = session.screen
-    if isinstance(screen, OnboardWelcome | OnboardFirstName | OnboardLastName | OnboardConfirm):
-        return onboarding.back(session, screen)
-    if isinstance(screen, OfferForm):
-        return offer.back(session, screen, at)
-    if isinstance(screen, CancelConfirm):
-        return dashboard.show(session)
-    if isinstance(screen, AccountForm):
-        return accounts.back(session, screen)
-    if isinstance(screen, MemberForm):
-        return members.open_list(attrs.evolve(session, screen=Home()))
-    if isinstance(screen, AskYesNo):
-        return _back_from_question(session, screen, at)
-    return dashboard.show(session).say(common.nothing_to_go_back_to())
-
-
-def _back_from_question(session: Session, screen: AskYesNo, at: Moment) -> Outcome:
-    from actors.step import dispatch  # step imports this module
-
-    return dispatch(attrs.evolve(session, screen=Home()), from_id(screen.no_id), at)
-
-
 @attrs.frozen
 class AfterTimeout:
     """What a message finds after the timeout: the reset session, and either the outcome to
     send instead (`instead`) or the one-line `note` to fold into what the intent does."""
 
     session: Session
-    instead: Outcome | None = None
+    instead: Transition | None = None
     note: Reply | None = None
 
 
@@ -186,7 +104,9 @@ def after_timeout(session: Session, intent: Intent) -> AfterTimeout:
         return AfterTimeout(
             reset, instead=onboarding.ask_first(reset).say(timeout_screens.onboarding())
         )
-    if isinstance(intent, (*SELF_CONTAINED, BecomeMember)) or (
+    # Intents that say everything they need keep working after a timeout (re-checked by
+    # credex-core); a confirmation is judged by its draft, which the timeout discarded.
+    if intent.self_contained or (
         isinstance(intent, Nav) and intent.word in (Navigation.GREETING, Navigation.HELP)
     ):
         return AfterTimeout(reset, note=note)
@@ -199,5 +119,5 @@ def after_timeout(session: Session, intent: Intent) -> AfterTimeout:
         notice = "timed_out_form"
     purpose = ShowDashboard(notice, dropped=unconfirmed, back_to_personal=switched)
     return AfterTimeout(
-        reset, instead=Outcome(attrs.evolve(reset, screen=Home()), effects=(LoadView(purpose),))
+        reset, instead=Transition(attrs.evolve(reset, screen=Home()), effects=(LoadView(purpose),))
     )

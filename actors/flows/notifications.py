@@ -5,23 +5,38 @@ from __future__ import annotations
 
 import attrs
 
-from actors import ids
-from actors.effects import BeforeNotify, LoadView, SetSendOffersTo, ShowNotifications
+from actors import routes
+from actors.effects import LoadView, Purpose, SetSendOffersTo
 from actors.failure import Failure
 from actors.flows import dashboard
-from actors.intents import NotifyAction
-from actors.outcome import Moment, Outcome
+from actors.intents import notifications as notifications_ids
+from actors.intents.notifications import NotifyAction, OpenNotifications
+from actors.outcome import Moment, Transition
 from actors.ports.credex import MemberView
 from actors.results import SendOffersToSet
 from actors.screens import notifications as screens
 from actors.session import AskYesNo, Home, Session
 
 
-def open_screen(session: Session, account_id: str | None = None) -> Outcome:
-    return Outcome(session, effects=(LoadView(ShowNotifications(account_id)),))
+@attrs.frozen
+class ShowNotifications(Purpose):
+    account_id: str | None = None  # None: the active account
 
 
-def loaded(session: Session, view: MemberView, purpose: ShowNotifications, at: Moment) -> Outcome:
+@attrs.frozen
+class BeforeNotify(Purpose):
+    confirmed: bool
+    account_id: str
+    member_id: str
+
+
+def open_screen(session: Session, account_id: str | None = None) -> Transition:
+    return Transition(session, effects=(LoadView(ShowNotifications(account_id)),))
+
+
+def loaded(
+    session: Session, view: MemberView, purpose: ShowNotifications, at: Moment
+) -> Transition:
     session = attrs.evolve(dashboard.identify(session, view), screen=Home())
     if purpose.account_id is not None:
         account = dashboard.owned(view, purpose.account_id)
@@ -29,15 +44,15 @@ def loaded(session: Session, view: MemberView, purpose: ShowNotifications, at: M
         account = dashboard.active_account(view, session.chosen_account)
     if account is None:
         return dashboard.render(session, view, at, screens.not_a_member())
-    return Outcome(session, (screens.current(account, view.member.member_id),))
+    return Transition(session, (screens.current(account, view.member.member_id),))
 
 
-def act(session: Session, intent: NotifyAction) -> Outcome:
+def act(session: Session, intent: NotifyAction) -> Transition:
     purpose = BeforeNotify(intent.confirmed, intent.account_id, intent.member_id)
-    return Outcome(attrs.evolve(session, screen=Home()), effects=(LoadView(purpose),))
+    return Transition(attrs.evolve(session, screen=Home()), effects=(LoadView(purpose),))
 
 
-def action_loaded(session: Session, view: MemberView, purpose: BeforeNotify) -> Outcome:
+def action_loaded(session: Session, view: MemberView, purpose: BeforeNotify) -> Transition:
     """Re-checked against a fresh view: an old tap acts only on a member still authorized."""
     session = attrs.evolve(dashboard.identify(session, view), screen=Home())
     account = dashboard.owned(view, purpose.account_id)
@@ -51,18 +66,30 @@ def action_loaded(session: Session, view: MemberView, purpose: BeforeNotify) -> 
         return open_screen(session, account.account_id).say(screens.already(member))
     me = view.member.member_id
     if not purpose.confirmed:
-        yes = ids.set_notify(account.account_id, member.member_id)
-        question = AskYesNo(yes_id=yes, no_id=ids.NOTIFICATIONS)
-        return Outcome(attrs.evolve(session, screen=question), (screens.ask(account, member, me),))
+        yes = notifications_ids.set_notify(account.account_id, member.member_id)
+        question = AskYesNo(yes_id=yes, no_id=notifications_ids.NOTIFICATIONS)
+        return Transition(
+            attrs.evolve(session, screen=question), (screens.ask(account, member, me),)
+        )
     effect = SetSendOffersTo(account.account_id, account.name, member, me)
-    return Outcome(session, effects=(effect,))
+    return Transition(session, effects=(effect,))
 
 
-def changed(session: Session, result: SendOffersToSet) -> Outcome:
+def changed(session: Session, result: SendOffersToSet) -> Transition:
     effect = result.effect
     reply = screens.changed(effect.account_name, effect.member)
     return open_screen(session, effect.account_id).say(reply)
 
 
-def failed(session: Session, failure: Failure) -> Outcome:
-    return Outcome(attrs.evolve(session, screen=Home()), (screens.refused(failure),))
+def failed(session: Session, failure: Failure) -> Transition:
+    return Transition(attrs.evolve(session, screen=Home()), (screens.refused(failure),))
+
+
+ROUTES = (
+    routes.intent(OpenNotifications, lambda s, i, at: open_screen(s)),
+    routes.intent(NotifyAction, lambda s, i, at: act(s, i)),
+    routes.loaded(ShowNotifications, loaded),
+    routes.loaded(BeforeNotify, lambda s, v, p, at: action_loaded(s, v, p)),
+    routes.result(SendOffersToSet, lambda s, r, at: changed(s, r)),
+    routes.failed(SetSendOffersTo, lambda s, e, f, at: failed(s, f)),
+)

@@ -12,11 +12,15 @@ from typing import Final
 
 import attrs
 
-from actors.effects import LoadView, Onboard, ShowDashboard
+from actors import results as rs
+from actors import routes
+from actors.effects import LoadView, Onboard
 from actors.failure import Failure
 from actors.flows import dashboard
-from actors.intents import BecomeMember, Intent, NameAnswer, Typed
-from actors.outcome import Moment, Outcome
+from actors.flows.dashboard import ShowDashboard
+from actors.intents.base import Intent, Typed
+from actors.intents.onboarding import BecomeMember, NameAnswer
+from actors.outcome import Moment, Transition
 from actors.ports.credex import MemberView
 from actors.screens import onboarding as screens
 from actors.screens.failures import refused
@@ -43,62 +47,62 @@ def _changed(typed: str, cleaned: str) -> bool:
     return " ".join(typed.split()) != cleaned
 
 
-def welcome(session: Session) -> Outcome:
-    return Outcome(
+def welcome(session: Session) -> Transition:
+    return Transition(
         attrs.evolve(session, identity=None, screen=OnboardWelcome()), (screens.welcome(),)
     )
 
 
-def ask_first(session: Session, previous: OnboardFirstName | None = None) -> Outcome:
+def ask_first(session: Session, previous: OnboardFirstName | None = None) -> Transition:
     previous = previous or OnboardFirstName()
-    return Outcome(
+    return Transition(
         attrs.evolve(session, screen=previous), (screens.ask_first_name(previous.first_name),)
     )
 
 
-def handle(session: Session, screen: OnboardingScreen, intent: Intent) -> Outcome:
+def handle(session: Session, screen: OnboardingScreen, intent: Intent) -> Transition:
     answer = parse_yes_no(intent.text) if isinstance(intent, Typed) else None
     match screen:
         case OnboardWelcome():
             if isinstance(intent, BecomeMember) or answer is True:
                 return ask_first(session)
             if answer is False:
-                return Outcome(attrs.evolve(session, screen=Home()), (screens.stopped(),))
-            return Outcome(session, (screens.welcome_reminder(),))
+                return Transition(attrs.evolve(session, screen=Home()), (screens.stopped(),))
+            return Transition(session, (screens.welcome_reminder(),))
         case OnboardFirstName() if isinstance(intent, Typed):
             name = clean_name(intent.text)
             if not 3 <= len(name) <= 50:
-                return Outcome(session, (screens.name_problem("first name", name),))
+                return Transition(session, (screens.name_problem("first name", name),))
             nxt = OnboardLastName(name, screen.last_name, _changed(intent.text, name))
-            return Outcome(
+            return Transition(
                 attrs.evolve(session, screen=nxt),
                 (screens.ask_last_name(name, screen.last_name),),
             )
         case OnboardLastName() if isinstance(intent, Typed):
             name = clean_name(intent.text)
             if not 3 <= len(name) <= 50:
-                return Outcome(session, (screens.name_problem("last name", name),))
+                return Transition(session, (screens.name_problem("last name", name),))
             changed = screen.first_changed or _changed(intent.text, name)
             return confirm(session, OnboardConfirm(screen.first_name, name), changed)
         case OnboardConfirm():
             register = intent.register if isinstance(intent, NameAnswer) else answer
             if register is True:
-                return Outcome(session, effects=(Onboard(screen.first_name, screen.last_name),))
+                return Transition(session, effects=(Onboard(screen.first_name, screen.last_name),))
             if register is False:
                 return ask_first(session, OnboardFirstName(screen.first_name, screen.last_name))
             return confirm(session, screen, changed=False)
     if isinstance(screen, OnboardFirstName):
         return ask_first(session, screen)
     assert isinstance(screen, OnboardLastName)
-    return Outcome(session, (screens.ask_last_name(screen.first_name, screen.last_name),))
+    return Transition(session, (screens.ask_last_name(screen.first_name, screen.last_name),))
 
 
-def confirm(session: Session, screen: OnboardConfirm, changed: bool) -> Outcome:
+def confirm(session: Session, screen: OnboardConfirm, changed: bool) -> Transition:
     reply = screens.confirm_name(screen.first_name, screen.last_name, changed)
-    return Outcome(attrs.evolve(session, screen=screen), (reply,))
+    return Transition(attrs.evolve(session, screen=screen), (reply,))
 
 
-def back(session: Session, screen: OnboardingScreen) -> Outcome:
+def back(session: Session, screen: OnboardingScreen) -> Transition:
     match screen:
         case OnboardFirstName():
             return welcome(session)
@@ -106,25 +110,47 @@ def back(session: Session, screen: OnboardingScreen) -> Outcome:
             return ask_first(session, OnboardFirstName(screen.first_name, screen.last_name))
         case OnboardConfirm():
             last = OnboardLastName(screen.first_name, screen.last_name)
-            return Outcome(
+            return Transition(
                 attrs.evolve(session, screen=last),
                 (screens.ask_last_name(screen.first_name, screen.last_name),),
             )
     return welcome(session)
 
 
-def stop(session: Session) -> Outcome:
-    return Outcome(attrs.evolve(session, screen=Home()), (screens.stopped(),))
+def stop(session: Session) -> Transition:
+    return Transition(attrs.evolve(session, screen=Home()), (screens.stopped(),))
 
 
-def onboarded(session: Session, view: MemberView, at: Moment) -> Outcome:
+def onboarded(session: Session, view: MemberView, at: Moment) -> Transition:
     return dashboard.render(session, view, at, screens.welcome_aboard(view.member.first_name))
 
 
-def failed(session: Session, failure: Failure) -> Outcome:
+def failed(session: Session, failure: Failure) -> Transition:
     if "already in use" in failure.message:  # registered meanwhile (another device, a retry)
-        return Outcome(session, effects=(LoadView(ShowDashboard()),))
+        return Transition(session, effects=(LoadView(ShowDashboard()),))
     screen = session.screen
     if isinstance(screen, OnboardConfirm):
         return confirm(session, screen, changed=False).say(refused(failure))
-    return Outcome(session, (refused(failure),))
+    return Transition(session, (refused(failure),))
+
+
+def _unknown_phone(
+    session: Session, effect: LoadView, failure: Failure, at: Moment
+) -> Transition | None:
+    """credex-core does not know this phone: offer to become a member."""
+    return welcome(session) if failure.kind == "not_found" else None
+
+
+ROUTES = (
+    # A member who taps "Become a member" or answers a name question is one already.
+    routes.intent(BecomeMember, lambda s, i, at: dashboard.show(s)),
+    routes.intent(NameAnswer, lambda s, i, at: dashboard.show(s)),
+    routes.result(rs.MemberOnboarded, lambda s, r, at: onboarded(s, r.view, at)),
+    routes.back(OnboardWelcome, lambda s, screen, at: back(s, screen)),
+    routes.back(OnboardFirstName, lambda s, screen, at: back(s, screen)),
+    routes.back(OnboardLastName, lambda s, screen, at: back(s, screen)),
+    routes.back(OnboardConfirm, lambda s, screen, at: back(s, screen)),
+    routes.failed(Onboard, lambda s, e, f, at: failed(s, f)),
+    routes.failed(LoadView, _unknown_phone),
+    routes.login_failed(BecomeMember, lambda s, i, f: ask_first(attrs.evolve(s, identity=None))),
+)

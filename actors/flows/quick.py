@@ -8,10 +8,14 @@ from typing import Any
 
 import attrs
 
+from actors import effects as fx
+from actors import results as rs
+from actors import routes
 from actors.effects import ResolveHandle
 from actors.failure import Failure
 from actors.flows import confirm, limits
-from actors.outcome import DEFAULT_DUE_DAYS, Moment, Outcome
+from actors.intents.quick import Quick
+from actors.outcome import DEFAULT_DUE_DAYS, Moment, Transition
 from actors.ports.credex import AccountRef
 from actors.screens import limits as limit_screens
 from actors.screens import offer as screens
@@ -20,13 +24,13 @@ from actors.session import Draft, DraftOffer, Home, QuickLine, QuickLookup, Sess
 from parser import QuickOffer
 
 
-def start(session: Session, offers: tuple[QuickOffer, ...], at: Moment) -> Outcome:
+def start(session: Session, offers: tuple[QuickOffer, ...], at: Moment) -> Transition:
     identity = session.identity
     assert identity is not None, "quick commands run only for a logged-in member"
     for offer in offers:
         denom = offer.denomination or identity.default_denom
         if limits.too_precise(offer.amount, denom):
-            return Outcome(session, (limit_screens.too_precise(offer.amount, denom),))
+            return Transition(session, (limit_screens.too_precise(offer.amount, denom),))
     lines = []
     for offer in offers:
         due = None
@@ -54,7 +58,7 @@ def start(session: Session, offers: tuple[QuickOffer, ...], at: Moment) -> Outco
     return _next(session, tuple(lines), at)
 
 
-def _next(session: Session, lines: tuple[QuickLine, ...], at: Moment) -> Outcome:
+def _next(session: Session, lines: tuple[QuickLine, ...], at: Moment) -> Transition:
     for index, line in enumerate(lines):
         if line.receiver_id is None and line.problem is None:
             known = next((o for o in lines if o.handle == line.handle and o.receiver_id), None)
@@ -63,13 +67,13 @@ def _next(session: Session, lines: tuple[QuickLine, ...], at: Moment) -> Outcome
                     lines, index, receiver_id=known.receiver_id, receiver_name=known.receiver_name
                 )
                 return _next(session, lines, at)
-            return Outcome(
+            return Transition(
                 attrs.evolve(session, screen=QuickLookup(lines)),
                 effects=(ResolveHandle(line.handle, line=index),),
             )
     session = attrs.evolve(session, screen=Home())
     if any(line.problem for line in lines):
-        return Outcome(session, (screens.quick_rejected(lines, at.earliest_due, at.latest_due),))
+        return Transition(session, (screens.quick_rejected(lines, at.earliest_due, at.latest_due),))
     offers = tuple(
         DraftOffer(
             amount=line.amount,
@@ -89,10 +93,10 @@ def _with(lines: tuple[QuickLine, ...], index: int, **changes: Any) -> tuple[Qui
     return (*lines[:index], attrs.evolve(lines[index], **changes), *lines[index + 1 :])
 
 
-def resolved(session: Session, line: int, account: AccountRef, at: Moment) -> Outcome:
+def resolved(session: Session, line: int, account: AccountRef, at: Moment) -> Transition:
     screen = session.screen
     if not isinstance(screen, QuickLookup) or line >= len(screen.lines):
-        return Outcome(session)
+        return Transition(session)
     assert session.identity is not None
     if account.account_id == session.identity.account_id:
         lines = _with(screen.lines, line, problem="own_account")
@@ -103,10 +107,29 @@ def resolved(session: Session, line: int, account: AccountRef, at: Moment) -> Ou
     return _next(session, lines, at)
 
 
-def not_resolved(session: Session, line: int, failure: Failure, at: Moment) -> Outcome:
+def not_resolved(session: Session, line: int, failure: Failure, at: Moment) -> Transition:
     screen = session.screen
     if not isinstance(screen, QuickLookup) or line >= len(screen.lines):
-        return Outcome(session)
+        return Transition(session)
     if failure.kind in ("not_found", "invalid"):
         return _next(session, _with(screen.lines, line, problem="unknown_handle"), at)
-    return Outcome(attrs.evolve(session, screen=Home()), (refused(failure),))
+    return Transition(attrs.evolve(session, screen=Home()), (refused(failure),))
+
+
+def _resolved(session: Session, result: rs.HandleResolved, at: Moment) -> Transition | None:
+    line = result.line
+    return None if line is None else resolved(session, line, result.account, at)
+
+
+def _not_resolved(
+    session: Session, effect: fx.ResolveHandle, failure: Failure, at: Moment
+) -> Transition | None:
+    line = effect.line
+    return None if line is None else not_resolved(session, line, failure, at)
+
+
+ROUTES = (
+    routes.intent(Quick, lambda s, i, at: start(s, i.offers, at)),
+    routes.result(rs.HandleResolved, _resolved),
+    routes.failed(fx.ResolveHandle, _not_resolved),
+)

@@ -12,10 +12,12 @@ from decimal import Decimal
 
 import attrs
 
+from actors import results as rs
+from actors import routes
 from actors.effects import ResolveHandle
 from actors.flows import dashboard, onboarding
-from actors.intents import GetPaid, PayLink
-from actors.outcome import Moment, Outcome
+from actors.intents.receive import GetPaid, PayLink
+from actors.outcome import Moment, Transition
 from actors.ports.credex import MemberView
 from actors.screens import onboarding as onboarding_screens
 from actors.screens import receive as screens
@@ -30,7 +32,7 @@ def _identity(session: Session) -> Identity:
     return session.identity
 
 
-def show_link(session: Session, intent: GetPaid, at: Moment) -> Outcome:
+def show_link(session: Session, intent: GetPaid, at: Moment) -> Transition:
     identity = _identity(session)
     words = intent.words
     denom = (words.denomination or identity.default_denom) if words.amount else None
@@ -41,13 +43,13 @@ def show_link(session: Session, intent: GetPaid, at: Moment) -> Outcome:
             None if words.amount == words.amount.quantize(whole) else screens.too_precise(denom)
         )
     if problem is not None:
-        return Outcome(session, (screens.receive_problem(problem, identity.default_denom),))
+        return Transition(session, (screens.receive_problem(problem, identity.default_denom),))
     number = at.config.display_number
     if not number:
-        return Outcome(session, (screens.no_display_number(),))
+        return Transition(session, (screens.no_display_number(),))
     text = screens.pay_text(identity.account_handle, words.amount, denom)
     link = screens.pay_link(number, text)
-    return Outcome(session, (screens.pay_link_card(identity, link, words.amount, denom),))
+    return Transition(session, (screens.pay_link_card(identity, link, words.amount, denom),))
 
 
 def request_of(intent: PayLink) -> PayRequest:
@@ -55,15 +57,17 @@ def request_of(intent: PayLink) -> PayRequest:
     return PayRequest(pay.handle, pay.amount, pay.denomination)
 
 
-def pay(session: Session, request: PayRequest) -> Outcome:
+def pay(session: Session, request: PayRequest) -> Transition:
     """Start the secured offer the pay link asks for; the confirmation follows the lookup."""
     identity = _identity(session)
     session = attrs.evolve(session, draft=None, pending_pay=None)
     if request.handle == identity.account_handle:
-        return Outcome(attrs.evolve(session, screen=Home()), (own_account(),))
+        return Transition(attrs.evolve(session, screen=Home()), (own_account(),))
     if request.amount is None:
         ask = PayAmount(request.handle)
-        return Outcome(attrs.evolve(session, screen=ask), (screens.ask_pay_amount(request.handle),))
+        return Transition(
+            attrs.evolve(session, screen=ask), (screens.ask_pay_amount(request.handle),)
+        )
     form = OfferForm(
         secured=True,
         step="handle",
@@ -71,27 +75,43 @@ def pay(session: Session, request: PayRequest) -> Outcome:
         denomination=request.denomination or identity.default_denom,
         handle=request.handle,
     )
-    return Outcome(attrs.evolve(session, screen=form), effects=(ResolveHandle(request.handle),))
+    return Transition(attrs.evolve(session, screen=form), effects=(ResolveHandle(request.handle),))
 
 
-def amount_typed(session: Session, screen: PayAmount, text: str) -> Outcome:
+def amount_typed(session: Session, screen: PayAmount, text: str) -> Transition:
     try:
         value = parse_amount(text)
     except InputError as error:
-        return Outcome(session, (screens.pay_amount_problem(error.message),))
+        return Transition(session, (screens.pay_amount_problem(error.message),))
     return pay(session, PayRequest(screen.handle, value.amount, value.denomination))
 
 
-def join_first(session: Session, request: PayRequest) -> Outcome:
+def join_first(session: Session, request: PayRequest) -> Transition:
     """Not a member yet: keep the request, and onboard first."""
     welcome = onboarding.welcome(attrs.evolve(session, pending_pay=request))
     return attrs.evolve(welcome, replies=(screens.join_first(request.handle, welcome_screen()),))
 
 
-def after_onboarding(session: Session, view: MemberView) -> Outcome:
+def after_onboarding(session: Session, view: MemberView) -> Transition:
     """Welcome aboard, then straight on to the payment the newcomer came for."""
     request = session.pending_pay
     assert request is not None
     session = dashboard.identify(session, view)
     welcome = onboarding_screens.welcome_aboard(view.member.first_name)
     return pay(session, request).say(welcome)
+
+
+def _onboarded(session: Session, result: rs.MemberOnboarded, at: Moment) -> Transition | None:
+    """A member who joined to pay someone goes on to pay (onboarding's own answer otherwise)."""
+    if session.pending_pay is None:
+        return None
+    return after_onboarding(session, result.view)
+
+
+ROUTES = (
+    routes.intent(GetPaid, show_link),
+    routes.intent(PayLink, lambda s, i, at: pay(s, request_of(i))),
+    routes.typed(PayAmount, lambda s, screen, text, at: amount_typed(s, screen, text)),
+    routes.result(rs.MemberOnboarded, _onboarded),
+    routes.login_failed(PayLink, lambda s, i, f: join_first(s, request_of(i))),
+)

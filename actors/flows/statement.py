@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from actors import routes
 from actors.effects import LoadStatement
 from actors.failure import Failure
-from actors.intents import AskStatement
-from actors.outcome import Moment, Outcome
+from actors.intents.statement import AskStatement
+from actors.outcome import Moment, Transition
 from actors.results import StatementLoaded
 from actors.screens import statement as screens
 from actors.screens.failures import cannot_load, refused
@@ -40,31 +41,40 @@ def period(words: StatementPeriod, today: dt.date) -> tuple[dt.date, dt.date, bo
     return start, following - dt.timedelta(days=1), True
 
 
-def open_statement(session: Session, intent: AskStatement, at: Moment) -> Outcome:
+def open_statement(session: Session, intent: AskStatement, at: Moment) -> Transition:
     assert session.identity is not None
     if intent.period.problem:
-        return Outcome(session, (screens.period_problem(at.today),))
+        return Transition(session, (screens.period_problem(at.today),))
     chosen = period(intent.period, at.today)
     if chosen is None:
-        return Outcome(session, (screens.future_period(),))
+        return Transition(session, (screens.future_period(),))
     start, end, month = chosen
     effect = LoadStatement(session.identity.account_id, start, end, month)
-    return Outcome(session, effects=(effect,))
+    return Transition(session, effects=(effect,))
 
 
-def loaded(session: Session, event: StatementLoaded) -> Outcome:
+def loaded(session: Session, event: StatementLoaded) -> Transition:
     identity = session.identity
     assert identity is not None
     effect, rows = event.effect, event.rows
     if not rows.entries:
-        return Outcome(session, (screens.empty(identity, effect.start, effect.end, effect.month),))
+        return Transition(
+            session, (screens.empty(identity, effect.start, effect.end, effect.month),)
+        )
     document = screens.statement(
         identity, effect.start, effect.end, effect.month, rows.entries, rows.more
     )
-    return Outcome(session, (document,))
+    return Transition(session, (document,))
 
 
-def failed(session: Session, failure: Failure) -> Outcome:
+def failed(session: Session, failure: Failure) -> Transition:
     if failure.kind == "unavailable":
-        return Outcome(session, (cannot_load(),))
-    return Outcome(session, (refused(failure),))
+        return Transition(session, (cannot_load(),))
+    return Transition(session, (refused(failure),))
+
+
+ROUTES = (
+    routes.intent(AskStatement, open_statement),
+    routes.result(StatementLoaded, lambda s, r, at: loaded(s, r)),
+    routes.failed(LoadStatement, lambda s, e, f, at: failed(s, f)),
+)

@@ -14,10 +14,15 @@ from typing import Any
 
 import attrs
 
-from actors.effects import CreateCredex, LoadView, ShowDashboard, VerifyDraft
+from actors import effects as fx
+from actors import results as rs
+from actors import routes
+from actors.effects import CreateCredex, LoadView, Purpose
 from actors.failure import Failure
-from actors.flows import dashboard, limits, offer
-from actors.outcome import Moment, Outcome
+from actors.flows import dashboard, limits
+from actors.flows.dashboard import ShowDashboard
+from actors.intents.submit import Confirm, Discard
+from actors.outcome import Moment, Transition
 from actors.ports.credex import CreatedCredex, MemberView
 from actors.replies import Reply
 from actors.screens import common
@@ -27,35 +32,54 @@ from actors.screens import settling as settle_screens
 from actors.screens.failures import refused
 from actors.screens.format import places
 from actors.session import Draft, DraftOffer, Home, Session
+from parser import parse_yes_no
 
 # A check that could not reach credex-core is tried again after this long at the least and the
 # most: a short outage is told within seconds, a long one costs a message every few minutes.
 RECHECK_SECONDS = (15.0, 300.0)
 
 
-def confirm(session: Session, draft_id: str) -> Outcome:
+@attrs.frozen
+class VerifyDraft(Purpose):
+    """G5: a draft was left "submitting"; find out from pending offers what really happened."""
+
+    draft_id: str
+
+
+def confirm(session: Session, draft_id: str) -> Transition:
     draft = session.draft
     if draft is None or draft.draft_id != draft_id:
         late = draft_id in session.sent_drafts
-        return Outcome(session, (screens.already_used() if late else screens.expired(),))
+        return Transition(session, (screens.already_used() if late else screens.expired(),))
     if draft.state == "done":
-        return Outcome(session, (screens.already_used(),))
+        return Transition(session, (screens.already_used(),))
     if draft.state != "awaiting_confirmation":
-        return Outcome(session, (screens.expired(),))
+        return Transition(session, (screens.expired(),))
     submitting = attrs.evolve(draft, state="submitting")
     return _next(attrs.evolve(session, draft=submitting, screen=Home()), submitting)
 
 
-def discard(session: Session, draft_id: str) -> Outcome:
+def answer_confirmation(session: Session, text: str) -> Transition:
+    """Typed yes/no while a confirmation is open counts as tapping its buttons."""
+    draft = session.draft
+    answer = parse_yes_no(text)
+    if draft is not None and answer is True:
+        return confirm(session, draft.draft_id)
+    if draft is not None and answer is False:
+        return discard(session, draft.draft_id)
+    return Transition(session, (screens.confirm_pending(),))
+
+
+def discard(session: Session, draft_id: str) -> Transition:
     draft = session.draft
     if draft is not None and draft.draft_id == draft_id and draft.state == "awaiting_confirmation":
         return dashboard.show(attrs.evolve(session, draft=None), notice="cancelled")
     if draft_id in session.sent_drafts:
-        return Outcome(session, (screens.already_used(),))
-    return Outcome(session, (common.cancelled(),))
+        return Transition(session, (screens.already_used(),))
+    return Transition(session, (common.cancelled(),))
 
 
-def _next(session: Session, draft: Draft) -> Outcome:
+def _next(session: Session, draft: Draft) -> Transition:
     """Create the next unsettled offer, or report when all are settled."""
     identity = session.identity
     assert identity is not None
@@ -68,14 +92,14 @@ def _next(session: Session, draft: Draft) -> Outcome:
                 member_id=identity.member_id,
                 issuer_account_id=identity.account_id,
             )
-            return Outcome(session, effects=(effect,))
+            return Transition(session, effects=(effect,))
     return _finish(session, draft, screens.results(draft), LoadView(ShowDashboard()))
 
 
-def _finish(session: Session, draft: Draft, report: Reply, *effects: LoadView) -> Outcome:
+def _finish(session: Session, draft: Draft, report: Reply, *effects: LoadView) -> Transition:
     done = attrs.evolve(draft, state="done")
     session = attrs.evolve(session, draft=done, screen=Home()).remember_sent(draft.draft_id)
-    return Outcome(session, (report,), effects)
+    return Transition(session, (report,), effects)
 
 
 def _current(session: Session, draft_id: str) -> Draft | None:
@@ -91,20 +115,20 @@ def _settle(draft: Draft, index: int, **changes: Any) -> Draft:
     return attrs.evolve(draft, offers=tuple(offers))
 
 
-def created(session: Session, draft_id: str, index: int, credex: CreatedCredex) -> Outcome:
+def created(session: Session, draft_id: str, index: int, credex: CreatedCredex) -> Transition:
     draft = _current(session, draft_id)
     if draft is None:
-        return Outcome(session)
+        return Transition(session)
     draft = _settle(draft, index, credex_id=credex.credex_id)
     return _next(attrs.evolve(session, draft=draft), draft)
 
 
 def refused_by_core(
     session: Session, draft_id: str, index: int, failure: Failure, at: Moment
-) -> Outcome:
+) -> Transition:
     draft = _current(session, draft_id)
     if draft is None:
-        return Outcome(session)
+        return Transition(session)
     if failure.outcome_unknown:
         return unknown(session, draft, at)
     form = draft.from_form
@@ -112,7 +136,10 @@ def refused_by_core(
         # A menu offer whose date credex-core refused: say why and ask for the date again.
         session = attrs.evolve(session, draft=None).remember_sent(draft.draft_id)
         retry = attrs.evolve(form, step="due", due_date=None)
-        return offer.ask(session, retry, at).say(refused(failure))
+        asked = Transition(
+            attrs.evolve(session, screen=retry), (screens.ask_due(at.earliest_due, at.latest_due),)
+        )
+        return asked.say(refused(failure))
     draft = _settle(draft, index, failure=failure)
     suggestion = _largest_accepted(draft, failure)
     if suggestion is not None:
@@ -147,16 +174,16 @@ def _unsent(offer_: DraftOffer, failure: Failure) -> DraftOffer:
     return offer_
 
 
-def unknown(session: Session, draft: Draft, at: Moment) -> Outcome:
+def unknown(session: Session, draft: Draft, at: Moment) -> Transition:
     """The create may still be running on credex-core's side: checking now could find nothing
     and say "not sent" just before it appears (G5). Wait out the settle bound, then check."""
     due = at.now.timestamp() + at.config.write_settle_seconds
     draft = attrs.evolve(draft, settles_at=due)
     reply = settle_screens.checking(draft, due - at.now.timestamp())
-    return Outcome(attrs.evolve(session, draft=draft), (reply,))
+    return Transition(attrs.evolve(session, draft=draft), (reply,))
 
 
-def settling(session: Session, since: float | None, at: Moment) -> Outcome:
+def settling(session: Session, since: float | None, at: Moment) -> Transition:
     """A message while a send is "submitting": check only once credex-core has certainly
     finished the request; until then refuse anything new, politely (G5)."""
     draft = session.draft
@@ -170,23 +197,23 @@ def settling(session: Session, since: float | None, at: Moment) -> Outcome:
         return verify(session)
     draft = attrs.evolve(draft, settles_at=due)
     reply = settle_screens.still_settling(draft, left)
-    return Outcome(attrs.evolve(session, draft=draft), (reply,))
+    return Transition(attrs.evolve(session, draft=draft), (reply,))
 
 
-def settled_check(session: Session, draft_id: str, at: Moment) -> Outcome:
+def settled_check(session: Session, draft_id: str, at: Moment) -> Transition:
     """The bot's own reminder that a send has settled; silent when already resolved or early."""
     draft = _current(session, draft_id)
     if draft is None or (draft.settles_at or 0) > at.now.timestamp():
-        return Outcome(session)
+        return Transition(session)
     return verify(session)
 
 
-def verify(session: Session) -> Outcome:
+def verify(session: Session) -> Transition:
     assert session.draft is not None
-    return Outcome(session, effects=(LoadView(VerifyDraft(session.draft.draft_id)),))
+    return Transition(session, effects=(LoadView(VerifyDraft(session.draft.draft_id)),))
 
 
-def verified(session: Session, view: MemberView, draft_id: str, at: Moment) -> Outcome:
+def verified(session: Session, view: MemberView, draft_id: str, at: Moment) -> Transition:
     """Match each unsettled offer against the pending outgoing offers credex-core lists."""
     draft = _current(session, draft_id)
     if draft is None:
@@ -219,15 +246,27 @@ def verified(session: Session, view: MemberView, draft_id: str, at: Moment) -> O
     return dashboard.render(outcome.session, view, at, *outcome.replies)
 
 
-def verify_failed(session: Session, at: Moment) -> Outcome:
+def verify_failed(session: Session, at: Moment) -> Transition:
     """The check could not reach credex-core: check again later by itself (a new `settles_at`
     is a new reminder), so the member is told without writing. The longer the member has been
     quiet, the longer the wait (half that time, within `RECHECK_SECONDS`)."""
     draft = session.draft
     if draft is None or draft.state != "submitting":
-        return Outcome(session, (settle_screens.still_checking(RECHECK_SECONDS[0]),))
+        return Transition(session, (settle_screens.still_checking(RECHECK_SECONDS[0]),))
     now = at.now.timestamp()
     quiet = now - (session.last_active if session.last_active is not None else now)
     wait = min(max(RECHECK_SECONDS[0], quiet / 2), RECHECK_SECONDS[1])
     draft = attrs.evolve(draft, settles_at=now + wait)
-    return Outcome(attrs.evolve(session, draft=draft), (settle_screens.still_checking(wait),))
+    return Transition(attrs.evolve(session, draft=draft), (settle_screens.still_checking(wait),))
+
+
+ROUTES = (
+    routes.intent(Confirm, lambda s, i, at: confirm(s, i.draft_id)),
+    routes.intent(Discard, lambda s, i, at: discard(s, i.draft_id)),
+    routes.loaded(VerifyDraft, lambda s, v, p, at: verified(s, v, p.draft_id, at)),
+    routes.load_failed(VerifyDraft, lambda s, p, f, at: verify_failed(s, at)),
+    routes.result(rs.CredexCreated, lambda s, r, at: created(s, r.draft_id, r.index, r.created)),
+    routes.failed(
+        fx.CreateCredex, lambda s, e, f, at: refused_by_core(s, e.draft_id, e.index, f, at)
+    ),
+)

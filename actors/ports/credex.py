@@ -154,12 +154,6 @@ class CredexDetail:
     accepted_at: dt.date | None
 
 
-@attrs.frozen
-class TierCheck:
-    authorized: bool
-    message: str
-
-
 # ----- errors: credex-core's own message travels in `.message` -----
 
 
@@ -251,10 +245,6 @@ class CredexCore(Protocol):
     async def ledger(
         self, phone: str, account_id: str, start_row: int, num_rows: int
     ) -> LedgerPage: ...
-
-    async def tier_check(
-        self, phone: str, issuer_account_id: str, amount: Decimal, denomination: str, secured: bool
-    ) -> TierCheck: ...
 
     async def create_account(
         self,

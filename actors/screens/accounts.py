@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Final
 
-from actors import ids
 from actors.failure import Failure
+from actors.intents import accounts as accounts_ids
+from actors.intents import navigation as navigation_ids
 from actors.ports.credex import AccountDashboard
-from actors.replies import Button, ButtonsReply, ListReply, Reply, Row, Section, TextReply
+from actors.replies import Button, ButtonsMessage, ListMessage, Reply, Row, Section, TextReply
 from actors.screens.failures import reason
 from actors.screens.format import ROW_DESCRIPTION, ROW_TITLE, clip
 from actors.session import AccountForm
@@ -18,7 +19,7 @@ ACCOUNT_NAME_RULE: Final = (
     "credex-core keeps only letters, digits, spaces and hyphens in an account name, "
     "and needs 3–50 of them"
 )
-_MENU = Button(ids.MENU, "🏡 Menu")
+_MENU = Button(navigation_ids.MENU, "🏡 Menu")
 _NAV_HINT = "_Send *back* to go back a step, or *x* to cancel._"
 TIER_NAMES: Final = {1: "Open", 2: "Verified", 3: "Hustler", 4: "Entrepreneur", 5: "top"}
 
@@ -53,24 +54,26 @@ def _line(n: int, account: AccountDashboard, active_id: str) -> str:
 
 def accounts_list(
     accounts: tuple[AccountDashboard, ...], active_id: str, page: int, can_create: bool
-) -> ListReply:
+) -> ListMessage:
     page, pages, shown, first = window(accounts, page)
     lines = [_line(n, a, active_id) for n, a in enumerate(shown, first)]
     rows = [
         Row(
-            ids.switch_account(a.account_id),
+            accounts_ids.switch_account(a.account_id),
             clip(a.name, ROW_TITLE),
             clip(_row_description(a, active_id), ROW_DESCRIPTION),
         )
         for a in shown
     ]
     if page > 1:
-        rows.append(Row(ids.accounts_page(page - 1), "⬅️ Previous", f"Page {page - 1}"))
+        rows.append(Row(accounts_ids.accounts_page(page - 1), "⬅️ Previous", f"Page {page - 1}"))
     if page < pages:
-        rows.append(Row(ids.accounts_page(page + 1), "More accounts…", f"Page {page + 1}"))
+        rows.append(Row(accounts_ids.accounts_page(page + 1), "More accounts…", f"Page {page + 1}"))
     if can_create:
-        rows.append(Row(ids.NEW_ACCOUNT, "➕ New business account", "Open another account"))
-    rows.append(Row(ids.MENU, "🏡 Menu", "Back to your dashboard"))
+        rows.append(
+            Row(accounts_ids.NEW_ACCOUNT, "➕ New business account", "Open another account")
+        )
+    rows.append(Row(navigation_ids.MENU, "🏡 Menu", "Back to your dashboard"))
     paging = f" (page {page} of {pages})" if pages > 1 else ""
     body = "\n".join(
         [
@@ -84,7 +87,7 @@ def accounts_list(
             "accounts you own._",
         ]
     )
-    return ListReply(
+    return ListMessage(
         body=body, button_label="Accounts", sections=(Section("Accounts", tuple(rows)),)
     )
 
@@ -111,8 +114,8 @@ def account_gone() -> TextReply:
     )
 
 
-def cannot_create(tier: int | None) -> ButtonsReply:
-    return ButtonsReply(
+def cannot_create(tier: int | None) -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             "💼 *Business accounts need a paid tier*\n\n"
             f"You're on {tier_name(tier)}. On the Open and Verified tiers credex-core allows "
@@ -160,9 +163,9 @@ def handle_taken(handle: str) -> TextReply:
     )
 
 
-def confirm(form: AccountForm) -> ButtonsReply:
+def confirm(form: AccountForm) -> ButtonsMessage:
     note = "\n_(I removed the characters credex-core does not keep in account names.)_"
-    return ButtonsReply(
+    return ButtonsMessage(
         body=(
             "📝 *Please confirm the new account*\n\n"
             f"*Name:* {form.name}\n"
@@ -173,8 +176,8 @@ def confirm(form: AccountForm) -> ButtonsReply:
             "You will own it, be authorized for it and receive its offer notifications."
         ),
         buttons=(
-            Button(ids.create_account(form.handle), "✅ Create account"),
-            Button(ids.CANCEL, "Cancel"),
+            Button(accounts_ids.create_account(form.handle), "✅ Create account"),
+            Button(navigation_ids.CANCEL, "Cancel"),
         ),
     )
 

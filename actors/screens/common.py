@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from actors import ids
 from actors.events import Notification
+from actors.intents import navigation as navigation_ids
+from actors.intents import pending as pending_ids
 from actors.outcome import DUE_MAX_DAYS, DUE_MIN_DAYS
-from actors.replies import Button, ButtonsReply, TemplateReply, TextReply
+from actors.replies import Button, ButtonsMessage, TemplateReply, TextReply
 from actors.screens.format import amount, clip
 from actors.session import Draft
 
@@ -40,19 +41,19 @@ def thanks() -> TextReply:
     return TextReply("🙏")
 
 
-def sorry() -> ButtonsReply:
+def sorry() -> ButtonsMessage:
     """An angry or sad reaction: never thanked (issue 9); an apology and a way forward."""
-    return ButtonsReply(
+    return ButtonsMessage(
         body=(
             "😔 Sorry if something went wrong. Tell me what happened in a message, "
             "or send *help* to see what I can do."
         ),
-        buttons=(Button(ids.MENU, "🏡 Menu"), Button(ids.HELP, "❓ Help")),
+        buttons=(Button(navigation_ids.MENU, "🏡 Menu"), Button(navigation_ids.HELP, "❓ Help")),
     )
 
 
-def help_text() -> ButtonsReply:
-    return ButtonsReply(body=HELP_BODY, buttons=(Button(ids.MENU, "🏡 Menu"),))
+def help_text() -> ButtonsMessage:
+    return ButtonsMessage(body=HELP_BODY, buttons=(Button(navigation_ids.MENU, "🏡 Menu"),))
 
 
 def not_understood(kind: str) -> TextReply:
@@ -136,11 +137,11 @@ def no_phone() -> TextReply:
     )
 
 
-def notification(event: Notification) -> ButtonsReply:
+def notification(event: Notification) -> ButtonsMessage:
     who = f"*{event.member_name}*, " if event.member_name else ""
-    return ButtonsReply(
+    return ButtonsMessage(
         body=f"🔔 {who}{event.message}",
-        buttons=(Button(ids.pending_page("in", 1), "📥 View offers"),),
+        buttons=(Button(pending_ids.pending_page("in", 1), "📥 View offers"),),
     )
 
 

@@ -6,9 +6,16 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from actors import ids
+from actors.intents import accounts as accounts_ids
+from actors.intents import ledger as ledger_ids
+from actors.intents import members as members_ids
+from actors.intents import navigation as navigation_ids
+from actors.intents import notifications as notifications_ids
+from actors.intents import offer as offer_ids
+from actors.intents import pending as pending_ids
+from actors.intents import receive as receive_ids
 from actors.ports.credex import AccountDashboard, MemberView
-from actors.replies import ListReply, Row, Section
+from actors.replies import ListMessage, Row, Section
 from actors.screens.accounts import incoming
 from actors.screens.format import clip, money
 
@@ -100,16 +107,20 @@ def _which(view: MemberView, account: AccountDashboard) -> list[str]:
 
 
 def _rows(view: MemberView, account: AccountDashboard) -> tuple[Row, ...]:
-    rows = [Row(ids.offer_start(True), "💸 Offer secured", "Send value from your secured balance")]
+    rows = [
+        Row(offer_ids.offer_start(True), "💸 Offer secured", "Send value from your secured balance")
+    ]
     # the Open tier may not issue unsecured credex (docs/credex-core-api.md §5.6)
     if view.member.tier != 1:
         rows.append(
-            Row(ids.offer_start(False), "🤝 Offer unsecured", "A promise to pay by a due date")
+            Row(
+                offer_ids.offer_start(False), "🤝 Offer unsecured", "A promise to pay by a due date"
+            )
         )
     if account.pending_in:
         rows.append(
             Row(
-                ids.pending_page("in", 1),
+                pending_ids.pending_page("in", 1),
                 f"📥 Incoming offers ({len(account.pending_in)})",
                 "Accept or decline offers made to you",
             )
@@ -117,15 +128,15 @@ def _rows(view: MemberView, account: AccountDashboard) -> tuple[Row, ...]:
     if account.pending_out:
         rows.append(
             Row(
-                ids.pending_page("out", 1),
+                pending_ids.pending_page("out", 1),
                 f"📤 Outgoing offers ({len(account.pending_out)})",
                 "Review or cancel offers you made",
             )
         )
-    rows.append(Row(ids.ledger_page(1), "📒 Ledger", "Your credex history"))
-    rows.append(Row(ids.GET_PAID, "📲 Get paid", "A pay link and QR code for customers"))
+    rows.append(Row(ledger_ids.ledger_page(1), "📒 Ledger", "Your credex history"))
+    rows.append(Row(receive_ids.GET_PAID, "📲 Get paid", "A pay link and QR code for customers"))
     rows += _account_rows(view, account)
-    rows.append(Row(ids.HELP, "❓ Help", "Quick offers and navigation words"))
+    rows.append(Row(navigation_ids.HELP, "❓ Help", "Quick offers and navigation words"))
     return tuple(rows)
 
 
@@ -135,18 +146,24 @@ def _account_rows(view: MemberView, account: AccountDashboard) -> list[Row]:
     tier = view.member.tier
     rows = []
     if len(view.accounts) > 1:
-        rows.append(Row(ids.ACCOUNTS, "🗂️ Accounts", "Switch account or open a business one"))
+        rows.append(
+            Row(accounts_ids.ACCOUNTS, "🗂️ Accounts", "Switch account or open a business one")
+        )
     elif tier is not None and tier >= 3:
-        rows.append(Row(ids.ACCOUNTS, "🗂️ Accounts", "Open a business account"))
+        rows.append(Row(accounts_ids.ACCOUNTS, "🗂️ Accounts", "Open a business account"))
     if tier is not None and tier >= 4:
         rows.append(
-            Row(ids.MEMBERS, "👥 Members", clip(f"Who can transact for {account.name}", 72))
+            Row(members_ids.MEMBERS, "👥 Members", clip(f"Who can transact for {account.name}", 72))
         )
     if len(account.authorized) > 1 and account.send_offers_to is not None:
         to = account.send_offers_to
         who = f"{to.first_name} {to.last_name}".strip()
         rows.append(
-            Row(ids.NOTIFICATIONS, "🛎️ Notifications", clip(f"Offer alerts go to {who}", 72))
+            Row(
+                notifications_ids.NOTIFICATIONS,
+                "🛎️ Notifications",
+                clip(f"Offer alerts go to {who}", 72),
+            )
         )
     return rows
 
@@ -156,7 +173,7 @@ def dashboard(
     account: AccountDashboard,
     local: dt.datetime,
     agents: Sequence[str] = (),
-) -> ListReply:
+) -> ListMessage:
     """`agents`: CASH_IN_AGENTS, named to a member who holds nothing secured yet."""
     body = "\n".join(
         [
@@ -170,7 +187,7 @@ def dashboard(
             *_elsewhere(view, account),
         ]
     )
-    return ListReply(
+    return ListMessage(
         body=body,
         button_label="Options",
         sections=(Section("Menu", _rows(view, account)),),

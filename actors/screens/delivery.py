@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from actors import ids
+from actors.intents import navigation as navigation_ids
 from actors.notes import INTERACTIVE_BODY
-from actors.replies import Button, ButtonsReply, TextReply
+from actors.replies import Button, ButtonsMessage, TextReply
 from actors.screens.format import clip
 
 _SHOWN = 5  # skipped messages named one by one; more are counted
 
 
-def sorry_for_the_delay(notes: str = "") -> ButtonsReply | TextReply:
+def sorry_for_the_delay(notes: str = "") -> ButtonsMessage | TextReply:
     """Sent instead of a screen that waited so long its balances or offers may be out of date;
     `notes`, the texts that came with the screen (an offer sent), are still said first."""
     sorry = (
@@ -23,7 +23,7 @@ def sorry_for_the_delay(notes: str = "") -> ButtonsReply | TextReply:
     body = f"{notes}\n\n{sorry}" if notes else sorry
     if len(body) > INTERACTIVE_BODY:
         return TextReply(f"{notes}\n\n{still_delayed().body}")
-    return ButtonsReply(body=body, buttons=(Button(ids.MENU, "🏡 Menu"),))
+    return ButtonsMessage(body=body, buttons=(Button(navigation_ids.MENU, "🏡 Menu"),))
 
 
 def still_delayed(notes: str = "") -> TextReply:

@@ -3,15 +3,15 @@ the whole dashboard again (one small message per turn)."""
 
 from __future__ import annotations
 
-from actors import ids
-from actors.replies import Button, ButtonsReply
+from actors.intents import navigation as navigation_ids
+from actors.replies import Button, ButtonsMessage
 
 
-def typo() -> ButtonsReply:
-    return ButtonsReply(
+def typo() -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             "🤔 Sorry, I didn't understand that. Try a quick offer like `5=>bob`, or a word like "
             "*menu*, *back* or *help*."
         ),
-        buttons=(Button(ids.MENU, "🏡 Menu"), Button(ids.HELP, "❓ Help")),
+        buttons=(Button(navigation_ids.MENU, "🏡 Menu"), Button(navigation_ids.HELP, "❓ Help")),
     )

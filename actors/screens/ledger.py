@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Final
 
-from actors import ids
+from actors.intents import ledger as ledger_ids
+from actors.intents import navigation as navigation_ids
+from actors.intents import statement as statement_ids
 from actors.ports.credex import CredexDetail, LedgerEntry, LedgerPage
-from actors.replies import Button, ButtonsReply, ListReply, Reply, Row, Section, TextReply
+from actors.replies import Button, ButtonsMessage, ListMessage, Reply, Row, Section, TextReply
 from actors.screens.format import BODY, ROW_DESCRIPTION, ROW_TITLE, clip, day, unsigned
 
 # WhatsApp allows 10 rows in one list: 6 entries + Previous + Next + Statement + Menu.
 PAGE_SIZE: Final = 6
 
-_MENU = Button(ids.MENU, "🏡 Menu")
+_MENU = Button(navigation_ids.MENU, "🏡 Menu")
 
 # credex-core's transactionType in plain words (docs/credex-core-api.md §8.3).
 _STATES: Final = {
@@ -49,18 +51,20 @@ def ledger(page: int, entries: LedgerPage, end: int = 0) -> Reply:
     ]
     rows = [
         Row(
-            ids.ledger_credex(e.credex_id, page, end),
+            ledger_ids.ledger_credex(e.credex_id, page, end),
             clip(f"{n}. {_arrow(e)} {unsigned(e.amount)}", ROW_TITLE),
             clip(_party(e), ROW_DESCRIPTION),
         )
         for n, e in enumerate(shown, first)
     ]
     if page > 1:
-        rows.append(Row(ids.ledger_page(page - 1, end), "⬅️ Previous", f"Page {page - 1}, newer"))
+        rows.append(
+            Row(ledger_ids.ledger_page(page - 1, end), "⬅️ Previous", f"Page {page - 1}, newer")
+        )
     if entries.has_more:
-        rows.append(Row(ids.ledger_page(page + 1, end), "Next ➡️", f"Page {page + 1}, older"))
-    rows.append(Row(ids.STATEMENT, "📄 Statement (PDF)", "The last 30 days as a PDF"))
-    rows.append(Row(ids.MENU, "🏡 Menu", "Back to your dashboard"))
+        rows.append(Row(ledger_ids.ledger_page(page + 1, end), "Next ➡️", f"Page {page + 1}, older"))
+    rows.append(Row(statement_ids.STATEMENT, "📄 Statement (PDF)", "The last 30 days as a PDF"))
+    rows.append(Row(navigation_ids.MENU, "🏡 Menu", "Back to your dashboard"))
     body = "\n".join(
         [
             f"📒 *Ledger* (page {page}, newest first)",
@@ -70,19 +74,19 @@ def ledger(page: int, entries: LedgerPage, end: int = 0) -> Reply:
             "Choose an entry, or send its number, to see its details.",
         ]
     )
-    return ListReply(
+    return ListMessage(
         body=clip(body, BODY),
         button_label="See an entry",
         sections=(Section("Ledger", tuple(rows)),),
     )
 
 
-def _empty(page: int, end: int = 0) -> ButtonsReply:
+def _empty(page: int, end: int = 0) -> ButtonsMessage:
     buttons = [_MENU]
     if page > 1:
-        buttons.insert(0, Button(ids.ledger_page(page - 1, end), "⬅️ Previous"))
+        buttons.insert(0, Button(ledger_ids.ledger_page(page - 1, end), "⬅️ Previous"))
     body = "📒 *Ledger*\n\n🪹 No credex here yet." if page == 1 else "📒 No more entries."
-    return ButtonsReply(body=body, buttons=tuple(buttons))
+    return ButtonsMessage(body=body, buttons=tuple(buttons))
 
 
 def _state(credex: CredexDetail) -> str:
@@ -97,7 +101,7 @@ def _security(credex: CredexDetail) -> list[str]:
     return ["*Security:* unsecured", *due]
 
 
-def credex_card(credex: CredexDetail, page: int, end: int = 0) -> ButtonsReply:
+def credex_card(credex: CredexDetail, page: int, end: int = 0) -> ButtonsMessage:
     """One credex as getCredex sees it from the active account; Back returns to `page`."""
     arrow, way = ("🔻", "from you") if credex.debit else ("🔺", "to you")
     accepted = [f"*Accepted:* {day(credex.accepted_at)}"] if credex.accepted_at else []
@@ -112,8 +116,8 @@ def credex_card(credex: CredexDetail, page: int, end: int = 0) -> ButtonsReply:
             *accepted,
         ]
     )
-    back = Button(ids.ledger_page(page, end), "📒 Back to ledger")
-    return ButtonsReply(body=clip(body, BODY), buttons=(back, _MENU))
+    back = Button(ledger_ids.ledger_page(page, end), "📒 Back to ledger")
+    return ButtonsMessage(body=clip(body, BODY), buttons=(back, _MENU))
 
 
 def credex_not_found() -> TextReply:

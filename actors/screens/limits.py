@@ -8,9 +8,10 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from actors import ids
 from actors.flows.limits import Shortfall, can_send
-from actors.replies import Button, ButtonsReply, Reply, TextReply
+from actors.intents import navigation as navigation_ids
+from actors.intents import quick as quick_ids
+from actors.replies import Button, ButtonsMessage, Reply, TextReply
 from actors.screens.format import BODY, BUTTON_TITLE, amount, clip, places
 from actors.session import Draft, DraftOffer
 
@@ -78,7 +79,7 @@ def refused(
     """`in_form`: the menu form asks for the amount again, so typing one is said to work."""
     lines = ["✋ I can't prepare that offer, so nothing was sent:"]
     lines += [_reason(s, tier, when) for s in shorts]
-    buttons = [Button(ids.MENU, "🏡 Menu")]
+    buttons = [Button(navigation_ids.MENU, "🏡 Menu")]
     single = draft.offers[0] if len(draft.offers) == 1 else None
     can = can_send(shorts)
     empty = next((s for s in shorts if s.kind == "no_value"), None)
@@ -86,27 +87,27 @@ def refused(
         kind = "secured" if single.secured else "unsecured"
         lines += ["", f"You can send up to *{amount(can, single.denomination)}* {kind} right now."]
         title = clip(f"Send {amount(can, single.denomination)}", BUTTON_TITLE)
-        buttons.insert(0, Button(ids.quick(quick_text(single, can)), title))
+        buttons.insert(0, Button(quick_ids.quick(quick_text(single, can)), title))
     elif empty is not None:
         lines += ["", how_to_get_value(empty.denomination, agents)]
     elif any(s.kind == "daily" for s in shorts):
         lines += ["", f"You can send again after {when}."]
     if in_form:
         lines += ["", "_Or type another amount._"]
-    return ButtonsReply(body=clip("\n".join(lines), BODY), buttons=tuple(buttons))
+    return ButtonsMessage(body=clip("\n".join(lines), BODY), buttons=tuple(buttons))
 
 
-def core_edge(offer: DraftOffer, largest: Decimal) -> ButtonsReply:
+def core_edge(offer: DraftOffer, largest: Decimal) -> ButtonsMessage:
     """credex-core refused at its own rounding edge (CXX floating point, §10.1): it shows the
     securable balance rounded up to the amount asked for, but accepts one unit less."""
     what = amount(largest, offer.denomination)
-    return ButtonsReply(
+    return ButtonsMessage(
         body=(
             f"credex-core computes balances with rounding, so the most it accepts right now is "
             f"*{what}* secured."
         ),
         buttons=(
-            Button(ids.quick(quick_text(offer, largest)), clip(f"Send {what}", BUTTON_TITLE)),
-            Button(ids.MENU, "🏡 Menu"),
+            Button(quick_ids.quick(quick_text(offer, largest)), clip(f"Send {what}", BUTTON_TITLE)),
+            Button(navigation_ids.MENU, "🏡 Menu"),
         ),
     )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from actors import ids
-from actors.intents import NotInList
-from actors.replies import Button, ButtonsReply
+from actors.intents import navigation as navigation_ids
+from actors.intents.base import NotInList
+from actors.replies import Button, ButtonsMessage
 
-_MENU = Button(ids.MENU, "🏡 Menu")
+_MENU = Button(navigation_ids.MENU, "🏡 Menu")
 
 
-def not_in_list(asked: NotInList) -> ButtonsReply:
+def not_in_list(asked: NotInList) -> ButtonsMessage:
     if asked.last == 0:
         body = (
             "📋 There's no list on screen to pick from or page through. "
@@ -23,4 +23,4 @@ def not_in_list(asked: NotInList) -> ButtonsReply:
         body = "📋 This is the last page. Send *prev* for the page before, or a row's number."
     else:
         body = "📋 This is the first page. Send *next* for more, or a row's number."
-    return ButtonsReply(body=body, buttons=(_MENU,))
+    return ButtonsMessage(body=body, buttons=(_MENU,))

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from actors import ids
 from actors.failure import Failure
+from actors.intents import members as members_ids
+from actors.intents import navigation as navigation_ids
 from actors.ports.credex import AccountDashboard, MemberName
-from actors.replies import Button, ButtonsReply, ListReply, Reply, Row, Section, TextReply
+from actors.replies import Button, ButtonsMessage, ListMessage, Reply, Row, Section, TextReply
 from actors.screens.accounts import tier_name
 from actors.screens.failures import reason
 from actors.screens.format import ROW_TITLE, clip
 
 MAX_AUTHORIZED: Final = 5  # including the owner (docs/credex-core-api.md §8.2, §10.8)
-_MENU = Button(ids.MENU, "🏡 Menu")
+_MENU = Button(navigation_ids.MENU, "🏡 Menu")
 
 
 def full_name(member: MemberName) -> str:
     return f"{member.first_name} {member.last_name}".strip() or "a member"
 
 
-def members_list(account: AccountDashboard, owner_id: str) -> ListReply:
+def members_list(account: AccountDashboard, owner_id: str) -> ListMessage:
     others = [m for m in account.authorized if m.member_id != owner_id]
     lines = [f"• *{full_name(m)}*" + (" (you, the owner)" if m.member_id == owner_id else "")
              for m in account.authorized]  # fmt: skip
@@ -29,16 +30,18 @@ def members_list(account: AccountDashboard, owner_id: str) -> ListReply:
     full = len(account.authorized) >= MAX_AUTHORIZED
     rows = []
     if not full:
-        rows.append(Row(ids.ADD_MEMBER, "➕ Add a member", "Let someone transact for this account"))
+        rows.append(
+            Row(members_ids.ADD_MEMBER, "➕ Add a member", "Let someone transact for this account")
+        )
     rows += [
         Row(
-            ids.ask_remove_member(account.account_id, m.member_id),
+            members_ids.ask_remove_member(account.account_id, m.member_id),
             clip(f"❌ {full_name(m)}", ROW_TITLE),
             "Remove their access",
         )
         for m in others
     ]
-    rows.append(Row(ids.MENU, "🏡 Menu", "Back to your dashboard"))
+    rows.append(Row(navigation_ids.MENU, "🏡 Menu", "Back to your dashboard"))
     limit = (
         f"That's the limit of {MAX_AUTHORIZED} (you included): remove someone to add another."
         if full
@@ -54,11 +57,13 @@ def members_list(account: AccountDashboard, owner_id: str) -> ListReply:
             limit,
         ]
     )
-    return ListReply(body=body, button_label="Members", sections=(Section("Members", tuple(rows)),))
+    return ListMessage(
+        body=body, button_label="Members", sections=(Section("Members", tuple(rows)),)
+    )
 
 
-def tier_too_low(tier: int | None) -> ButtonsReply:
-    return ButtonsReply(
+def tier_too_low(tier: int | None) -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             "👥 *Members need the Entrepreneur tier*\n\n"
             "credex-core lets you authorize others to transact for your account only on the "
@@ -68,13 +73,13 @@ def tier_too_low(tier: int | None) -> ButtonsReply:
     )
 
 
-def limit_reached(account_name: str) -> ButtonsReply:
-    return ButtonsReply(
+def limit_reached(account_name: str) -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             f"✋ *{account_name}* already has {MAX_AUTHORIZED} authorized members, you "
             "included: that's credex-core's limit. Remove someone first to add another."
         ),
-        buttons=(Button(ids.MEMBERS, "👥 Members"), _MENU),
+        buttons=(Button(members_ids.MEMBERS, "👥 Members"), _MENU),
     )
 
 
@@ -105,16 +110,16 @@ def unknown(handle: str) -> TextReply:
     )
 
 
-def confirm_authorize(account_id: str, account_name: str, handle: str, name: str) -> ButtonsReply:
-    return ButtonsReply(
+def confirm_authorize(account_id: str, account_name: str, handle: str, name: str) -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             f"📝 Allow *{name}* ({handle}) to transact for *{account_name}*?\n\n"
             "They will be able to accept offers and act for this account. "
             "You can remove them here at any time."
         ),
         buttons=(
-            Button(ids.authorize_member(account_id, handle), "✅ Allow"),
-            Button(ids.MEMBERS, "Cancel"),
+            Button(members_ids.authorize_member(account_id, handle), "✅ Allow"),
+            Button(members_ids.MEMBERS, "Cancel"),
         ),
     )
 
@@ -123,15 +128,15 @@ def authorized(name: str) -> TextReply:
     return TextReply(f"✅ Done: *{name}* can now transact for this account.")
 
 
-def ask_remove(account: AccountDashboard, member: MemberName) -> ButtonsReply:
-    return ButtonsReply(
+def ask_remove(account: AccountDashboard, member: MemberName) -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             f"❓ Remove *{full_name(member)}* from *{account.name}*? "
             "They will no longer be able to transact for it."
         ),
         buttons=(
-            Button(ids.remove_member(account.account_id, member.member_id), "Yes, remove"),
-            Button(ids.MEMBERS, "No, keep them"),
+            Button(members_ids.remove_member(account.account_id, member.member_id), "Yes, remove"),
+            Button(members_ids.MEMBERS, "No, keep them"),
         ),
     )
 

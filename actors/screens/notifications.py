@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from actors import ids
 from actors.failure import Failure
+from actors.intents import navigation as navigation_ids
+from actors.intents import notifications as notifications_ids
 from actors.ports.credex import AccountDashboard, MemberName
-from actors.replies import Button, ButtonsReply, ListReply, Reply, Row, Section, TextReply
+from actors.replies import Button, ButtonsMessage, ListMessage, Reply, Row, Section, TextReply
 from actors.screens.failures import reason
 from actors.screens.format import ROW_TITLE, clip
 from actors.screens.members import full_name
 
-_MENU = Button(ids.MENU, "🏡 Menu")
+_MENU = Button(navigation_ids.MENU, "🏡 Menu")
 
 
 def _who(member: MemberName | None, me: str) -> str:
@@ -24,7 +25,7 @@ def current(account: AccountDashboard, me: str) -> Reply:
     head = f"🛎️ *Offer notifications for {account.name}*\n\nThey go to {_who(now, me)}."
     choices = [m for m in account.authorized if now is None or m.member_id != now.member_id]
     if not choices:
-        return ButtonsReply(
+        return ButtonsMessage(
             body=(
                 f"{head}\n\nOnly members authorized for this account can receive them, and "
                 "right now that's only you. On the Entrepreneur tier you can add members "
@@ -34,29 +35,31 @@ def current(account: AccountDashboard, me: str) -> Reply:
         )
     rows = [
         Row(
-            ids.ask_notify(account.account_id, m.member_id),
+            notifications_ids.ask_notify(account.account_id, m.member_id),
             clip(full_name(m), ROW_TITLE),
             "Send this account's offer notifications to them",
         )
         for m in choices
     ]
-    rows.append(Row(ids.MENU, "🏡 Menu", "Keep it as it is"))
-    return ListReply(
+    rows.append(Row(navigation_ids.MENU, "🏡 Menu", "Keep it as it is"))
+    return ListMessage(
         body=f"{head}\n\nChoose who should receive them instead:",
         button_label="Change",
         sections=(Section("Send them to", tuple(rows)),),
     )
 
 
-def ask(account: AccountDashboard, member: MemberName, me: str) -> ButtonsReply:
-    return ButtonsReply(
+def ask(account: AccountDashboard, member: MemberName, me: str) -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             f"❓ Send offer notifications for *{account.name}* to {_who(member, me)} "
             f"instead of {_who(account.send_offers_to, me)}?"
         ),
         buttons=(
-            Button(ids.set_notify(account.account_id, member.member_id), "Yes, change"),
-            Button(ids.NOTIFICATIONS, "No, keep it"),
+            Button(
+                notifications_ids.set_notify(account.account_id, member.member_id), "Yes, change"
+            ),
+            Button(notifications_ids.NOTIFICATIONS, "No, keep it"),
         ),
     )
 

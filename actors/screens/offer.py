@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from actors import ids
-from actors.replies import Button, ButtonsReply, TextReply
+from actors.intents import offer as offer_ids
+from actors.intents import submit as submit_ids
+from actors.replies import Button, ButtonsMessage, TextReply
 from actors.screens.failures import reason
 from actors.screens.format import BODY, amount, clip, day, sentence_case
 from actors.session import Draft, DraftOffer, Identity, QuickLine
@@ -33,16 +34,16 @@ def ask_handle(previous: str | None = None) -> TextReply:
     )
 
 
-def ask_due(earliest: dt.date, latest: dt.date) -> ButtonsReply:
-    return ButtonsReply(
+def ask_due(earliest: dt.date, latest: dt.date) -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             "📅 When must it be paid? Pick one, or type a date between "
             f"*{day(earliest)}* and *{day(latest)}* (like {latest.isoformat()}).\n\n{_NAV_HINT}"
         ),
         buttons=(
-            Button(ids.due_in(7), "In 1 week"),
-            Button(ids.due_in(14), "In 2 weeks"),
-            Button(ids.due_in(28), "In 4 weeks"),
+            Button(offer_ids.due_in(7), "In 1 week"),
+            Button(offer_ids.due_in(14), "In 2 weeks"),
+            Button(offer_ids.due_in(28), "In 4 weeks"),
         ),
     )
 
@@ -75,7 +76,7 @@ def _terms(offer: DraftOffer) -> str:
     return f"unsecured, due {day(offer.due_date)}"
 
 
-def confirm(identity: Identity, draft: Draft) -> ButtonsReply:
+def confirm(identity: Identity, draft: Draft) -> ButtonsMessage:
     sender = f"*From:* {identity.account_name} ({identity.account_handle})"
     if len(draft.offers) == 1:
         offer = draft.offers[0]
@@ -98,11 +99,11 @@ def confirm(identity: Identity, draft: Draft) -> ButtonsReply:
         ]
         body = "\n".join([f"📝 *Please confirm {len(draft.offers)} offers*", sender, "", *lines])
         send = f"Send all {len(draft.offers)}"
-    return ButtonsReply(
+    return ButtonsMessage(
         body=clip(body, BODY),
         buttons=(
-            Button(ids.confirm(draft.draft_id), send),
-            Button(ids.discard(draft.draft_id), "Cancel"),
+            Button(submit_ids.confirm(draft.draft_id), send),
+            Button(submit_ids.discard(draft.draft_id), "Cancel"),
         ),
     )
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from actors import ids
-from actors.replies import Button, ButtonsReply, TextReply
+from actors.intents import onboarding as onboarding_ids
+from actors.replies import Button, ButtonsMessage, TextReply
 
 NAME_RULE = "credex-core keeps only letters (A–Z), spaces and hyphens, and needs 3–50 of them"
 
 
-def welcome() -> ButtonsReply:
-    return ButtonsReply(
+def welcome() -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             "👋 *Welcome to VimbisoPay*\n\n"
             "I'm your portal to the credex ecosystem: offer credex, accept offers and "
@@ -17,14 +17,14 @@ def welcome() -> ButtonsReply:
             "Membership is *free*: you get a personal account on the Open tier, "
             "with a daily limit of 10 USD."
         ),
-        buttons=(Button(ids.BECOME_MEMBER, "Become a member"),),
+        buttons=(Button(onboarding_ids.BECOME_MEMBER, "Become a member"),),
     )
 
 
-def welcome_reminder() -> ButtonsReply:
-    return ButtonsReply(
+def welcome_reminder() -> ButtonsMessage:
+    return ButtonsMessage(
         body="To use VimbisoPay you first become a member. It's free and takes three answers.",
-        buttons=(Button(ids.BECOME_MEMBER, "Become a member"),),
+        buttons=(Button(onboarding_ids.BECOME_MEMBER, "Become a member"),),
     )
 
 
@@ -45,17 +45,20 @@ def name_problem(part: str, cleaned: str) -> TextReply:
     )
 
 
-def confirm_name(first_name: str, last_name: str, changed: bool) -> ButtonsReply:
+def confirm_name(first_name: str, last_name: str, changed: bool) -> ButtonsMessage:
     note = (
         f"\n\n_Note: {NAME_RULE}, so I removed the other characters you typed._" if changed else ""
     )
-    return ButtonsReply(
+    return ButtonsMessage(
         body=(
             f"✅ You will be registered as *{first_name} {last_name}*, "
             f"with a personal account called _{first_name} {last_name} Personal_.{note}\n\n"
             "Is that right?"
         ),
-        buttons=(Button(ids.NAME_OK, "Register"), Button(ids.NAME_EDIT, "Change name")),
+        buttons=(
+            Button(onboarding_ids.NAME_OK, "Register"),
+            Button(onboarding_ids.NAME_EDIT, "Change name"),
+        ),
     )
 
 

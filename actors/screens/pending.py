@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-from actors import ids
 from actors.failure import Failure
+from actors.intents import navigation as navigation_ids
+from actors.intents import pending as pending_ids
 from actors.ports.credex import BulkAcceptResult, PendingOffer
-from actors.replies import Button, ButtonsReply, ListReply, Reply, Row, Section, TextReply
+from actors.replies import Button, ButtonsMessage, ListMessage, Reply, Row, Section, TextReply
 from actors.screens.failures import reason
 from actors.screens.format import (
     BODY,
@@ -23,7 +24,7 @@ Direction = Literal["in", "out"]
 # + Previous + Menu + "Accept all" + "More…" = WhatsApp's 10 rows in total (G8).
 PAGE_SIZE: Final = 6
 
-_MENU = Button(ids.MENU, "🏡 Menu")
+_MENU = Button(navigation_ids.MENU, "🏡 Menu")
 _HOW = "Choose one to see it, or send its number."
 
 
@@ -59,7 +60,7 @@ def pending_list(direction: Direction, offers: tuple[PendingOffer, ...], page: i
     """Incoming lists end in an Accept-all row for exactly the offers they count."""
     title = "Incoming offers" if direction == "in" else "Outgoing offers"
     if not offers:
-        return ButtonsReply(body=f"🪹 You have no {title.lower()} right now.", buttons=(_MENU,))
+        return ButtonsMessage(body=f"🪹 You have no {title.lower()} right now.", buttons=(_MENU,))
     page, pages, shown, first = window(offers, page)
     lines = [
         f"{n}. *{unsigned(o.amount)}* {_party(direction, o)} ({_terms(o)})"
@@ -67,32 +68,34 @@ def pending_list(direction: Direction, offers: tuple[PendingOffer, ...], page: i
     ]
     rows = [
         Row(
-            ids.pending_offer(direction, o.credex_id),
+            pending_ids.pending_offer(direction, o.credex_id),
             clip(f"{n}. {unsigned(o.amount)}", ROW_TITLE),
             clip(f"{_party(direction, o)} · {_terms(o)}", ROW_DESCRIPTION),
         )
         for n, o in enumerate(shown, first)
     ]
     if page > 1:
-        rows.append(Row(ids.pending_page(direction, page - 1), "⬅️ Previous", f"Page {page - 1}"))
+        rows.append(
+            Row(pending_ids.pending_page(direction, page - 1), "⬅️ Previous", f"Page {page - 1}")
+        )
     if direction == "in":
         accept = "✅ Accept all" if len(offers) > 1 else "✅ Accept it"
-        listed = ids.accept_all(tuple(o.credex_id for o in offers))
+        listed = pending_ids.accept_all(tuple(o.credex_id for o in offers))
         rows.append(Row(listed, accept, accept_all_label(len(offers))))
     if direction == "out" or page > 1:
-        rows.append(Row(ids.MENU, "🏡 Menu", "Back to your dashboard"))
+        rows.append(Row(navigation_ids.MENU, "🏡 Menu", "Back to your dashboard"))
     if page < pages:
-        rows.append(Row(ids.pending_page(direction, page + 1), "More…", f"Page {page + 1}"))
+        rows.append(Row(pending_ids.pending_page(direction, page + 1), "More…", f"Page {page + 1}"))
     icon = "📥" if direction == "in" else "📤"
     header = f"{icon} *{title}*" + (f" (page {page} of {pages})" if pages > 1 else "")
-    return ListReply(
+    return ListMessage(
         body=clip("\n".join([header, "", *lines, "", _HOW]), BODY),
         button_label="Choose",
         sections=(Section(title, tuple(rows)),),
     )
 
 
-def offer_card(direction: Direction, offer: PendingOffer, back_id: str = "") -> ButtonsReply:
+def offer_card(direction: Direction, offer: PendingOffer, back_id: str = "") -> ButtonsMessage:
     """One offer with what can be done to it; `back_id` reopens the list page it came from
     (a button where one is free; typed *back* works either way)."""
     body = "\n".join(
@@ -107,14 +110,14 @@ def offer_card(direction: Direction, offer: PendingOffer, back_id: str = "") -> 
     buttons: tuple[Button, ...]
     if direction == "in":
         buttons = (
-            Button(ids.accept(offer.credex_id), "✅ Accept"),
-            Button(ids.decline(offer.credex_id), "❌ Decline"),
+            Button(pending_ids.accept(offer.credex_id), "✅ Accept"),
+            Button(pending_ids.decline(offer.credex_id), "❌ Decline"),
             _MENU,
         )
     else:
         back = (Button(back_id, "⬅️ Back to list"),) if back_id else ()
-        buttons = (Button(ids.ask_cancel(offer.credex_id), "🚫 Cancel offer"), *back, _MENU)
-    return ButtonsReply(body=body, buttons=buttons)
+        buttons = (Button(pending_ids.ask_cancel(offer.credex_id), "🚫 Cancel offer"), *back, _MENU)
+    return ButtonsMessage(body=body, buttons=buttons)
 
 
 def offer_gone() -> TextReply:
@@ -123,15 +126,15 @@ def offer_gone() -> TextReply:
     )
 
 
-def ask_cancel(offer: PendingOffer) -> ButtonsReply:
-    return ButtonsReply(
+def ask_cancel(offer: PendingOffer) -> ButtonsMessage:
+    return ButtonsMessage(
         body=(
             f"🚫 Cancel your offer of *{unsigned(offer.amount)}* to *{offer.counterparty}*? "
             "They will no longer be able to accept it."
         ),
         buttons=(
-            Button(ids.cancel_now(offer.credex_id), "Yes, cancel it"),
-            Button(ids.MENU, "No, keep it"),
+            Button(pending_ids.cancel_now(offer.credex_id), "Yes, cancel it"),
+            Button(navigation_ids.MENU, "No, keep it"),
         ),
     )
 

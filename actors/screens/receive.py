@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import attrs
 
-from actors.replies import ButtonsReply, QrImageReply, TextReply
+from actors.replies import ButtonsMessage, QrImageReply, TextReply
 from actors.screens.format import amount as shown_amount
 from actors.session import Identity
 
@@ -93,7 +93,7 @@ def pay_amount_problem(message: str) -> TextReply:
     return TextReply(f"✋ {message}. Send the amount to pay, like `5` or `USD 5`.")
 
 
-def join_first(handle: str, welcome: ButtonsReply) -> ButtonsReply:
+def join_first(handle: str, welcome: ButtonsMessage) -> ButtonsMessage:
     """The onboarding welcome, saying first why the newcomer is asked to join (one message)."""
     note = (
         f"💸 You're paying *{handle}*. First let's make you a member (three quick answers); "

@@ -28,7 +28,6 @@ from actors.ports.credex import (
     MemberRef,
     MemberView,
     Onboarded,
-    TierCheck,
 )
 from gateway.credex import parse
 from gateway.credex.errors import CredexUnavailable, message_of
@@ -134,22 +133,6 @@ class CredexClient:
         body = {"accountHandle": handle.strip().lower()}
         answer = await self._calls.ok("getAccountByHandle", phone, body)
         return self._calls.parsed("getAccountByHandle", answer, parse.parse_account_ref)
-
-    async def tier_check(
-        self, phone: str, issuer_account_id: str, amount: Decimal, denomination: str, secured: bool
-    ) -> TierCheck:
-        body = {
-            "issuerAccountID": issuer_account_id,
-            "Amount": amount,
-            "Denomination": denomination,
-            "securedCredex": secured,
-        }
-        outcome = await self._calls.authed("authForTierSpendLimit", phone, body, retry=True)
-        answer = outcome.answer
-        # A refusal is a 400 that still carries isAuthorized: an answer, not a failure (§8.1).
-        if isinstance(answer.body, dict) and isinstance(answer.body.get("isAuthorized"), bool):
-            return TierCheck(answer.body["isAuthorized"], message_of(answer.body, answer.text))
-        raise self._calls.error("authForTierSpendLimit", answer)
 
     # ----- credexes -----
 

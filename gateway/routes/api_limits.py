@@ -16,6 +16,7 @@ import attrs
 import redis.exceptions as redis_errors
 from aiohttp import web
 
+from gateway.routes.keys import RouteKeys
 from gateway.security import InvalidToken, bearer, verify_token
 from gateway.whatsapp import meters
 from runtime.client import RedisClient
@@ -41,6 +42,8 @@ def client_ip(request: web.Request, trust_forwarded_for: bool) -> str:
 def rate_limit_middleware(
     redis: RedisClient, key_prefix: str, jwt_secret: str, limits: ApiLimits
 ) -> Any:
+    keys = RouteKeys(key_prefix)
+
     @web.middleware
     async def rate_limit(request: web.Request, handler: Any) -> web.StreamResponse:
         if not request.path.startswith("/api/") or request.method == "OPTIONS":
@@ -50,7 +53,7 @@ def rate_limit_middleware(
         subject, limit = _who(request, jwt_secret, limits)
         now = time.time()
         day = int(now // _DAY)
-        key = f"{key_prefix}ratelimit:{subject}:{day}"
+        key = keys.api_requests(subject, day)
         try:
             async with redis.pipeline(transaction=True) as pipe:
                 pipe.incr(key)

@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 import attrs
 
+from gateway.routes.keys import RouteKeys
 from runtime.client import RedisClient
-from runtime.telemetry import hashed
 
 LOGIN_WINDOW_SECONDS = 900
 
@@ -36,9 +36,7 @@ class LoginGuard:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._redis = redis
-        # One hash tag for all failure counters: each check reads two of them in one MGET, which
-        # a Redis Cluster allows only within one slot (login failures are few: one slot copes).
-        self._prefix = f"{key_prefix}{{login-failures}}:"
+        self._names = RouteKeys(key_prefix)  # both counters of a check share one slot (MGET)
         self._limits = limits or LoginLimits()
         self._clock = clock
 
@@ -47,9 +45,8 @@ class LoginGuard:
         window = self._limits.window_seconds
         slot = int(now // window)
         left = (slot + 1) * window - now
-        # Hashed: the keys hold no address, and an attacker's long client ids stay short.
-        by_address = f"{self._prefix}ip:{hashed(address)}:{slot}"
-        by_client = f"{self._prefix}client:{hashed(client_id)}:{slot}"
+        by_address = self._names.failures_by_address(address, slot)
+        by_client = self._names.failures_by_client(client_id, slot)
         return by_address, by_client, left
 
     async def locked_for(self, address: str, client_id: str) -> int | None:

@@ -32,6 +32,7 @@ from gateway.whatsapp.signature import SignatureVerdict, check_signature, header
 from gateway.whatsapp.window import ServiceWindow
 from runtime.client import RedisClient, RedisPipeline
 from runtime.contracts import ConversationKey, Envelope, Recorder, StoreUnavailable
+from runtime.scripts import run_pipeline
 
 log = logging.getLogger("gateway.webhook")
 
@@ -205,7 +206,7 @@ class WebhookRoutes:
                 self._window.queue_touch(pipe, writes.stamps)
                 self._identities.queue_remember(pipe, *writes.aliases)
 
-        await self._window.script.execute(fill)
+        await run_pipeline(self._redis, [self._window.script], fill)
 
     async def _with_known_user_ids(self, messages: tuple[Message, ...]) -> list[Message]:
         """Phone-only messages of users we have seen with a user id join that conversation."""

@@ -37,9 +37,9 @@ import redis.exceptions as redis_errors
 from opentelemetry import trace
 
 from actors.replies import (
-    ButtonsReply,
+    ButtonsMessage,
     DocumentReply,
-    ListReply,
+    ListMessage,
     Outbound,
     QrImageReply,
     Reply,
@@ -57,13 +57,14 @@ from gateway.whatsapp.graph_errors import (
     parse_error,
     retryable_without_code,
 )
+from gateway.whatsapp.keys import WhatsAppKeys
 from gateway.whatsapp.media import MediaUploader
-from gateway.whatsapp.outbound import DoesNotFit, Payload, build, mark_read_payload
+from gateway.whatsapp.outbound import DoesNotFit, Payload, build
 from gateway.whatsapp.pacing import PAIR_RATE, NumberBudget, Rate, TokenBuckets
 from gateway.whatsapp.window import WINDOW_SECONDS, ServiceWindow
 from runtime.client import RedisClient
 from runtime.contracts import ConversationKey, SendDeferred, SendRejected, SendRetryable
-from runtime.telemetry import hashed, without_generic_http_spans
+from runtime.telemetry import continued, hashed, without_generic_http_spans
 
 log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("gateway.whatsapp")
@@ -100,7 +101,7 @@ class CloudSender:
         self._url = f"{api_url.rstrip('/')}/{phone_number_id}/messages"
         self._auth = f"Bearer {access_token}"
         self._redis = redis
-        self._prefix = key_prefix
+        self._keys = WhatsAppKeys(key_prefix)
         self._session = session
         self._owns_session = session is None
         self._max_wait = max_pacing_wait
@@ -111,7 +112,7 @@ class CloudSender:
         self._buckets = TokenBuckets(redis)
         self._number = NumberBudget(
             self._buckets,
-            f"{key_prefix}wa:pace:number:{{{phone_number_id}}}",
+            self._keys.number_bucket(phone_number_id),
             Rate(per_second=rate, burst=rate),
         )
         self.window = ServiceWindow(redis, key_prefix)
@@ -137,24 +138,25 @@ class CloudSender:
 
     async def __call__(self, key: ConversationKey, item: bytes) -> None:
         try:
-            await self._deliver(key, item)
+            out = decode(item)
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise self._rejected(f"undecodable outbox item: {exc}") from exc
+        try:
+            with continued(out.trace_context):  # the send is part of its message's trace
+                await self._deliver(key, out)
         except (redis_errors.RedisError, ConnectionError) as exc:
             # Window, pacing and progress live in Redis: without it, try again later.
             meters.graph_sends.add(1, {"outcome": "retryable"})
             raise SendRetryable(f"store unavailable: {exc}") from exc
 
-    async def _deliver(self, key: ConversationKey, item: bytes) -> None:
-        try:
-            out = decode(item)
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise self._rejected(f"undecodable outbox item: {exc}") from exc
-        progress_key = f"{self._prefix}wa:sent:{{{key.tag}}}:{out.reply_id}"
+    async def _deliver(self, key: ConversationKey, out: Outbound) -> None:
+        progress_key = self._keys.sent_parts(key, out.reply_id)
         first = self._first_try.setdefault(out.reply_id, time.monotonic())
         _bound(self._first_try)
         pre = await self._buckets.preflight(
-            self.window.redis_key(key),
+            self._keys.window(key),
             progress_key,
-            f"{self._prefix}wa:pace:{{{key.tag}}}",
+            self._keys.pair_bucket(key),
             PAIR_RATE,
         )
         if pre.pair_wait > 0:
@@ -191,14 +193,11 @@ class CloudSender:
         told = self._apologised.get(key)
         self._apologised[key] = time.monotonic()
         _bound(self._apologised)
-        notes = reply.notes if isinstance(reply, ButtonsReply | ListReply) else ""
+        notes = reply.notes if isinstance(reply, ButtonsMessage | ListMessage) else ""
         if told is not None and time.monotonic() - told < self._stale_after:
             # One apology per outage: later stale screens say the same, so skip their words.
             return still_delayed(notes)
         return sorry_for_the_delay(notes)  # "Offer sent" before the screen is still true
-
-    async def mark_read(self, key: ConversationKey, wamid: str) -> None:
-        await self._post(key, mark_read_payload(wamid))
 
     def _fallback_or_reject(self, out: Outbound) -> TemplateReply:
         if out.fallback is None:
@@ -262,7 +261,7 @@ class CloudSender:
         self._timed_out.pop(part, None)
 
     async def _pace_pair(self, key: ConversationKey) -> None:
-        _, wait = await self._buckets.take(f"{self._prefix}wa:pace:{{{key.tag}}}", PAIR_RATE)
+        _, wait = await self._buckets.take(self._keys.pair_bucket(key), PAIR_RATE)
         if wait > 0:
             meters.graph_sends.add(1, {"outcome": "paced"})
             raise SendDeferred("paced: recipient rate", retry_after=wait)

@@ -11,29 +11,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gateway.whatsapp.inbound import Status
-from gateway.whatsapp.script import PipelineScript
+from gateway.whatsapp.keys import WhatsAppKeys
 from runtime.client import RedisClient, RedisPipeline
+from runtime.scripts import LuaScript, run_pipeline
 
 RANKS = {"sent": 1, "delivered": 2, "read": 3, "played": 4, "failed": 5}
 _TTL_SECONDS = 8 * 24 * 3600  # Meta retries status webhooks for up to 7 days
-
-_ADVANCE = """
-local cur = tonumber(redis.call('HGET', KEYS[1], 'rank') or '0')
-if tonumber(ARGV[1]) <= cur then return 0 end
-redis.call('HSET', KEYS[1], 'rank', ARGV[1], 'status', ARGV[2], 'at', ARGV[3], 'error', ARGV[4])
-redis.call('EXPIRE', KEYS[1], ARGV[5])
-return 1
-"""
+_ADVANCE = LuaScript.read("gateway.whatsapp", "delivery_advance")
 
 
 class DeliveryTracker:
     def __init__(self, redis: RedisClient, key_prefix: str) -> None:
         self._redis = redis
-        self._prefix = key_prefix
-        self._advance = PipelineScript(redis, _ADVANCE)
-
-    def redis_key(self, wamid: str) -> str:
-        return f"{self._prefix}wa:delivery:{wamid}"
+        self._keys = WhatsAppKeys(key_prefix)
 
     async def update(self, statuses: Sequence[Status]) -> list[bool]:
         """Apply statuses in one round trip; True where the state moved forward."""
@@ -44,17 +34,17 @@ class DeliveryTracker:
         def fill(pipe: RedisPipeline) -> None:
             for s in known:
                 error = str(s.errors[0].code) if s.errors else ""
-                self._advance.queue(
+                _ADVANCE.queue(
                     pipe,
-                    [self.redis_key(s.wamid)],
+                    [self._keys.delivery(s.wamid)],
                     [RANKS[s.status], s.status, s.timestamp, error, _TTL_SECONDS],
                 )
 
-        results = iter(await self._advance.execute(fill))
+        results = iter(await run_pipeline(self._redis, [_ADVANCE], fill))
         return [bool(next(results)) if s.status in RANKS else False for s in statuses]
 
     async def state(self, wamid: str) -> str | None:
-        raw = await self._redis.hget(self.redis_key(wamid), "status")
+        raw = await self._redis.hget(self._keys.delivery(wamid), "status")
         if raw is None:
             return None
         return raw.decode() if isinstance(raw, bytes) else str(raw)

@@ -12,6 +12,7 @@ import logging
 
 import redis.exceptions as redis_errors
 
+from gateway.whatsapp.keys import WhatsAppKeys
 from runtime.client import RedisClient
 
 log = logging.getLogger(__name__)
@@ -20,12 +21,9 @@ log = logging.getLogger(__name__)
 class DisplayNumbers:
     def __init__(self, redis: RedisClient, key_prefix: str, configured: str | None) -> None:
         self._redis = redis
-        self._prefix = key_prefix
+        self._keys = WhatsAppKeys(key_prefix)
         self._configured = configured
         self._known: dict[str, str] = {}  # phone_number_id -> digits, once seen or read
-
-    def _key(self, phone_number_id: str) -> str:
-        return f"{self._prefix}wa:display:{{{phone_number_id}}}"
 
     async def heard(self, phone_number_id: str, number: str | None) -> None:
         """A webhook for `phone_number_id` named `number`: remember it (one write per process)."""
@@ -33,7 +31,7 @@ class DisplayNumbers:
         if self._configured or not digits or self._known.get(phone_number_id) == digits:
             return
         try:
-            await self._redis.set(self._key(phone_number_id), digits)
+            await self._redis.set(self._keys.display_number(phone_number_id), digits)
         except redis_errors.RedisError as exc:  # a pay link can wait; the webhook must not
             log.warning("could not store the display number", extra={"reason": repr(exc)})
             return
@@ -45,7 +43,7 @@ class DisplayNumbers:
             return self._configured
         if phone_number_id in self._known:
             return self._known[phone_number_id]
-        stored = await self._redis.get(self._key(phone_number_id))
+        stored = await self._redis.get(self._keys.display_number(phone_number_id))
         if not stored:
             return None
         digits = stored.decode() if isinstance(stored, bytes) else str(stored)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from redis.asyncio.cluster import RedisCluster
 
+from gateway.whatsapp.keys import WhatsAppKeys
 from runtime.client import RedisClient, RedisPipeline
 
 _TTL_SECONDS = 90 * 24 * 3600
@@ -22,10 +23,11 @@ _TTL_SECONDS = 90 * 24 * 3600
 class IdentityMap:
     def __init__(self, redis: RedisClient, key_prefix: str, phone_number_id: str) -> None:
         self._redis = redis
-        self._prefix = f"{key_prefix}wa:alias:{phone_number_id}:"
+        self._keys = WhatsAppKeys(key_prefix)
+        self._number = phone_number_id
 
-    def redis_key(self, phone: str) -> str:
-        return self._prefix + phone
+    def _key(self, phone: str) -> str:
+        return self._keys.alias(self._number, phone)
 
     async def remember(self, pairs: Mapping[str, str], forget: Iterable[str] = ()) -> None:
         """Store phone -> user id for `pairs` and drop aliases of numbers a user left."""
@@ -39,10 +41,10 @@ class IdentityMap:
         """Add the writes to `pipe`; False when there is nothing to write."""
         stale = list(forget)
         for phone, user_id in pairs.items():
-            pipe.set(self.redis_key(phone), user_id, ex=_TTL_SECONDS)
+            pipe.set(self._key(phone), user_id, ex=_TTL_SECONDS)
         if stale:
             for phone in stale:  # one key per DEL: on a cluster they live in different slots
-                pipe.delete(self.redis_key(phone))
+                pipe.delete(self._key(phone))
         return bool(pairs or stale)
 
     async def resolve(self, phones: Iterable[str]) -> dict[str, str]:
@@ -50,7 +52,7 @@ class IdentityMap:
         wanted = list(dict.fromkeys(phones))
         if not wanted:
             return {}
-        keys = [self.redis_key(p) for p in wanted]
+        keys = [self._key(p) for p in wanted]
         if isinstance(self._redis, RedisCluster):
             found = await self._redis.mget_nonatomic(keys)  # grouped per slot
         else:

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 import orjson
 
-from actors.events import ButtonReply, Content, FlowReply, ListReply, Other, Reaction, Text
+from actors.events import ButtonTapped, Content, FlowReply, ListPicked, Other, Reaction, Text
 
 
 class MalformedWebhook(ValueError):
@@ -221,7 +221,7 @@ def _content(kind: str, message: dict[str, Any]) -> Content:
         return Text(body=body["body"])
     if kind == "button" and _str(body.get("payload")):
         # A template quick-reply tap: the payload is the id we set (§A2).
-        return ButtonReply(id=body["payload"], title=_str(body.get("text")) or "")
+        return ButtonTapped(id=body["payload"], title=_str(body.get("text")) or "")
     if kind == "reaction" and _str(body.get("message_id")):
         return Reaction(emoji=_str(body.get("emoji")) or "", message_id=body["message_id"])
     if kind == "interactive":
@@ -233,9 +233,9 @@ def _interactive(body: dict[str, Any]) -> Content:
     sub = _str(body.get("type")) or "unknown"
     reply = _obj(body.get(sub))
     if sub == "button_reply" and _str(reply.get("id")):
-        return ButtonReply(id=reply["id"], title=_str(reply.get("title")) or "")
+        return ButtonTapped(id=reply["id"], title=_str(reply.get("title")) or "")
     if sub == "list_reply" and _str(reply.get("id")):
-        return ListReply(
+        return ListPicked(
             id=reply["id"],
             title=_str(reply.get("title")) or "",
             description=_str(reply.get("description")) or "",

@@ -23,11 +23,12 @@ import attrs
 import orjson
 from opentelemetry import trace
 
-from actors.replies import DocumentReply, MediaReply, QrImageReply
+from actors.replies import MediaReply, QrImageReply
 from gateway.documents.pdf import render_pdf
 from gateway.documents.qr import render_qr
 from gateway.whatsapp import meters
 from gateway.whatsapp.graph_errors import REJECTED, parse_error, retryable_without_code
+from gateway.whatsapp.keys import WhatsAppKeys
 from runtime.client import RedisClient
 from runtime.contracts import SendRejected, SendRetryable
 
@@ -54,10 +55,6 @@ class Rendered:
     @property
     def digest(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
-
-
-def is_media(reply: object) -> bool:
-    return isinstance(reply, QrImageReply | DocumentReply)
 
 
 def render(reply: MediaReply) -> Rendered:
@@ -107,11 +104,10 @@ class MediaUploader:
         self._url = f"{api_url.rstrip('/')}/{phone_number_id}/media"
         self._auth = f"Bearer {access_token}"
         self._redis = redis
-        # One hash tag per business number: ids are per number, cluster-safe in one slot range.
-        self._prefix = f"{key_prefix}wa:media:{{{phone_number_id}}}:"
+        self._keys = WhatsAppKeys(key_prefix)
+        self._number = phone_number_id
         self._client = client
         self._timeout = timeout
-        self.uploads = 0  # counted for tests and the debug page
 
     async def payload(self, to: str, reply: MediaReply) -> Payload:
         rendered = await anyio.to_thread.run_sync(render, reply)
@@ -119,7 +115,7 @@ class MediaUploader:
         return media_payload(to, reply, await self.media_id(rendered))
 
     async def media_id(self, rendered: Rendered) -> str:
-        key = self._prefix + rendered.digest
+        key = self._keys.media_id(self._number, rendered.digest)
         cached = await self._redis.get(key)
         if cached:
             return cached.decode() if isinstance(cached, bytes) else str(cached)
@@ -165,7 +161,6 @@ class MediaUploader:
             if retry:
                 raise SendRetryable(f"media upload: {error.reason(status)}", error.retry_after)
             raise SendRejected(f"media upload: {error.reason(status)}")
-        self.uploads += 1
         return _media_id(body)
 
 

@@ -15,7 +15,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from actors.replies import ButtonsReply, ListReply, Reply, Row, Section, TemplateReply, TextReply
+from actors.replies import (
+    ButtonsMessage,
+    ListMessage,
+    Reply,
+    Row,
+    Section,
+    TemplateReply,
+    TextReply,
+)
 from gateway.whatsapp import limits
 from gateway.whatsapp.limits import units
 
@@ -137,11 +145,13 @@ def _decorate(inter: Payload, header: str | None, footer: str | None) -> Payload
     return inter
 
 
-def buttons_payloads(to: str, reply: ButtonsReply, overflow: Overflow) -> list[Payload]:
+def buttons_payloads(to: str, reply: ButtonsMessage, overflow: Overflow) -> list[Payload]:
     if len(reply.buttons) > limits.BUTTONS:
         # More than three choices: a list holds up to ten (and pages beyond).
         rows = tuple(Row(id=b.id, title=b.title) for b in reply.buttons)
-        as_list = ListReply(reply.body, "Options", (Section("", rows),), reply.header, reply.footer)
+        as_list = ListMessage(
+            reply.body, "Options", (Section("", rows),), reply.header, reply.footer
+        )
         return list_payloads(to, as_list, overflow)
     if not reply.buttons:
         raise DoesNotFit("no buttons")
@@ -172,7 +182,7 @@ def _pages(sections: Sequence[Section]) -> list[list[Section]]:
     return pages
 
 
-def list_payloads(to: str, reply: ListReply, overflow: Overflow) -> list[Payload]:
+def list_payloads(to: str, reply: ListMessage, overflow: Overflow) -> list[Payload]:
     all_rows = [r for s in reply.sections for r in s.rows]
     if not all_rows:
         raise DoesNotFit("a list needs rows")
@@ -221,20 +231,13 @@ def template_payload(to: str, reply: TemplateReply) -> Payload:
     return _envelope(to, "template", template)
 
 
-def mark_read_payload(wamid: str, typing_indicator: bool = False) -> Payload:
-    payload: Payload = {"messaging_product": "whatsapp", "status": "read", "message_id": wamid}
-    if typing_indicator:
-        payload["typing_indicator"] = {"type": "text"}
-    return payload
-
-
 def build(to: str, reply: Reply, overflow: Overflow = Overflow.PAGE) -> list[Payload]:
     """The payloads, in sending order, that show `reply` to `to`."""
     if isinstance(reply, TextReply):
         return text_payloads(to, reply.body)
-    if isinstance(reply, ButtonsReply):
+    if isinstance(reply, ButtonsMessage):
         return buttons_payloads(to, reply, overflow)
-    if isinstance(reply, ListReply):
+    if isinstance(reply, ListMessage):
         return list_payloads(to, reply, overflow)
     if isinstance(reply, TemplateReply):
         return [template_payload(to, reply)]

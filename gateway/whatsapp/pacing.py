@@ -18,44 +18,11 @@ import time
 import attrs
 
 from runtime.client import RedisClient
+from runtime.scripts import LuaScript, evalsha
 
-# The refill-and-take of one bucket: leaves `tokens` and `wait` (ms until one is available).
-_BUCKET = """
-local function take(key, rate, capacity, want, now)
-  local b = redis.call('HMGET', key, 'tokens', 'ts')
-  local tokens = tonumber(b[1]) or capacity
-  local ts = tonumber(b[2]) or now
-  tokens = math.min(capacity, tokens + (now - ts) * rate / 1000)
-  local got = math.min(want, math.floor(tokens))
-  local wait = 0
-  if got >= 1 then
-    tokens = tokens - got
-  else
-    got = 0
-    wait = math.ceil((1 - tokens) * 1000 / rate)
-  end
-  redis.call('HSET', key, 'tokens', tostring(tokens), 'ts', now)
-  redis.call('PEXPIRE', key, math.ceil(capacity * 1000 / rate) + 1000)
-  return {got, wait}
-end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-"""
-
-# KEYS: bucket. ARGV: rate/s, capacity, tokens wanted. Returns {tokens got, ms to wait}.
-_TAKE = (
-    _BUCKET + "return take(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), now)"
-)
-
-# KEYS: window, progress, pair bucket (one hash tag). ARGV: pair rate/s, pair burst.
-# Returns {last inbound epoch seconds or '', parts already accepted, ms to wait for the pair}.
-_PREFLIGHT = (
-    _BUCKET
-    + """
-local r = take(KEYS[3], tonumber(ARGV[1]), tonumber(ARGV[2]), 1, now)
-return {redis.call('GET', KEYS[1]) or '', tonumber(redis.call('GET', KEYS[2]) or '0'), r[2]}
-"""
-)
+# gateway/whatsapp/lua/bucket.lua defines the refill-and-take both scripts call.
+_TAKE = LuaScript.read("gateway.whatsapp", "bucket", "bucket_take")
+_PREFLIGHT = LuaScript.read("gateway.whatsapp", "bucket", "preflight")
 
 
 @attrs.frozen
@@ -78,19 +45,22 @@ class Preflight:
 
 class TokenBuckets:
     def __init__(self, redis: RedisClient) -> None:
-        self._take = redis.register_script(_TAKE)
-        self._preflight = redis.register_script(_PREFLIGHT)
+        self._redis = redis
 
     async def take(self, key: str, rate: Rate, want: int = 1) -> tuple[int, float]:
         """Take up to `want` tokens: (tokens taken, seconds to wait when none was)."""
-        got, wait_ms = await self._take(keys=[key], args=[rate.per_second, rate.burst, want])
+        args = [rate.per_second, rate.burst, want]
+        got, wait_ms = await evalsha(self._redis, _TAKE, [key], args)
         return int(got), int(wait_ms) / 1000.0
 
     async def preflight(
         self, window_key: str, progress_key: str, pair_key: str, pair: Rate
     ) -> Preflight:
-        last, done, wait_ms = await self._preflight(
-            keys=[window_key, progress_key, pair_key], args=[pair.per_second, pair.burst]
+        last, done, wait_ms = await evalsha(
+            self._redis,
+            _PREFLIGHT,
+            [window_key, progress_key, pair_key],
+            [pair.per_second, pair.burst],
         )
         return Preflight(
             last_inbound=float(last) if last else None,

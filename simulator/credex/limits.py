@@ -94,11 +94,3 @@ def due_date_allowed(due: dt.date, today: dt.date) -> bool:
     return (
         today + dt.timedelta(days=FIRST_DUE_DAYS) <= due < today + dt.timedelta(days=CREDSPAN_DAYS)
     )
-
-
-def due_window(today: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last permitted due dates, both inclusive."""
-    return (
-        today + dt.timedelta(days=FIRST_DUE_DAYS),
-        today + dt.timedelta(days=CREDSPAN_DAYS - 1),
-    )

@@ -8,16 +8,13 @@ Routes: `GET /` (the page), `GET /__wa__/static/*` (its JS and CSS), `GET /__wa_
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import orjson
 from aiohttp import web
 
 from simulator.whatsapp import transcript
-from simulator.whatsapp.webhook_builder import KINDS, normalize_phone
-
-if TYPE_CHECKING:
-    from simulator.whatsapp.app import WhatsAppSimulator
+from simulator.whatsapp.webhook_builder import KINDS, WebhookBuilder, normalize_phone
 
 STATIC = Path(__file__).parent / "static"
 
@@ -44,7 +41,32 @@ FAVICON = (
 MAX_WAIT = 25.0
 
 
-def add_routes(app: web.Application, sim: WhatsAppSimulator) -> None:
+class Chat(Protocol):
+    """What the page needs from the simulator that serves it (`app.WhatsAppSimulator`)."""
+
+    builder: WebhookBuilder
+    log: transcript.Transcript
+
+    def name_of(self, phone: str) -> str | None: ...
+
+    async def deliver_text(self, phone: str, text: str, *, name: str) -> tuple[str, int | None]: ...
+
+    async def deliver_button(
+        self, phone: str, button_id: str, title: str, *, name: str, context_id: str | None = None
+    ) -> tuple[str, int | None]: ...
+
+    async def deliver_row(
+        self, phone: str, row_id: str, title: str, *, name: str, context_id: str | None = None
+    ) -> tuple[str, int | None]: ...
+
+    async def deliver_kind(
+        self, phone: str, kind: str, *, name: str, context_id: str | None = None
+    ) -> tuple[str, int | None]: ...
+
+    async def mark_displayed(self, phone: str) -> int | None: ...
+
+
+def add_routes(app: web.Application, sim: Chat) -> None:
     routes = _Routes(sim)
     app.router.add_get("/", routes.index)
     app.router.add_get("/__wa__/config", routes.config)
@@ -81,7 +103,7 @@ def _int_param(request: web.Request, name: str, default: int) -> int:
 
 
 class _Routes:
-    def __init__(self, sim: WhatsAppSimulator) -> None:
+    def __init__(self, sim: Chat) -> None:
         self._sim = sim
 
     async def index(self, _request: web.Request) -> web.Response:

@@ -14,7 +14,7 @@ import attrs
 
 from actors import events, replies, snapshot
 from actors.conversation import ConversationHandler
-from actors.events import ButtonReply, Content, Inbound, ListReply, Text
+from actors.events import ButtonTapped, Content, Inbound, ListPicked, Text
 from actors.ports.credex import CredexCore
 from actors.replies import Reply
 from actors.session import Session
@@ -119,7 +119,7 @@ class Chat:
         return await self.deliver(self.envelope(content))
 
     async def tap(self, reply_id: str, title: str = "") -> list[Reply]:
-        return await self.send(ButtonReply(reply_id, title))
+        return await self.send(ButtonTapped(reply_id, title))
 
     async def pick(self, row_id: str, title: str = "") -> list[Reply]:
-        return await self.send(ListReply(row_id, title))
+        return await self.send(ListPicked(row_id, title))

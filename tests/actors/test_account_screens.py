@@ -13,7 +13,7 @@ import attrs
 import pytest
 
 from actors.failure import Failure
-from actors.replies import ListReply, Reply
+from actors.replies import ListMessage, Reply
 from actors.screens import accounts, dashboard, members, notifications
 from actors.session import AccountForm
 from tests.actors.test_screens import GOLDEN, HARARE_MORNING, assert_within_limits, render
@@ -104,7 +104,7 @@ def test_screen_respects_whatsapp_limits(name: str) -> None:
 def test_nine_accounts_page_within_ten_rows_with_previous_more_new_and_menu() -> None:
     first = accounts.accounts_list(MANY, "acc-1", 1, True)
     second = accounts.accounts_list(MANY, "acc-1", 2, True)
-    assert isinstance(first, ListReply) and isinstance(second, ListReply)
+    assert isinstance(first, ListMessage) and isinstance(second, ListMessage)
     ids = [r.id for s in first.sections for r in s.rows]
     assert len(ids) <= 10
     assert ids[6:] == ["accounts:page:2", "account:new", "menu"]

@@ -8,24 +8,19 @@ import datetime as dt
 import attrs
 import pytest
 
-from actors import ids
-from actors.effects import (
-    AfterLogin,
-    CheckAccountHandle,
-    CreateCredex,
-    EnterAccount,
-    LoadLedger,
-    LoadView,
-    OpenAccount,
-    ShowAccounts,
-    ShowDashboard,
-    ShowPending,
-    SwitchTo,
-)
-from actors.events import ButtonReply, ListReply
+from actors.effects import CheckAccountHandle, CreateCredex, LoadLedger, LoadView, OpenAccount
+from actors.events import ButtonTapped, ListPicked
 from actors.failure import Failure
-from actors.flows.accounts import clean_account_name
-from actors.intents import OpenAccounts
+from actors.flows.accounts import EnterAccount, ShowAccounts, SwitchTo, clean_account_name
+from actors.flows.dashboard import AfterLogin, ShowDashboard
+from actors.flows.pending import ShowPending
+from actors.intents import accounts as accounts_ids
+from actors.intents import ledger as ledger_ids
+from actors.intents import navigation as navigation_ids
+from actors.intents import offer as offer_ids
+from actors.intents import pending as pending_ids
+from actors.intents import submit as submit_ids
+from actors.intents.accounts import OpenAccounts
 from actors.ports.credex import AccountRef
 from actors.results import (
     AccountHandleChecked,
@@ -55,7 +50,7 @@ CONFIRMING = AccountForm("confirm", "Chipo Catering", "chipo_catering", "USD")
 
 
 def tap(reply_id: str) -> object:
-    return inbound(ButtonReply(reply_id, ""))
+    return inbound(ButtonTapped(reply_id, ""))
 
 
 def on_bakery() -> Session:
@@ -67,7 +62,8 @@ def on_bakery() -> Session:
 
 
 @pytest.mark.parametrize(
-    "event", [inbound(ListReply(ids.ACCOUNTS, "")), inbound("Accounts"), inbound(" account ")]
+    "event",
+    [inbound(ListPicked(accounts_ids.ACCOUNTS, "")), inbound("Accounts"), inbound(" account ")],
 )
 def test_the_accounts_row_or_word_loads_a_fresh_view(event: object) -> None:
     outcome = run(owner_logged_in(), event)  # type: ignore[arg-type]
@@ -75,7 +71,7 @@ def test_the_accounts_row_or_word_loads_a_fresh_view(event: object) -> None:
 
 
 def test_the_word_accounts_in_a_handle_question_is_a_handle_not_the_menu() -> None:
-    in_form = run(owner_logged_in(), tap(ids.offer_start(True)), inbound("5"))
+    in_form = run(owner_logged_in(), tap(offer_ids.offer_start(True)), inbound("5"))
     outcome = run(in_form.session, inbound("accounts"))
     assert outcome.effects[0].__class__.__name__ == "ResolveHandle"
 
@@ -83,10 +79,10 @@ def test_the_word_accounts_in_a_handle_question_is_a_handle_not_the_menu() -> No
 def test_list_shows_every_owned_account_marks_the_active_one_and_offers_a_new_one() -> None:
     outcome = run(on_bakery(), ViewLoaded(owner_view(), ShowAccounts(1)))
     assert ids_in(outcome.replies[0]) == [
-        ids.switch_account("acc-chipo"),
-        ids.switch_account("acc-bakery"),
-        ids.NEW_ACCOUNT,
-        ids.MENU,
+        accounts_ids.switch_account("acc-chipo"),
+        accounts_ids.switch_account("acc-bakery"),
+        accounts_ids.NEW_ACCOUNT,
+        navigation_ids.MENU,
     ]
     assert "*Chipos Bakery* (chipo_bakery) ✅ _active_" in said(outcome)
     assert "lists only the accounts you own" in said(outcome)
@@ -96,20 +92,22 @@ def test_verified_tier_with_one_account_is_told_why_it_cannot_open_another() -> 
     session = owner_logged_in(PERSONAL, tier=2)
     outcome = run(session, ViewLoaded(owner_view(PERSONAL, tier=2), ShowAccounts(1)))
     assert "need a paid tier" in said(outcome) and "Verified tier (tier 2)" in said(outcome)
-    assert ids_in(outcome.replies[0]) == [ids.MENU]
+    assert ids_in(outcome.replies[0]) == [navigation_ids.MENU]
 
 
 def test_verified_tier_with_two_accounts_may_switch_but_not_create() -> None:
     outcome = run(owner_logged_in(tier=2), ViewLoaded(owner_view(tier=2), ShowAccounts(1)))
-    assert ids.NEW_ACCOUNT not in ids_in(outcome.replies[0])
-    assert ids.switch_account("acc-bakery") in ids_in(outcome.replies[0])
+    assert accounts_ids.NEW_ACCOUNT not in ids_in(outcome.replies[0])
+    assert accounts_ids.switch_account("acc-bakery") in ids_in(outcome.replies[0])
 
 
 # ----- switching -----
 
 
 def test_switch_rechecks_ownership_then_acts_for_the_account() -> None:
-    asked = run(owner_logged_in(), inbound(ListReply(ids.switch_account("acc-bakery"), "")))
+    asked = run(
+        owner_logged_in(), inbound(ListPicked(accounts_ids.switch_account("acc-bakery"), ""))
+    )
     assert asked.effects == (LoadView(SwitchTo("acc-bakery")),)
     outcome = run(asked.session, ViewLoaded(owner_view(), SwitchTo("acc-bakery")))
     assert outcome.session.chosen_account == "acc-bakery"
@@ -135,18 +133,18 @@ def test_switching_back_to_the_personal_account_forgets_the_choice() -> None:
 
 def test_the_ledger_pending_offers_and_new_offers_act_for_the_active_account() -> None:
     session = on_bakery()
-    assert run(session, tap(ids.ledger_page(1))).effects == (LoadLedger("acc-bakery", 1, 6),)
+    assert run(session, tap(ledger_ids.ledger_page(1))).effects == (LoadLedger("acc-bakery", 1, 6),)
     bakery = attrs.evolve(BAKERY, pending_in=(offer("cx-b", "7", "Rudo"),))
     listed = run(session, ViewLoaded(owner_view(PERSONAL, bakery), ShowPending("in", 1)))
-    assert ids_in(listed.replies[0])[0] == ids.pending_offer("in", "cx-b")
+    assert ids_in(listed.replies[0])[0] == pending_ids.pending_offer("in", "cx-b")
     confirming = run(
-        session, tap(ids.offer_start(True)), inbound("5"), inbound("rudo"),
+        session, tap(offer_ids.offer_start(True)), inbound("5"), inbound("rudo"),
         HandleResolved("rudo", AccountRef("acc-rudo", "Rudo Chikwanha Personal"), None),
         checked_with=owner_view(PERSONAL, BAKERY),
     )  # fmt: skip
     draft = confirming.session.draft
     assert draft is not None and "*From:* Chipos Bakery (chipo_bakery)" in said(confirming)
-    sent = run(confirming.session, tap(ids.confirm(draft.draft_id)))
+    sent = run(confirming.session, tap(submit_ids.confirm(draft.draft_id)))
     (effect,) = sent.effects
     assert isinstance(effect, CreateCredex) and effect.issuer_account_id == "acc-bakery"
 
@@ -169,10 +167,10 @@ def test_after_a_timeout_the_member_is_back_on_the_personal_account_and_told_so(
 
 
 def test_after_a_timeout_an_old_button_logs_in_again_on_the_personal_account() -> None:
-    outcome = run(on_bakery(), tap(ids.ledger_page(1)), now=LATER)
-    assert outcome.effects == (LoadView(AfterLogin(ids_intent(ids.ledger_page(1)))),)
+    outcome = run(on_bakery(), tap(ledger_ids.ledger_page(1)), now=LATER)
+    assert outcome.effects == (LoadView(AfterLogin(ids_intent(ledger_ids.ledger_page(1)))),)
     again = run(
-        outcome.session, ViewLoaded(owner_view(), AfterLogin(ids_intent(ids.ledger_page(1))))
+        outcome.session, ViewLoaded(owner_view(), AfterLogin(ids_intent(ledger_ids.ledger_page(1))))
     )
     assert again.effects == (LoadLedger("acc-chipo", 1, 6),)
 
@@ -193,13 +191,13 @@ def test_a_greeting_starts_on_the_personal_account() -> None:
 
 def test_open_and_verified_tiers_get_the_reason_not_the_form() -> None:
     for tier in (1, 2):
-        outcome = run(owner_logged_in(PERSONAL, tier=tier), tap(ids.NEW_ACCOUNT))
+        outcome = run(owner_logged_in(PERSONAL, tier=tier), tap(accounts_ids.NEW_ACCOUNT))
         assert outcome.session.screen == Home() and outcome.effects == ()
         assert "need a paid tier" in said(outcome)
 
 
 def test_paid_tier_is_asked_for_the_name() -> None:
-    outcome = run(owner_logged_in(tier=3), tap(ids.NEW_ACCOUNT))
+    outcome = run(owner_logged_in(tier=3), tap(accounts_ids.NEW_ACCOUNT))
     assert outcome.session.screen == AccountForm(default_denom="USD")
     assert "What should it be called?" in said(outcome)
 
@@ -232,7 +230,7 @@ def test_names_are_cleaned_as_credex_core_cleans_them(typed: str, cleaned: str) 
 def test_the_name_step_shows_the_cleaned_name_or_says_why_not(
     typed: str, ok: bool, note: bool
 ) -> None:
-    outcome = run(owner_logged_in(), tap(ids.NEW_ACCOUNT), inbound(typed))
+    outcome = run(owner_logged_in(), tap(accounts_ids.NEW_ACCOUNT), inbound(typed))
     screen = outcome.session.screen
     assert isinstance(screen, AccountForm)
     assert (screen.step == "handle") is ok
@@ -244,7 +242,7 @@ def test_the_name_step_shows_the_cleaned_name_or_says_why_not(
 
 
 def test_the_handle_is_read_like_any_handle_and_checked_with_credex_core() -> None:
-    asked = run(owner_logged_in(), tap(ids.NEW_ACCOUNT), inbound("Chipo Catering"))
+    asked = run(owner_logged_in(), tap(accounts_ids.NEW_ACCOUNT), inbound("Chipo Catering"))
     bad = run(asked.session, inbound("chipo catering"))
     assert "can't have spaces" in said(bad) and bad.effects == ()
     good = run(asked.session, inbound("@Chipo_Catering"))
@@ -253,7 +251,10 @@ def test_the_handle_is_read_like_any_handle_and_checked_with_credex_core() -> No
 
 def test_a_taken_handle_is_refused_and_a_free_one_leads_to_the_confirmation() -> None:
     checking = run(
-        owner_logged_in(), tap(ids.NEW_ACCOUNT), inbound("Chipo Catering"), inbound("chipo_bakery")
+        owner_logged_in(),
+        tap(accounts_ids.NEW_ACCOUNT),
+        inbound("Chipo Catering"),
+        inbound("chipo_bakery"),
     )
     taken = run(
         checking.session, AccountHandleChecked("chipo_bakery", AccountRef("acc-bakery", "B"))
@@ -261,11 +262,14 @@ def test_a_taken_handle_is_refused_and_a_free_one_leads_to_the_confirmation() ->
     assert "already taken" in said(taken)
     assert taken.session.screen.step == "handle"  # type: ignore[union-attr]
     free = run(
-        owner_logged_in(), tap(ids.NEW_ACCOUNT), inbound("Chipo Catering"),
+        owner_logged_in(), tap(accounts_ids.NEW_ACCOUNT), inbound("Chipo Catering"),
         inbound("chipo_catering"), AccountHandleChecked("chipo_catering", None),
     )  # fmt: skip
     assert free.session.screen == CONFIRMING
-    assert ids_in(free.replies[0]) == [ids.create_account("chipo_catering"), ids.CANCEL]
+    assert ids_in(free.replies[0]) == [
+        accounts_ids.create_account("chipo_catering"),
+        navigation_ids.CANCEL,
+    ]
     assert "*Currency:* USD" in said(free) and "*Type:* Business" in said(free)
 
 
@@ -274,7 +278,7 @@ def confirming() -> Session:
 
 
 @pytest.mark.parametrize(
-    "event", [tap(ids.create_account("chipo_catering")), inbound("yes"), inbound("Yebo")]
+    "event", [tap(accounts_ids.create_account("chipo_catering")), inbound("yes"), inbound("Yebo")]
 )
 def test_the_confirmation_creates_the_account(event: object) -> None:
     outcome = run(confirming(), event)  # type: ignore[arg-type]
@@ -285,16 +289,16 @@ def test_the_confirmation_creates_the_account(event: object) -> None:
 
 def test_an_old_or_repeated_create_tap_creates_nothing() -> None:
     for session in (owner_logged_in(), attrs.evolve(confirming(), screen=Home())):
-        outcome = run(session, tap(ids.create_account("chipo_catering")))
+        outcome = run(session, tap(accounts_ids.create_account("chipo_catering")))
         assert outcome.effects == () and "nothing new was created" in said(outcome)
-    other = run(confirming(), tap(ids.create_account("something_else")))
+    other = run(confirming(), tap(accounts_ids.create_account("something_else")))
     assert other.effects == ()
 
 
 def test_no_cancels_and_other_text_asks_for_a_tap() -> None:
     no = run(confirming(), inbound("no"))
     assert no.effects == (LoadView(ShowDashboard("cancelled")),)
-    cancel = run(confirming(), tap(ids.CANCEL))
+    cancel = run(confirming(), tap(navigation_ids.CANCEL))
     assert cancel.effects == (LoadView(ShowDashboard("cancelled")),)
     other = run(confirming(), inbound("hmm"))
     assert "tap *Create account*" in said(other) and other.effects == ()
@@ -357,11 +361,12 @@ def test_the_word_ledger_opens_the_ledger_of_the_active_account() -> None:
 
 
 def test_list_paging_id_opens_that_page() -> None:
-    assert ids_intent(ids.accounts_page(2)) == OpenAccounts(2)
+    assert ids_intent(accounts_ids.accounts_page(2)) == OpenAccounts(2)
 
 
 def test_an_old_accept_tap_for_an_offer_to_another_owned_account_still_works() -> None:
-    from actors.effects import ActOnOffer, BeforeAction
+    from actors.effects import ActOnOffer
+    from actors.flows.pending import BeforeAction
 
     bakery = attrs.evolve(BAKERY, pending_in=(offer("cx-b", "7", "Rudo"),))
     purpose = BeforeAction("accept", "cx-b")

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from actors import ids
-from actors.effects import BeforeAction, LoadLedger, LoadView, ShowDashboard
-from actors.events import ButtonReply
+from actors.effects import LoadLedger, LoadView
+from actors.events import ButtonTapped
+from actors.flows.dashboard import ShowDashboard
+from actors.flows.pending import BeforeAction
+from actors.intents import pending as pending_ids
 from actors.ports.credex import LedgerPage
 from actors.results import LedgerLoaded, ViewLoaded
 from actors.session import OnboardFirstName, OnboardLastName, Session
@@ -34,7 +36,7 @@ def test_ledger_typed_after_the_timeout_shows_the_ledger_with_the_note() -> None
 
 
 def test_a_self_describing_tap_after_the_timeout_is_carried_out_with_the_note() -> None:
-    outcome = run(logged_in(), inbound(ButtonReply(ids.accept("cx-1"), "")), now=LATER)
+    outcome = run(logged_in(), inbound(ButtonTapped(pending_ids.accept("cx-1"), "")), now=LATER)
     assert outcome.effects == (LoadView(BeforeAction("accept", "cx-1")),)
     assert "timed out" in said(outcome)
 

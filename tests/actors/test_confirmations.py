@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from actors import ids
-from actors.effects import ActOnOffer, BeforeAction, BeforeMemberAction, CreateCredex, LoadView
-from actors.events import ButtonReply
-from actors.outcome import Outcome
+from actors.effects import ActOnOffer, CreateCredex, LoadView
+from actors.events import ButtonTapped
+from actors.flows.members import BeforeMemberAction
+from actors.flows.pending import BeforeAction
+from actors.intents import ledger as ledger_ids
+from actors.intents import members as members_ids
+from actors.intents import offer as offer_ids
+from actors.intents import pending as pending_ids
+from actors.intents import submit as submit_ids
+from actors.outcome import Transition
 from actors.ports.credex import AccountRef
 from actors.results import HandleResolved, ViewLoaded
 from actors.session import AskYesNo, CancelConfirm, Home, OfferForm, Session
@@ -31,23 +37,23 @@ NOT_SENT = "Your 3.00 USD offer to Rudo was not sent."
 
 
 def tap(reply_id: str) -> object:
-    return inbound(ButtonReply(reply_id, ""))
+    return inbound(ButtonTapped(reply_id, ""))
 
 
-def quick_confirmation(text: str = "3=>rudo") -> Outcome:
+def quick_confirmation(text: str = "3=>rudo") -> Transition:
     outcome = run(logged_in(), inbound(text), HandleResolved("rudo", RUDO, 0))
     assert outcome.session.draft is not None and "Sign & send" in said(outcome)
     return outcome
 
 
-def menu_confirmation() -> Outcome:
-    events = [tap(ids.offer_start(True)), inbound("3"), inbound("rudo")]
+def menu_confirmation() -> Transition:
+    events = [tap(offer_ids.offer_start(True)), inbound("3"), inbound("rudo")]
     outcome = run(logged_in(), *events, HandleResolved("rudo", RUDO, None))  # type: ignore[arg-type]
     assert isinstance(outcome.session.screen, OfferForm) and outcome.session.draft is not None
     return outcome
 
 
-def creates(outcome: Outcome) -> bool:
+def creates(outcome: Transition) -> bool:
     return any(isinstance(e, CreateCredex) for e in outcome.effects)
 
 
@@ -76,7 +82,7 @@ def test_the_old_sign_and_send_button_is_closed_after_leaving(leave: str) -> Non
     draft = confirming.session.draft
     assert draft is not None
     left = run(confirming.session, inbound(leave))
-    late = run(left.session, tap(ids.confirm(draft.draft_id)))
+    late = run(left.session, tap(submit_ids.confirm(draft.draft_id)))
     assert not creates(late) and "no longer open, so nothing was sent" in said(late)
 
 
@@ -91,7 +97,7 @@ def test_back_from_the_menu_confirmation_keeps_the_answers_and_says_it_was_not_s
 
 def test_a_tap_elsewhere_closes_the_confirmation() -> None:
     confirming = quick_confirmation()
-    elsewhere = run(confirming.session, tap(ids.ledger_page(1)))
+    elsewhere = run(confirming.session, tap(ledger_ids.ledger_page(1)))
     assert elsewhere.session.draft is None and NOT_SENT in said(elsewhere)
 
 
@@ -113,7 +119,7 @@ def test_the_confirm_tap_of_the_open_draft_still_signs() -> None:
     confirming = quick_confirmation()
     draft = confirming.session.draft
     assert draft is not None
-    assert creates(run(confirming.session, tap(ids.confirm(draft.draft_id))))
+    assert creates(run(confirming.session, tap(submit_ids.confirm(draft.draft_id))))
 
 
 def test_a_bulk_confirmation_left_names_every_recipient() -> None:
@@ -140,7 +146,7 @@ def test_leaving_a_cancel_question_closes_it_and_the_old_yes_button_cancels_noth
     left = run(cancel_question(), inbound("ledger"))
     assert "Nothing was cancelled: your offer is still pending." in said(left)
     assert left.session.screen == Home()
-    late = run(left.session, tap(ids.cancel_now("cx-5")))
+    late = run(left.session, tap(pending_ids.cancel_now("cx-5")))
     assert late.effects == () and "That confirmation is closed, so nothing was cancelled" in said(
         late
     )
@@ -152,7 +158,7 @@ def test_leaving_a_cancel_question_closes_it_and_the_old_yes_button_cancels_noth
 
 
 def test_the_open_cancel_question_still_cancels() -> None:
-    tapped = run(cancel_question(), tap(ids.cancel_now("cx-5")))
+    tapped = run(cancel_question(), tap(pending_ids.cancel_now("cx-5")))
     assert tapped.effects == (LoadView(BeforeAction("cancel", "cx-5")),)
     done = run(tapped.session, ViewLoaded(view(pending_out=MINE), BeforeAction("cancel", "cx-5")))
     assert done.effects == (ActOnOffer("cancel", MINE[0], "mem-tendai"),)
@@ -160,14 +166,14 @@ def test_the_open_cancel_question_still_cancels() -> None:
 
 # ----- removing a member -----
 
-REMOVE = ids.remove_member("acc-bakery", "mem-tendai")
+REMOVE = members_ids.remove_member("acc-bakery", "mem-tendai")
 
 
 def removal_question() -> Session:
     session = owner_logged_in(PERSONAL, BAKERY, chosen="acc-bakery")
     purpose = BeforeMemberAction(False, "acc-bakery", "mem-tendai")
     asked = run(session, ViewLoaded(owner_view(PERSONAL, BAKERY), purpose))
-    assert asked.session.screen == AskYesNo(REMOVE, ids.MEMBERS)
+    assert asked.session.screen == AskYesNo(REMOVE, members_ids.MEMBERS)
     return asked.session
 
 

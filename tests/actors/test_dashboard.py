@@ -7,8 +7,13 @@ import datetime as dt
 import attrs
 import pytest
 
-from actors import ids
-from actors.effects import ShowDashboard
+from actors.flows.dashboard import ShowDashboard
+from actors.intents import accounts as accounts_ids
+from actors.intents import members as members_ids
+from actors.intents import navigation as navigation_ids
+from actors.intents import notifications as notifications_ids
+from actors.intents import offer as offer_ids
+from actors.intents import pending as pending_ids
 from actors.results import ViewLoaded
 from actors.screens.dashboard import greeting
 from tests.actors.views import ids_in, logged_in, offer, run, said, view
@@ -43,13 +48,13 @@ def test_greeting_uses_the_local_hour_not_utc() -> None:
 def test_open_tier_sees_its_daily_limit_and_no_unsecured_row() -> None:
     outcome = run(logged_in(), ViewLoaded(view(tier=1, remaining="7.5"), ShowDashboard()))
     assert "*Left to offer today:* 7.50 USD" in said(outcome)
-    assert ids.offer_start(False) not in ids_in(outcome.replies[0])
+    assert offer_ids.offer_start(False) not in ids_in(outcome.replies[0])
 
 
 def test_paid_tier_has_no_limit_line_and_can_offer_unsecured() -> None:
     outcome = run(logged_in(), ViewLoaded(view(tier=3), ShowDashboard()))
     assert "Left to offer" not in said(outcome)
-    assert ids.offer_start(False) in ids_in(outcome.replies[0])
+    assert offer_ids.offer_start(False) in ids_in(outcome.replies[0])
 
 
 def test_unsecured_block_only_when_there_are_payables_or_receivables() -> None:
@@ -61,7 +66,10 @@ def test_unsecured_block_only_when_there_are_payables_or_receivables() -> None:
 
 def test_pending_rows_appear_only_with_pending_offers_and_show_counts() -> None:
     bare = ids_in(run(logged_in(), ViewLoaded(view(), ShowDashboard())).replies[0])
-    assert ids.pending_page("in", 1) not in bare and ids.pending_page("out", 1) not in bare
+    assert (
+        pending_ids.pending_page("in", 1) not in bare
+        and pending_ids.pending_page("out", 1) not in bare
+    )
     busy = run(
         logged_in(),
         ViewLoaded(
@@ -87,7 +95,7 @@ def test_cancelled_notice_comes_before_the_dashboard() -> None:
 
 # ----- accounts, members and notifications rows: each only when it applies -----
 
-ACCOUNT_ROWS = (ids.ACCOUNTS, ids.MEMBERS, ids.NOTIFICATIONS)
+ACCOUNT_ROWS = (accounts_ids.ACCOUNTS, members_ids.MEMBERS, notifications_ids.NOTIFICATIONS)
 
 
 @pytest.mark.parametrize(
@@ -95,11 +103,26 @@ ACCOUNT_ROWS = (ids.ACCOUNTS, ids.MEMBERS, ids.NOTIFICATIONS)
     [
         (1, 1, None, ()),
         (2, 1, None, ()),
-        (3, 1, None, (ids.ACCOUNTS,)),
-        (2, 2, None, (ids.ACCOUNTS,)),  # a member downgraded with two accounts may still switch
-        (4, 1, None, (ids.ACCOUNTS, ids.MEMBERS)),  # only the owner is authorized: nobody to pick
-        (4, 2, "acc-bakery", (ids.ACCOUNTS, ids.MEMBERS, ids.NOTIFICATIONS)),
-        (3, 2, "acc-bakery", (ids.ACCOUNTS, ids.NOTIFICATIONS)),
+        (3, 1, None, (accounts_ids.ACCOUNTS,)),
+        (
+            2,
+            2,
+            None,
+            (accounts_ids.ACCOUNTS,),
+        ),  # a member downgraded with two accounts may still switch
+        (
+            4,
+            1,
+            None,
+            (accounts_ids.ACCOUNTS, members_ids.MEMBERS),
+        ),  # only the owner is authorized: nobody to pick
+        (
+            4,
+            2,
+            "acc-bakery",
+            (accounts_ids.ACCOUNTS, members_ids.MEMBERS, notifications_ids.NOTIFICATIONS),
+        ),
+        (3, 2, "acc-bakery", (accounts_ids.ACCOUNTS, notifications_ids.NOTIFICATIONS)),
     ],
 )
 def test_account_rows_show_only_when_they_apply(
@@ -122,7 +145,7 @@ def test_every_row_at_once_still_fits_in_ten() -> None:
     session = attrs.evolve(logged_in(), chosen_account="acc-bakery")
     outcome = run(session, ViewLoaded(owner_view(PERSONAL, busy), ShowDashboard()))
     rows = ids_in(outcome.replies[0])
-    assert len(rows) == 10 and rows[-1] == ids.HELP
+    assert len(rows) == 10 and rows[-1] == navigation_ids.HELP
     assert "Active account (2 you own)" in said(outcome)
 
 
@@ -133,24 +156,25 @@ def test_one_account_needs_no_active_account_line() -> None:
 @pytest.mark.parametrize(
     "reply_id",
     [
-        ids.ACCOUNTS,
-        ids.accounts_page(3),
-        ids.switch_account("0b9c6a8e-1111-4222-8333-444455556666"),
-        ids.NEW_ACCOUNT,
-        ids.create_account("chipo_catering"),
-        ids.MEMBERS,
-        ids.ADD_MEMBER,
-        ids.authorize_member("0b9c6a8e-1111-4222-8333-444455556666", "263771000003"),
-        ids.ask_remove_member("0b9c6a8e-1111-4222-8333-444455556666", "mem-1"),
-        ids.remove_member("0b9c6a8e-1111-4222-8333-444455556666", "mem-1"),
-        ids.NOTIFICATIONS,
-        ids.ask_notify("0b9c6a8e-1111-4222-8333-444455556666", "mem-1"),
-        ids.set_notify("0b9c6a8e-1111-4222-8333-444455556666", "mem-1"),
-        ids.CANCEL,
+        accounts_ids.ACCOUNTS,
+        accounts_ids.accounts_page(3),
+        accounts_ids.switch_account("0b9c6a8e-1111-4222-8333-444455556666"),
+        accounts_ids.NEW_ACCOUNT,
+        accounts_ids.create_account("chipo_catering"),
+        members_ids.MEMBERS,
+        members_ids.ADD_MEMBER,
+        members_ids.authorize_member("0b9c6a8e-1111-4222-8333-444455556666", "263771000003"),
+        members_ids.ask_remove_member("0b9c6a8e-1111-4222-8333-444455556666", "mem-1"),
+        members_ids.remove_member("0b9c6a8e-1111-4222-8333-444455556666", "mem-1"),
+        notifications_ids.NOTIFICATIONS,
+        notifications_ids.ask_notify("0b9c6a8e-1111-4222-8333-444455556666", "mem-1"),
+        notifications_ids.set_notify("0b9c6a8e-1111-4222-8333-444455556666", "mem-1"),
+        navigation_ids.CANCEL,
     ],
 )
 def test_every_account_id_carries_its_meaning(reply_id: str) -> None:
-    from actors.intents import Unsupported, from_id
+    from actors.intents import from_id
+    from actors.intents.base import Unsupported
 
     intent = from_id(reply_id)
     assert not isinstance(intent, Unsupported)

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import attrs
 
-from actors import ids
-from actors.effects import CreateCredex, LoadView, VerifyDraft
-from actors.events import ButtonReply, DraftCheck
+from actors.effects import CreateCredex, LoadView
+from actors.events import ButtonTapped, DraftCheck
 from actors.failure import Failure
+from actors.flows.submit import VerifyDraft
+from actors.intents import offer as offer_ids
+from actors.intents import submit as submit_ids
 from actors.ports.credex import Money, PendingOffer
 from actors.results import EffectFailed, HandleResolved, ViewLoaded
 from actors.session import Session
@@ -21,12 +23,12 @@ SETTLED = NOW + dt.timedelta(seconds=61)  # past the default CREDEX_WRITE_SETTLE
 
 def submitting() -> tuple[Session, CreateCredex]:
     confirming = run(
-        logged_in(), inbound(ButtonReply(ids.offer_start(True), "")), inbound("5"),
+        logged_in(), inbound(ButtonTapped(offer_ids.offer_start(True), "")), inbound("5"),
         inbound("bob"), HandleResolved("bob", BOB, None),
     )  # fmt: skip
     draft = confirming.session.draft
     assert draft is not None
-    outcome = run(confirming.session, inbound(ButtonReply(ids.confirm(draft.draft_id), "")))
+    outcome = run(confirming.session, inbound(ButtonTapped(submit_ids.confirm(draft.draft_id), "")))
     (effect,) = outcome.effects
     assert isinstance(effect, CreateCredex)
     return outcome.session, effect
@@ -52,7 +54,7 @@ def test_a_message_soon_after_an_interrupted_submission_waits_for_the_call_to_se
 
 def test_duplicate_tap_during_an_unknown_outcome_also_only_checks() -> None:
     session, effect = submitting()
-    outcome = run(session, inbound(ButtonReply(ids.confirm(effect.draft_id), "")))
+    outcome = run(session, inbound(ButtonTapped(submit_ids.confirm(effect.draft_id), "")))
     assert not any(isinstance(e, CreateCredex) for e in outcome.effects)
 
 
@@ -65,7 +67,7 @@ def test_matching_pending_offer_means_it_was_sent() -> None:
     assert "was sent" in said(outcome)
     draft = outcome.session.draft
     assert draft is not None and draft.state == "done" and draft.offers[0].credex_id == "cx-9"
-    late = run(outcome.session, inbound(ButtonReply(ids.confirm(effect.draft_id), "")))
+    late = run(outcome.session, inbound(ButtonTapped(submit_ids.confirm(effect.draft_id), "")))
     assert late.effects == () and "already used" in said(late)
 
 
@@ -135,12 +137,12 @@ def lookalike_submitting() -> tuple[Session, CreateCredex]:
     """A 5 USD offer to Bob confirmed while an identical one (cx-old) was already pending."""
     before = view(pending_out=(matching("cx-old"),))
     confirming = run(
-        logged_in(), inbound(ButtonReply(ids.offer_start(True), "")), inbound("5"),
+        logged_in(), inbound(ButtonTapped(offer_ids.offer_start(True), "")), inbound("5"),
         inbound("bob"), HandleResolved("bob", BOB, None), checked_with=before,
     )  # fmt: skip
     draft = confirming.session.draft
     assert draft is not None and draft.pending_before == ("cx-old",)
-    outcome = run(confirming.session, inbound(ButtonReply(ids.confirm(draft.draft_id), "")))
+    outcome = run(confirming.session, inbound(ButtonTapped(submit_ids.confirm(draft.draft_id), "")))
     (effect,) = outcome.effects
     assert isinstance(effect, CreateCredex)
     return outcome.session, effect

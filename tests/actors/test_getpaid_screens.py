@@ -13,7 +13,7 @@ import pytest
 
 from actors.ledger_scan import StatementEntry
 from actors.ports.credex import Money
-from actors.replies import ButtonsReply, DocumentReply, QrImageReply, Reply, TextReply
+from actors.replies import ButtonsMessage, DocumentReply, QrImageReply, Reply, TextReply
 from actors.screens import onboarding, receive, statement
 from actors.session import Identity
 from tests.actors.test_screens import GOLDEN, assert_within_limits, render
@@ -70,7 +70,7 @@ def test_captions_and_texts_fit_whatsapp(name: str) -> None:
     reply = SCREENS[name]()
     if isinstance(reply, QrImageReply | DocumentReply):
         assert 0 < len(reply.caption) <= 1024
-    elif isinstance(reply, ButtonsReply):
+    elif isinstance(reply, ButtonsMessage):
         assert_within_limits(reply)
     else:
         assert isinstance(reply, TextReply) and 0 < len(reply.body) <= 4096

@@ -9,14 +9,20 @@ from decimal import Decimal
 
 import pytest
 
-from actors import ids
-from actors.effects import AfterLogin, LoadCredex, LoadLedger, LoadView, ShowDashboard, SwitchTo
+from actors.effects import LoadCredex, LoadLedger, LoadView
 from actors.events import Inbound
-from actors.events import ListReply as ListTap
+from actors.events import ListPicked as ListTap
 from actors.failure import Failure
-from actors.intents import OpenLedger, OpenLedgerCredex, Unsupported, from_id
+from actors.flows.accounts import SwitchTo
+from actors.flows.dashboard import AfterLogin, ShowDashboard
+from actors.intents import from_id
+from actors.intents import ledger as ledger_ids
+from actors.intents import navigation as navigation_ids
+from actors.intents import statement as statement_ids
+from actors.intents.base import Unsupported
+from actors.intents.ledger import OpenLedger, OpenLedgerCredex
 from actors.ports.credex import CredexDetail, LedgerEntry, LedgerPage, Money
-from actors.replies import ButtonsReply, ListReply
+from actors.replies import ButtonsMessage, ListMessage
 from actors.results import CredexLoaded, EffectFailed, LedgerLoaded, ViewLoaded
 from actors.screens import ledger as screens
 from actors.session import Session
@@ -72,9 +78,9 @@ def detail(**kw: object) -> CredexDetail:
 
 
 def test_a_ledger_row_id_carries_the_credex_and_the_page_to_return_to() -> None:
-    assert from_id(ids.ledger_credex(CX, 3)) == OpenLedgerCredex(CX, 3)
-    assert from_id(ids.ledger_page(2)) == OpenLedger(2)
-    assert len(ids.ledger_credex("x" * 64, 9999)) <= 200
+    assert from_id(ledger_ids.ledger_credex(CX, 3)) == OpenLedgerCredex(CX, 3)
+    assert from_id(ledger_ids.ledger_page(2)) == OpenLedger(2)
+    assert len(ledger_ids.ledger_credex("x" * 64, 9999)) <= 200
 
 
 @pytest.mark.parametrize(
@@ -89,19 +95,19 @@ def test_a_malformed_ledger_id_is_not_understood(reply_id: str) -> None:
 
 
 def test_tapping_a_row_asks_credex_core_for_that_credex_of_the_active_account() -> None:
-    outcome = run(logged_in(), pick(ids.ledger_credex(CX, 2)))
+    outcome = run(logged_in(), pick(ledger_ids.ledger_credex(CX, 2)))
     assert outcome.effects == (LoadCredex("acc-tendai", CX, 2),) and outcome.replies == ()
 
 
 def test_on_a_business_account_the_row_is_checked_against_that_account() -> None:
     session = run(owner_logged_in(), ViewLoaded(owner_view(), SwitchTo("acc-bakery"))).session
-    outcome = run(session, pick(ids.ledger_credex(CX, 1)))
+    outcome = run(session, pick(ledger_ids.ledger_credex(CX, 1)))
     assert outcome.effects == (LoadCredex("acc-bakery", CX, 1),)
 
 
 def test_a_row_tapped_before_logging_in_logs_in_first_then_loads_the_credex() -> None:
     intent = OpenLedgerCredex(CX, 4)
-    outcome = run(Session(phone=PHONE), pick(ids.ledger_credex(CX, 4)))
+    outcome = run(Session(phone=PHONE), pick(ledger_ids.ledger_credex(CX, 4)))
     assert outcome.effects == (LoadView(AfterLogin(intent)),)
     again = run(outcome.session, ViewLoaded(view(), AfterLogin(intent)))
     assert again.effects == (LoadCredex("acc-tendai", CX, 4),)
@@ -110,26 +116,31 @@ def test_a_row_tapped_before_logging_in_logs_in_first_then_loads_the_credex() ->
 def test_a_loaded_page_is_a_list_whose_rows_open_their_credex() -> None:
     outcome = run(logged_in(), LedgerLoaded(2, entries(6, start_row=6, has_more=True)))
     (reply,) = outcome.replies
-    assert isinstance(reply, ListReply)
-    assert ids_in(reply)[:6] == [ids.ledger_credex(f"cx-{n}", 2) for n in range(7, 13)]
-    assert ids_in(reply)[6:] == [ids.ledger_page(1), ids.ledger_page(3), ids.STATEMENT, ids.MENU]
+    assert isinstance(reply, ListMessage)
+    assert ids_in(reply)[:6] == [ledger_ids.ledger_credex(f"cx-{n}", 2) for n in range(7, 13)]
+    assert ids_in(reply)[6:] == [
+        ledger_ids.ledger_page(1),
+        ledger_ids.ledger_page(3),
+        statement_ids.STATEMENT,
+        navigation_ids.MENU,
+    ]
 
 
 # ----- old taps after the session timed out -----
 
 
 def test_after_a_timeout_an_old_row_still_shows_its_credex() -> None:
-    outcome = run(logged_in(), pick(ids.ledger_credex(CX, 2)), now=LATER)
+    outcome = run(logged_in(), pick(ledger_ids.ledger_credex(CX, 2)), now=LATER)
     assert outcome.effects == (LoadCredex("acc-tendai", CX, 2),)
     shown = run(outcome.session, CredexLoaded(LoadCredex("acc-tendai", CX, 2), detail()))
     assert "Credex to Rudo Chikwanha Personal" in said(shown)
-    assert ids_in(shown.replies[0]) == [ids.ledger_page(2), ids.MENU]
+    assert ids_in(shown.replies[0]) == [ledger_ids.ledger_page(2), navigation_ids.MENU]
 
 
 def test_after_a_timeout_on_a_business_account_the_row_is_checked_on_the_personal_one() -> None:
     session = run(owner_logged_in(), ViewLoaded(owner_view(), SwitchTo("acc-bakery"))).session
     intent = OpenLedgerCredex(CX, 1)
-    outcome = run(session, pick(ids.ledger_credex(CX, 1)), now=LATER)
+    outcome = run(session, pick(ledger_ids.ledger_credex(CX, 1)), now=LATER)
     assert outcome.session.chosen_account is None
     assert outcome.effects == (LoadView(AfterLogin(intent)),)
     again = run(outcome.session, ViewLoaded(owner_view(), AfterLogin(intent)), now=LATER)
@@ -142,8 +153,10 @@ def test_after_a_timeout_on_a_business_account_the_row_is_checked_on_the_persona
 def test_the_card_returns_to_the_page_the_row_was_on() -> None:
     outcome = run(logged_in(), CredexLoaded(LoadCredex("acc-tendai", CX, 5), detail()))
     (card,) = outcome.replies
-    assert isinstance(card, ButtonsReply)
-    assert ids_in(card) == [ids.ledger_page(5), ids.MENU] and outcome.effects == ()
+    assert isinstance(card, ButtonsMessage)
+    assert (
+        ids_in(card) == [ledger_ids.ledger_page(5), navigation_ids.MENU] and outcome.effects == ()
+    )
 
 
 @pytest.mark.parametrize("kind", ["not_found", "invalid"])
@@ -187,9 +200,9 @@ def test_an_unknown_ledger_page_failure_is_not_called_a_missing_credex() -> None
 @pytest.mark.parametrize(
     ("page", "ledger_page", "paging"),
     [
-        (1, entries(6, has_more=True), [ids.ledger_page(2)]),
-        (2, entries(6, 6, has_more=True), [ids.ledger_page(1), ids.ledger_page(3)]),
-        (3, entries(2, 12), [ids.ledger_page(2)]),
+        (1, entries(6, has_more=True), [ledger_ids.ledger_page(2)]),
+        (2, entries(6, 6, has_more=True), [ledger_ids.ledger_page(1), ledger_ids.ledger_page(3)]),
+        (3, entries(2, 12), [ledger_ids.ledger_page(2)]),
         (1, entries(3), []),
     ],
 )
@@ -200,18 +213,26 @@ def test_a_page_has_its_entries_then_previous_next_statement_and_menu_within_ten
     assert_within_limits(reply)
     row_ids = ids_in(reply)
     assert len(row_ids) == len(ledger_page.entries) + len(paging) + 2 <= 10
-    assert row_ids[len(ledger_page.entries) :] == [*paging, ids.STATEMENT, ids.MENU]
+    assert row_ids[len(ledger_page.entries) :] == [
+        *paging,
+        statement_ids.STATEMENT,
+        navigation_ids.MENU,
+    ]
 
 
 def test_a_page_never_lists_more_than_six_entries() -> None:
     reply = screens.ledger(1, entries(9, has_more=True))
-    assert len(ids_in(reply)) == 9 and ids_in(reply)[5] == ids.ledger_credex("cx-6", 1)
-    assert ids_in(reply)[6:] == [ids.ledger_page(2), ids.STATEMENT, ids.MENU]
+    assert len(ids_in(reply)) == 9 and ids_in(reply)[5] == ledger_ids.ledger_credex("cx-6", 1)
+    assert ids_in(reply)[6:] == [
+        ledger_ids.ledger_page(2),
+        statement_ids.STATEMENT,
+        navigation_ids.MENU,
+    ]
 
 
 def test_rows_say_which_way_the_value_went_numbered_across_pages() -> None:
     reply = screens.ledger(2, entries(2, 7))
-    assert isinstance(reply, ListReply)
+    assert isinstance(reply, ListMessage)
     rows = reply.sections[0].rows
     assert (rows[0].title, rows[0].description) == ("8. 🔻 8.00 USD", "to Party 8")
     assert (rows[1].title, rows[1].description) == ("9. 🔺 9.00 USD", "from Party 9")
@@ -219,8 +240,8 @@ def test_rows_say_which_way_the_value_went_numbered_across_pages() -> None:
 
 def test_an_empty_page_after_the_first_offers_the_way_back() -> None:
     reply = screens.ledger(3, LedgerPage((), 14, False))
-    assert ids_in(reply) == [ids.ledger_page(2), ids.MENU]
-    assert ids_in(screens.ledger(1, LedgerPage((), 0, False))) == [ids.MENU]
+    assert ids_in(reply) == [ledger_ids.ledger_page(2), navigation_ids.MENU]
+    assert ids_in(screens.ledger(1, LedgerPage((), 0, False))) == [navigation_ids.MENU]
 
 
 # ----- the card's words -----

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from actors import ids
+from actors.intents import accounts as accounts_ids
+from actors.intents import ledger as ledger_taps
+from actors.intents import navigation as navigation_ids
+from actors.intents import statement as statement_ids
 from actors.ports.credex import CredexCore
-from actors.replies import ButtonsReply, ListReply, Reply
+from actors.replies import ButtonsMessage, ListMessage, Reply
 from tests.actors.chat import Chat
 from tests.actors.views import ids_in, text_of
 
@@ -21,7 +24,7 @@ def said(replies: list[Reply]) -> str:
 
 
 def row_titled(reply: Reply, title: str) -> str:
-    assert isinstance(reply, ListReply)
+    assert isinstance(reply, ListMessage)
     found = [r.id for s in reply.sections for r in s.rows if title in r.title]
     assert len(found) == 1, f"{title!r} in {text_of(reply)}"
     return found[0]
@@ -36,11 +39,11 @@ async def ledger_ids(credex: CredexCore, phone: str) -> list[str]:
 
 async def test_a_ledger_row_shows_its_credex_and_goes_back_to_the_same_page(chat: Chat) -> None:
     await chat.send("hi")
-    (page,) = await chat.pick(ids.ledger_page(1))
-    assert isinstance(page, ListReply) and "📒 *Ledger* (page 1, newest first)" in said([page])
+    (page,) = await chat.pick(ledger_taps.ledger_page(1))
+    assert isinstance(page, ListMessage) and "📒 *Ledger* (page 1, newest first)" in said([page])
     newest_first = list(reversed(await ledger_ids(chat.credex, TENDAI)))
-    assert ids_in(page)[:4] == [ids.ledger_credex(i, 1, 4) for i in newest_first]
-    assert ids_in(page)[4:] == [ids.STATEMENT, ids.MENU]
+    assert ids_in(page)[:4] == [ledger_taps.ledger_credex(i, 1, 4) for i in newest_first]
+    assert ids_in(page)[4:] == [statement_ids.STATEMENT, navigation_ids.MENU]
 
     (card,) = await chat.pick(row_titled(page, "40.00 USD"))
     text = said([card])
@@ -48,13 +51,13 @@ async def test_a_ledger_row_shows_its_credex_and_goes_back_to_the_same_page(chat
     assert "*Amount:* 🔻 40.00 USD, from you" in text and "*State:* Outstanding" in text
     assert "*Outstanding:* 40.00 USD" in text and "secured by VimbisoPay: Trust" in text
     assert "*Accepted:* 10 Mar 2026" in text and "*Due:*" not in text
-    assert ids_in(card) == [ids.ledger_page(1, 4), ids.MENU]
+    assert ids_in(card) == [ledger_taps.ledger_page(1, 4), navigation_ids.MENU]
 
     (unsecured,) = await chat.pick(row_titled(page, "20.00 USD"))
     assert "*Amount:* 🔺 20.00 USD, to you" in said([unsecured])
     assert "*Security:* unsecured\n*Due:* 28 Mar 2026" in said([unsecured])
 
-    (back,) = await chat.tap(ids.ledger_page(1, 4))
+    (back,) = await chat.tap(ledger_taps.ledger_page(1, 4))
     assert ids_in(back) == ids_in(page)
 
 
@@ -72,26 +75,34 @@ async def test_pages_keep_within_ten_rows_and_a_card_returns_to_its_page(chat: C
             due_date=None,
         )
         await chat.credex.accept(RUDO, created.credex_id, rudo.member.member_id)
-    (first,) = await chat.pick(ids.ledger_page(1))
+    (first,) = await chat.pick(ledger_taps.ledger_page(1))
     assert len(ids_in(first)) == 9
-    assert ids_in(first)[6:] == [ids.ledger_page(2, 9), ids.STATEMENT, ids.MENU]
+    assert ids_in(first)[6:] == [
+        ledger_taps.ledger_page(2, 9),
+        statement_ids.STATEMENT,
+        navigation_ids.MENU,
+    ]
     assert "1. 🔻 *5.00 USD* to Rudo Chikwanha Personal" in said([first])  # the newest
-    (second,) = await chat.pick(ids.ledger_page(2, 9))
-    assert ids_in(second)[3:] == [ids.ledger_page(1, 9), ids.STATEMENT, ids.MENU]
+    (second,) = await chat.pick(ledger_taps.ledger_page(2, 9))
+    assert ids_in(second)[3:] == [
+        ledger_taps.ledger_page(1, 9),
+        statement_ids.STATEMENT,
+        navigation_ids.MENU,
+    ]
     assert "8. 🔻 *40.00 USD* to Rudo Chikwanha Personal" in said([second])
     (card,) = await chat.pick(row_titled(second, "9. 🔺 300.00 USD"))
     assert "*Amount:* 🔺 300.00 USD, to you" in said([card])
-    assert ids_in(card) == [ids.ledger_page(2, 9), ids.MENU]
+    assert ids_in(card) == [ledger_taps.ledger_page(2, 9), navigation_ids.MENU]
 
 
 async def test_an_old_row_tapped_after_the_session_expired_still_shows_the_credex(
     chat: Chat,
 ) -> None:
-    (page,) = await chat.pick(ids.ledger_page(1))
+    (page,) = await chat.pick(ledger_taps.ledger_page(1))
     trust_row = row_titled(page, "300.00 USD")
     chat.clock.advance(3600)
     (card,) = await chat.pick(trust_row)
-    assert isinstance(card, ButtonsReply)
+    assert isinstance(card, ButtonsMessage)
     assert "🧾 *Credex from VimbisoPay: Trust*" in said([card])
     assert said([card]).startswith("⌛ Your session timed out")  # said once, in the same message
 
@@ -102,7 +113,7 @@ async def test_someone_elses_credex_or_an_unknown_one_is_not_found_and_the_menu_
     tendais_first = (await ledger_ids(chat.credex, TENDAI))[0]
     farai = chat.as_user(FARAI)
     for credex_id in (tendais_first, UNKNOWN, "not-a-uuid"):
-        (menu,) = await farai.pick(ids.ledger_credex(credex_id, 1))
+        (menu,) = await farai.pick(ledger_taps.ledger_credex(credex_id, 1))
         note = "🔍 I couldn't find that credex in this account's ledger.\n\n"
         assert said([menu]).startswith(note)
         assert "*💳 Farai" in said([menu]) and "📒 Ledger" in said([menu])
@@ -115,8 +126,8 @@ async def test_after_a_timeout_a_business_ledger_row_is_checked_on_the_personal_
     view = await chat.credex.member_view(CHIPO)
     bakery = next(a for a in view.accounts if a.handle == "chipo_bakery")
     await chipo.send("hi")
-    await chipo.pick(ids.switch_account(bakery.account_id))
-    (page,) = await chipo.pick(ids.ledger_page(1))
+    await chipo.pick(accounts_ids.switch_account(bakery.account_id))
+    (page,) = await chipo.pick(ledger_taps.ledger_page(1))
     to_tendai = row_titled(page, "15.00 USD")
     (card,) = await chipo.pick(to_tendai)
     assert "🧾 *Credex to Tendai Moyo Personal*" in said([card])

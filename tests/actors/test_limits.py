@@ -9,10 +9,12 @@ from decimal import Decimal
 
 import pytest
 
-from actors import ids
-from actors.effects import BeforeConfirm, CreateCredex, LoadView, ResolveHandle
-from actors.events import ButtonReply
+from actors.effects import CreateCredex, LoadView, ResolveHandle
+from actors.events import ButtonTapped
 from actors.failure import Failure
+from actors.flows.confirm import BeforeConfirm
+from actors.intents import offer as offer_ids
+from actors.intents import quick as quick_ids
 from actors.outcome import Config
 from actors.ports.credex import AccountRef, Money
 from actors.results import EffectFailed, HandleResolved, ViewLoaded
@@ -24,7 +26,7 @@ RUDO = AccountRef("acc-rudo", "Rudo")
 
 
 def tap(reply_id: str) -> object:
-    return inbound(ButtonReply(reply_id, ""))
+    return inbound(ButtonTapped(reply_id, ""))
 
 
 @pytest.mark.parametrize(
@@ -50,7 +52,7 @@ def test_amounts_within_the_precision_go_ahead(typed: str) -> None:
 
 
 def test_the_menu_form_refuses_a_too_precise_amount_and_asks_again() -> None:
-    outcome = run(logged_in(), tap(ids.offer_start(True)), inbound("0.001"))  # type: ignore[arg-type]
+    outcome = run(logged_in(), tap(offer_ids.offer_start(True)), inbound("0.001"))  # type: ignore[arg-type]
     assert outcome.session.screen == OfferForm(secured=True)
     assert "won't round" in said(outcome)
 
@@ -70,11 +72,11 @@ def test_more_than_the_secured_balance_never_reaches_sign_and_send() -> None:
     text = said(outcome)  # type: ignore[arg-type]
     assert "Sign & send" not in text and outcome.session.draft is None  # type: ignore[attr-defined]
     assert "You can send up to *250.00 USD* secured right now" in text
-    assert ids.quick("USD 250.00=>rudo") in ids_in(outcome.replies[0])  # type: ignore[attr-defined]
+    assert quick_ids.quick("USD 250.00=>rudo") in ids_in(outcome.replies[0])  # type: ignore[attr-defined]
 
 
 def test_the_offered_button_starts_that_amount_through_its_own_confirmation() -> None:
-    outcome = run(logged_in(), tap(ids.quick("USD 250.00=>rudo")))  # type: ignore[arg-type]
+    outcome = run(logged_in(), tap(quick_ids.quick("USD 250.00=>rudo")))  # type: ignore[arg-type]
     assert outcome.effects == (ResolveHandle("rudo", line=0),)
 
 
@@ -151,7 +153,7 @@ def test_credex_cores_rounding_edge_offers_the_largest_amount_it_accepts() -> No
     failure = Failure("limit", message, securable="7.00 USD")
     outcome = run(sent.session, EffectFailed(effect, failure))
     assert "the most it accepts right now is *6.99 USD*" in said(outcome)
-    assert any(ids.quick("USD 6.99=>rudo") in ids_in(r) for r in outcome.replies)
+    assert any(quick_ids.quick("USD 6.99=>rudo") in ids_in(r) for r in outcome.replies)
 
 
 def test_a_plain_securable_refusal_offers_what_credex_core_named() -> None:
@@ -160,7 +162,7 @@ def test_a_plain_securable_refusal_offers_what_credex_core_named() -> None:
     (effect,) = sent.effects
     failure = Failure("limit", "… maximum securable USD balance is 6.00 USD", securable="6.00 USD")
     outcome = run(sent.session, EffectFailed(effect, failure))  # type: ignore[arg-type]
-    assert any(ids.quick("USD 6.00=>rudo") in ids_in(r) for r in outcome.replies)
+    assert any(quick_ids.quick("USD 6.00=>rudo") in ids_in(r) for r in outcome.replies)
     assert "unsecured" not in said(outcome)
 
 
@@ -181,7 +183,7 @@ def test_renewal_time_follows_bot_timezone() -> None:
 def test_the_dashboard_says_what_can_be_sent_now_and_what_caps_it(
     held: str, left: str, line: str
 ) -> None:
-    from actors.effects import ShowDashboard
+    from actors.flows.dashboard import ShowDashboard
 
     shown = run(
         logged_in(),
@@ -197,7 +199,7 @@ def test_paid_tiers_have_no_can_send_now_line() -> None:
 
 
 def logged_in_dashboard():  # type: ignore[no-untyped-def]
-    from actors.effects import ShowDashboard
+    from actors.flows.dashboard import ShowDashboard
 
     return run(logged_in(), ViewLoaded(view(), ShowDashboard()))
 
@@ -209,9 +211,10 @@ def logged_in_dashboard():  # type: ignore[no-untyped-def]
 def test_the_offered_amount_button_reads_back_as_that_quick_offer(
     command: str, secured: bool, due: dt.date | None
 ) -> None:
-    from actors.intents import Quick, from_id
+    from actors.intents import from_id
+    from actors.intents.quick import Quick
 
-    intent = from_id(ids.quick(command))
+    intent = from_id(quick_ids.quick(command))
     assert isinstance(intent, Quick)
     (parsed,) = intent.offers
     assert (parsed.handle, parsed.secured, parsed.due_date) == ("rudo", secured, due)
@@ -219,7 +222,7 @@ def test_the_offered_amount_button_reads_back_as_that_quick_offer(
 
 
 def test_the_menu_form_over_the_balance_asks_for_another_amount() -> None:
-    events = [tap(ids.offer_start(True)), inbound("300"), inbound("rudo")]
+    events = [tap(offer_ids.offer_start(True)), inbound("300"), inbound("rudo")]
     poor = view(secured=(Money(Decimal("250"), "USD"),))
     outcome = run(logged_in(), *events, HandleResolved("rudo", RUDO, None), checked_with=poor)  # type: ignore[arg-type]
     assert outcome.session.screen == OfferForm(

@@ -6,20 +6,18 @@ from decimal import Decimal
 
 import pytest
 
-from actors import ids
-from actors.effects import (
-    LoadCredex,
-    LoadLedger,
-    LoadView,
-    ShowAccounts,
-    ShowDashboard,
-    ShowOffer,
-    ShowPending,
-    SwitchTo,
-)
-from actors.events import ButtonReply
+from actors.effects import LoadCredex, LoadLedger, LoadView
+from actors.events import ButtonTapped
+from actors.flows.accounts import ShowAccounts, SwitchTo
+from actors.flows.dashboard import ShowDashboard
+from actors.flows.pending import ShowOffer, ShowPending
+from actors.intents import ledger as ledger_ids
+from actors.intents import navigation as navigation_ids
+from actors.intents import offer as offer_ids
+from actors.intents import pending as pending_ids
+from actors.intents import statement as statement_ids
 from actors.ports.credex import CredexDetail, LedgerEntry, LedgerPage, Money
-from actors.replies import ButtonsReply
+from actors.replies import ButtonsMessage
 from actors.results import CredexLoaded, LedgerLoaded, ViewLoaded
 from actors.session import Home, Session
 from tests.actors.views import (
@@ -80,7 +78,7 @@ def test_a_number_or_page_the_list_does_not_have_is_explained(
     assert outcome.effects == ()
     assert words in said(outcome)
     (reply,) = outcome.replies
-    assert isinstance(reply, ButtonsReply) and reply.buttons[0].id == ids.MENU
+    assert isinstance(reply, ButtonsMessage) and reply.buttons[0].id == navigation_ids.MENU
 
 
 @pytest.mark.parametrize(
@@ -106,7 +104,7 @@ def test_back_from_an_offer_returns_to_the_list_page_it_came_from() -> None:
 
 
 def test_back_from_an_offer_tapped_elsewhere_returns_to_the_first_page() -> None:
-    tapped = run(logged_in(), inbound(ButtonReply(ids.pending_offer("in", "cx-9"), "")))
+    tapped = run(logged_in(), inbound(ButtonTapped(pending_ids.pending_offer("in", "cx-9"), "")))
     card = run(tapped.session, ViewLoaded(view(pending_in=TEN_IN), ShowOffer("in", "cx-9")))
     outcome = run(card.session, inbound("back"))
     assert outcome.effects == (LoadView(ShowPending("in", 1)),)
@@ -119,7 +117,7 @@ def test_numbers_on_the_dashboard_pick_nothing_and_say_so() -> None:
 
 
 def test_a_number_in_the_amount_step_is_still_an_amount() -> None:
-    in_form = run(on_page(1), inbound(ButtonReply(ids.offer_start(True), "")))
+    in_form = run(on_page(1), inbound(ButtonTapped(offer_ids.offer_start(True), "")))
     outcome = run(in_form.session, inbound("3"))
     assert "who" in said(outcome).lower() or "handle" in said(outcome).lower()
     assert outcome.effects == ()
@@ -191,5 +189,5 @@ def test_back_from_a_credex_card_returns_to_its_ledger_page() -> None:
 def test_later_ledger_pages_have_previous_and_menu() -> None:
     entries = (LedgerEntry("cx-13", Money(Decimal(1), "USD"), "Rudo"),)
     outcome = run(logged_in(), LedgerLoaded(3, LedgerPage(entries, 12, False), 13))
-    last = [ids.ledger_page(2, 13), ids.STATEMENT, ids.MENU]
+    last = [ledger_ids.ledger_page(2, 13), statement_ids.STATEMENT, navigation_ids.MENU]
     assert ids_in(outcome.replies[0])[-3:] == last

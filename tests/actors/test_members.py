@@ -7,21 +7,14 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from actors import ids
-from actors.effects import (
-    Authorize,
-    BeforeAddMember,
-    BeforeMemberAction,
-    BeforeNotify,
-    LoadView,
-    LookupMember,
-    SetSendOffersTo,
-    ShowMembers,
-    ShowNotifications,
-    Unauthorize,
-)
-from actors.events import ButtonReply, ListReply
+from actors.effects import Authorize, LoadView, LookupMember, SetSendOffersTo, Unauthorize
+from actors.events import ButtonTapped, ListPicked
 from actors.failure import Failure
+from actors.flows.members import BeforeAddMember, BeforeMemberAction, ShowMembers
+from actors.flows.notifications import BeforeNotify, ShowNotifications
+from actors.intents import members as members_ids
+from actors.intents import navigation as navigation_ids
+from actors.intents import notifications as notifications_ids
 from actors.ports.credex import MemberRef
 from actors.results import (
     EffectFailed,
@@ -57,7 +50,7 @@ TIER = (
 
 
 def tap(reply_id: str) -> object:
-    return inbound(ButtonReply(reply_id, ""))
+    return inbound(ButtonTapped(reply_id, ""))
 
 
 def on_bakery(*accounts: object, tier: int = 4) -> Session:
@@ -67,7 +60,9 @@ def on_bakery(*accounts: object, tier: int = 4) -> Session:
 # ----- the list -----
 
 
-@pytest.mark.parametrize("event", [inbound(ListReply(ids.MEMBERS, "")), inbound("members")])
+@pytest.mark.parametrize(
+    "event", [inbound(ListPicked(members_ids.MEMBERS, "")), inbound("members")]
+)
 def test_members_row_or_word_loads_a_fresh_view(event: object) -> None:
     assert run(on_bakery(), event).effects == (LoadView(ShowMembers()),)  # type: ignore[arg-type]
 
@@ -75,10 +70,10 @@ def test_members_row_or_word_loads_a_fresh_view(event: object) -> None:
 def test_list_names_every_authorized_member_and_lets_all_but_the_owner_be_removed() -> None:
     outcome = run(on_bakery(), ViewLoaded(owner_view(), ShowMembers()))
     assert ids_in(outcome.replies[0]) == [
-        ids.ADD_MEMBER,
-        ids.ask_remove_member("acc-bakery", "mem-tendai"),
-        ids.ask_remove_member("acc-bakery", "mem-rudo"),
-        ids.MENU,
+        members_ids.ADD_MEMBER,
+        members_ids.ask_remove_member("acc-bakery", "mem-tendai"),
+        members_ids.ask_remove_member("acc-bakery", "mem-rudo"),
+        navigation_ids.MENU,
     ]
     assert "*Chipo Dube* (you, the owner)" in said(outcome)
 
@@ -86,8 +81,8 @@ def test_list_names_every_authorized_member_and_lets_all_but_the_owner_be_remove
 def test_a_full_account_has_no_add_row_and_explains_the_limit() -> None:
     outcome = run(on_bakery(), ViewLoaded(owner_view(PERSONAL, FULL), ShowMembers()))
     rows = ids_in(outcome.replies[0])
-    assert ids.ADD_MEMBER not in rows
-    assert ids.ask_remove_member("acc-bakery", "mem-nyasha") in rows  # the last one too
+    assert members_ids.ADD_MEMBER not in rows
+    assert members_ids.ask_remove_member("acc-bakery", "mem-nyasha") in rows  # the last one too
     assert "limit of 5 (you included)" in said(outcome)
 
 
@@ -95,19 +90,21 @@ def test_a_full_account_has_no_add_row_and_explains_the_limit() -> None:
 def test_below_the_entrepreneur_tier_the_reason_is_given_in_plain_words(tier: int) -> None:
     outcome = run(owner_logged_in(tier=tier), ViewLoaded(owner_view(tier=tier), ShowMembers()))
     assert "Entrepreneur tier (tier 4)" in said(outcome) and f"(tier {tier})" in said(outcome)
-    assert ids_in(outcome.replies[0]) == [ids.MENU]
+    assert ids_in(outcome.replies[0]) == [navigation_ids.MENU]
 
 
 # ----- adding -----
 
 
 def adding() -> Session:
-    outcome = run(on_bakery(), tap(ids.ADD_MEMBER), ViewLoaded(owner_view(), BeforeAddMember()))
+    outcome = run(
+        on_bakery(), tap(members_ids.ADD_MEMBER), ViewLoaded(owner_view(), BeforeAddMember())
+    )
     return outcome.session
 
 
 def test_add_checks_tier_and_limit_then_asks_for_a_handle() -> None:
-    asked = run(on_bakery(), tap(ids.ADD_MEMBER))
+    asked = run(on_bakery(), tap(members_ids.ADD_MEMBER))
     assert asked.effects == (LoadView(BeforeAddMember()),)
     outcome = run(asked.session, ViewLoaded(owner_view(), BeforeAddMember()))
     assert outcome.session.screen == MemberForm(
@@ -141,9 +138,9 @@ def test_the_handle_is_read_then_looked_up(typed: str, effect: object, words: st
 def test_the_confirmation_names_the_member_and_carries_account_and_handle() -> None:
     looking = run(adding(), inbound("263771000003"))
     outcome = run(looking.session, MemberFound("263771000003", FARAI))
-    yes = ids.authorize_member("acc-bakery", "263771000003")
-    assert outcome.session.screen == AskYesNo(yes, ids.MEMBERS)
-    assert ids_in(outcome.replies[0]) == [yes, ids.MEMBERS]
+    yes = members_ids.authorize_member("acc-bakery", "263771000003")
+    assert outcome.session.screen == AskYesNo(yes, members_ids.MEMBERS)
+    assert ids_in(outcome.replies[0]) == [yes, members_ids.MEMBERS]
     assert "Allow *Farai Ncube* (263771000003) to transact for *Chipos Bakery*?" in said(outcome)
 
 
@@ -180,7 +177,7 @@ def test_other_text_on_the_confirmation_asks_for_a_tap() -> None:
 
 
 def test_authorized_member_is_named_and_the_new_list_shown() -> None:
-    tapped = run(on_bakery(), tap(ids.authorize_member("acc-bakery", "263771000003")))
+    tapped = run(on_bakery(), tap(members_ids.authorize_member("acc-bakery", "263771000003")))
     effect = Authorize("acc-bakery", "263771000003", "mem-chipo")
     assert tapped.effects == (effect,)
     done = run(tapped.session, MemberAuthorized(effect, FARAI))
@@ -209,12 +206,12 @@ def test_credex_core_refusals_of_authorize_are_plain_words(message: str, words: 
 @pytest.mark.parametrize("member", ["mem-tendai", "mem-nyasha"])
 def test_remove_asks_first_then_removes_any_member_even_the_last(member: str) -> None:
     view = owner_view(PERSONAL, FULL)
-    asked = run(on_bakery(), tap(ids.ask_remove_member("acc-bakery", member)))
+    asked = run(on_bakery(), tap(members_ids.ask_remove_member("acc-bakery", member)))
     assert asked.effects == (LoadView(BeforeMemberAction(False, "acc-bakery", member)),)
     question = run(asked.session, ViewLoaded(view, BeforeMemberAction(False, "acc-bakery", member)))
-    yes = ids.remove_member("acc-bakery", member)
-    assert question.session.screen == AskYesNo(yes, ids.MEMBERS)
-    assert ids_in(question.replies[0]) == [yes, ids.MEMBERS]
+    yes = members_ids.remove_member("acc-bakery", member)
+    assert question.session.screen == AskYesNo(yes, members_ids.MEMBERS)
+    assert ids_in(question.replies[0]) == [yes, members_ids.MEMBERS]
     done = run(question.session, ViewLoaded(view, BeforeMemberAction(True, "acc-bakery", member)))
     (effect,) = done.effects
     assert isinstance(effect, Unauthorize) and effect.member.member_id == member
@@ -263,7 +260,7 @@ def test_back_from_the_handle_question_returns_to_the_list() -> None:
 
 
 @pytest.mark.parametrize(
-    "event", [inbound(ListReply(ids.NOTIFICATIONS, "")), inbound("Notifications")]
+    "event", [inbound(ListPicked(notifications_ids.NOTIFICATIONS, "")), inbound("Notifications")]
 )
 def test_notifications_row_or_word_loads_a_fresh_view(event: object) -> None:
     outcome = run(on_bakery(), event)  # type: ignore[arg-type]
@@ -274,24 +271,26 @@ def test_notifications_say_who_receives_them_and_offer_every_other_authorized_me
     outcome = run(on_bakery(), ViewLoaded(owner_view(), ShowNotifications()))
     assert "They go to *Chipo Dube* (you)" in said(outcome)
     assert ids_in(outcome.replies[0]) == [
-        ids.ask_notify("acc-bakery", "mem-tendai"),
-        ids.ask_notify("acc-bakery", "mem-rudo"),
-        ids.MENU,
+        notifications_ids.ask_notify("acc-bakery", "mem-tendai"),
+        notifications_ids.ask_notify("acc-bakery", "mem-rudo"),
+        navigation_ids.MENU,
     ]
 
 
 def test_with_only_the_owner_authorized_there_is_nobody_else_to_choose() -> None:
     outcome = run(owner_logged_in(), ViewLoaded(owner_view(), ShowNotifications()))
-    assert "that's only you" in said(outcome) and ids_in(outcome.replies[0]) == [ids.MENU]
+    assert "that's only you" in said(outcome) and ids_in(outcome.replies[0]) == [
+        navigation_ids.MENU
+    ]
 
 
 def test_changing_the_recipient_asks_then_changes_then_shows_the_new_state() -> None:
-    asked = run(on_bakery(), tap(ids.ask_notify("acc-bakery", "mem-tendai")))
+    asked = run(on_bakery(), tap(notifications_ids.ask_notify("acc-bakery", "mem-tendai")))
     purpose = BeforeNotify(False, "acc-bakery", "mem-tendai")
     assert asked.effects == (LoadView(purpose),)
     question = run(asked.session, ViewLoaded(owner_view(), purpose))
-    yes = ids.set_notify("acc-bakery", "mem-tendai")
-    assert question.session.screen == AskYesNo(yes, ids.NOTIFICATIONS)
+    yes = notifications_ids.set_notify("acc-bakery", "mem-tendai")
+    assert question.session.screen == AskYesNo(yes, notifications_ids.NOTIFICATIONS)
     assert "to *Tendai Moyo* instead of *Chipo Dube* (you)?" in said(question)
     typed_yes = run(question.session, inbound("yes"))
     assert typed_yes.effects == (LoadView(BeforeNotify(True, "acc-bakery", "mem-tendai")),)

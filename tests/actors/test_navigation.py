@@ -6,10 +6,15 @@ import datetime as dt
 
 import attrs
 
-from actors import ids
-from actors.effects import AfterLogin, BeforeAction, LoadView, ShowDashboard
-from actors.events import ButtonReply, Notification, Other, Reaction
-from actors.intents import Typed
+from actors.effects import LoadView
+from actors.events import ButtonTapped, Notification, Other, Reaction
+from actors.flows.dashboard import AfterLogin, ShowDashboard
+from actors.flows.pending import BeforeAction
+from actors.intents import navigation as navigation_ids
+from actors.intents import offer as offer_ids
+from actors.intents import pending as pending_ids
+from actors.intents import submit as submit_ids
+from actors.intents.base import Typed
 from actors.results import HandleResolved
 from actors.session import Home, OfferForm
 from tests.actors.views import BOB, NOW, ids_in, inbound, logged_in, run, said, text_of
@@ -18,7 +23,7 @@ LATER = NOW + dt.timedelta(seconds=301)
 
 
 def test_thanks_gets_a_bow_and_changes_nothing() -> None:
-    session = run(logged_in(), inbound(ButtonReply(ids.offer_start(True), ""))).session
+    session = run(logged_in(), inbound(ButtonTapped(offer_ids.offer_start(True), ""))).session
     for event in (inbound("thank you"), inbound(Reaction("👍", "wamid.0"))):
         outcome = run(session, event)
         assert said(outcome) == "🙏"
@@ -32,14 +37,14 @@ def test_help_lists_quick_command_forms_and_navigation_words() -> None:
 
 
 def test_menu_abandons_a_form_and_shows_the_dashboard() -> None:
-    in_form = run(logged_in(), inbound(ButtonReply(ids.offer_start(True), "")), inbound("5"))
+    in_form = run(logged_in(), inbound(ButtonTapped(offer_ids.offer_start(True), "")), inbound("5"))
     outcome = run(in_form.session, inbound("Menu"))
     assert outcome.session.screen == Home()
     assert outcome.effects == (LoadView(ShowDashboard("discarded")),)
 
 
 def test_cancel_words_abandon_the_step_and_say_so() -> None:
-    in_form = run(logged_in(), inbound(ButtonReply(ids.offer_start(True), "")))
+    in_form = run(logged_in(), inbound(ButtonTapped(offer_ids.offer_start(True), "")))
     for word in ("x", "c", "cancel"):
         outcome = run(in_form.session, inbound(word))
         assert outcome.effects == (LoadView(ShowDashboard("cancelled")),)
@@ -58,7 +63,7 @@ def test_unknown_text_gets_a_short_hint_with_a_menu_button_not_the_dashboard() -
     outcome = run(logged_in(), inbound("what's the weather"))
     assert outcome.effects == ()  # no fresh dashboard: one short message
     (reply,) = outcome.replies
-    assert "didn't understand" in said(outcome) and ids.MENU in ids_in(reply)
+    assert "didn't understand" in said(outcome) and navigation_ids.MENU in ids_in(reply)
     assert len(text_of(reply)) < 200
 
 
@@ -76,36 +81,38 @@ def test_unknown_text_without_a_session_logs_in_first() -> None:
 def test_push_notification_offers_a_button_to_view_incoming_offers() -> None:
     outcome = run(logged_in(), inbound(Notification("Tendai", "Rudo offered you 5.00 USD")))
     assert "Rudo offered you 5.00 USD" in said(outcome)
-    assert ids_in(outcome.replies[0]) == [ids.pending_page("in", 1)]
+    assert ids_in(outcome.replies[0]) == [pending_ids.pending_page("in", 1)]
     assert outcome.effects == ()
 
 
 def test_after_the_timeout_text_in_a_form_gets_the_dashboard_and_a_note() -> None:
-    in_form = run(logged_in(), inbound(ButtonReply(ids.offer_start(True), "")))
+    in_form = run(logged_in(), inbound(ButtonTapped(offer_ids.offer_start(True), "")))
     outcome = run(in_form.session, inbound("5"), now=LATER)
     assert outcome.effects == (LoadView(ShowDashboard("timed_out_discarded")),)
     assert outcome.session.screen == Home()
 
 
 def test_before_the_timeout_the_form_carries_on() -> None:
-    in_form = run(logged_in(), inbound(ButtonReply(ids.offer_start(True), "")))
+    in_form = run(logged_in(), inbound(ButtonTapped(offer_ids.offer_start(True), "")))
     outcome = run(in_form.session, inbound("5"), now=NOW + dt.timedelta(seconds=299))
     assert outcome.session.screen.step == "handle"  # type: ignore[union-attr]
 
 
 def test_after_the_timeout_a_confirmation_says_the_draft_expired() -> None:
     confirming = run(
-        logged_in(), inbound(ButtonReply(ids.offer_start(True), "")), inbound("5"),
+        logged_in(), inbound(ButtonTapped(offer_ids.offer_start(True), "")), inbound("5"),
         inbound("bob"), HandleResolved("bob", BOB, None),
     )  # fmt: skip
     draft_id = confirming.session.draft.draft_id  # type: ignore[union-attr]
-    outcome = run(confirming.session, inbound(ButtonReply(ids.confirm(draft_id), "")), now=LATER)
+    outcome = run(
+        confirming.session, inbound(ButtonTapped(submit_ids.confirm(draft_id), "")), now=LATER
+    )
     assert outcome.effects == ()
     assert "no longer open" in said(outcome) and "send it again" in said(outcome)
 
 
 def test_after_the_timeout_a_self_describing_button_still_works() -> None:
-    outcome = run(logged_in(), inbound(ButtonReply(ids.accept("cx-1"), "")), now=LATER)
+    outcome = run(logged_in(), inbound(ButtonTapped(pending_ids.accept("cx-1"), "")), now=LATER)
     assert outcome.effects == (LoadView(BeforeAction("accept", "cx-1")),)
 
 

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
-from actors import ids
+from actors.intents import navigation as navigation_ids
 from actors.notes import fold
-from actors.replies import Button, ButtonsReply, ListReply, Row, Section, TemplateReply, TextReply
+from actors.replies import (
+    Button,
+    ButtonsMessage,
+    ListMessage,
+    Row,
+    Section,
+    TemplateReply,
+    TextReply,
+)
 
-MENU = ListReply("Good morning", "Options", (Section("Menu", (Row(ids.MENU, "Menu"),)),))
+MENU = ListMessage(
+    "Good morning", "Options", (Section("Menu", (Row(navigation_ids.MENU, "Menu"),)),)
+)
 
 
 def test_a_note_before_a_screen_becomes_part_of_its_body() -> None:
     (one,) = fold([TextReply("👌 Cancelled."), MENU])
-    assert isinstance(one, ListReply) and one.body == "👌 Cancelled.\n\nGood morning"
+    assert isinstance(one, ListMessage) and one.body == "👌 Cancelled.\n\nGood morning"
     assert one.notes == "👌 Cancelled."  # kept apart too: a stale screen still says it
     assert one.sections == MENU.sections
 
 
 def test_several_notes_fold_together_in_order() -> None:
-    buttons = ButtonsReply("Pick one", (Button("a", "A"),))
+    buttons = ButtonsMessage("Pick one", (Button("a", "A"),))
     (one,) = fold([TextReply("first"), TextReply("second"), buttons])
-    assert isinstance(one, ButtonsReply) and one.body == "first\n\nsecond\n\nPick one"
+    assert isinstance(one, ButtonsMessage) and one.body == "first\n\nsecond\n\nPick one"
 
 
 def test_a_note_that_would_break_the_1024_body_limit_stays_its_own_message() -> None:

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import attrs
 
-from actors import ids
-from actors.effects import CreateCredex, LoadView, ResolveHandle, ShowDashboard
-from actors.events import ButtonReply
+from actors.effects import CreateCredex, LoadView, ResolveHandle
+from actors.events import ButtonTapped
 from actors.failure import Failure
+from actors.flows.dashboard import ShowDashboard
+from actors.intents import offer as offer_ids
+from actors.intents import submit as submit_ids
 from actors.ports.credex import CreatedCredex, Money
 from actors.results import CredexCreated, EffectFailed, HandleResolved
 from actors.session import Home, OfferForm
@@ -18,52 +20,52 @@ from tests.actors.views import BOB, TODAY, ids_in, inbound, logged_in, run, said
 
 
 def tap(reply_id: str) -> object:
-    return inbound(ButtonReply(reply_id, ""))
+    return inbound(ButtonTapped(reply_id, ""))
 
 
 def at_confirmation(secured: bool = True):  # type: ignore[no-untyped-def]
     events = [
-        tap(ids.offer_start(secured)),
+        tap(offer_ids.offer_start(secured)),
         inbound("5"),
         inbound("bob"),
         HandleResolved("bob", BOB, None),
     ]
     if not secured:
-        events.append(tap(ids.due_in(14)))
+        events.append(tap(offer_ids.due_in(14)))
     return run(logged_in(), *events)  # type: ignore[arg-type]
 
 
 def test_offer_row_asks_for_the_amount_naming_the_default_denomination() -> None:
-    outcome = run(logged_in(), tap(ids.offer_start(True)))
+    outcome = run(logged_in(), tap(offer_ids.offer_start(True)))
     assert outcome.session.screen == OfferForm(secured=True)
     assert "USD" in said(outcome)
 
 
 def test_unreadable_amount_says_why_and_stays_on_the_amount() -> None:
-    outcome = run(logged_in(), tap(ids.offer_start(True)), inbound("five"))
+    outcome = run(logged_in(), tap(offer_ids.offer_start(True)), inbound("five"))
     assert outcome.session.screen == OfferForm(secured=True)
     assert said(outcome).startswith("✋")
 
 
 def test_amount_without_denomination_uses_the_accounts_default() -> None:
-    outcome = run(logged_in(), tap(ids.offer_start(True)), inbound("5.50"))
+    outcome = run(logged_in(), tap(offer_ids.offer_start(True)), inbound("5.50"))
     form = outcome.session.screen
     assert isinstance(form, OfferForm)
     assert (form.amount, form.denomination, form.step) == (Decimal("5.50"), "USD", "handle")
 
 
 def test_amount_with_denomination_keeps_it() -> None:
-    outcome = run(logged_in(), tap(ids.offer_start(True)), inbound("CAD 7"))
+    outcome = run(logged_in(), tap(offer_ids.offer_start(True)), inbound("CAD 7"))
     assert outcome.session.screen.denomination == "CAD"  # type: ignore[union-attr]
 
 
 def test_handle_is_looked_up_before_confirming() -> None:
-    outcome = run(logged_in(), tap(ids.offer_start(True)), inbound("5"), inbound(" @Bob "))
+    outcome = run(logged_in(), tap(offer_ids.offer_start(True)), inbound("5"), inbound(" @Bob "))
     assert outcome.effects == (ResolveHandle("bob"),)
 
 
 def test_unknown_handle_asks_to_check_the_spelling_and_stays_on_the_handle() -> None:
-    form = run(logged_in(), tap(ids.offer_start(True)), inbound("5"), inbound("bobb"))
+    form = run(logged_in(), tap(offer_ids.offer_start(True)), inbound("5"), inbound("bobb"))
     failure = Failure("not_found", "Account not found")
     outcome = run(form.session, EffectFailed(ResolveHandle("bobb"), failure))
     assert "spelling" in said(outcome) and "bobb" in said(outcome)
@@ -71,7 +73,7 @@ def test_unknown_handle_asks_to_check_the_spelling_and_stays_on_the_handle() -> 
 
 
 def test_own_handle_is_refused_before_any_lookup() -> None:
-    outcome = run(logged_in(), tap(ids.offer_start(True)), inbound("5"), inbound("tendai"))
+    outcome = run(logged_in(), tap(offer_ids.offer_start(True)), inbound("5"), inbound("tendai"))
     assert outcome.effects == ()
     assert "own account" in said(outcome)
 
@@ -83,15 +85,22 @@ def test_secured_confirmation_shows_from_to_amount_and_the_recipients_name() -> 
         assert part in text
     draft = outcome.session.draft
     assert draft is not None and draft.state == "awaiting_confirmation"
-    assert ids_in(outcome.replies[0]) == [ids.confirm(draft.draft_id), ids.discard(draft.draft_id)]
+    assert ids_in(outcome.replies[0]) == [
+        submit_ids.confirm(draft.draft_id),
+        submit_ids.discard(draft.draft_id),
+    ]
 
 
 def test_unsecured_offer_asks_for_a_due_date_with_week_buttons() -> None:
     outcome = run(
-        logged_in(), tap(ids.offer_start(False)), inbound("5"), inbound("bob"),
+        logged_in(), tap(offer_ids.offer_start(False)), inbound("5"), inbound("bob"),
         HandleResolved("bob", BOB, None),
     )  # fmt: skip
-    assert ids_in(outcome.replies[0]) == [ids.due_in(7), ids.due_in(14), ids.due_in(28)]
+    assert ids_in(outcome.replies[0]) == [
+        offer_ids.due_in(7),
+        offer_ids.due_in(14),
+        offer_ids.due_in(28),
+    ]
 
 
 def test_due_button_sets_the_date_from_todays_utc_date() -> None:
@@ -103,7 +112,7 @@ def test_due_button_sets_the_date_from_todays_utc_date() -> None:
 
 def test_typed_due_date_outside_7_to_34_days_names_the_allowed_range() -> None:
     session = run(
-        logged_in(), tap(ids.offer_start(False)), inbound("5"), inbound("bob"),
+        logged_in(), tap(offer_ids.offer_start(False)), inbound("5"), inbound("bob"),
         HandleResolved("bob", BOB, None),
     ).session  # fmt: skip
     too_late = (TODAY + dt.timedelta(days=35)).isoformat()
@@ -118,7 +127,7 @@ def test_sign_and_send_moves_the_draft_to_submitting_and_creates_once() -> None:
     confirming = at_confirmation()
     draft = confirming.session.draft
     assert draft is not None
-    outcome = run(confirming.session, tap(ids.confirm(draft.draft_id)))
+    outcome = run(confirming.session, tap(submit_ids.confirm(draft.draft_id)))
     assert outcome.session.draft.state == "submitting"  # type: ignore[union-attr]
     (effect,) = outcome.effects
     assert isinstance(effect, CreateCredex)
@@ -134,7 +143,7 @@ def created(draft_id: str, index: int = 0) -> CredexCreated:
 def test_created_credex_is_reported_then_the_dashboard_follows() -> None:
     confirming = at_confirmation()
     draft_id = confirming.session.draft.draft_id  # type: ignore[union-attr]
-    outcome = run(confirming.session, tap(ids.confirm(draft_id)), created(draft_id))
+    outcome = run(confirming.session, tap(submit_ids.confirm(draft_id)), created(draft_id))
     assert "Offer sent" in said(outcome)
     assert outcome.effects == (LoadView(ShowDashboard()),)
     assert outcome.session.draft.state == "done"  # type: ignore[union-attr]
@@ -143,8 +152,8 @@ def test_created_credex_is_reported_then_the_dashboard_follows() -> None:
 def test_a_second_tap_on_a_sent_confirmation_sends_nothing() -> None:
     confirming = at_confirmation()
     draft_id = confirming.session.draft.draft_id  # type: ignore[union-attr]
-    sent = run(confirming.session, tap(ids.confirm(draft_id)), created(draft_id))
-    again = run(sent.session, tap(ids.confirm(draft_id)))
+    sent = run(confirming.session, tap(submit_ids.confirm(draft_id)), created(draft_id))
+    again = run(sent.session, tap(submit_ids.confirm(draft_id)))
     assert again.effects == ()
     assert "already used" in said(again)
 
@@ -152,10 +161,10 @@ def test_a_second_tap_on_a_sent_confirmation_sends_nothing() -> None:
 def test_cancel_on_the_confirmation_really_cancels() -> None:
     confirming = at_confirmation()
     draft_id = confirming.session.draft.draft_id  # type: ignore[union-attr]
-    outcome = run(confirming.session, tap(ids.discard(draft_id)))
+    outcome = run(confirming.session, tap(submit_ids.discard(draft_id)))
     assert outcome.session.draft is None
     assert outcome.effects == (LoadView(ShowDashboard("cancelled")),)
-    late = run(outcome.session, tap(ids.confirm(draft_id)))
+    late = run(outcome.session, tap(submit_ids.confirm(draft_id)))
     assert late.effects == ()
     assert "nothing was sent" in said(late)
 
@@ -174,7 +183,7 @@ def test_other_text_at_the_confirmation_points_at_the_buttons() -> None:
 def refusal(failure: Failure, secured: bool = True):  # type: ignore[no-untyped-def]
     confirming = at_confirmation(secured)
     draft = confirming.session.draft
-    submitting = run(confirming.session, tap(ids.confirm(draft.draft_id)))  # type: ignore[union-attr]
+    submitting = run(confirming.session, tap(submit_ids.confirm(draft.draft_id)))  # type: ignore[union-attr]
     (effect,) = submitting.effects
     return run(submitting.session, EffectFailed(effect, failure))
 
@@ -201,7 +210,7 @@ def test_due_date_refusal_shows_credex_cores_reason_and_asks_the_date_again() ->
     assert "First permitted due date" in said(outcome)
     assert outcome.session.screen.step == "due"  # type: ignore[union-attr]
     assert outcome.session.draft is None
-    assert ids_in(outcome.replies[-1])[0] == ids.due_in(7)
+    assert ids_in(outcome.replies[-1])[0] == offer_ids.due_in(7)
 
 
 def test_unavailable_with_certainty_nothing_was_sent_says_try_again() -> None:
@@ -211,7 +220,7 @@ def test_unavailable_with_certainty_nothing_was_sent_says_try_again() -> None:
 
 
 def test_back_keeps_what_was_entered() -> None:
-    at_handle = run(logged_in(), tap(ids.offer_start(True)), inbound("5"))
+    at_handle = run(logged_in(), tap(offer_ids.offer_start(True)), inbound("5"))
     back = run(at_handle.session, inbound("back"))
     assert back.session.screen == attrs.evolve(at_handle.session.screen, step="amount")
     assert "5.00 USD" in said(back)

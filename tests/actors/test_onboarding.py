@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from actors import ids
-from actors.effects import AfterLogin, LoadView, Onboard, ShowDashboard
-from actors.events import ButtonReply
+from actors.effects import LoadView, Onboard
+from actors.events import ButtonTapped
 from actors.failure import Failure
-from actors.intents import BecomeMember
+from actors.flows.dashboard import AfterLogin, ShowDashboard
+from actors.intents import onboarding as onboarding_ids
+from actors.intents.onboarding import BecomeMember
 from actors.results import EffectFailed, MemberOnboarded
 from actors.session import (
     Home,
@@ -31,18 +32,18 @@ def test_first_greeting_logs_in_by_phone() -> None:
 def test_unknown_phone_gets_the_welcome_with_a_become_member_button() -> None:
     outcome = run(Session(), inbound("hi"), EffectFailed(LoadView(ShowDashboard()), NOT_FOUND))
     assert isinstance(outcome.session.screen, OnboardWelcome)
-    assert ids_in(outcome.replies[0]) == [ids.BECOME_MEMBER]
+    assert ids_in(outcome.replies[0]) == [onboarding_ids.BECOME_MEMBER]
     assert "free" in said(outcome)
 
 
 def test_become_member_asks_the_first_name() -> None:
-    outcome = run(WELCOMED, inbound(ButtonReply(ids.BECOME_MEMBER, "Become a member")))
+    outcome = run(WELCOMED, inbound(ButtonTapped(onboarding_ids.BECOME_MEMBER, "Become a member")))
     assert outcome.session.screen == OnboardFirstName()
     assert "first name" in said(outcome)
 
 
 def test_become_member_tap_on_an_old_screen_checks_membership_first() -> None:
-    outcome = run(Session(), inbound(ButtonReply(ids.BECOME_MEMBER, "Become a member")))
+    outcome = run(Session(), inbound(ButtonTapped(onboarding_ids.BECOME_MEMBER, "Become a member")))
     assert outcome.effects == (LoadView(AfterLogin(BecomeMember())),)
     after = run(outcome.session, EffectFailed(outcome.effects[0], NOT_FOUND))  # type: ignore[arg-type]
     assert isinstance(after.session.screen, OnboardFirstName)
@@ -50,7 +51,7 @@ def test_become_member_tap_on_an_old_screen_checks_membership_first() -> None:
 
 def test_other_text_at_the_welcome_repeats_the_offer_to_join() -> None:
     outcome = run(WELCOMED, inbound("what is this"))
-    assert ids_in(outcome.replies[0]) == [ids.BECOME_MEMBER]
+    assert ids_in(outcome.replies[0]) == [onboarding_ids.BECOME_MEMBER]
     assert isinstance(outcome.session.screen, OnboardWelcome)
 
 
@@ -80,13 +81,13 @@ def test_confirmation_shows_the_name_exactly_as_registered_and_why_it_changed() 
 
 def test_register_tap_onboards_with_the_cleaned_name() -> None:
     session = Session(phone=PHONE, screen=OnboardConfirm("Chipo", "Dube"))
-    outcome = run(session, inbound(ButtonReply(ids.NAME_OK, "Register")))
+    outcome = run(session, inbound(ButtonTapped(onboarding_ids.NAME_OK, "Register")))
     assert outcome.effects == (Onboard("Chipo", "Dube"),)
 
 
 def test_change_name_starts_again_from_the_first_name_remembering_it() -> None:
     session = Session(phone=PHONE, screen=OnboardConfirm("Chipo", "Dube"))
-    outcome = run(session, inbound(ButtonReply(ids.NAME_EDIT, "Change name")))
+    outcome = run(session, inbound(ButtonTapped(onboarding_ids.NAME_EDIT, "Change name")))
     assert outcome.session.screen == OnboardFirstName("Chipo", "Dube")
     assert "Chipo" in said(outcome)
 
@@ -111,7 +112,7 @@ def test_onboarding_refusal_is_shown_and_the_confirmation_asked_again() -> None:
     failure = Failure("invalid", "Invalid name: must be between 3 and 50 characters long")
     outcome = run(session, EffectFailed(Onboard("Chipo", "Dube"), failure))
     assert "Invalid name" in said(outcome)
-    assert ids_in(outcome.replies[-1]) == [ids.NAME_OK, ids.NAME_EDIT]
+    assert ids_in(outcome.replies[-1]) == [onboarding_ids.NAME_OK, onboarding_ids.NAME_EDIT]
 
 
 def test_onboarding_when_credex_core_is_down_says_try_again() -> None:

@@ -3,9 +3,10 @@ back on when the 24-hour window is closed."""
 
 from __future__ import annotations
 
-from actors import ids, replies
+from actors import replies
 from actors.events import Notification, Text
-from actors.replies import ButtonsReply, Outbound, TemplateReply
+from actors.intents import pending as pending_ids
+from actors.replies import ButtonsMessage, Outbound, TemplateReply
 from tests.actors.chat import Chat, Context
 
 
@@ -19,9 +20,9 @@ async def test_pushed_offer_notification_offers_a_button_and_carries_its_templat
     chat: Chat,
 ) -> None:
     first, *rest = await _turn(chat, Notification("Rudo", "You have a new offer of 5.00 USD"))
-    assert isinstance(first.reply, ButtonsReply)
+    assert isinstance(first.reply, ButtonsMessage)
     assert "new offer of 5.00 USD" in first.reply.body
-    assert [b.id for b in first.reply.buttons] == [ids.pending_page("in", 1)]
+    assert [b.id for b in first.reply.buttons] == [pending_ids.pending_page("in", 1)]
     assert first.fallback == TemplateReply(
         "incoming_notification", "en_US", ("Rudo", "You have a new offer of 5.00 USD")
     )

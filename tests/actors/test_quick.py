@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from actors import ids
-from actors.effects import CreateCredex, LoadView, ResolveHandle, ShowDashboard
+from actors.effects import CreateCredex, LoadView, ResolveHandle
 from actors.failure import Failure
+from actors.flows.dashboard import ShowDashboard
+from actors.intents import submit as submit_ids
 from actors.ports.credex import AccountRef
 from actors.results import EffectFailed, HandleResolved
 from actors.session import Home, QuickLookup
@@ -52,7 +53,10 @@ def test_bulk_looks_up_each_recipient_once_and_asks_one_confirmation() -> None:
     outcome = bulk()
     draft = outcome.session.draft
     assert draft is not None and len(draft.offers) == 3
-    assert ids_in(outcome.replies[0]) == [ids.confirm(draft.draft_id), ids.discard(draft.draft_id)]
+    assert ids_in(outcome.replies[0]) == [
+        submit_ids.confirm(draft.draft_id),
+        submit_ids.discard(draft.draft_id),
+    ]
     assert "Send all 3" in said(outcome)
     assert said(outcome).count("Bob Banda Personal") == 2
 
@@ -60,7 +64,7 @@ def test_bulk_looks_up_each_recipient_once_and_asks_one_confirmation() -> None:
 def test_bulk_sends_one_offer_at_a_time_and_reports_one_line_each() -> None:
     confirming = bulk()
     draft_id = confirming.session.draft.draft_id  # type: ignore[union-attr]
-    first = run(confirming.session, inbound_tap(ids.confirm(draft_id)))
+    first = run(confirming.session, inbound_tap(submit_ids.confirm(draft_id)))
     assert [type(e) for e in first.effects] == [CreateCredex]
     second = run(first.session, created(draft_id, 0))
     assert second.effects[0].index == 1  # type: ignore[union-attr]
@@ -74,9 +78,9 @@ def test_bulk_sends_one_offer_at_a_time_and_reports_one_line_each() -> None:
 
 
 def inbound_tap(reply_id: str):  # type: ignore[no-untyped-def]
-    from actors.events import ButtonReply
+    from actors.events import ButtonTapped
 
-    return inbound(ButtonReply(reply_id, ""))
+    return inbound(ButtonTapped(reply_id, ""))
 
 
 def test_bulk_with_an_unknown_handle_sends_nothing_and_names_the_line() -> None:

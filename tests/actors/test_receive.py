@@ -8,12 +8,15 @@ from decimal import Decimal
 
 import attrs
 
-from actors import ids, snapshot
-from actors.effects import AfterLogin, LoadView, Onboard, ResolveHandle
-from actors.events import ButtonReply
+from actors import snapshot
+from actors.effects import LoadView, Onboard, ResolveHandle
+from actors.events import ButtonTapped
 from actors.failure import Failure
-from actors.intents import PayLink
-from actors.outcome import Config, Outcome
+from actors.flows.dashboard import AfterLogin
+from actors.intents import onboarding as onboarding_ids
+from actors.intents import receive as receive_ids
+from actors.intents.receive import PayLink
+from actors.outcome import Config, Transition
 from actors.ports.credex import AccountRef
 from actors.replies import QrImageReply, TextReply
 from actors.results import EffectFailed, HandleResolved, MemberOnboarded, ViewLoaded
@@ -27,13 +30,13 @@ NUMBER = "15550783881"
 BAKERY = AccountRef("acc-bakery", "Chipo's Bakery")
 
 
-def run(session: Session, *events: Event, number: str | None = NUMBER) -> Outcome:
+def run(session: Session, *events: Event, number: str | None = NUMBER) -> Transition:
     """The shared table runner (a confirmation first passes the fresh-view check) with the bot's
     display number configured."""
     return views.run(session, *events, config=Config(display_number=number))
 
 
-def only_image(outcome: Outcome) -> QrImageReply:
+def only_image(outcome: Transition) -> QrImageReply:
     (reply,) = outcome.replies
     assert isinstance(reply, QrImageReply)
     return reply
@@ -47,7 +50,7 @@ def test_receive_with_an_amount_links_to_a_prefilled_offer_to_the_active_account
 
 
 def test_receive_without_an_amount_lets_the_customer_type_it() -> None:
-    image = only_image(run(logged_in(), inbound(ButtonReply(ids.GET_PAID, "📲 Get paid"))))
+    image = only_image(run(logged_in(), inbound(ButtonTapped(receive_ids.GET_PAID, "📲 Get paid"))))
     assert image.link == f"https://wa.me/{NUMBER}?text=pay%20%40tendai"
     assert "the amount they type" in image.caption
 
@@ -120,10 +123,10 @@ def test_a_stranger_is_onboarded_first_and_then_sees_the_confirmation() -> None:
     stored = snapshot.decode(snapshot.encode(welcomed.session))
     assert stored is not None and stored.pending_pay == welcomed.session.pending_pay
 
-    asked = run(stored, inbound(ButtonReply(ids.BECOME_MEMBER, "")), inbound("Nyasha"))
+    asked = run(stored, inbound(ButtonTapped(onboarding_ids.BECOME_MEMBER, "")), inbound("Nyasha"))
     named = run(asked.session, inbound("Banda"))
     assert isinstance(named.session.screen, OnboardConfirm)
-    registering = run(named.session, inbound(ButtonReply(ids.NAME_OK, "")))
+    registering = run(named.session, inbound(ButtonTapped(onboarding_ids.NAME_OK, "")))
     assert registering.effects == (Onboard("Nyasha", "Banda"),)
     aboard = run(registering.session, MemberOnboarded(view(first_name="Nyasha")))
     assert "Welcome to credex, Nyasha" in said(aboard)

@@ -18,7 +18,7 @@ import pytest
 
 from actors.events import Notification
 from actors.failure import Failure
-from actors.intents import NotInList
+from actors.intents.base import NotInList
 from actors.ports.credex import (
     BulkAcceptResult,
     BulkFailure,
@@ -27,7 +27,7 @@ from actors.ports.credex import (
     LedgerPage,
     Money,
 )
-from actors.replies import ButtonsReply, ListReply, Reply, TextReply
+from actors.replies import ButtonsMessage, ListMessage, Reply, TextReply
 from actors.screens import (
     common,
     dashboard,
@@ -226,10 +226,10 @@ SCREENS: dict[str, Callable[[], Reply]] = {
 def render(reply: Reply) -> str:
     if isinstance(reply, TextReply):
         return f"[text]\n{reply.body}\n"
-    if isinstance(reply, ButtonsReply):
+    if isinstance(reply, ButtonsMessage):
         buttons = "".join(f"[button {b.id}] {b.title}\n" for b in reply.buttons)
         return f"[buttons]\n{reply.body}\n{buttons}"
-    if isinstance(reply, ListReply):
+    if isinstance(reply, ListMessage):
         rows = "".join(
             f"[row {r.id}] {r.title} | {r.description}\n" for s in reply.sections for r in s.rows
         )
@@ -254,11 +254,11 @@ def test_screen_respects_whatsapp_limits(name: str) -> None:
 def assert_within_limits(reply: Reply) -> None:
     if isinstance(reply, TextReply):
         assert 0 < len(reply.body) <= 4096
-    elif isinstance(reply, ButtonsReply):
+    elif isinstance(reply, ButtonsMessage):
         assert 1 <= len(reply.buttons) <= 3 and len(reply.body) <= 1024
         assert all(len(b.title) <= 20 and len(b.id) <= 256 for b in reply.buttons)
         assert len({b.id for b in reply.buttons}) == len(reply.buttons)
-    elif isinstance(reply, ListReply):
+    elif isinstance(reply, ListMessage):
         rows = [r for s in reply.sections for r in s.rows]
         assert 1 <= len(rows) <= 10 and len(reply.body) <= 1024
         assert len(reply.button_label) <= 20

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from actors import ids
 from actors.effects import LoadStatement
-from actors.events import ListReply
+from actors.events import ListPicked
 from actors.flows.statement import period
+from actors.intents import statement as statement_ids
 from actors.ledger_scan import StatementEntry, StatementRows
 from actors.ports.credex import Money
 from actors.replies import DocumentReply, TextReply
@@ -55,7 +55,7 @@ def test_an_unreadable_period_is_a_problem(text: str) -> None:
 
 
 def test_the_ledger_row_asks_for_the_last_30_days_of_the_active_account() -> None:
-    outcome = run(logged_in(), inbound(ListReply(ids.STATEMENT, "📄 Statement (PDF)")))
+    outcome = run(logged_in(), inbound(ListPicked(statement_ids.STATEMENT, "📄 Statement (PDF)")))
     start = TODAY - dt.timedelta(days=29)
     assert outcome.effects == (LoadStatement("acc-tendai", start, TODAY, False),)
     assert outcome.replies == ()

@@ -6,9 +6,12 @@ import datetime as dt
 
 import pytest
 
-from actors import ids
-from actors.effects import CreateCredex, LoadView, ResolveHandle, ShowDashboard, ShowPending
-from actors.events import ButtonReply, Reaction
+from actors.effects import CreateCredex, LoadView, ResolveHandle
+from actors.events import ButtonTapped, Reaction
+from actors.flows.dashboard import ShowDashboard
+from actors.flows.pending import ShowPending
+from actors.intents import navigation as navigation_ids
+from actors.intents import offer as offer_ids
 from actors.results import HandleResolved, ViewLoaded
 from actors.screens import common
 from tests.actors.views import BOB, ids_in, inbound, logged_in, offer, run, said, view
@@ -81,7 +84,7 @@ def test_an_angry_reaction_is_not_thanked(emoji: str) -> None:
     outcome = run(logged_in(), inbound(Reaction(emoji, "wamid.0")))
     assert "🙏" not in said(outcome)
     assert "Sorry" in said(outcome)
-    assert ids.MENU in ids_in(outcome.replies[0])
+    assert navigation_ids.MENU in ids_in(outcome.replies[0])
 
 
 def test_a_glad_reaction_is_thanked() -> None:
@@ -98,7 +101,7 @@ def test_cancel_with_nothing_open_does_not_claim_something_was_cancelled() -> No
 
 
 def test_cancel_in_a_form_still_says_cancelled() -> None:
-    in_form = run(logged_in(), inbound(ButtonReply(ids.offer_start(True), "")))
+    in_form = run(logged_in(), inbound(ButtonTapped(offer_ids.offer_start(True), "")))
     outcome = run(in_form.session, inbound("x"))
     assert outcome.effects == (LoadView(ShowDashboard("cancelled")),)
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import attrs
 
 from actors.events import Content, Inbound, Text
-from actors.outcome import Config, Outcome
+from actors.outcome import Config, Transition
 from actors.ports.credex import (
     AccountDashboard,
     AccountRef,
@@ -19,7 +19,7 @@ from actors.ports.credex import (
     Money,
     PendingOffer,
 )
-from actors.replies import ButtonsReply, ListReply, Reply, TextReply
+from actors.replies import ButtonsMessage, ListMessage, Reply, TextReply
 from actors.session import Session
 from actors.step import Event, step
 
@@ -95,18 +95,19 @@ def run(
     now: dt.datetime = NOW,
     checked_with: object = _DEFAULT,
     config: Config | None = None,
-) -> Outcome:
+) -> Transition:
     """Feed events one after another; the outcome of the last one (with the final session).
 
     A confirmation is shown only after a fresh view passed the checks before signing; unless a
     test passes `checked_with=None` (to see that step itself) or another view, that view is
     `view()` (tier 3, 100 USD secured), fed in as credex-core's answer.
     """
-    from actors.effects import BeforeConfirm, LoadView
+    from actors.effects import LoadView
+    from actors.flows.confirm import BeforeConfirm
     from actors.results import ViewLoaded
 
     checker = view() if checked_with is _DEFAULT else checked_with
-    outcome = Outcome(session)
+    outcome = Transition(session)
     for event in events:
         outcome = step(outcome.session, event, now, config)
         match outcome.effects:
@@ -122,29 +123,29 @@ def text_of(reply: Reply) -> str:
     """Everything a user can read in a reply, for assertions about wording."""
     if isinstance(reply, TextReply):
         return reply.body
-    if isinstance(reply, ButtonsReply):
+    if isinstance(reply, ButtonsMessage):
         return "\n".join([reply.body, *(b.title for b in reply.buttons)])
-    if isinstance(reply, ListReply):
+    if isinstance(reply, ListMessage):
         rows = [f"{r.title} {r.description}" for s in reply.sections for r in s.rows]
         return "\n".join([reply.body, *rows])
     return reply.name
 
 
-def said(outcome: Outcome) -> str:
+def said(outcome: Transition) -> str:
     return "\n".join(text_of(r) for r in outcome.replies)
 
 
 def ids_in(reply: Reply) -> list[str]:
-    if isinstance(reply, ButtonsReply):
+    if isinstance(reply, ButtonsMessage):
         return [b.id for b in reply.buttons]
-    if isinstance(reply, ListReply):
+    if isinstance(reply, ListMessage):
         return [r.id for s in reply.sections for r in s.rows]
     return []
 
 
 def logged_in(**kw: object) -> Session:
     """A session right after the dashboard was shown to Tendai."""
-    from actors.effects import ShowDashboard
+    from actors.flows.dashboard import ShowDashboard
     from actors.results import ViewLoaded
 
     start = Session(phone=PHONE, last_active=NOW.timestamp())
@@ -207,7 +208,7 @@ def owner_view(*accounts: AccountDashboard, tier: int = 4) -> MemberView:
 def owner_logged_in(
     *accounts: AccountDashboard, tier: int = 4, chosen: str | None = None
 ) -> Session:
-    from actors.effects import ShowDashboard
+    from actors.flows.dashboard import ShowDashboard
     from actors.results import ViewLoaded
 
     start = Session(phone=PHONE, last_active=NOW.timestamp(), chosen_account=chosen)

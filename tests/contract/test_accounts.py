@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from actors.ports.credex import Conflict, Forbidden, Invalid, LimitExceeded, TierCheck
-from tests.contract.conftest import MEMBER_A, Admin, World
+from actors.ports.credex import Conflict, Forbidden, Invalid, LimitExceeded
+from tests.contract.conftest import Admin, World
 from tests.contract.test_offers import offer
 
 
@@ -148,17 +148,13 @@ async def test_tier_one_daily_limit_counts_todays_offers_and_renews_next_day(
     await offer(world, ann, bob, "6")
     member = (await world.client.member_view(ann.phone)).member
     assert member.remaining_usd == Decimal(4)
-    check = await world.client.tier_check(ann.phone, ann.account_id, Decimal(5), "USD", True)
-    assert check == TierCheck(
-        False, "You are only able to issue 4.00 USD until tomorrow. Limits renew at midnight UTC."
-    )
-    with pytest.raises(LimitExceeded, match=r"^You are only able to issue 4\.00 USD"):
+    with pytest.raises(
+        LimitExceeded,
+        match=r"^You are only able to issue 4\.00 USD until tomorrow\. Limits renew at midnight",
+    ):
         await offer(world, ann, bob, "5")
     await admin.force_dco()
     assert (await world.client.member_view(ann.phone)).member.remaining_usd == Decimal(10)
-    assert (
-        await world.client.tier_check(ann.phone, ann.account_id, Decimal(5), "USD", True)
-    ).authorized
     await offer(world, ann, bob, "5")
 
 
@@ -166,19 +162,6 @@ async def test_tier_two_allows_a_hundred_a_day_and_unsecured(world: World) -> No
     ann = await world.member(tier=2)
     bob = await world.member(name="Bob")
     await offer(world, ann, bob, "60", secured=False, due=world.due())
-    check = await world.client.tier_check(ann.phone, ann.account_id, Decimal(41), "USD", False)
-    assert not check.authorized and "40.00 USD" in check.message
     assert (await world.client.member_view(ann.phone)).member.remaining_usd == Decimal(40)
-
-
-async def test_tier_checks_for_open_and_paid_tiers(world: World) -> None:
-    ann = await world.member()
-    unsecured = await world.client.tier_check(ann.phone, ann.account_id, Decimal(1), "USD", False)
-    assert unsecured == TierCheck(False, "Unsecured credex not permitted on open tier")
-    granted = await world.client.tier_check(ann.phone, ann.account_id, Decimal(1), "USD", True)
-    assert granted == TierCheck(True, "Authorization granted")
-    seeded = await world.seeded(MEMBER_A)
-    paid = await world.client.tier_check(
-        seeded.phone, seeded.account_id, Decimal(10_000), "USD", False
-    )
-    assert paid == TierCheck(True, "No daily limits on credex for paid tiers")
+    with pytest.raises(LimitExceeded, match=r"40\.00 USD"):
+        await offer(world, ann, bob, "41", secured=False, due=world.due())

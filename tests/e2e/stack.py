@@ -57,7 +57,9 @@ async def proxied_stack(redis_url: str, key_prefix: str, **changes: object) -> A
         probe = CredexClient(sim_url, max_retries=0)
         try:
             async with running_service(
-                settings, extra_routes=extra_routes, key_prefix=key_prefix
+                settings,
+                extra_routes=extra_routes,
+                runtime_config=settings.runtime_config(key_prefix),
             ) as service:
                 demo = Demo(f"http://127.0.0.1:{service.port}", sim_url, whatsapp, settings)
                 yield Rig(demo, proxy, probe)

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 
-from tests.foundation.test_settings import VALID
+from tests.gateway.test_settings import VALID
 
 
 def _vimbiso(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

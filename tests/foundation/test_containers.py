@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from runtime.settings import load_settings, required_setting_names
+from gateway.settings import load_settings, required_setting_names
 
 ROOT = Path(__file__).resolve().parents[2]
 

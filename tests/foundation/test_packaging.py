@@ -73,6 +73,13 @@ def test_a_fresh_install_requires_no_demo_package(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     [metadata] = (env / "lib").glob("python3*/site-packages/vimbiso_pay-*.dist-info/METADATA")
+    # Every Lua script ships: runtime/scripts.py reads them as package files at import.
+    site = metadata.parent.parent
+    lua = sorted(
+        p.relative_to(ROOT) for d in ("runtime", "gateway") for p in (ROOT / d).rglob("*.lua")
+    )
+    assert Path("gateway/whatsapp/lua/preflight.lua") in lua
+    assert [p for p in lua if not (site / p).is_file()] == []
     requires = Parser().parsestr(metadata.read_text()).get_all("Requires-Dist") or []
     unconditional = {_name(r) for r in requires if "extra ==" not in r}
     demo = {_name(r) for r in requires if re.search(r"extra\s*==\s*['\"]demo['\"]", r)}

@@ -10,7 +10,7 @@ import time
 import urllib.request
 
 from simulator.redis_server import free_port
-from tests.foundation.test_settings import VALID
+from tests.gateway.test_settings import VALID
 
 
 def _wait_healthy(url: str, deadline: float) -> None:

@@ -14,12 +14,12 @@ import urllib.request
 
 import pytest
 
+from gateway.settings import SettingsError, load_settings
 from runtime.cipher import FieldCipher, key_id
-from runtime.settings import SettingsError, load_settings
 from simulator.redis_server import free_port
 from tests.foundation.test_cli import _vimbiso
 from tests.foundation.test_serve import _children, _wait_healthy
-from tests.foundation.test_settings import VALID
+from tests.gateway.test_settings import VALID
 
 
 def _problem_lines(stderr: str) -> list[str]:

@@ -1,7 +1,7 @@
 """One WhatsApp message is one trace: the webhook's SERVER span, the inbox PRODUCER and
 CONSUMER spans, Redis spans from the standard instrumentation, the credex-core CLIENT spans and
 credex-core's own SERVER spans (the simulator continues the `traceparent` it receives), and the
-Graph send. Read from an in-memory exporter on the process-wide provider."""
+Graph send from the outbox. Read from an in-memory exporter on the process-wide provider."""
 
 from __future__ import annotations
 
@@ -66,8 +66,14 @@ async def test_one_message_is_one_trace_with_credex_cores_side_in_it(
     assert any(s.parent is not None and s.parent.span_id in consumer_ids for s in redis_spans)
     statements = [str(dict(s.attributes or {})) for s in redis_spans]
     assert all(TENDAI not in text for text in statements)
-    # The Graph send has its hand-written CLIENT span and no generic duplicate inside it. (It
-    # runs from the outbox, whose entries carry no trace context yet: a trace of its own.)
-    assert any(s.kind is SpanKind.CLIENT and _scope(s) == "gateway.whatsapp" for s in spans)
+    # The Graph send runs later, from the outbox, yet is in the message's trace: the reply
+    # carries the message's trace context. A child of the PRODUCER span (the CONSUMER span's
+    # parent), with its hand-written CLIENT span and no generic duplicate inside it.
+    graph_sends = [
+        s for s in spans if s.kind is SpanKind.CLIENT and _scope(s) == "gateway.whatsapp"
+    ]
+    assert graph_sends and all(s in ours for s in graph_sends)
+    producer_ids = {s.context.span_id for s in ours if s.kind is SpanKind.PRODUCER and s.context}
+    assert all(s.parent is not None and s.parent.span_id in producer_ids for s in graph_sends)
     generic = [s for s in spans if _scope(s).startswith("opentelemetry.instrumentation.aiohttp")]
     assert all(s.parent is None for s in generic)  # only the chat page's own webhook POST

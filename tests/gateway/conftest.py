@@ -98,11 +98,8 @@ async def runtime(
     )
     rt = Runtime(redis_client, config, RecordingHandler(seen), sender)
     async with anyio.create_task_group() as group:
-        group.start_soon(rt.run)
         with anyio.fail_after(10):
-            # Runtime exposes no "started" event to await; its own tests poll the same way.
-            while not rt.accepting:  # noqa: ASYNC110
-                await anyio.sleep(0.005)
+            await group.start(rt.run)  # returns once the runtime is running
         try:
             yield rt
         finally:

@@ -15,7 +15,7 @@ import redis.asyncio as aioredis
 from aiohttp import web
 
 from actors.notes import fold
-from actors.replies import Button, ButtonsReply, Outbound, TextReply, encode
+from actors.replies import Button, ButtonsMessage, Outbound, TextReply, encode
 from actors.screens.delivery import sorry_for_the_delay
 from gateway.whatsapp.cloud import CloudSender
 from runtime import Runtime, RuntimeConfig
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.anyio
 
 KEY = ConversationKey(PNID, "263771234567")
 OTHER = ConversationKey(PNID, "263771234568")
-SCREEN = ButtonsReply("💰 Balance $12.00", (Button("menu", "Menu"),))
+SCREEN = ButtonsMessage("💰 Balance $12.00", (Button("menu", "Menu"),))
 
 
 def item(reply: object, reply_id: str = "r1", key: ConversationKey = KEY) -> bytes:
@@ -98,10 +98,8 @@ async def test_replies_wait_out_an_outage_and_arrive_in_order_after_recovery(
     )
     runtime = Runtime(redis_client, config, Replies(), sender)
     async with anyio.create_task_group() as group:
-        group.start_soon(runtime.run)
         with anyio.fail_after(10):
-            while not runtime.accepting:  # noqa: ASYNC110
-                await anyio.sleep(0.005)
+            await group.start(runtime.run)
         for n in range(6):
             await runtime.record([Envelope(KEY if n % 2 else OTHER, f"m{n}", str(n).encode())])
         await anyio.sleep(2.0)  # the Cloud API is down: many failed tries, with backoff

@@ -14,8 +14,8 @@ from redis.backoff import NoBackoff
 
 from actors.replies import (
     Button,
-    ButtonsReply,
-    ListReply,
+    ButtonsMessage,
+    ListMessage,
     Outbound,
     Row,
     Section,
@@ -27,8 +27,10 @@ from gateway.whatsapp.cloud import CloudSender
 from gateway.whatsapp.graph_errors import REJECTED, RETRYABLE
 from gateway.whatsapp.pacing import PAIR_RATE
 from runtime.contracts import ConversationKey, SendDeferred, SendRejected, SendRetryable
+from runtime.scripts import LuaScript
 from tests.gateway.conftest import ACCESS_TOKEN, PNID, SPANS
 from tests.gateway.fake_graph import FakeGraph
+from tests.private_redis import private_redis
 
 pytestmark = pytest.mark.anyio
 
@@ -155,7 +157,7 @@ async def test_a_retried_multi_part_item_does_not_repeat_accepted_parts(
 ) -> None:
     await open_window(sender)
     rows = tuple(Row(f"offer:{i}", f"Offer {i}") for i in range(25))
-    reply = ListReply("Pending", "View", (Section("All", rows),))
+    reply = ListMessage("Pending", "View", (Section("All", rows),))
     graph.fail_when_accepted[1] = 131000  # the second page fails once
     with pytest.raises(SendRetryable):
         await sender(KEY, item(reply, reply_id="pages"))
@@ -170,8 +172,8 @@ async def test_one_client_span_per_attempt(sender: CloudSender, graph: FakeGraph
     SPANS.clear()
     graph.fail_next(131000)
     with pytest.raises(SendRetryable):
-        await sender(KEY, item(ButtonsReply("ok?", (Button("y", "Yes"),))))
-    await sender(KEY, item(ButtonsReply("ok?", (Button("y", "Yes"),))))
+        await sender(KEY, item(ButtonsMessage("ok?", (Button("y", "Yes"),))))
+    await sender(KEY, item(ButtonsMessage("ok?", (Button("y", "Yes"),))))
     # HTTP client spans only: the Redis instrumentation adds CLIENT spans of its own.
     spans = [
         s
@@ -222,15 +224,6 @@ async def test_burst_to_one_recipient_is_held_back_by_the_pair_limit(
     assert len(graph.accepted) == burst
 
 
-async def test_mark_as_read_posts_the_read_status(sender: CloudSender, graph: FakeGraph) -> None:
-    await sender.mark_read(KEY, "wamid.in1")
-    assert graph.accepted[0].payload == {
-        "messaging_product": "whatsapp",
-        "status": "read",
-        "message_id": "wamid.in1",
-    }
-
-
 async def test_undecodable_item_is_rejected(sender: CloudSender) -> None:
     with pytest.raises(SendRejected):
         await sender(KEY, b"not an outbox item")
@@ -244,3 +237,23 @@ async def test_store_outage_is_retryable(graph: FakeGraph, key_prefix: str) -> N
     assert graph.accepted == []
     await sender.close()
     await dead.aclose()
+
+
+async def test_the_sender_paces_and_sends_after_redis_lost_its_scripts(
+    graph: FakeGraph, key_prefix: str
+) -> None:
+    # SCRIPT FLUSH on a Redis of the test's own, as a restart looks: the preflight and the
+    # number's bucket are bare EVALSHA calls, loaded again once when Redis answers NOSCRIPT.
+    preflight = LuaScript.read("gateway.whatsapp", "bucket", "preflight")
+    take = LuaScript.read("gateway.whatsapp", "bucket", "bucket_take")
+    async with private_redis() as own:
+        sender = CloudSender(graph.url, ACCESS_TOKEN, PNID, own, key_prefix, rate=10.0)
+        try:
+            for n in (1, 2):
+                await open_window(sender)
+                await sender(KEY, item(TextReply(f"reply {n}"), reply_id=f"r{n}"))
+                assert len(graph.accepted) == n
+                assert await own.script_exists(preflight.sha, take.sha) == [True, True]
+                await own.script_flush()
+        finally:
+            await sender.close()

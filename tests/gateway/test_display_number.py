@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 import redis.asyncio as aioredis
 
+from gateway.settings import SettingsError, load_settings
 from gateway.whatsapp.display_number import DisplayNumbers
-from runtime.settings import SettingsError, load_settings
-from tests.foundation.test_settings import VALID
+from tests.gateway.test_settings import VALID
 
 PNID = "106540352242922"
 

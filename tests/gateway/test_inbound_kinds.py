@@ -8,7 +8,7 @@ import orjson
 import pytest
 from opentelemetry import trace
 
-from actors.events import ButtonReply, FlowReply, ListReply, Other, Reaction, Text, decode
+from actors.events import ButtonTapped, FlowReply, ListPicked, Other, Reaction, Text, decode
 from gateway.whatsapp.envelopes import to_envelope
 from gateway.whatsapp.inbound import MalformedWebhook, parse_webhook
 from runtime.contracts import ConversationKey
@@ -30,8 +30,8 @@ def only_message(body: dict[str, Any]) -> Any:
     ("file", "case", "content"),
     [
         ("message", "text", Text("Body Text")),
-        ("callback_button", "button", ButtonReply("callback_data", "title")),
-        ("callback_button", "quick_reply", ButtonReply("callback_data", "title")),
+        ("callback_button", "button", ButtonTapped("callback_data", "title")),
+        ("callback_button", "quick_reply", ButtonTapped("callback_data", "title")),
         ("callback_selection", "callback", None),
         ("flow_completion", "completion", None),
         ("message", "reaction", None),
@@ -58,7 +58,7 @@ def test_fixture_kind_maps_to_content(file: str, case: str, content: Any) -> Non
     if content is not None:
         assert message.content == content
     else:
-        assert type(message.content) in (ListReply, FlowReply, Reaction)
+        assert type(message.content) in (ListPicked, FlowReply, Reaction)
 
 
 def test_every_case_in_every_fixture_file_parses_without_loss() -> None:
@@ -86,7 +86,7 @@ def test_every_case_in_every_fixture_file_parses_without_loss() -> None:
 
 def test_list_reply_keeps_id_title_and_description() -> None:
     message = only_message(fixture("callback_selection", "description"))
-    assert isinstance(message.content, ListReply)
+    assert isinstance(message.content, ListPicked)
     assert message.content.id and message.content.title and message.content.description
 
 

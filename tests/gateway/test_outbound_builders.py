@@ -8,26 +8,34 @@ from hypothesis import strategies as st
 
 from actors.replies import (
     Button,
-    ButtonsReply,
-    ListReply,
+    ButtonsMessage,
+    ListMessage,
     Row,
     Section,
     TemplateReply,
     TextReply,
 )
 from gateway.whatsapp import limits
-from gateway.whatsapp.limits import assert_valid, units, violations
+from gateway.whatsapp.limits import units, violations
 from gateway.whatsapp.outbound import (
     DoesNotFit,
     Overflow,
+    Payload,
     build,
     distinct_titles,
     fit,
-    mark_read_payload,
     split_text,
 )
 
 TO = "263771234567"
+
+
+def assert_valid(payload: Payload) -> None:
+    problems = violations(payload)
+    if problems:
+        raise AssertionError(f"payload breaks Cloud API limits: {problems}: {payload}")
+
+
 # Emoji (astral, 2 UTF-16 units), combining marks, spaces and newlines make edges likely.
 chars = st.characters(codec="utf-8") | st.sampled_from(
     ["🙏", "🏿", "\n", " ", "é", "x", "*", "\u200d"]
@@ -75,7 +83,7 @@ def test_fit_counts_emoji_as_two_units() -> None:
 
 
 def test_buttons_payload_matches_the_cloud_api_shape() -> None:
-    reply = ButtonsReply(
+    reply = ButtonsMessage(
         "Accept $5 from Bob?",
         (Button("accept:1", "Accept"), Button("decline:1", "Decline")),
         header="Offer",
@@ -94,14 +102,14 @@ def test_buttons_payload_matches_the_cloud_api_shape() -> None:
 
 
 def test_more_than_three_buttons_become_a_list() -> None:
-    reply = ButtonsReply("Pick", tuple(Button(f"b{i}", f"Choice {i}") for i in range(5)))
+    reply = ButtonsMessage("Pick", tuple(Button(f"b{i}", f"Choice {i}") for i in range(5)))
     [payload] = build(TO, reply)
     assert payload["interactive"]["type"] == "list"
     assert_valid(payload)
 
 
 def test_interactive_body_over_1024_is_sent_as_text_first() -> None:
-    reply = ButtonsReply("line\n" * 500, (Button("ok", "OK"),))
+    reply = ButtonsMessage("line\n" * 500, (Button("ok", "OK"),))
     payloads = build(TO, reply)
     assert [p["type"] for p in payloads] == ["text", "text", "interactive"]
     for p in payloads:
@@ -110,7 +118,7 @@ def test_interactive_body_over_1024_is_sent_as_text_first() -> None:
 
 def test_more_than_ten_rows_are_paged_or_refused_by_choice() -> None:
     rows = tuple(Row(f"offer:{i}", f"Offer {i}", "$5 from Bob") for i in range(23))
-    reply = ListReply(
+    reply = ListMessage(
         "Pending offers",
         "View offers",
         (Section("Incoming", rows[:15]), Section("Outgoing", rows[15:])),
@@ -130,12 +138,12 @@ def test_more_than_ten_rows_are_paged_or_refused_by_choice() -> None:
 @pytest.mark.parametrize("bad_id", ["", " padded", "x" * 201])
 def test_row_ids_that_do_not_fit_are_refused_never_cut(bad_id: str) -> None:
     with pytest.raises(DoesNotFit):
-        build(TO, ListReply("b", "l", (Section("s", (Row(bad_id, "t"),)),)))
+        build(TO, ListMessage("b", "l", (Section("s", (Row(bad_id, "t"),)),)))
 
 
 def test_duplicate_button_ids_are_refused() -> None:
     with pytest.raises(DoesNotFit):
-        build(TO, ButtonsReply("b", (Button("same", "A"), Button("same", "B"))))
+        build(TO, ButtonsMessage("b", (Button("same", "A"), Button("same", "B"))))
 
 
 def test_template_params_are_flattened_for_meta() -> None:
@@ -151,16 +159,10 @@ def test_template_params_are_flattened_for_meta() -> None:
     assert_valid(payload)
 
 
-def test_mark_as_read_payload_is_valid() -> None:
-    payload = mark_read_payload("wamid.abc", typing_indicator=True)
-    assert payload["status"] == "read" and payload["typing_indicator"] == {"type": "text"}
-    assert_valid(payload)
-
-
 def test_validator_catches_each_broken_limit() -> None:
-    good = build(TO, ListReply("b", "label", (Section("s", (Row("r", "t", "d"),)),)))[0]
+    good = build(TO, ListMessage("b", "label", (Section("s", (Row("r", "t", "d"),)),)))[0]
     assert violations(good) == []
-    broken = build(TO, ListReply("b", "label", (Section("s", (Row("r", "t", "d"),)),)))[0]
+    broken = build(TO, ListMessage("b", "label", (Section("s", (Row("r", "t", "d"),)),)))[0]
     broken["interactive"]["action"]["sections"][0]["rows"][0]["title"] = "x" * 25
     broken["interactive"]["action"]["button"] = "y" * 21
     broken["interactive"]["body"]["text"] = "z" * 1025
@@ -207,7 +209,7 @@ def test_property_buttons_always_valid(
     overflow: Overflow,
 ) -> None:
     buttons = tuple(Button(f"{id_base.strip() or 'b'}{i}", t) for i, t in enumerate(titles))
-    _valid_or_expected_refusal(ButtonsReply(body, buttons, header, footer), overflow)
+    _valid_or_expected_refusal(ButtonsMessage(body, buttons, header, footer), overflow)
 
 
 @settings(max_examples=150, deadline=None)
@@ -237,7 +239,7 @@ def test_property_lists_always_valid(
             made.append(Row(f"row:{n}", row_title, description))
             n += 1
         built.append(Section(title, tuple(made)))
-    _valid_or_expected_refusal(ListReply(body, label, tuple(built), header, footer), overflow)
+    _valid_or_expected_refusal(ListMessage(body, label, tuple(built), header, footer), overflow)
 
 
 @settings(max_examples=100, deadline=None)

@@ -17,7 +17,7 @@ import pytest
 from gateway.routes.body import MAX_LARGE_IN_FLIGHT
 from simulator.redis_server import free_port
 from tests.foundation.test_serve import _wait_healthy
-from tests.foundation.test_settings import VALID
+from tests.gateway.test_settings import VALID
 
 BODY = 2_900_000
 READ_SECONDS, IDLE_SECONDS = 2, 3

@@ -9,13 +9,13 @@ import aiohttp
 import orjson
 import pytest
 import redis.asyncio as aioredis
-from aiohttp import web
 from opentelemetry.trace import SpanKind
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from gateway.app import create_app
 from gateway.whatsapp.delivery import DeliveryTracker
+from gateway.whatsapp.keys import WhatsAppKeys
 from gateway.whatsapp.window import ServiceWindow
 from runtime import Runtime, RuntimeConfig
 from runtime.contracts import ConversationKey
@@ -173,7 +173,7 @@ async def test_recorded_message_stamps_the_customer_service_window(
     window = ServiceWindow(redis_client, key_prefix)
     key = ConversationKey(PNID, "US.9")
     assert await window.last_inbound(key) == at
-    assert 24 * 3600 < await redis_client.ttl(window.redis_key(key)) <= 25 * 3600
+    assert 24 * 3600 < await redis_client.ttl(WhatsAppKeys(key_prefix).window(key)) <= 25 * 3600
     assert await window.is_open(key)
     assert not await window.is_open(key, now=at + 24 * 3600 + 1)
     # A late retry of an older message never moves the window back.
@@ -240,10 +240,6 @@ async def test_every_golden_message_fixture_is_recorded_with_its_wamid(
         assert (await post_webhook(http, gateway_url, orjson.dumps(body))).status == 200
     events = await seen.wait_for(len(cases))
     assert sorted(e.message_id for e in events) == [f"wamid.gold{n}" for n in range(len(cases))]
-
-
-def _unused(app: web.Application) -> None:  # keeps web imported for typing of serve
-    del app
 
 
 async def test_recorded_envelope_continues_the_webhook_server_span_trace(

@@ -10,7 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actors.intents import AskStatement, GetPaid, PayLink, Typed, from_text
+from actors.intents import from_text
+from actors.intents.base import Typed
+from actors.intents.receive import GetPaid, PayLink
+from actors.intents.statement import AskStatement
 from actors.screens.receive import pay_link, pay_text, places, plain_amount
 from parser import DENOMINATIONS
 from parser.payments import Pay, Receive, StatementPeriod, parse_pay, parse_receive

@@ -40,9 +40,7 @@ async def main(
         process_id=process_id,
     )
     async with anyio.create_task_group() as group:
-        group.start_soon(runtime.run)
-        while not runtime.accepting:  # noqa: ASYNC110 (the runtime exposes no start event)
-            await anyio.sleep(0.01)
+        await group.start(runtime.run)
         print("ready", flush=True)
         with anyio.open_signal_receiver(signal.SIGTERM) as signals:
             async for _ in signals:

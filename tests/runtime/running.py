@@ -17,8 +17,8 @@ from runtime.keys import Keys
 @asynccontextmanager
 async def running(runtime: Runtime) -> AsyncIterator[Runtime]:
     async with anyio.create_task_group() as group:
-        group.start_soon(runtime.run)
-        await wait_for(lambda: runtime.accepting, what="runtime to start")
+        with anyio.fail_after(20):
+            await group.start(runtime.run)  # returns once it is running
         try:
             yield runtime
         finally:

@@ -35,7 +35,7 @@ async def _until_blocked(redis: aioredis.Redis, clients: int) -> None:
 
 async def test_a_blocked_call_on_one_lane_does_not_hold_up_the_next() -> None:
     async with private_redis() as own:
-        batcher = Batcher(own, Scripts.register(own), lanes=4)
+        batcher = Batcher(own, Scripts.read(), lanes=4)
         popped = anyio.Event()
 
         async def blocking_pop() -> None:
@@ -58,7 +58,7 @@ async def test_a_blocked_call_on_one_lane_does_not_hold_up_the_next() -> None:
 async def test_many_concurrent_calls_get_their_own_replies(
     redis_client: aioredis.Redis, key_prefix: str
 ) -> None:
-    batcher = Batcher(redis_client, Scripts.register(redis_client), lanes=2)
+    batcher = Batcher(redis_client, Scripts.read(), lanes=2)
     replies: dict[int, list[object]] = {}
 
     async def call(n: int) -> None:
@@ -76,7 +76,7 @@ async def test_many_concurrent_calls_get_their_own_replies(
 
 async def test_an_urgent_call_does_not_wait_for_lanes_busy_with_other_calls() -> None:
     async with private_redis() as own:
-        batcher = Batcher(own, Scripts.register(own), lanes=2)
+        batcher = Batcher(own, Scripts.read(), lanes=2)
         normal_done = anyio.Event()
 
         async def normal() -> None:
@@ -108,7 +108,7 @@ def _fetch_of_a_lost_lease(scripts: Scripts, prefix: str) -> tuple[object, ...]:
 async def test_a_call_meeting_noscript_reloads_the_scripts_and_retries_once() -> None:
     # SCRIPT FLUSH on a Redis of the test's own: what a restarted Redis looks like.
     async with private_redis() as own:
-        scripts = Scripts.register(own)
+        scripts = Scripts.read()
         batcher = Batcher(own, scripts, lanes=2)
         await load_scripts(own, scripts)
         async with anyio.create_task_group() as group:

@@ -34,7 +34,7 @@ async def test_10000_idle_conversations_are_all_deactivated_and_memory_returns(
         assert m["after"] - m["baseline"] < 0.05 * grown_while_busy, m
     assert m["mailbox_depth"] == 0
 
-    # Evicted actors hand their leases back (test_actor covers that one by one). Under a loaded
+    # Evicted actors hand their leases back (test_activation covers that one by one). Under a loaded
     # box a few leases of this 10,000-actor burst can be lost and re-claimed mid-flight; none
     # may outlive its TTL (5 s here), and nothing may stay pending.
     left: dict[str, int] = {}

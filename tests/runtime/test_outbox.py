@@ -12,7 +12,13 @@ import orjson
 import redis.asyncio as aioredis
 
 from runtime.config import RuntimeConfig
-from runtime.contracts import ConversationKey, Envelope, SendRejected, SendRetryable
+from runtime.contracts import (
+    ConversationKey,
+    Envelope,
+    SendDeferred,
+    SendRejected,
+    SendRetryable,
+)
 from runtime.host import Runtime
 from tests.runtime.handlers import AppendingHandler
 from tests.runtime.running import running, wait_for
@@ -24,11 +30,10 @@ B = ConversationKey("15550001", "263770000002")
 @attrs.define
 class Transport:
     """Fails according to the item: 'flaky' twice retryably, 'bad' is rejected, 'stuck' always
-    asks to come back later."""
+    asks to come back later, 'paced' is deferred twice (as the Cloud API sender paces)."""
 
     delivered: dict[ConversationKey, list[bytes]] = attrs.field(factory=lambda: defaultdict(list))
     tries: dict[bytes, list[float]] = attrs.field(factory=lambda: defaultdict(list))
-    paced: list[ConversationKey] = attrs.field(factory=list)
 
     async def __call__(self, key: ConversationKey, item: bytes) -> None:
         self.tries[item].append(time.monotonic())
@@ -38,17 +43,16 @@ class Transport:
             raise SendRejected("131026 undeliverable")
         if item == b"ok:stuck":
             raise SendRetryable("busy", retry_after=0.05)
+        if item == b"ok:paced" and len(self.tries[item]) <= 2:
+            raise SendDeferred("paced: recipient rate", retry_after=0.1)
         self.delivered[key].append(item)
-
-    async def pace(self, key: ConversationKey) -> None:
-        self.paced.append(key)
 
 
 async def test_replies_are_delivered_in_order_and_removed_after_success(
     redis_client: aioredis.Redis, config: RuntimeConfig
 ) -> None:
     transport = Transport()
-    runtime = Runtime(redis_client, config, AppendingHandler(), transport, pace=transport.pace)
+    runtime = Runtime(redis_client, config, AppendingHandler(), transport)
     async with running(runtime):
         await runtime.record([Envelope(A, f"m{i}", str(i).encode()) for i in range(3)])
         await runtime.record([Envelope(A, "m3", b"flaky"), Envelope(A, "m4", b"4")])
@@ -59,7 +63,6 @@ async def test_replies_are_delivered_in_order_and_removed_after_success(
     first, second, _ = transport.tries[b"ok:flaky"]
     assert second - first >= config.outbox_base_backoff / 2  # backed off, jittered
     assert await redis_client.llen(f"{config.key_prefix}outbox:{{{A.tag}}}") == 0
-    assert transport.paced.count(A) == 7
     assert runtime.stats()["sends_retried"] == 2
 
 
@@ -113,3 +116,23 @@ async def test_retries_give_up_into_the_dead_letter_list_only_after_the_retry_de
     letters = await redis_client.lrange(f"{config.key_prefix}outbox-dead:{{{A.tag}}}", 0, -1)
     assert [orjson.loads(x)["reason"] for x in letters] == ["retry deadline passed: busy"]
     assert [d["reason"] for d in runtime.recent_dead_letters()] == ["retry deadline passed: busy"]
+
+
+async def test_a_paced_reply_waits_its_turn_and_the_next_one_waits_behind_it(
+    redis_client: aioredis.Redis, config: RuntimeConfig
+) -> None:
+    # Pacing reaches the sender the one way it does in production: the transport defers.
+    transport = Transport()
+    runtime = Runtime(redis_client, config, AppendingHandler(), transport)
+    async with running(runtime):
+        await runtime.record([Envelope(A, "a1", b"paced"), Envelope(A, "a2", b"next")])
+        await wait_for(lambda: len(transport.delivered[A]) == 2, what="both delivered")
+    assert transport.delivered[A] == [b"ok:paced", b"ok:next"]
+    paced = transport.tries[b"ok:paced"]
+    assert len(paced) == 3
+    assert all(later - earlier >= 0.095 for earlier, later in itertools.pairwise(paced))
+    assert transport.tries[b"ok:next"][0] >= paced[-1]  # never sent ahead of the paced one
+    stats = runtime.stats()
+    assert stats["sends_deferred"] == 2
+    assert stats.get("sends_retried", 0) == 0  # a deferral is not a failure
+    assert stats.get("sends_dead_lettered", 0) == 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from runtime.settings import SettingsError, load_settings
-from tests.foundation.test_settings import VALID
+from gateway.settings import SettingsError, load_settings
+from tests.gateway.test_settings import VALID
 
 
 def test_credex_bounds_default_to_eight_and_sixty_seconds() -> None:

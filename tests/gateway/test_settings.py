@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runtime.settings import SettingsError, load_settings, required_setting_names
+from gateway.settings import SettingsError, load_settings, required_setting_names
 
 VALID = {
     "WHATSAPP_APP_SECRET": "app-secret-value",

@@ -1,4 +1,5 @@
-"""The actor loop: order, one at a time, supervision, rate limit, checkpoints, fencing."""
+"""The activation loop (runtime/activation.py): order, one at a time, supervision, rate limit,
+checkpoints, fencing."""
 
 from __future__ import annotations
 

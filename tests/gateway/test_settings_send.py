@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from runtime.settings import SettingsError, load_settings
-from tests.foundation.test_settings import VALID
+from gateway.settings import SettingsError, load_settings
+from tests.gateway.test_settings import VALID
 
 
 def test_send_rate_and_retry_deadline_default_to_metas_tier_and_one_hour() -> None:
