@@ -17,7 +17,7 @@ import redis.exceptions as redis_errors
 from actors.reminders import Due
 from runtime.client import RedisClient
 from runtime.contracts import ConversationKey, Envelope, StoreUnavailable
-from runtime.keys import encode_member
+from runtime.keys import Keys, encode_member
 
 # KEYS: due, entries. ARGV: member, due time, entry.
 _PUT = """
@@ -46,10 +46,7 @@ _ERRORS = (redis_errors.RedisError, OSError)
 class RedisReminderBook:
     def __init__(self, redis: RedisClient, key_prefix: str) -> None:
         self._redis = redis
-        self._keys = (
-            f"{key_prefix}reminders:{{reminders}}:due",
-            f"{key_prefix}reminders:{{reminders}}:entries",
-        )
+        self._keys = Keys(key_prefix).reminders
 
     async def put(self, envelope: Envelope, at: float) -> None:
         member = encode_member(envelope.key)
