@@ -37,7 +37,7 @@ def fold(replies: Sequence[Reply]) -> tuple[Reply, ...]:
         elif isinstance(reply, ButtonsMessage | ListMessage):
             body = _GAP.join([*notes, reply.body])
             if notes and len(body) <= INTERACTIVE_BODY:
-                out.append(attrs.evolve(reply, body=body))
+                out.append(attrs.evolve(reply, body=body, notes=_GAP.join(notes)))
                 notes.clear()
             else:
                 flush()

@@ -46,6 +46,9 @@ class ButtonsMessage:
     buttons: tuple[Button, ...]
     header: str | None = None
     footer: str | None = None
+    # The texts folded in front of the screen (actors/notes.py), also part of `body`: still
+    # true when the screen has gone stale (e.g. "Offer sent" before an outdated dashboard).
+    notes: str = ""
 
 
 @attrs.frozen
@@ -55,6 +58,7 @@ class ListMessage:
     sections: tuple[Section, ...]
     header: str | None = None
     footer: str | None = None
+    notes: str = ""  # as for ButtonsMessage
 
 
 @attrs.frozen

@@ -25,7 +25,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from bench.faults_proxy import FaultProxy
+from bench.faults_proxy import FaultProxy, serve
 from gateway.whatsapp.limits import violations
 from simulator.credex.app import SimConfig, create_app
 from simulator.demo import DEMO_PHONE_NUMBER_ID
@@ -36,19 +36,6 @@ from simulator.whatsapp.webhook_builder import encode, sign
 REPO = Path(__file__).resolve().parents[1]
 REDELIVER_FOR = 600.0  # Meta retries for days; the suite bounds it
 START_SECONDS = 30.0
-
-
-@contextlib.asynccontextmanager
-async def serve(app: web.Application) -> AsyncIterator[str]:
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
 
 
 class RedisServer:
@@ -118,15 +105,22 @@ class Bots:
         self.killed += 1
 
     async def stop_all(self) -> None:
-        for process in list(self.running):
-            process.send_signal(signal.SIGTERM)
-            try:
-                async with asyncio.timeout(15):
-                    await process.wait()
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+        await stop_processes(self.running)
         self.running.clear()
+
+
+async def stop_processes(processes: list[asyncio.subprocess.Process], grace: float = 15) -> None:
+    """SIGTERM every process still running, then wait; SIGKILL one that outlives `grace`."""
+    for process in processes:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            async with asyncio.timeout(grace):
+                await process.wait()
+        except TimeoutError:
+            process.kill()
+            await process.wait()
 
 
 class Rig:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import random
 import statistics
+import sys
 import time
 from decimal import Decimal
 from typing import Any
@@ -183,6 +184,39 @@ def _sign_button(payload: dict[str, Any]) -> str | None:
     return None
 
 
+_TOLD = (  # what the payer reads after a tap (actors/screens/offer.py, settling.py); not
+    # "🗑️ Your offer ... was not sent": that confirmation closed untapped (the payer moved on)
+    ("sent", ("*Offer sent*", "was sent: it is in your outgoing offers")),
+    (
+        "not sent",
+        (
+            "*Not sent*",
+            "was *not* sent",
+            "I checked with credex-core",
+            "so nothing was sent",
+            "so nothing new was sent",
+        ),
+    ),  # a tap on a closed one
+    ("checking", ("can't tell yet", "still finding out")),
+)
+
+
+def _said(payload: dict[str, Any]) -> str:
+    text = str(payload.get("text", {}).get("body", ""))
+    return text + str(payload.get("interactive", {}).get("body", {}).get("text", ""))
+
+
+def told(rig: Rig) -> dict[str, int]:
+    """How often the payer was told each outcome of a confirm tap, counted over its replies."""
+    counts = dict.fromkeys((name for name, _ in _TOLD), 0)
+    for payload in rig.whatsapp.sent_to(TENDAI):
+        text = _said(payload)
+        name = next((n for n, marks in _TOLD if any(m in text for m in marks)), None)
+        if name is not None:
+            counts[name] += 1
+    return counts
+
+
 def _body(delivery: dict[str, Any]) -> bytes:
     from simulator.whatsapp.webhook_builder import encode
 
@@ -209,6 +243,11 @@ def verdict(rig: Rig, tally: Tally, phones: list[str], created: int) -> dict[str
     lost = max(0, tally.expected_replies - got) + tally.unacked
     extra = max(0, got - tally.expected_replies)
     duplicate_credex = max(0, created - tally.confirms)
+    outcomes = told(rig)
+    # The truth (G5): never "sent" without a credex, never "not sent" for one that exists.
+    wrong = max(0, outcomes["sent"] - created)
+    wrong += max(0, outcomes["not sent"] - (tally.confirms - created))
+    untold = max(0, tally.confirms - outcomes["sent"] - outcomes["not sent"])
     # A "menu" message has exactly one reply; each of the payer's has at least one.
     unanswered = lost + max(0, tally.payer_messages - _replies(rig, TENDAI))
     numbers: dict[str, float] = {
@@ -224,6 +263,11 @@ def verdict(rig: Rig, tally: Tally, phones: list[str], created: int) -> dict[str
         "confirm taps": tally.confirms,
         "credexes created": created,
         "duplicate credexes": duplicate_credex,
+        "taps told sent": outcomes["sent"],
+        "taps told not sent": outcomes["not sent"],
+        "told checking (outcome unknown)": outcomes["checking"],
+        "taps told a wrong outcome": wrong,
+        "taps never told the outcome": untold,
         "answer p50 s": tally.p(0.5),
         "answer p99 s": tally.p(0.99),
         "answer max s": max(tally.latencies, default=0.0),
@@ -233,16 +277,24 @@ def verdict(rig: Rig, tally: Tally, phones: list[str], created: int) -> dict[str
         if key != "posts":
             numbers[f"webhook {key.replace('_', ' ')}"] = count
     ok = lost == 0 and unanswered == 0 and duplicate_credex == 0 and extra == 0
+    ok = ok and wrong == 0 and untold == 0
     numbers["passed"] = 1.0 if ok else 0.0
+    if not ok:  # what the payer read, to see why
+        for payload in rig.whatsapp.sent_to(TENDAI):
+            print("   payer read:", _said(payload)[:120].replace("\n", " | "), file=sys.stderr)
     return numbers
 
 
 async def drain(rig: Rig, tally: Tally, phones: list[str], within: float) -> None:
-    """Give replies still waiting (an outage, a lease to expire) time to arrive, bounded."""
+    """Give replies still waiting (an outage, a lease to expire, the check of a send whose
+    outcome was unknown) time to arrive, bounded."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         got = sum(_replies(rig, p) for p in phones)
-        if got >= tally.expected_replies and _replies(rig, TENDAI) >= tally.payer_messages:
+        outcomes = told(rig)
+        settled = outcomes["sent"] + outcomes["not sent"] >= tally.confirms
+        answered = _replies(rig, TENDAI) >= tally.payer_messages
+        if got >= tally.expected_replies and answered and settled:
             return
         await asyncio.sleep(0.25)
 

@@ -31,6 +31,7 @@ from gateway.app import create_app
 from gateway.credex.client import CredexClient
 from gateway.credex.tokens import SealedTokens
 from gateway.debug import RUNTIME_KEY
+from gateway.reminder_book import RedisReminderBook
 from gateway.routes.worker_metrics import METRICS_DIR_ENV, shared_dir, write_forever
 from gateway.settings import Settings
 from gateway.startup import StartupError, check_redis, listen_error
@@ -89,7 +90,7 @@ async def running_service(
         client_api_key=settings.credex_client_api_key,
         answer_seconds=settings.credex_answer_seconds,
     )
-    reminders = Reminders()
+    reminders = Reminders(RedisReminderBook(redis, key_prefix))
     sender = CloudSender(
         settings.whatsapp_api_url,
         settings.whatsapp_access_token,

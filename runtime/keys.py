@@ -83,6 +83,15 @@ class Keys:
     def poke_prefix(self) -> str:
         return f"{self.prefix}poke:{{"
 
+    @property
+    def reminders(self) -> tuple[str, str]:
+        """The reminders' book (gateway/reminder_book.py): the sorted set of due times and the
+        hash of entries, one slot (`{reminders}`) so one script touches both."""
+        return (
+            f"{self.prefix}reminders:{{reminders}}:due",
+            f"{self.prefix}reminders:{{reminders}}:entries",
+        )
+
     def ack_probe(self, key: ConversationKey) -> str:
         """A key in the conversation's slot written just before WAIT (REDIS_ACK_REPLICAS)."""
         return f"{self.prefix}ack:{{{key.tag}}}"

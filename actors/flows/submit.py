@@ -34,6 +34,10 @@ from actors.screens.format import places
 from actors.session import Draft, DraftOffer, Home, Session
 from parser import parse_yes_no
 
+# A check that could not reach credex-core is tried again after this long at the least and the
+# most: a short outage is told within seconds, a long one costs a message every few minutes.
+RECHECK_SECONDS = (15.0, 300.0)
+
 
 @attrs.frozen
 class VerifyDraft(Purpose):
@@ -242,15 +246,25 @@ def verified(session: Session, view: MemberView, draft_id: str, at: Moment) -> T
     return dashboard.render(outcome.session, view, at, *outcome.replies)
 
 
-def verify_failed(session: Session) -> Transition:
-    return Transition(session, (screens.still_checking(),))
+def verify_failed(session: Session, at: Moment) -> Transition:
+    """The check could not reach credex-core: check again later by itself (a new `settles_at`
+    is a new reminder), so the member is told without writing. The longer the member has been
+    quiet, the longer the wait (half that time, within `RECHECK_SECONDS`)."""
+    draft = session.draft
+    if draft is None or draft.state != "submitting":
+        return Transition(session, (settle_screens.still_checking(RECHECK_SECONDS[0]),))
+    now = at.now.timestamp()
+    quiet = now - (session.last_active if session.last_active is not None else now)
+    wait = min(max(RECHECK_SECONDS[0], quiet / 2), RECHECK_SECONDS[1])
+    draft = attrs.evolve(draft, settles_at=now + wait)
+    return Transition(attrs.evolve(session, draft=draft), (settle_screens.still_checking(wait),))
 
 
 ROUTES = (
     routes.intent(Confirm, lambda s, i, at: confirm(s, i.draft_id)),
     routes.intent(Discard, lambda s, i, at: discard(s, i.draft_id)),
     routes.loaded(VerifyDraft, lambda s, v, p, at: verified(s, v, p.draft_id, at)),
-    routes.load_failed(VerifyDraft, lambda s, p, f, at: verify_failed(s)),
+    routes.load_failed(VerifyDraft, lambda s, p, f, at: verify_failed(s, at)),
     routes.result(rs.CredexCreated, lambda s, r, at: created(s, r.draft_id, r.index, r.created)),
     routes.failed(
         fx.CreateCredex, lambda s, e, f, at: refused_by_core(s, e.draft_id, e.index, f, at)

@@ -6,26 +6,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from actors.intents import navigation as navigation_ids
+from actors.notes import INTERACTIVE_BODY
 from actors.replies import Button, ButtonsMessage, TextReply
 from actors.screens.format import clip
 
 _SHOWN = 5  # skipped messages named one by one; more are counted
 
 
-def sorry_for_the_delay() -> ButtonsMessage:
-    """Sent instead of a screen that waited so long its balances or offers may be out of date."""
-    return ButtonsMessage(
-        body=(
-            "⏳ Sorry for the delay: WhatsApp could not deliver our messages for a while.\n"
-            "Tap *Menu* for your up-to-date balances and offers."
-        ),
-        buttons=(Button(navigation_ids.MENU, "🏡 Menu"),),
+def sorry_for_the_delay(notes: str = "") -> ButtonsMessage | TextReply:
+    """Sent instead of a screen that waited so long its balances or offers may be out of date;
+    `notes`, the texts that came with the screen (an offer sent), are still said first."""
+    sorry = (
+        "⏳ Sorry for the delay: WhatsApp could not deliver our messages for a while.\n"
+        "Tap *Menu* for your up-to-date balances and offers."
     )
+    body = f"{notes}\n\n{sorry}" if notes else sorry
+    if len(body) > INTERACTIVE_BODY:
+        return TextReply(f"{notes}\n\n{still_delayed().body}")
+    return ButtonsMessage(body=body, buttons=(Button(navigation_ids.MENU, "🏡 Menu"),))
 
 
-def still_delayed() -> TextReply:
+def still_delayed(notes: str = "") -> TextReply:
     """Instead of a further out-of-date screen, once the member already had the apology."""
-    return TextReply("🏡 Type *menu* when you are ready for your up-to-date balances.")
+    later = "🏡 Type *menu* when you are ready for your up-to-date balances."
+    return TextReply(f"{notes}\n\n{later}" if notes else later)
 
 
 def skipped(messages: Sequence[str]) -> TextReply:

@@ -145,13 +145,6 @@ def verified(draft: Draft) -> TextReply:
     return TextReply(clip(body, 4096))
 
 
-def still_checking() -> TextReply:
-    return TextReply(
-        "⏳ I can't tell yet whether your last offer went through: credex-core is not "
-        "answering. Nothing new will be sent. Send any message in a minute and I'll check again."
-    )
-
-
 def already_used() -> TextReply:
     return TextReply("☑️ That confirmation was already used, so nothing new was sent.")
 

@@ -44,3 +44,11 @@ def still_settling(draft: Draft, seconds: float) -> TextReply:
             4096,
         )
     )
+
+
+def still_checking(seconds: float) -> TextReply:
+    """The check itself could not reach credex-core: the bot checks again by itself."""
+    return TextReply(
+        "⏳ I can't tell yet whether your last offer went through: credex-core is not "
+        f"answering. Nothing new will be sent. I'll check again in {_wait(seconds)} and tell you."
+    )

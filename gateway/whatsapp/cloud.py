@@ -4,7 +4,9 @@ Implements `runtime.contracts.Send`. Paced per business number and per recipient
 classified by Graph error code (`graph_errors`), aware of the 24-hour window (`window`), and
 idempotent across retries of an item that became several payloads (split text, paged lists):
 the number of parts Meta accepted is kept in Redis, so a retry, or a new owner after a crash,
-resumes after them instead of repeating them. One Redis round trip before a reply (window,
+resumes after them instead of repeating them (if Redis dies between Meta's answer and that note,
+the process keeps the count in memory, so its own retry does not repeat the part either; only a
+crash at that very moment can). One Redis round trip before a reply (window,
 progress, pair token) and one after each accepted part (progress); the number's bucket is
 taken in chunks.
 
@@ -35,7 +37,9 @@ import redis.exceptions as redis_errors
 from opentelemetry import trace
 
 from actors.replies import (
+    ButtonsMessage,
     DocumentReply,
+    ListMessage,
     Outbound,
     QrImageReply,
     Reply,
@@ -124,6 +128,9 @@ class CloudSender:
         )
         self._first_try: dict[str, float] = {}  # reply id -> monotonic time of its first try
         self._timed_out: dict[str, int] = {}  # progress key:part -> timeouts so far
+        # progress key -> parts Meta accepted whose note in Redis failed (Redis died between
+        # the POST and the note): a retry by this process resumes after them, not before.
+        self._unnoted: dict[str, int] = {}
         self._apologised: dict[ConversationKey, float] = {}  # stale screens replaced, when
         parts = urlsplit(self._url)
         self._server = (
@@ -169,7 +176,8 @@ class CloudSender:
             meters.graph_sends.add(1, {"outcome": "paced"})
             raise SendDeferred("paced: recipient rate", retry_after=pre.pair_wait)
         reply: Reply = out.reply
-        if pre.parts_done == 0:  # a screen half sent is finished as it was begun
+        done = max(pre.parts_done, self._unnoted.get(progress_key, 0))
+        if done == 0:  # a screen half sent is finished as it was begun
             reply = self._fresh(key, reply, time.monotonic() - first)
         open_window = (
             pre.last_inbound is not None and time.time() - pre.last_inbound < WINDOW_SECONDS
@@ -177,13 +185,13 @@ class CloudSender:
         if not isinstance(reply, TemplateReply) and not open_window:
             reply = self._fallback_or_reject(out)
         try:
-            await self._send_reply(key, out, reply, progress_key, pre.parts_done)
+            await self._send_reply(key, out, reply, progress_key, done)
         except _WindowClosed as closed:
             # Meta's clock says the window closed (131047) although ours had it open.
             if isinstance(reply, TemplateReply):
                 raise self._rejected(str(closed)) from closed
             fallback = self._fallback_or_reject(out)
-            await self._send_reply(key, out, fallback, progress_key, pre.parts_done, part_base=100)
+            await self._send_reply(key, out, fallback, progress_key, done, part_base=100)
         except SendRejected:
             self._first_try.pop(out.reply_id, None)
             raise
@@ -198,10 +206,11 @@ class CloudSender:
         told = self._apologised.get(key)
         self._apologised[key] = time.monotonic()
         _bound(self._apologised)
+        notes = reply.notes if isinstance(reply, ButtonsMessage | ListMessage) else ""
         if told is not None and time.monotonic() - told < self._stale_after:
             # One apology per outage: later stale screens say the same, so skip their words.
-            return still_delayed()
-        return sorry_for_the_delay()
+            return still_delayed(notes)
+        return sorry_for_the_delay(notes)  # "Offer sent" before the screen is still true
 
     def _fallback_or_reject(self, out: Outbound) -> TemplateReply:
         if out.fallback is None:
@@ -237,7 +246,15 @@ class CloudSender:
                 await self._pace_pair(key)
             first = False
             await self._post_once_more_at_most(key, payload, f"{progress_key}:{index}")
-            await self._mark_progress(progress_key, index + 1)
+            try:
+                await self._mark_progress(progress_key, index + 1)
+            except (redis_errors.RedisError, ConnectionError):
+                # Meta has the part but Redis does not know: remember it here, so the retry
+                # after Redis is back does not send it again.
+                self._unnoted[progress_key] = index + 1
+                _bound(self._unnoted)
+                raise
+            self._unnoted.pop(progress_key, None)
 
     async def _mark_progress(self, progress_key: str, parts_done: int) -> None:
         if self._shared is None:

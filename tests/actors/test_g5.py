@@ -115,6 +115,24 @@ def test_check_that_cannot_reach_credex_core_keeps_the_draft_for_the_next_messag
     assert run(outcome.session, inbound("hi"), now=SETTLED).effects == (LoadView(purpose),)
 
 
+def test_a_check_that_cannot_reach_credex_core_is_tried_again_unasked_later_and_later() -> None:
+    session, effect = submitting()
+    purpose = VerifyDraft(effect.draft_id)
+    down = EffectFailed(LoadView(purpose), Failure("unavailable", "down"))
+    first = run(session, down, now=SETTLED)  # the member tapped 61 s ago
+    assert "I'll check again in about 31 seconds" in said(first)
+    draft = first.session.draft
+    assert draft is not None and draft.settles_at == SETTLED.timestamp() + 30.5
+    # The bot's own reminder, once due, checks again: no member message needed.
+    due = SETTLED + dt.timedelta(seconds=31)
+    check = run(first.session, inbound(DraftCheck(effect.draft_id)), now=due)
+    assert check.effects == (LoadView(purpose),)
+    later = run(check.session, down, now=due)
+    assert "about 46 seconds" in said(later)  # the longer the silence, the longer the wait
+    long_quiet = run(later.session, down, now=NOW + dt.timedelta(hours=1))
+    assert "about 5 minutes" in said(long_quiet)
+
+
 def lookalike_submitting() -> tuple[Session, CreateCredex]:
     """A 5 USD offer to Bob confirmed while an identical one (cx-old) was already pending."""
     before = view(pending_out=(matching("cx-old"),))

@@ -22,6 +22,7 @@ MENU = ListMessage(
 def test_a_note_before_a_screen_becomes_part_of_its_body() -> None:
     (one,) = fold([TextReply("👌 Cancelled."), MENU])
     assert isinstance(one, ListMessage) and one.body == "👌 Cancelled.\n\nGood morning"
+    assert one.notes == "👌 Cancelled."  # kept apart too: a stale screen still says it
     assert one.sections == MENU.sections
 
 

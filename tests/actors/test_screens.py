@@ -28,7 +28,17 @@ from actors.ports.credex import (
     Money,
 )
 from actors.replies import ButtonsMessage, ListMessage, Reply, TextReply
-from actors.screens import common, dashboard, failures, ledger, lists, offer, onboarding, pending
+from actors.screens import (
+    common,
+    dashboard,
+    failures,
+    ledger,
+    lists,
+    offer,
+    onboarding,
+    pending,
+    settling,
+)
 from actors.session import Draft, DraftOffer, QuickLine
 from tests.actors.views import PERSONAL, account, logged_in, owner_view, view
 from tests.actors.views import offer as pending_offer
@@ -136,7 +146,7 @@ SCREENS: dict[str, Callable[[], Reply]] = {
     "verified": lambda: offer.verified(
         Draft("d3", (attrs.evolve(SECURED, credex_id="cx"), UNSECURED))
     ),
-    "still_checking": offer.still_checking,
+    "still_checking": lambda: settling.still_checking(15),
     "already_used": offer.already_used,
     "expired": offer.expired,
     "confirm_pending": offer.confirm_pending,

@@ -1,5 +1,7 @@
-"""A fleet of real bot processes (`python -m tests.e2e.bot_process`, the service `vimbiso serve`
-runs) on different ports against one Redis (or Redis Cluster), as machines behind a load
+"""Real bot processes (`python -m tests.e2e.bot_process`, the service `vimbiso serve` runs) for
+end-to-end tests: `bot_stack` serves Meta (the WhatsApp simulator) and credex-core (the
+simulator behind a proxy) and gives the processes' environment; `start_bot` runs one. A `Fleet`
+runs several on different ports against one Redis (or Redis Cluster), as machines behind a load
 balancer: the test decides which process each webhook goes to, and the WhatsApp simulator
 plays Meta for all of them (one Graph API, so replies are seen in the order they were sent)."""
 
@@ -18,17 +20,88 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import attrs
 from aiohttp import web
 
+from bench.faults_rig import stop_processes
 from gateway.whatsapp.limits import violations
 from simulator.demo import DEMO_PHONE_NUMBER_ID
 from simulator.redis_server import free_port
 from simulator.whatsapp.app import WhatsAppSimulator
-from tests.e2e.credex_proxy import proxied_simulator, serve
+from tests.e2e.credex_proxy import CredexProxy, proxied_simulator, serve
 from tests.e2e.phone import body
 
 REPO = Path(__file__).resolve().parents[2]
 AMOUNT = re.compile(r"\*Amount:\* ([0-9.]+) USD")
+
+
+@attrs.frozen
+class BotStack:
+    whatsapp: WhatsAppSimulator
+    proxy: CredexProxy  # the bot's credex-core
+    sim_url: str  # the credex-core simulator itself (its /v1), for the test's own probes
+    env: dict[str, str]  # the bot processes' environment
+
+
+@asynccontextmanager
+async def bot_stack(
+    redis_url: str, key_prefix: str, webhook_url: str, **extra: str
+) -> AsyncIterator[BotStack]:
+    """Meta and credex-core for bot processes on `redis_url`; `extra` adds to their settings."""
+    secret = secrets.token_urlsafe(24)
+    access_token = secrets.token_urlsafe(24)
+    whatsapp = WhatsAppSimulator(
+        webhook_url=webhook_url,
+        app_secret=secret,
+        phone_number_id=DEMO_PHONE_NUMBER_ID,
+        access_token=access_token,
+        validate=violations,
+    )
+    graph = web.Application()
+    whatsapp.add_routes(graph)
+    async with proxied_simulator() as (sim_url, proxy), serve(graph) as graph_url:
+        whatsapp.set_base_url(graph_url)
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(REPO),
+            "WHATSAPP_APP_SECRET": secret,
+            "WHATSAPP_VERIFY_TOKEN": secrets.token_urlsafe(16),
+            "WHATSAPP_ACCESS_TOKEN": access_token,
+            "WHATSAPP_PHONE_NUMBER_ID": DEMO_PHONE_NUMBER_ID,
+            "WHATSAPP_API_URL": whatsapp.graph_api_url,
+            "CREDEX_API_URL": proxy.url,
+            "REDIS_URL": redis_url,
+            "REDIS_CLUSTER": os.environ.get("REDIS_CLUSTER", "false"),
+            "HOST": "127.0.0.1",
+            "STATE_ENCRYPTION_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+            "NOTIFY_CLIENT_ID": "credex-core",
+            "NOTIFY_CLIENT_SECRET": secrets.token_urlsafe(24),
+            "NOTIFY_JWT_SECRET": secrets.token_urlsafe(32),
+            "E2E_KEY_PREFIX": key_prefix,
+            **extra,
+        }
+        try:
+            yield BotStack(whatsapp, proxy, sim_url, env)
+        finally:
+            await whatsapp.close()
+
+
+async def start_bot(env: dict[str, str], log_path: Path) -> asyncio.subprocess.Process:
+    """One bot process; returns once it says `ready` (its stderr goes to `log_path`)."""
+    log = log_path.open("wb")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.e2e.bot_process",
+        cwd=REPO, env=env, stdout=asyncio.subprocess.PIPE, stderr=log,
+    )  # fmt: skip
+    assert process.stdout is not None
+    async with asyncio.timeout(30):
+        line = await process.stdout.readline()
+    assert line.strip() == b"ready", _tail(log_path)
+    return process
+
+
+def _tail(log_path: Path) -> str:
+    return log_path.read_text()[-3000:]  # only when a process failed to start
 
 
 class Fleet:
@@ -45,16 +118,8 @@ class Fleet:
         """Start one more process; its index."""
         index = len(self.processes)
         port = free_port()
-        log = (self.log_dir / f"bot{index}.log").open("wb")
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.e2e.bot_process",
-            cwd=REPO, env={**self.env, **extra, "PORT": str(port)},
-            stdout=asyncio.subprocess.PIPE, stderr=log,
-        )  # fmt: skip
-        assert process.stdout is not None
-        async with asyncio.timeout(30):
-            line = await process.stdout.readline()
-        assert line.strip() == b"ready", (self.log_dir / f"bot{index}.log").read_text()[-3000:]
+        env = {**self.env, **extra, "PORT": str(port)}
+        process = await start_bot(env, self.log_dir / f"bot{index}.log")
         self.ports.append(port)
         self.processes.append(process)
         return index
@@ -76,16 +141,7 @@ class Fleet:
         return wamid
 
     async def stop(self) -> None:
-        for process in self.processes:
-            if process.returncode is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes:
-            try:
-                async with asyncio.timeout(20):
-                    await process.wait()
-            except TimeoutError:
-                process.kill()
-                await process.wait()
+        await stop_processes(self.processes, grace=20)
 
 
 def amounts(replies: list[dict[str, Any]]) -> list[str]:
@@ -95,40 +151,9 @@ def amounts(replies: list[dict[str, Any]]) -> list[str]:
 
 @asynccontextmanager
 async def fleet_rig(redis_url: str, key_prefix: str, tmp_path: Path) -> AsyncIterator[Fleet]:
-    secret = secrets.token_urlsafe(24)
-    access_token = secrets.token_urlsafe(24)
-    whatsapp = WhatsAppSimulator(
-        webhook_url="http://127.0.0.1:1/webhook",
-        app_secret=secret,
-        phone_number_id=DEMO_PHONE_NUMBER_ID,
-        access_token=access_token,
-        validate=violations,
-    )
-    graph = web.Application()
-    whatsapp.add_routes(graph)
-    async with proxied_simulator() as (_sim_url, proxy), serve(graph) as graph_url:
-        whatsapp.set_base_url(graph_url)
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(REPO),
-            "WHATSAPP_APP_SECRET": secret,
-            "WHATSAPP_VERIFY_TOKEN": secrets.token_urlsafe(16),
-            "WHATSAPP_ACCESS_TOKEN": access_token,
-            "WHATSAPP_PHONE_NUMBER_ID": DEMO_PHONE_NUMBER_ID,
-            "WHATSAPP_API_URL": whatsapp.graph_api_url,
-            "CREDEX_API_URL": proxy.url,
-            "REDIS_URL": redis_url,
-            "REDIS_CLUSTER": os.environ.get("REDIS_CLUSTER", "false"),
-            "HOST": "127.0.0.1",
-            "STATE_ENCRYPTION_KEY": base64.urlsafe_b64encode(os.urandom(32)).decode(),
-            "NOTIFY_CLIENT_ID": "credex-core",
-            "NOTIFY_CLIENT_SECRET": secrets.token_urlsafe(24),
-            "NOTIFY_JWT_SECRET": secrets.token_urlsafe(32),
-            "E2E_KEY_PREFIX": key_prefix,
-        }
-        fleet = Fleet(env, whatsapp, tmp_path)
+    async with bot_stack(redis_url, key_prefix, "http://127.0.0.1:1/webhook") as stack:
+        fleet = Fleet(stack.env, stack.whatsapp, tmp_path)
         try:
             yield fleet
         finally:
             await fleet.stop()
-            await whatsapp.close()

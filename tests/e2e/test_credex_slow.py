@@ -9,7 +9,9 @@ import asyncio
 import pytest
 import redis.asyncio as aioredis
 
+from bench.faults_proxy import Fault
 from tests.e2e.conftest import TENDAI, outgoing
+from tests.e2e.credex_proxy import UNAVAILABLE
 from tests.e2e.phone import Phone, said
 from tests.e2e.stack import proxied_stack
 
@@ -86,10 +88,10 @@ async def test_a_read_refused_with_503_for_a_moment_is_retried_and_answered(
         loop = asyncio.get_running_loop()
         healthy_at = loop.time() + 1.5
 
-        def down_for_a_moment(operation: str) -> int | None:
-            return 503 if loop.time() < healthy_at else None
+        def down_for_a_moment(operation: str) -> Fault | None:
+            return UNAVAILABLE if loop.time() < healthy_at else None
 
-        rig.proxy.refuse = down_for_a_moment
+        rig.proxy.plan = down_for_a_moment
         (dashboard,) = await tendai.say("menu")
         assert rig.proxy.refused, "credex-core never answered 503"
         assert "temporarily unavailable" not in said([dashboard])

@@ -57,6 +57,9 @@ def test_the_runtime_key_formats_are_pinned() -> None:
     assert decode_member(encode_member(CONVERSATION)) == CONVERSATION
     assert keys.pending(CONVERSATION) == "vp:pending:{s4}"
     assert keys.hosts("host-1") == "vp:hosts:{s3}"
+    due, entries = keys.reminders
+    assert (due, entries) == ("vp:reminders:{reminders}:due", "vp:reminders:{reminders}:entries")
+    assert key_slot(due.encode()) == key_slot(entries.encode())  # one script touches both
 
 
 def test_the_whatsapp_key_formats_are_pinned() -> None:

@@ -14,6 +14,7 @@ import pytest
 import redis.asyncio as aioredis
 from aiohttp import web
 
+from actors.notes import fold
 from actors.replies import Button, ButtonsMessage, Outbound, TextReply, encode
 from actors.screens.delivery import sorry_for_the_delay
 from gateway.whatsapp.cloud import CloudSender
@@ -184,6 +185,27 @@ async def test_a_screen_that_waited_out_an_outage_becomes_sorry_for_the_delay(
     sorry = sorry_for_the_delay()
     assert graph.accepted[0].payload["interactive"]["body"]["text"] == sorry.body
     assert graph.accepted[1].payload["text"]["body"] == "✅ Offer sent"  # still true: sent as is
+    await sender.close()
+
+
+async def test_a_stale_screen_that_carried_a_note_still_says_the_note(
+    redis_client: aioredis.Redis, key_prefix: str, graph: FakeGraph
+) -> None:
+    # One message per turn: "Offer sent" folded in front of the dashboard. The outage makes
+    # the dashboard stale, never the news that the offer went out.
+    (folded,) = fold([TextReply("✅ *Offer sent*: 1.00 USD to *Bob*."), SCREEN])
+    sender = CloudSender(
+        graph.url, ACCESS_TOKEN, PNID, redis_client, key_prefix, stale_after_seconds=0.3
+    )
+    await sender.window.touch([(KEY, time.time())])
+    graph.fail_next(131000)
+    with pytest.raises(SendRetryable):
+        await sender(KEY, item(folded, reply_id="sent-then-dash"))
+    await anyio.sleep(0.35)
+    await sender(KEY, item(folded, reply_id="sent-then-dash"))
+    said = graph.accepted[0].payload["interactive"]["body"]["text"]
+    assert said.startswith("✅ *Offer sent*: 1.00 USD to *Bob*.")
+    assert "Sorry for the delay" in said and SCREEN.body not in said
     await sender.close()
 
 
