@@ -212,10 +212,12 @@ async def _reset(graph_url: str) -> None:
         await answer.read()
 
 
-async def _redis_commands(redis_url: str) -> int:
+async def _redis_counts(redis_url: str) -> tuple[int, int]:
+    """Commands processed, and read events: about one per pipeline (round trip) received."""
     redis = aioredis.Redis.from_url(redis_url)
     try:
-        return int((await redis.info("stats"))["total_commands_processed"])
+        stats = await redis.info("stats")
+        return int(stats["total_commands_processed"]), int(stats["total_reads_processed"])
     finally:
         await redis.aclose()
 
@@ -238,14 +240,16 @@ async def _measure(
     await _load(port, warm, 200, warmup=0)
     await _settled(graph_url, quiet=2.0)
     await _reset(graph_url)
-    commands_before = await _redis_commands(redis_url)
+    commands_before, reads_before = await _redis_counts(redis_url)
     mix_before = await _command_mix(redis_url)
     cpu_before = _tree_cpu(pid)
     started = time.time()
     outcome = await _load(port, load.take(count), load.max_rate(), warmup=0)
     done = await _settled(graph_url)
     cpu = _tree_cpu(pid) - cpu_before
-    commands = await _redis_commands(redis_url) - commands_before
+    commands, reads = await _redis_counts(redis_url)
+    commands -= commands_before
+    reads -= reads_before
     mix = await _command_mix(redis_url)
     top = sorted(((v - mix_before.get(k, 0)) / count, k) for k, v in mix.items())[::-1][:14]
     print("  redis calls/msg: " + ", ".join(f"{k} {v:.1f}" for v, k in top), file=sys.stderr)
@@ -255,6 +259,7 @@ async def _measure(
         "ack_errors": float(outcome.errors),
         "cpu_ms_per_msg": cpu * 1000 / count,
         "redis_commands_per_msg": commands / count,
+        "redis_reads_per_msg": reads / count,
         "replies_per_turn": done["accepted"] / count,
     }
     for fraction in FRACTIONS:
@@ -360,8 +365,8 @@ def table(results: dict[str, float], workloads: Sequence[str], servers: Sequence
     """The README's table: one row per server and workload."""
     lines = [
         "| server | words | msg/s | × minimal | ack p50/p99/p99.9 ms at 25% | at 50% | at 75% "
-        "| CPU ms/msg | Redis cmds/msg | replies/turn |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| CPU ms/msg | Redis cmds/msg | Redis round trips/msg | replies/turn |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for kind in servers:
         for workload in workloads:
@@ -378,7 +383,7 @@ def table(results: dict[str, float], workloads: Sequence[str], servers: Sequence
                 f"| {kind} | {workload} | {r['throughput_msgs_per_s']:,.0f} | "
                 f"{'' if fraction is None else f'{fraction:.2f}×'} | {' | '.join(acks)} | "
                 f"{r['cpu_ms_per_msg']:.2f} | {r['redis_commands_per_msg']:.1f} | "
-                f"{r['replies_per_turn']:.2f} |"
+                f"{r.get('redis_reads_per_msg', 0.0):.2f} | {r['replies_per_turn']:.2f} |"
             )
     return "\n".join(lines)
 
