@@ -90,12 +90,14 @@ class Bots:
             sys.executable, "-m", "bench.faults_bot", cwd=REPO, env=self.env,
             stdout=asyncio.subprocess.PIPE, stderr=log,
         )  # fmt: skip
+        # Counted as running at once: a start cancelled or failed while it waits for "ready"
+        # is still stopped by stop_all, never left behind as an orphan.
+        self.running.append(process)
         assert process.stdout is not None
         async with asyncio.timeout(START_SECONDS):
             line = await process.stdout.readline()
         if line.strip() != b"ready":
             raise RuntimeError(f"bot did not start; see {self.log_dir}/bot{self.started}.log")
-        self.running.append(process)
         return process
 
     async def kill(self, process: asyncio.subprocess.Process) -> None:
