@@ -13,11 +13,10 @@ import redis.asyncio as aioredis
 
 from actors.ports.credex import AccountDashboard
 from gateway.credex import CredexClient
-from simulator.demo import Demo, running_demo
-from tests.e2e.clock import ShiftedClock
+from simulator.demo import Demo
+from tests.e2e.clock import ShiftedClock, clocked_demo
 from tests.e2e.conftest import CHIPO, RUDO, TENDAI, outgoing
 from tests.e2e.phone import Phone, buttons, rows, said
-from tests.redis_server import cluster_mode
 
 
 async def bakery_of(credex: CredexClient) -> AccountDashboard:
@@ -169,16 +168,7 @@ CLOCK = ShiftedClock()
 async def short_demo(
     redis_url: str, key_prefix: str, redis_client: aioredis.Redis
 ) -> AsyncIterator[Demo]:
-    CLOCK.reset()
-    async with running_demo(
-        "127.0.0.1",
-        0,
-        redis_url,
-        key_prefix=key_prefix,
-        session_timeout_seconds=TIMEOUT,
-        clock=CLOCK,
-        redis_cluster=cluster_mode(),
-    ) as running:
+    async with clocked_demo(redis_url, key_prefix, CLOCK, TIMEOUT) as running:
         yield running
 
 

@@ -10,11 +10,10 @@ import pytest
 import redis.asyncio as aioredis
 
 from gateway.credex import CredexClient
-from simulator.demo import Demo, running_demo
-from tests.e2e.clock import ShiftedClock
+from simulator.demo import Demo
+from tests.e2e.clock import ShiftedClock, clocked_demo
 from tests.e2e.conftest import TENDAI, outgoing
 from tests.e2e.phone import Phone, rows, said
-from tests.redis_server import cluster_mode
 
 TIMEOUT = 300
 CLOCK = ShiftedClock()
@@ -24,16 +23,7 @@ CLOCK = ShiftedClock()
 async def demo(
     redis_url: str, key_prefix: str, redis_client: aioredis.Redis
 ) -> AsyncIterator[Demo]:
-    CLOCK.reset()
-    async with running_demo(
-        "127.0.0.1",
-        0,
-        redis_url,
-        key_prefix=key_prefix,
-        session_timeout_seconds=TIMEOUT,
-        clock=CLOCK,
-        redis_cluster=cluster_mode(),
-    ) as running:
+    async with clocked_demo(redis_url, key_prefix, CLOCK, TIMEOUT) as running:
         yield running
 
 
