@@ -137,18 +137,18 @@ def _producer_span(
     parent = parents.get(carried)
     if parent is None:
         parent = parents[carried] = propagate.extract(dict(carried))
-    return _tracer.start_span(
-        "inbox publish",
-        context=parent,
-        kind=SpanKind.PRODUCER,
-        attributes={
-            "messaging.system": "redis",
-            "messaging.operation.type": "send",
-            "messaging.destination.name": "inbox",
-            "messaging.message.id": envelope.message_id,
-            "vimbiso.conversation": hashed(envelope.key.tag),
-        },
-    )
+    span = _tracer.start_span("inbox publish", context=parent, kind=SpanKind.PRODUCER)
+    if span.is_recording():  # the hash is work only a recorded span needs
+        span.set_attributes(
+            {
+                "messaging.system": "redis",
+                "messaging.operation.type": "send",
+                "messaging.destination.name": "inbox",
+                "messaging.message.id": envelope.message_id,
+                "vimbiso.conversation": hashed(envelope.key.tag),
+            }
+        )
+    return span
 
 
 def parse_entry(key: ConversationKey, entry_id: bytes, fields: dict[bytes, bytes]) -> InboxEntry:

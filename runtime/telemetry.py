@@ -8,8 +8,12 @@ import os
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING
 
 from opentelemetry import context, metrics, propagate, trace
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.sampling import Sampler
 
 _lock = threading.Lock()
 _installed = False
@@ -42,13 +46,26 @@ def hashed(identifier: str) -> str:
     return hashlib.sha256(identifier.encode()).hexdigest()[:16]
 
 
-def _otlp_wanted() -> bool:
-    if os.environ.get("OTEL_TRACES_EXPORTER", "").strip().lower() == "none":
+def _otlp_wanted(environ: Mapping[str, str]) -> bool:
+    if environ.get("OTEL_TRACES_EXPORTER", "").strip().lower() == "none":
         return False
     return bool(
-        os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
-        or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+        or environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
     )
+
+
+def trace_sampler(environ: Mapping[str, str]) -> Sampler | None:
+    """The sampler for this process: the operator's `OTEL_TRACES_SAMPLER` when set (None: the
+    SDK reads it), else the SDK's default when spans are exported, else one that records
+    nothing. Without an exporter a recorded span is pure cost (one per Redis command, per HTTP
+    request, per message); an unrecorded one still has a valid context, so the JSON logs keep
+    their trace ids and `traceparent` still reaches credex-core (flagged not sampled)."""
+    from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+
+    if environ.get("OTEL_TRACES_SAMPLER", "").strip() or _otlp_wanted(environ):
+        return None
+    return ALWAYS_OFF
 
 
 def setup_telemetry(service_name: str = "vimbiso-pay") -> None:
@@ -65,8 +82,8 @@ def setup_telemetry(service_name: str = "vimbiso-pay") -> None:
         from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
         resource = Resource.create({SERVICE_NAME: service_name})
-        tracer_provider = TracerProvider(resource=resource)
-        if _otlp_wanted():
+        tracer_provider = TracerProvider(resource=resource, sampler=trace_sampler(os.environ))
+        if _otlp_wanted(os.environ):
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
             tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
