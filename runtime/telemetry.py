@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from opentelemetry import context, metrics, propagate, trace
 
 if TYPE_CHECKING:
+    from opentelemetry.sdk.metrics import ExemplarFilter
     from opentelemetry.sdk.trace.sampling import Sampler
 
 _lock = threading.Lock()
@@ -68,6 +69,17 @@ def trace_sampler(environ: Mapping[str, str]) -> Sampler | None:
     return ALWAYS_OFF
 
 
+def _exemplar_filter(environ: Mapping[str, str]) -> ExemplarFilter | None:
+    """No exemplars unless OTEL_METRICS_EXEMPLAR_FILTER asks (None: the SDK reads it): the
+    Prometheus text on /metrics carries none, so sampling them costs every measurement taken
+    in a recorded span for nothing."""
+    from opentelemetry.sdk.metrics import AlwaysOffExemplarFilter
+
+    if environ.get("OTEL_METRICS_EXEMPLAR_FILTER", "").strip():
+        return None
+    return AlwaysOffExemplarFilter()
+
+
 def setup_telemetry(service_name: str = "vimbiso-pay") -> None:
     """Install the SDK tracer and meter providers once per process (later calls do nothing)."""
     global _installed
@@ -99,7 +111,10 @@ def setup_telemetry(service_name: str = "vimbiso-pay") -> None:
         # what prometheus_client.generate_latest() serves on /metrics.
         metrics.set_meter_provider(
             MeterProvider(
-                resource=resource, metric_readers=[PrometheusMetricReader()], views=[seconds]
+                resource=resource,
+                metric_readers=[PrometheusMetricReader()],
+                views=[seconds],
+                exemplar_filter=_exemplar_filter(os.environ),
             )
         )
         _installed = True

@@ -13,11 +13,13 @@ time for an answer. A hanging credex-core therefore costs one budget, never 4 x 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import aiohttp
@@ -267,10 +269,15 @@ class Transport:
                 span.set_status(trace.StatusCode.ERROR)
                 raise
             finally:
-                self._latency.record(
-                    time.perf_counter() - started,
-                    {"credex.operation": operation, "http.response.status_code": str(status)},
-                )
+                self._latency.record(time.perf_counter() - started, _labels(operation, status))
+
+
+@functools.lru_cache(maxsize=256)  # a few operations times a few statuses
+def _labels(operation: str, status: int | str) -> Mapping[str, str]:
+    """credex.client.duration's attributes, built once per operation and status."""
+    return MappingProxyType(
+        {"credex.operation": operation, "http.response.status_code": str(status)}
+    )
 
 
 def _decode(raw: bytes) -> object:

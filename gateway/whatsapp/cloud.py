@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -77,6 +78,11 @@ _tracer = trace.get_tracer("gateway.whatsapp")
 _PROGRESS_TTL = 24 * 3600
 _OUTSIDE_WINDOW = "outside the 24-hour customer-service window and no template fallback"
 _TRACKED = 10_000  # in-memory per-reply notes (first try, timed-out parts) kept at most
+# vimbiso_graph_sends' attributes, built once: one is counted on every reply's path.
+_OUTCOME = {
+    outcome: MappingProxyType({"outcome": outcome})
+    for outcome in ("fallback", "paced", "rejected", "retryable", "sent", "stale", "uncertain")
+}
 
 
 class _WindowClosed(Exception):
@@ -159,7 +165,7 @@ class CloudSender:
                 await self._deliver(key, out)
         except (redis_errors.RedisError, ConnectionError) as exc:
             # Window, pacing and progress live in Redis: without it, try again later.
-            meters.graph_sends.add(1, {"outcome": "retryable"})
+            meters.graph_sends.add(1, _OUTCOME["retryable"])
             raise SendRetryable(f"store unavailable: {exc}") from exc
 
     async def _deliver(self, key: ConversationKey, out: Outbound) -> None:
@@ -173,7 +179,7 @@ class CloudSender:
             PAIR_RATE,
         )
         if pre.pair_wait > 0:
-            meters.graph_sends.add(1, {"outcome": "paced"})
+            meters.graph_sends.add(1, _OUTCOME["paced"])
             raise SendDeferred("paced: recipient rate", retry_after=pre.pair_wait)
         reply: Reply = out.reply
         done = max(pre.parts_done, self._unnoted.get(progress_key, 0))
@@ -196,13 +202,13 @@ class CloudSender:
             self._first_try.pop(out.reply_id, None)
             raise
         self._first_try.pop(out.reply_id, None)
-        meters.graph_sends.add(1, {"outcome": "sent"})
+        meters.graph_sends.add(1, _OUTCOME["sent"])
 
     def _fresh(self, key: ConversationKey, reply: Reply, waited: float) -> Reply:
         """A screen that waited out an outage shows stale balances: say sorry instead."""
         if waited < self._stale_after or isinstance(reply, TextReply | TemplateReply):
             return reply
-        meters.graph_sends.add(1, {"outcome": "stale"})
+        meters.graph_sends.add(1, _OUTCOME["stale"])
         told = self._apologised.get(key)
         self._apologised[key] = time.monotonic()
         _bound(self._apologised)
@@ -215,11 +221,11 @@ class CloudSender:
     def _fallback_or_reject(self, out: Outbound) -> TemplateReply:
         if out.fallback is None:
             raise self._rejected(_OUTSIDE_WINDOW)
-        meters.graph_sends.add(1, {"outcome": "fallback"})
+        meters.graph_sends.add(1, _OUTCOME["fallback"])
         return out.fallback
 
     def _rejected(self, reason: str) -> SendRejected:
-        meters.graph_sends.add(1, {"outcome": "rejected"})
+        meters.graph_sends.add(1, _OUTCOME["rejected"])
         return SendRejected(reason)
 
     async def _send_reply(
@@ -272,9 +278,9 @@ class CloudSender:
             if timeouts < 2:
                 self._timed_out[part] = timeouts
                 _bound(self._timed_out)
-                meters.graph_sends.add(1, {"outcome": "retryable"})
+                meters.graph_sends.add(1, _OUTCOME["retryable"])
                 raise SendRetryable(f"timed out, may have been accepted: {exc}") from exc
-            meters.graph_sends.add(1, {"outcome": "uncertain"})
+            meters.graph_sends.add(1, _OUTCOME["uncertain"])
             log.warning(
                 "send timed out twice; counted as sent rather than repeated",
                 extra={"conversation": hashed(key.tag)},
@@ -284,13 +290,13 @@ class CloudSender:
     async def _pace_pair(self, key: ConversationKey) -> None:
         _, wait = await self._buckets.take(self._keys.pair_bucket(key), PAIR_RATE)
         if wait > 0:
-            meters.graph_sends.add(1, {"outcome": "paced"})
+            meters.graph_sends.add(1, _OUTCOME["paced"])
             raise SendDeferred("paced: recipient rate", retry_after=wait)
 
     async def _pace_number(self) -> None:
         while (wait := await self._number.take()) > 0:
             if wait > self._max_wait:
-                meters.graph_sends.add(1, {"outcome": "paced"})
+                meters.graph_sends.add(1, _OUTCOME["paced"])
                 raise SendDeferred("paced: number rate", retry_after=wait)
             await asyncio.sleep(wait)
 
@@ -333,7 +339,7 @@ class CloudSender:
             except (aiohttp.ClientError, TimeoutError) as exc:
                 # Never connected (refused, reset, connect timeout): Meta did not see it.
                 span.set_attribute("error.type", type(exc).__name__)
-                meters.graph_sends.add(1, {"outcome": "retryable"})
+                meters.graph_sends.add(1, _OUTCOME["retryable"])
                 raise SendRetryable(f"transport: {type(exc).__name__}: {exc}") from exc
             span.set_attribute("http.response.status_code", status)
             if status < 300:
