@@ -28,7 +28,11 @@ import orjson
 from opentelemetry import metrics, propagate, trace
 
 from gateway.credex.errors import CredexUnavailable
-from runtime.telemetry import DURATION_BUCKETS, without_generic_http_spans
+from runtime.telemetry import (
+    DURATION_BUCKETS,
+    without_generic_http_spans,
+    without_generic_instrumentation,
+)
 
 log = logging.getLogger(__name__)
 
@@ -134,9 +138,13 @@ class Transport:
     def _client(self) -> aiohttp.ClientSession:
         # Created lazily so it binds to the running loop, then shared: one connection pool.
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                timeout=self._timeout,
-                connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=30),
+            # Each call has its hand-written CLIENT span and injects `traceparent` itself; the
+            # generic instrumentation's hooks would only cost (the health GET goes untraced).
+            self._session = without_generic_instrumentation(
+                aiohttp.ClientSession(
+                    timeout=self._timeout,
+                    connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=30),
+                )
             )
             self._owns_session = True
         return self._session

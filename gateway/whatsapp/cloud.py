@@ -71,7 +71,12 @@ from gateway.whatsapp.pacing import (
 from gateway.whatsapp.window import WINDOW_SECONDS, ServiceWindow
 from runtime.client import RedisClient
 from runtime.contracts import ConversationKey, SendDeferred, SendRejected, SendRetryable
-from runtime.telemetry import continued, hashed, without_generic_http_spans
+from runtime.telemetry import (
+    continued,
+    hashed,
+    without_generic_http_spans,
+    without_generic_instrumentation,
+)
 
 log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("gateway.whatsapp")
@@ -109,9 +114,13 @@ class CloudSender:
         timeout_seconds: float = 20.0,
         connect_timeout_seconds: float = 5.0,
         stale_after_seconds: float = 300.0,
+        connections: int = 100,
     ) -> None:
         self._url = f"{api_url.rstrip('/')}/{phone_number_id}/messages"
         self._auth = f"Bearer {access_token}"
+        # Built once: every reply's POST carries the same headers.
+        self._headers = {"Authorization": self._auth, "Content-Type": "application/json"}
+        self._connections = connections  # one per sender task: none waits for a free one
         self._redis = redis
         self._keys = WhatsAppKeys(key_prefix)
         self._session = session
@@ -139,10 +148,12 @@ class CloudSender:
         self._unnoted: dict[str, int] = {}
         self._apologised: dict[ConversationKey, float] = {}  # stale screens replaced, when
         parts = urlsplit(self._url)
-        self._server = (
-            parts.hostname or "",
-            parts.port or (443 if parts.scheme == "https" else 80),
-        )
+        self._span_attributes: dict[str, Any] = {
+            "http.request.method": "POST",
+            "server.address": parts.hostname or "",
+            "server.port": parts.port or (443 if parts.scheme == "https" else 80),
+            "url.full": self._url,
+        }
 
     def share_pipelines(self, run: SharedPipelines) -> None:
         """The per-reply Redis calls (preflight, pacing, progress) go through `run`, the
@@ -302,7 +313,13 @@ class CloudSender:
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
-            self._session = aiohttp.ClientSession()
+            # Every request of this session has a hand-written CLIENT span (a send, a media
+            # upload): the generic instrumentation's hooks would only cost.
+            self._session = without_generic_instrumentation(
+                aiohttp.ClientSession(
+                    connector=aiohttp.TCPConnector(limit=self._connections, keepalive_timeout=30)
+                )
+            )
         return self._session
 
     async def _post(self, key: ConversationKey, payload: Payload) -> None:
@@ -311,24 +328,15 @@ class CloudSender:
         except orjson.JSONEncodeError as exc:  # e.g. a lone surrogate in a title
             raise self._rejected(f"reply is not encodable as JSON: {exc}") from exc
         await self._pace_number()
-        attributes: dict[str, Any] = {
-            "http.request.method": "POST",
-            "server.address": self._server[0],
-            "server.port": self._server[1],
-            "url.full": self._url,
-        }
         with (
             _tracer.start_as_current_span(
-                "POST", kind=trace.SpanKind.CLIENT, attributes=attributes
+                "POST", kind=trace.SpanKind.CLIENT, attributes=self._span_attributes
             ) as span,
-            without_generic_http_spans(),
+            without_generic_http_spans(),  # for a session given to us, still instrumented
         ):
             try:
                 async with self._client().post(
-                    self._url,
-                    data=data,
-                    headers={"Authorization": self._auth, "Content-Type": "application/json"},
-                    timeout=self._timeout,
+                    self._url, data=data, headers=self._headers, timeout=self._timeout
                 ) as response:
                     body = await response.read()
                     status = response.status
