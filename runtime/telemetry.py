@@ -82,7 +82,8 @@ def _exemplar_filter(environ: Mapping[str, str]) -> ExemplarFilter | None:
 
 
 def setup_telemetry(service_name: str = "vimbiso-pay") -> None:
-    """Install the SDK tracer and meter providers once per process (later calls do nothing)."""
+    """Install the SDK tracer and meter providers once per process (later calls do nothing),
+    and the library instrumentations when spans can be recorded at all (`trace_sampler`)."""
     global _installed
     with _lock:
         if _installed:
@@ -93,9 +94,11 @@ def setup_telemetry(service_name: str = "vimbiso-pay") -> None:
         from opentelemetry.sdk.resources import SERVICE_NAME, Resource
         from opentelemetry.sdk.trace import TracerProvider
         from opentelemetry.sdk.trace.export import BatchSpanProcessor
+        from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 
         resource = Resource.create({SERVICE_NAME: service_name})
-        tracer_provider = TracerProvider(resource=resource, sampler=trace_sampler(os.environ))
+        sampler = trace_sampler(os.environ)
+        tracer_provider = TracerProvider(resource=resource, sampler=sampler)
         if _otlp_wanted(os.environ):
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
@@ -119,6 +122,11 @@ def setup_telemetry(service_name: str = "vimbiso-pay") -> None:
             )
         )
         _installed = True
+    if sampler is ALWAYS_OFF:
+        # Nothing is recorded: the library spans would cost each Redis pipeline its span
+        # name and `?`-masked statement, and each HTTP request its hooks, for nothing. Our own
+        # spans stay: they carry the trace ids of the logs and the `traceparent` we send.
+        return
     instrument_libraries()
 
 

@@ -209,3 +209,27 @@ def test_an_exporter_or_the_operators_sampler_gets_the_sdks_own_choice() -> None
     assert trace_sampler({"OTEL_TRACES_SAMPLER": "traceidratio"}) is None
     exported_nowhere = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://x", "OTEL_TRACES_EXPORTER": "none"}
     assert trace_sampler(exported_nowhere) is ALWAYS_OFF
+
+
+def _instrumented_in_a_fresh_process(**env: str) -> list[bool]:
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    probe = (
+        "import aiohttp, redis.asyncio.client as r; from runtime.telemetry import setup_telemetry;"
+        "setup_telemetry(); print(hasattr(r.Pipeline.execute, '__wrapped__'),"
+        " hasattr(aiohttp.ClientSession.__init__, '__wrapped__'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env={**clean, **env}, capture_output=True, check=True
+    )
+    return [word == "True" for word in out.stdout.decode().split()]
+
+
+def test_the_library_spans_are_installed_only_where_spans_are_recorded() -> None:
+    assert _instrumented_in_a_fresh_process() == [False, False]
+    exported = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1"}
+    assert _instrumented_in_a_fresh_process(**exported) == [True, True]
+    assert _instrumented_in_a_fresh_process(OTEL_TRACES_SAMPLER="always_on") == [True, True]
