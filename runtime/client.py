@@ -43,15 +43,19 @@ def pack(args: tuple[Any, ...]) -> bytes:
     """One command in the Redis protocol, packed by hiredis: what redis-py's synchronous client
     does when hiredis is installed (`redis.connection.HiredisRespSerializer`), same bytes as its
     Python packer, same DataError for a value that is no str, bytes, int or float."""
-    if isinstance(args[0], str):
-        args = tuple(args[0].encode().split()) + args[1:]
-    elif b" " in args[0]:
-        args = tuple(args[0].split()) + args[1:]
+    name = args[0]
+    if (" " in name) if isinstance(name, str) else (b" " in name):  # "CONFIG GET": two words
+        words = name.encode().split() if isinstance(name, str) else name.split()
+        args = (*words, *args[1:])
     try:
         # hiredis's stub types the tuple as one item long; it takes any number.
-        packed: bytes = hiredis.pack_command(
-            tuple(bytes(a) if isinstance(a, bytearray | memoryview) else a for a in args)  # type: ignore[arg-type]
-        )
+        packed: bytes = hiredis.pack_command(args)
+        return packed
+    except TypeError:
+        pass  # a bytearray or memoryview (taken as bytes), or a value Redis cannot hold
+    try:
+        as_bytes = tuple(bytes(a) if isinstance(a, bytearray | memoryview) else a for a in args)
+        packed = hiredis.pack_command(as_bytes)  # type: ignore[arg-type]
         return packed
     except TypeError as exc:
         raise DataError(str(exc)) from exc

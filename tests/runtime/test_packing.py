@@ -30,6 +30,11 @@ def test_a_command_packs_to_the_bytes_redis_pys_python_packer_writes(
     assert pack((name, *args)) == b"".join(_PYTHON.pack_command(name, *args))
 
 
+def test_a_bytearray_or_memoryview_is_packed_as_its_bytes() -> None:
+    for value in (bytearray(b"v\x00"), memoryview(b"v\x00")):
+        assert pack(("SET", "k", value)) == b"".join(_PYTHON.pack_command("SET", "k", value))
+
+
 @pytest.mark.parametrize("value", [True, None, object()])
 def test_a_value_redis_cannot_store_is_refused_as_redis_py_refuses_it(value: object) -> None:
     with pytest.raises(DataError):
