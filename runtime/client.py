@@ -48,14 +48,13 @@ def pack(args: tuple[Any, ...]) -> bytes:
         words = name.encode().split() if isinstance(name, str) else name.split()
         args = (*words, *args[1:])
     try:
-        # hiredis's stub types the tuple as one item long; it takes any number.
         packed: bytes = hiredis.pack_command(args)
         return packed
     except TypeError:
         pass  # a bytearray or memoryview (taken as bytes), or a value Redis cannot hold
     try:
         as_bytes = tuple(bytes(a) if isinstance(a, bytearray | memoryview) else a for a in args)
-        packed = hiredis.pack_command(as_bytes)  # type: ignore[arg-type]
+        packed = hiredis.pack_command(as_bytes)  # type: ignore[arg-type]  # stub: 1-tuples only
         return packed
     except TypeError as exc:
         raise DataError(str(exc)) from exc
