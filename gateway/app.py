@@ -7,6 +7,8 @@ tasks (the runtime and the sender own theirs), so the app can be served by any r
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
 
 from aiohttp import web
 
@@ -24,6 +26,25 @@ from runtime.client import RedisClient
 from runtime.contracts import Recorder
 
 __all__ = ["GatewayConfig", "create_app"]
+
+
+API_PREFIX = "/api/"
+
+
+def only_under(prefix: str, *middlewares: Any) -> Any:
+    """One middleware running `middlewares` (outermost first) for paths under `prefix` only:
+    a webhook POST passes one layer instead of one per /api/ concern."""
+    chain = tuple(reversed(middlewares))
+
+    @web.middleware
+    async def under(request: web.Request, handler: Any) -> web.StreamResponse:
+        if not request.path.startswith(prefix):
+            return await handler(request)  # type: ignore[no-any-return]
+        for middleware in chain:
+            handler = partial(middleware, handler=handler)
+        return await handler(request)  # type: ignore[no-any-return]
+
+    return under
 
 
 def create_app(
@@ -45,8 +66,11 @@ def create_app(
         client_max_size=config.max_webhook_bytes,
         middlewares=[
             access_middleware,
-            cors_middleware(config.cors_origins),
-            rate_limit_middleware(redis, key_prefix, config.notify_jwt_secret, limits),
+            only_under(
+                API_PREFIX,
+                cors_middleware(config.cors_origins),
+                rate_limit_middleware(redis, key_prefix, config.notify_jwt_secret, limits),
+            ),
         ],
     )
     app.on_response_prepare.append(add_security_headers)

@@ -98,6 +98,7 @@ async def running_service(
         redis,
         key_prefix,
         rate=float(settings.whatsapp_messages_per_second),
+        connections=config.sender_concurrency,
     )
     numbers = DisplayNumbers(redis, key_prefix, settings.whatsapp_display_number)
     cipher = FieldCipher.from_setting(

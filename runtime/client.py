@@ -4,12 +4,15 @@ managed cluster. Everything else takes `RedisClient` and works on either."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+import hiredis
 import redis.asyncio as aioredis
 from redis.asyncio.client import Pipeline
 from redis.asyncio.cluster import ClusterPipeline, RedisCluster
-from redis.exceptions import RedisError
+from redis.asyncio.connection import AbstractConnection
+from redis.exceptions import DataError, RedisError
 
 RedisClient = aioredis.Redis | RedisCluster
 RedisPipeline = Pipeline | ClusterPipeline
@@ -31,7 +34,53 @@ def connect(url: str, *, cluster: bool = False, max_connections: int = 64) -> Re
             url, max_connections=max(max_connections, CLUSTER_MAX_CONNECTIONS)
         )
     pool = aioredis.BlockingConnectionPool.from_url(url, max_connections=max_connections, timeout=5)
+    # Whatever transport the URL chose (TCP, TLS, a Unix socket), with commands packed in C.
+    pool.connection_class = _packing_in_c(pool.connection_class)
     return aioredis.Redis(connection_pool=pool)
+
+
+def pack(args: tuple[Any, ...]) -> bytes:
+    """One command in the Redis protocol, packed by hiredis: what redis-py's synchronous client
+    does when hiredis is installed (`redis.connection.HiredisRespSerializer`), same bytes as its
+    Python packer, same DataError for a value that is no str, bytes, int or float."""
+    name = args[0]
+    if (" " in name) if isinstance(name, str) else (b" " in name):  # "CONFIG GET": two words
+        words = name.encode().split() if isinstance(name, str) else name.split()
+        args = (*words, *args[1:])
+    try:
+        packed: bytes = hiredis.pack_command(args)
+        return packed
+    except TypeError:
+        pass  # a bytearray or memoryview (taken as bytes), or a value Redis cannot hold
+    try:
+        as_bytes = tuple(bytes(a) if isinstance(a, bytearray | memoryview) else a for a in args)
+        packed = hiredis.pack_command(as_bytes)  # type: ignore[arg-type]  # stub: 1-tuples only
+        return packed
+    except TypeError as exc:
+        raise DataError(str(exc)) from exc
+
+
+class _PackedInC:
+    """redis.asyncio packs every command in Python, argument by argument (its synchronous
+    client uses hiredis): at thousands of commands a second that is a large share of the
+    process's CPU. A whole pipeline becomes one bytes object here."""
+
+    def pack_command(self, *args: Any) -> list[bytes]:
+        return [pack(args)]
+
+    def pack_commands(self, commands: Iterable[Iterable[Any]]) -> list[bytes]:
+        return [b"".join([pack(tuple(command)) for command in commands])]
+
+
+_PACKING_IN_C: dict[type[AbstractConnection], type[AbstractConnection]] = {}
+
+
+def _packing_in_c(connection_class: type[AbstractConnection]) -> type[AbstractConnection]:
+    packing = _PACKING_IN_C.get(connection_class)
+    if packing is None:
+        name = f"PackedInC{connection_class.__name__}"
+        packing = _PACKING_IN_C[connection_class] = type(name, (_PackedInC, connection_class), {})
+    return packing
 
 
 async def ready(redis: RedisClient) -> None:

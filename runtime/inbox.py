@@ -104,11 +104,15 @@ async def record(
     finally:
         for span in spans:
             span.end()
-    outcomes = []
-    for code, lease in replies[::2]:  # each envelope's script reply; its ZADD's follows
-        outcome = Recorded(new=code != 0, lease=_text(lease), claimed=code == 2)
-        outcomes.append(outcome)
-        (metrics.recorded if outcome.new else metrics.duplicates).add(1)
+    outcomes = [  # each envelope's script reply; its ZADD's follows
+        Recorded(new=code != 0, lease=_text(lease), claimed=code == 2)
+        for code, lease in replies[::2]
+    ]
+    new = sum(outcome.new for outcome in outcomes)  # one add per batch, not per envelope
+    if new:
+        metrics.recorded.add(new)
+    if new < len(outcomes):
+        metrics.duplicates.add(len(outcomes) - new)
     metrics.record_latency.record(time.perf_counter() - started)
     return outcomes
 
@@ -137,18 +141,18 @@ def _producer_span(
     parent = parents.get(carried)
     if parent is None:
         parent = parents[carried] = propagate.extract(dict(carried))
-    return _tracer.start_span(
-        "inbox publish",
-        context=parent,
-        kind=SpanKind.PRODUCER,
-        attributes={
-            "messaging.system": "redis",
-            "messaging.operation.type": "send",
-            "messaging.destination.name": "inbox",
-            "messaging.message.id": envelope.message_id,
-            "vimbiso.conversation": hashed(envelope.key.tag),
-        },
-    )
+    span = _tracer.start_span("inbox publish", context=parent, kind=SpanKind.PRODUCER)
+    if span.is_recording():  # the hash is work only a recorded span needs
+        span.set_attributes(
+            {
+                "messaging.system": "redis",
+                "messaging.operation.type": "send",
+                "messaging.destination.name": "inbox",
+                "messaging.message.id": envelope.message_id,
+                "vimbiso.conversation": hashed(envelope.key.tag),
+            }
+        )
+    return span
 
 
 def parse_entry(key: ConversationKey, entry_id: bytes, fields: dict[bytes, bytes]) -> InboxEntry:

@@ -108,7 +108,9 @@ class Supervisor:
 
     async def deliver(self, to: Delivering, entry: InboxEntry, *, first_start: bool) -> None:
         """Deliver the mailbox head; `first_start`: its first start was counted with its read."""
-        with _consumer_span(entry):
+        with _consumer_span(entry) as span:
+            if span.is_recording():  # the hash is work only a recorded span needs
+                span.set_attributes(_consumer_attributes(entry.envelope))
             if first_start:
                 await self._attempts(to, entry, attempt=1)
             else:
@@ -243,15 +245,15 @@ def _consumer_span(entry: InboxEntry) -> AbstractContextManager[trace.Span]:
     producer_span = trace.get_current_span(producer).get_span_context()
     links = [Link(producer_span)] if producer_span.is_valid else []
     return _tracer.start_as_current_span(
-        "inbox process",
-        context=producer,
-        kind=SpanKind.CONSUMER,
-        links=links,
-        attributes={
-            "messaging.system": "redis",
-            "messaging.operation.type": "process",
-            "messaging.destination.name": "inbox",
-            "messaging.message.id": envelope.message_id,
-            "vimbiso.conversation": hashed(envelope.key.tag),
-        },
+        "inbox process", context=producer, kind=SpanKind.CONSUMER, links=links
     )
+
+
+def _consumer_attributes(envelope: Envelope) -> dict[str, str]:
+    return {
+        "messaging.system": "redis",
+        "messaging.operation.type": "process",
+        "messaging.destination.name": "inbox",
+        "messaging.message.id": envelope.message_id,
+        "vimbiso.conversation": hashed(envelope.key.tag),
+    }

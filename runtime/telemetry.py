@@ -8,8 +8,14 @@ import os
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING
 
 from opentelemetry import context, metrics, propagate, trace
+
+if TYPE_CHECKING:
+    import aiohttp
+    from opentelemetry.sdk.metrics import ExemplarFilter
+    from opentelemetry.sdk.trace.sampling import Sampler
 
 _lock = threading.Lock()
 _installed = False
@@ -42,17 +48,42 @@ def hashed(identifier: str) -> str:
     return hashlib.sha256(identifier.encode()).hexdigest()[:16]
 
 
-def _otlp_wanted() -> bool:
-    if os.environ.get("OTEL_TRACES_EXPORTER", "").strip().lower() == "none":
+def _otlp_wanted(environ: Mapping[str, str]) -> bool:
+    if environ.get("OTEL_TRACES_EXPORTER", "").strip().lower() == "none":
         return False
     return bool(
-        os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
-        or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+        or environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
     )
 
 
+def trace_sampler(environ: Mapping[str, str]) -> Sampler | None:
+    """The sampler for this process: the operator's `OTEL_TRACES_SAMPLER` when set (None: the
+    SDK reads it), else the SDK's default when spans are exported, else one that records
+    nothing. Without an exporter a recorded span is pure cost (one per Redis command, per HTTP
+    request, per message); an unrecorded one still has a valid context, so the JSON logs keep
+    their trace ids and `traceparent` still reaches credex-core (flagged not sampled)."""
+    from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+
+    if environ.get("OTEL_TRACES_SAMPLER", "").strip() or _otlp_wanted(environ):
+        return None
+    return ALWAYS_OFF
+
+
+def _exemplar_filter(environ: Mapping[str, str]) -> ExemplarFilter | None:
+    """No exemplars unless OTEL_METRICS_EXEMPLAR_FILTER asks (None: the SDK reads it): the
+    Prometheus text on /metrics carries none, so sampling them costs every measurement taken
+    in a recorded span for nothing."""
+    from opentelemetry.sdk.metrics import AlwaysOffExemplarFilter
+
+    if environ.get("OTEL_METRICS_EXEMPLAR_FILTER", "").strip():
+        return None
+    return AlwaysOffExemplarFilter()
+
+
 def setup_telemetry(service_name: str = "vimbiso-pay") -> None:
-    """Install the SDK tracer and meter providers once per process (later calls do nothing)."""
+    """Install the SDK tracer and meter providers once per process (later calls do nothing),
+    and the library instrumentations when spans can be recorded at all (`trace_sampler`)."""
     global _installed
     with _lock:
         if _installed:
@@ -63,10 +94,12 @@ def setup_telemetry(service_name: str = "vimbiso-pay") -> None:
         from opentelemetry.sdk.resources import SERVICE_NAME, Resource
         from opentelemetry.sdk.trace import TracerProvider
         from opentelemetry.sdk.trace.export import BatchSpanProcessor
+        from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 
         resource = Resource.create({SERVICE_NAME: service_name})
-        tracer_provider = TracerProvider(resource=resource)
-        if _otlp_wanted():
+        sampler = trace_sampler(os.environ)
+        tracer_provider = TracerProvider(resource=resource, sampler=sampler)
+        if _otlp_wanted(os.environ):
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
             tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
@@ -82,10 +115,18 @@ def setup_telemetry(service_name: str = "vimbiso-pay") -> None:
         # what prometheus_client.generate_latest() serves on /metrics.
         metrics.set_meter_provider(
             MeterProvider(
-                resource=resource, metric_readers=[PrometheusMetricReader()], views=[seconds]
+                resource=resource,
+                metric_readers=[PrometheusMetricReader()],
+                views=[seconds],
+                exemplar_filter=_exemplar_filter(os.environ),
             )
         )
         _installed = True
+    if sampler is ALWAYS_OFF:
+        # Nothing is recorded: the library spans would cost each Redis pipeline its span
+        # name and `?`-masked statement, and each HTTP request its hooks, for nothing. Our own
+        # spans stay: they carry the trace ids of the logs and the `traceparent` we send.
+        return
     instrument_libraries()
 
 
@@ -109,6 +150,16 @@ def without_generic_http_spans() -> AbstractContextManager[None]:
     from opentelemetry.instrumentation.utils import suppress_http_instrumentation
 
     return suppress_http_instrumentation()
+
+
+def without_generic_instrumentation(session: aiohttp.ClientSession) -> aiohttp.ClientSession:
+    """`session` without the aiohttp-client instrumentation's hooks: for a session whose every
+    request has a hand-written CLIENT span (which suppresses the generic one anyway), so that
+    its requests do not pay for the hooks' calls and their per-request state."""
+    from opentelemetry.instrumentation.aiohttp_client import AioHttpClientInstrumentor
+
+    AioHttpClientInstrumentor.uninstrument_session(session)
+    return session
 
 
 def instrument_libraries() -> None:

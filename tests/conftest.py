@@ -18,6 +18,11 @@ import pytest
 from runtime.client import RedisClient, ready
 from tests.redis_server import client, cluster_mode, start_redis
 
+# The tests read spans from in-memory exporters they add to the process's provider, which
+# `setup_telemetry` cannot see: without an OTLP endpoint it would record nothing
+# (runtime.telemetry.trace_sampler). So they ask for every span, as an operator may.
+os.environ.setdefault("OTEL_TRACES_SAMPLER", "parentbased_always_on")
+
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> None:

@@ -13,11 +13,13 @@ time for an answer. A hanging credex-core therefore costs one budget, never 4 x 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import aiohttp
@@ -26,7 +28,11 @@ import orjson
 from opentelemetry import metrics, propagate, trace
 
 from gateway.credex.errors import CredexUnavailable
-from runtime.telemetry import DURATION_BUCKETS, without_generic_http_spans
+from runtime.telemetry import (
+    DURATION_BUCKETS,
+    without_generic_http_spans,
+    without_generic_instrumentation,
+)
 
 log = logging.getLogger(__name__)
 
@@ -132,9 +138,13 @@ class Transport:
     def _client(self) -> aiohttp.ClientSession:
         # Created lazily so it binds to the running loop, then shared: one connection pool.
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                timeout=self._timeout,
-                connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=30),
+            # Each call has its hand-written CLIENT span and injects `traceparent` itself; the
+            # generic instrumentation's hooks would only cost (the health GET goes untraced).
+            self._session = without_generic_instrumentation(
+                aiohttp.ClientSession(
+                    timeout=self._timeout,
+                    connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=30),
+                )
             )
             self._owns_session = True
         return self._session
@@ -267,10 +277,15 @@ class Transport:
                 span.set_status(trace.StatusCode.ERROR)
                 raise
             finally:
-                self._latency.record(
-                    time.perf_counter() - started,
-                    {"credex.operation": operation, "http.response.status_code": str(status)},
-                )
+                self._latency.record(time.perf_counter() - started, _labels(operation, status))
+
+
+@functools.lru_cache(maxsize=256)  # a few operations times a few statuses
+def _labels(operation: str, status: int | str) -> Mapping[str, str]:
+    """credex.client.duration's attributes, built once per operation and status."""
+    return MappingProxyType(
+        {"credex.operation": operation, "http.response.status_code": str(status)}
+    )
 
 
 def _decode(raw: bytes) -> object:

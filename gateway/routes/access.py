@@ -39,15 +39,18 @@ async def access_middleware(request: web.Request, handler: Any) -> web.StreamRes
     route = _route(request)
     status = 500
     with _tracer.start_as_current_span(
-        f"{request.method} {route}",
-        kind=trace.SpanKind.SERVER,
-        attributes={
-            "http.request.method": request.method,
-            "http.route": route,
-            "url.path": request.path,
-            "url.scheme": request.scheme,
-        },
+        f"{request.method} {route}", kind=trace.SpanKind.SERVER
     ) as span:
+        recording = span.is_recording()  # without an exporter: no attribute work at all
+        if recording:
+            span.set_attributes(
+                {
+                    "http.request.method": request.method,
+                    "http.route": route,
+                    "url.path": request.path,
+                    "url.scheme": request.scheme,
+                }
+            )
         try:
             response: web.StreamResponse = await handler(request)
             status = response.status
@@ -56,9 +59,10 @@ async def access_middleware(request: web.Request, handler: Any) -> web.StreamRes
             exc.headers[REQUEST_ID] = request_id
             raise
         finally:
-            span.set_attribute("http.response.status_code", status)
-            if status >= 500:
-                span.set_status(trace.StatusCode.ERROR)
+            if recording:
+                span.set_attribute("http.response.status_code", status)
+                if status >= 500:
+                    span.set_status(trace.StatusCode.ERROR)
             _log(request, request_id, route, status, started, span)
     response.headers[REQUEST_ID] = request_id
     return response

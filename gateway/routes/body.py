@@ -99,6 +99,8 @@ async def read_body(request: web.Request, *, max_bytes: int, seconds: float) -> 
             )
         _LARGE.started()
     try:
+        if request.content.is_eof():  # all of it arrived with the headers: nothing to wait for
+            return await request.read()
         async with asyncio.timeout(seconds):
             return await request.read()
     except TimeoutError:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -70,13 +71,23 @@ from gateway.whatsapp.pacing import (
 from gateway.whatsapp.window import WINDOW_SECONDS, ServiceWindow
 from runtime.client import RedisClient
 from runtime.contracts import ConversationKey, SendDeferred, SendRejected, SendRetryable
-from runtime.telemetry import continued, hashed, without_generic_http_spans
+from runtime.telemetry import (
+    continued,
+    hashed,
+    without_generic_http_spans,
+    without_generic_instrumentation,
+)
 
 log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("gateway.whatsapp")
 _PROGRESS_TTL = 24 * 3600
 _OUTSIDE_WINDOW = "outside the 24-hour customer-service window and no template fallback"
 _TRACKED = 10_000  # in-memory per-reply notes (first try, timed-out parts) kept at most
+# vimbiso_graph_sends' attributes, built once: one is counted on every reply's path.
+_OUTCOME = {
+    outcome: MappingProxyType({"outcome": outcome})
+    for outcome in ("fallback", "paced", "rejected", "retryable", "sent", "stale", "uncertain")
+}
 
 
 class _WindowClosed(Exception):
@@ -103,9 +114,13 @@ class CloudSender:
         timeout_seconds: float = 20.0,
         connect_timeout_seconds: float = 5.0,
         stale_after_seconds: float = 300.0,
+        connections: int = 100,
     ) -> None:
         self._url = f"{api_url.rstrip('/')}/{phone_number_id}/messages"
         self._auth = f"Bearer {access_token}"
+        # Built once: every reply's POST carries the same headers.
+        self._headers = {"Authorization": self._auth, "Content-Type": "application/json"}
+        self._connections = connections  # one per sender task: none waits for a free one
         self._redis = redis
         self._keys = WhatsAppKeys(key_prefix)
         self._session = session
@@ -133,10 +148,12 @@ class CloudSender:
         self._unnoted: dict[str, int] = {}
         self._apologised: dict[ConversationKey, float] = {}  # stale screens replaced, when
         parts = urlsplit(self._url)
-        self._server = (
-            parts.hostname or "",
-            parts.port or (443 if parts.scheme == "https" else 80),
-        )
+        self._span_attributes: dict[str, Any] = {
+            "http.request.method": "POST",
+            "server.address": parts.hostname or "",
+            "server.port": parts.port or (443 if parts.scheme == "https" else 80),
+            "url.full": self._url,
+        }
 
     def share_pipelines(self, run: SharedPipelines) -> None:
         """The per-reply Redis calls (preflight, pacing, progress) go through `run`, the
@@ -159,7 +176,7 @@ class CloudSender:
                 await self._deliver(key, out)
         except (redis_errors.RedisError, ConnectionError) as exc:
             # Window, pacing and progress live in Redis: without it, try again later.
-            meters.graph_sends.add(1, {"outcome": "retryable"})
+            meters.graph_sends.add(1, _OUTCOME["retryable"])
             raise SendRetryable(f"store unavailable: {exc}") from exc
 
     async def _deliver(self, key: ConversationKey, out: Outbound) -> None:
@@ -173,7 +190,7 @@ class CloudSender:
             PAIR_RATE,
         )
         if pre.pair_wait > 0:
-            meters.graph_sends.add(1, {"outcome": "paced"})
+            meters.graph_sends.add(1, _OUTCOME["paced"])
             raise SendDeferred("paced: recipient rate", retry_after=pre.pair_wait)
         reply: Reply = out.reply
         done = max(pre.parts_done, self._unnoted.get(progress_key, 0))
@@ -196,13 +213,13 @@ class CloudSender:
             self._first_try.pop(out.reply_id, None)
             raise
         self._first_try.pop(out.reply_id, None)
-        meters.graph_sends.add(1, {"outcome": "sent"})
+        meters.graph_sends.add(1, _OUTCOME["sent"])
 
     def _fresh(self, key: ConversationKey, reply: Reply, waited: float) -> Reply:
         """A screen that waited out an outage shows stale balances: say sorry instead."""
         if waited < self._stale_after or isinstance(reply, TextReply | TemplateReply):
             return reply
-        meters.graph_sends.add(1, {"outcome": "stale"})
+        meters.graph_sends.add(1, _OUTCOME["stale"])
         told = self._apologised.get(key)
         self._apologised[key] = time.monotonic()
         _bound(self._apologised)
@@ -215,11 +232,11 @@ class CloudSender:
     def _fallback_or_reject(self, out: Outbound) -> TemplateReply:
         if out.fallback is None:
             raise self._rejected(_OUTSIDE_WINDOW)
-        meters.graph_sends.add(1, {"outcome": "fallback"})
+        meters.graph_sends.add(1, _OUTCOME["fallback"])
         return out.fallback
 
     def _rejected(self, reason: str) -> SendRejected:
-        meters.graph_sends.add(1, {"outcome": "rejected"})
+        meters.graph_sends.add(1, _OUTCOME["rejected"])
         return SendRejected(reason)
 
     async def _send_reply(
@@ -272,9 +289,9 @@ class CloudSender:
             if timeouts < 2:
                 self._timed_out[part] = timeouts
                 _bound(self._timed_out)
-                meters.graph_sends.add(1, {"outcome": "retryable"})
+                meters.graph_sends.add(1, _OUTCOME["retryable"])
                 raise SendRetryable(f"timed out, may have been accepted: {exc}") from exc
-            meters.graph_sends.add(1, {"outcome": "uncertain"})
+            meters.graph_sends.add(1, _OUTCOME["uncertain"])
             log.warning(
                 "send timed out twice; counted as sent rather than repeated",
                 extra={"conversation": hashed(key.tag)},
@@ -284,19 +301,25 @@ class CloudSender:
     async def _pace_pair(self, key: ConversationKey) -> None:
         _, wait = await self._buckets.take(self._keys.pair_bucket(key), PAIR_RATE)
         if wait > 0:
-            meters.graph_sends.add(1, {"outcome": "paced"})
+            meters.graph_sends.add(1, _OUTCOME["paced"])
             raise SendDeferred("paced: recipient rate", retry_after=wait)
 
     async def _pace_number(self) -> None:
         while (wait := await self._number.take()) > 0:
             if wait > self._max_wait:
-                meters.graph_sends.add(1, {"outcome": "paced"})
+                meters.graph_sends.add(1, _OUTCOME["paced"])
                 raise SendDeferred("paced: number rate", retry_after=wait)
             await asyncio.sleep(wait)
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
-            self._session = aiohttp.ClientSession()
+            # Every request of this session has a hand-written CLIENT span (a send, a media
+            # upload): the generic instrumentation's hooks would only cost.
+            self._session = without_generic_instrumentation(
+                aiohttp.ClientSession(
+                    connector=aiohttp.TCPConnector(limit=self._connections, keepalive_timeout=30)
+                )
+            )
         return self._session
 
     async def _post(self, key: ConversationKey, payload: Payload) -> None:
@@ -305,24 +328,15 @@ class CloudSender:
         except orjson.JSONEncodeError as exc:  # e.g. a lone surrogate in a title
             raise self._rejected(f"reply is not encodable as JSON: {exc}") from exc
         await self._pace_number()
-        attributes: dict[str, Any] = {
-            "http.request.method": "POST",
-            "server.address": self._server[0],
-            "server.port": self._server[1],
-            "url.full": self._url,
-        }
         with (
             _tracer.start_as_current_span(
-                "POST", kind=trace.SpanKind.CLIENT, attributes=attributes
+                "POST", kind=trace.SpanKind.CLIENT, attributes=self._span_attributes
             ) as span,
-            without_generic_http_spans(),
+            without_generic_http_spans(),  # for a session given to us, still instrumented
         ):
             try:
                 async with self._client().post(
-                    self._url,
-                    data=data,
-                    headers={"Authorization": self._auth, "Content-Type": "application/json"},
-                    timeout=self._timeout,
+                    self._url, data=data, headers=self._headers, timeout=self._timeout
                 ) as response:
                     body = await response.read()
                     status = response.status
@@ -333,7 +347,7 @@ class CloudSender:
             except (aiohttp.ClientError, TimeoutError) as exc:
                 # Never connected (refused, reset, connect timeout): Meta did not see it.
                 span.set_attribute("error.type", type(exc).__name__)
-                meters.graph_sends.add(1, {"outcome": "retryable"})
+                meters.graph_sends.add(1, _OUTCOME["retryable"])
                 raise SendRetryable(f"transport: {type(exc).__name__}: {exc}") from exc
             span.set_attribute("http.response.status_code", status)
             if status < 300:

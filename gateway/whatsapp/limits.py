@@ -34,6 +34,8 @@ DOCUMENT_FILENAME = 240
 
 def units(text: str) -> int:
     """Length as UTF-16 code units (see the module docstring)."""
+    if text.isascii():  # most texts: one unit per character, without encoding them
+        return len(text)
     return len(text.encode("utf-16-le", errors="surrogatepass")) // 2
 
 

@@ -75,13 +75,18 @@ def distinct_titles(titles: Sequence[str], limit: int, fallback: str = "Option")
 def split_text(body: str, limit: int = limits.TEXT_BODY) -> list[str]:
     """Chunks of at most `limit` units, cut at line boundaries (a line longer than `limit` is
     cut at a space, else anywhere). Blank chunks are dropped."""
+    if units(body) <= limit:  # most replies: one chunk, no line to weigh
+        return [body.strip("\n")] if body.strip() else []
     chunks: list[str] = []
     current = ""
+    used = 0  # units(current), kept as lines are added
     for line in _pieces(body, limit):
-        if units(current) + units(line) > limit:
+        size = units(line)
+        if used + size > limit:
             chunks.append(current)
-            current = ""
+            current, used = "", 0
         current += line
+        used += size
     chunks.append(current)
     return [c.strip("\n") for c in chunks if c.strip()]
 

@@ -168,3 +168,68 @@ def test_a_3_ms_duration_lands_between_the_2_5_and_5_ms_buckets_of_the_prometheu
         }
         # Cumulative buckets: not in le=0.0025, in le=0.005 and every bucket above it.
         assert added == {"0.0005": 0, "0.0025": 0, "0.005": 1, "10.0": 1, "+Inf": 1}, name
+
+
+def test_without_an_exporter_nothing_is_recorded_but_trace_ids_still_travel() -> None:
+    from opentelemetry import propagate
+
+    from runtime.telemetry import trace_sampler
+
+    spans = InMemorySpanExporter()
+    provider = TracerProvider(sampler=trace_sampler({}))
+    provider.add_span_processor(SimpleSpanProcessor(spans))
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    log = logging.getLogger("test.runtime.unsampled")
+    log.addHandler(handler)
+    try:
+        with provider.get_tracer(__name__).start_as_current_span("work") as span:
+            log.warning("handler failed")
+            carrier: dict[str, str] = {}
+            propagate.inject(carrier)
+        line = orjson.loads(stream.getvalue().splitlines()[-1])
+    finally:
+        log.removeHandler(handler)
+    context = span.get_span_context()
+    assert not span.is_recording() and spans.get_finished_spans() == ()
+    assert context.is_valid
+    assert line["trace_id"] == format(context.trace_id, "032x")
+    _, trace_id, span_id, flags = carrier["traceparent"].split("-")
+    assert (trace_id, span_id) == (f"{context.trace_id:032x}", f"{context.span_id:016x}")
+    assert int(flags, 16) & 0x01 == 0  # "not sampled": credex-core need not record it either
+
+
+def test_an_exporter_or_the_operators_sampler_gets_the_sdks_own_choice() -> None:
+    from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+
+    from runtime.telemetry import trace_sampler
+
+    assert trace_sampler({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://jaeger:4318"}) is None
+    assert trace_sampler({"OTEL_TRACES_SAMPLER": "traceidratio"}) is None
+    exported_nowhere = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://x", "OTEL_TRACES_EXPORTER": "none"}
+    assert trace_sampler(exported_nowhere) is ALWAYS_OFF
+
+
+def _instrumented_in_a_fresh_process(**env: str) -> list[bool]:
+    import os
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    probe = (
+        "import aiohttp, redis.asyncio.client as r; from runtime.telemetry import setup_telemetry;"
+        "setup_telemetry(); print(hasattr(r.Pipeline.execute, '__wrapped__'),"
+        " hasattr(aiohttp.ClientSession.__init__, '__wrapped__'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env={**clean, **env}, capture_output=True, check=True
+    )
+    return [word == "True" for word in out.stdout.decode().split()]
+
+
+def test_the_library_spans_are_installed_only_where_spans_are_recorded() -> None:
+    assert _instrumented_in_a_fresh_process() == [False, False]
+    exported = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1"}
+    assert _instrumented_in_a_fresh_process(**exported) == [True, True]
+    assert _instrumented_in_a_fresh_process(OTEL_TRACES_SAMPLER="always_on") == [True, True]
