@@ -3,8 +3,11 @@ hashed; metrics reach the Prometheus text; JSON log lines carry the trace id."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import orjson
 import prometheus_client
@@ -83,6 +86,20 @@ async def test_runtime_metrics_appear_in_the_prometheus_text(
         assert name in text, name
 
 
+@contextlib.contextmanager
+def json_lines(name: str) -> Iterator[tuple[logging.Logger, Callable[[], dict[str, Any]]]]:
+    """Logger `name` writing JSON lines to memory, and a reader of the last line written."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    log = logging.getLogger(name)
+    log.addHandler(handler)
+    try:
+        yield log, lambda: dict(orjson.loads(stream.getvalue().splitlines()[-1]))
+    finally:
+        log.removeHandler(handler)
+
+
 def test_json_log_lines_carry_the_trace_id() -> None:
     setup_telemetry("vimbiso-pay-test")
     root = logging.getLogger()
@@ -91,17 +108,10 @@ def test_json_log_lines_carry_the_trace_id() -> None:
     assert [type(h.formatter) for h in root.handlers] == [JsonFormatter]
     root.handlers[:], level = saved
     root.setLevel(level)
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    log = logging.getLogger("test.runtime.logs")
-    log.addHandler(handler)
-    try:
+    with json_lines("test.runtime.logs") as (log, last_line):
         with trace.get_tracer(__name__).start_as_current_span("work") as span:
             log.warning("handler failed", extra={"conversation": "abc"})
-        line = orjson.loads(stream.getvalue().splitlines()[-1])
-    finally:
-        log.removeHandler(handler)
+        line = last_line()
     assert line["msg"] == "handler failed"
     assert line["level"] == "WARNING"
     assert line["conversation"] == "abc"
@@ -178,19 +188,12 @@ def test_without_an_exporter_nothing_is_recorded_but_trace_ids_still_travel() ->
     spans = InMemorySpanExporter()
     provider = TracerProvider(sampler=trace_sampler({}))
     provider.add_span_processor(SimpleSpanProcessor(spans))
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(JsonFormatter())
-    log = logging.getLogger("test.runtime.unsampled")
-    log.addHandler(handler)
-    try:
+    with json_lines("test.runtime.unsampled") as (log, last_line):
         with provider.get_tracer(__name__).start_as_current_span("work") as span:
             log.warning("handler failed")
             carrier: dict[str, str] = {}
             propagate.inject(carrier)
-        line = orjson.loads(stream.getvalue().splitlines()[-1])
-    finally:
-        log.removeHandler(handler)
+        line = last_line()
     context = span.get_span_context()
     assert not span.is_recording() and spans.get_finished_spans() == ()
     assert context.is_valid
