@@ -16,6 +16,7 @@ import attrs
 from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, Envelope, Handler, LeaseLost, SkipNotifier
 from runtime.inbox import InboxEntry
+from runtime.keys import encode_member, shard_of
 from runtime.store import KEEP, ConversationStore, SessionConflict
 from runtime.supervision import Supervisor, hook_replies
 from runtime.telemetry import hashed
@@ -61,6 +62,8 @@ class Activation:
         self.services = services
         self.key = key
         self.token = token
+        self.member = encode_member(key)
+        self.shard = shard_of(self.member)
         self.mailbox: deque[InboxEntry] = deque()
         self.lease_lost = False
         # When the lease was last extended (monotonic): claimed just now; commits and the

@@ -178,6 +178,11 @@ class Hosted(Protocol):
     @property
     def lease_lost(self) -> bool: ...
 
+    # The conversation as a pending-set member, and its pending shard (runtime.keys), kept
+    # so the renewer does not encode every hosted conversation again each round.
+    member: bytes
+    shard: int
+
     # When the lease was last extended (monotonic); the renewer skips leases extended lately.
     lease_extended: float
 

@@ -17,12 +17,13 @@ from redis.exceptions import RedisError
 from runtime.batcher import Batcher, Command
 from runtime.config import RuntimeConfig
 from runtime.contracts import Hosted
-from runtime.keys import Keys, encode_member, shard_of
+from runtime.keys import Keys
 from runtime.scripts import Scripts
 
 log = logging.getLogger(__name__)
 
 CHUNK = 64  # commands per batcher call: large pipelines stall the event loop
+SPREAD_GAP_SECONDS = 0.005  # between a round's chunks at most (a quarter of the interval in all)
 
 
 class Hosting(Protocol):
@@ -66,34 +67,39 @@ class Renewer:
         # A function of its own so no list of actors outlives a round (memory follows actors).
         actors = [actor for actor in self._host.actors() if not actor.lease_lost]
         # By pending shard, so a chunk's marks go out as one or two ZADDs, not one per shard.
-        actors.sort(key=lambda actor: shard_of(encode_member(actor.key)))
-        now, started = time.time(), time.monotonic()
+        actors.sort(key=lambda actor: actor.shard)
+        started = time.monotonic()
         # A lease extended within this window still has half of it left at the next round:
         # ownership rests on the heartbeat (crash takeover), the lease only needs not to lapse.
         fresh = started - (self._config.lease_ttl / 2 - self._renew_interval)
-        # Due soon after the owner could be dead (crash takeover).
-        look_again = now + self._takeover_horizon
-        # In small chunks through the shared pipelines: one huge pipeline would stall the event
-        # loop (and every webhook's record) while it is packed and parsed. All chunks at once:
-        # one after the other, a round would wait in the batcher's queue once per chunk, and
-        # under a backlog of work the round would outlast the leases it renews.
-        async with anyio.create_task_group() as chunks:
-            for at in range(0, len(actors), CHUNK):
+        # In small chunks through the shared pipelines, spread over part of the interval: a
+        # round for thousands of hosted actors packed and parsed at once would stall the event
+        # loop (and every webhook's record waiting behind it) for tens of milliseconds. Each
+        # chunk starts on its own schedule rather than after the one before it, so under a
+        # backlog of work a round still ends within the interval, before the leases it renews.
+        chunks = range(0, len(actors), CHUNK)
+        gap = min(SPREAD_GAP_SECONDS, self._renew_interval / 4 / max(len(chunks), 1))
+        async with anyio.create_task_group() as group:
+            for n, at in enumerate(chunks):
+                if n:
+                    await anyio.sleep(max(0.0, started + n * gap - time.monotonic()))
                 chunk = actors[at : at + CHUNK]
                 due = [actor for actor in chunk if actor.lease_extended <= fresh]
-                chunks.start_soon(self._renew_chunk, chunk, due, look_again, started)
+                group.start_soon(self._renew_chunk, chunk, due, started)
 
     async def _renew_chunk(
-        self, chunk: Sequence[Hosted], due: Sequence[Hosted], look_again: float, started: float
+        self, chunk: Sequence[Hosted], due: Sequence[Hosted], started: float
     ) -> None:
         # Owned conversations are not the sweepers' business until the lease could lapse;
-        # XX keeps unmarked (deactivated) ones unmarked.
-        by_shard: dict[str, list[Any]] = {}
+        # XX keeps unmarked (deactivated) ones unmarked. Due soon after the owner could be
+        # dead (crash takeover), counted from when this chunk goes out.
+        look_again = time.time() + self._takeover_horizon
+        by_shard: dict[int, list[Any]] = {}
         for actor in chunk:
-            marks = by_shard.setdefault(self._keys.pending(actor.key), [])
-            marks.extend((look_again, encode_member(actor.key)))
+            by_shard.setdefault(actor.shard, []).extend((look_again, actor.member))
         commands: list[Command] = [
-            ("ZADD", shard, "XX", *marks) for shard, marks in by_shard.items()
+            ("ZADD", self._keys.pending_shard(shard), "XX", *marks)
+            for shard, marks in by_shard.items()
         ]
         ttl_ms = int(self._config.lease_ttl * 1000)
         for actor in due:
