@@ -15,8 +15,10 @@ from typing import Any
 import anyio
 import attrs
 from opentelemetry import context as otel_context
+from redis.asyncio import Redis
 
-from runtime.client import RedisClient
+from runtime import telemetry
+from runtime.client import RedisClient, run_commands
 from runtime.scripts import LuaScript, reloading
 
 Command = tuple[Any, ...]
@@ -44,6 +46,7 @@ class Batcher:
         self._wake: anyio.Event | None = None
         self._urgent_wake: anyio.Event | None = None
         self._running = False
+        self._traced = telemetry.libraries_instrumented()
 
     async def call(self, *commands: Command, urgent: bool = False) -> list[Any]:
         """Run the commands back to back (in one pipeline, not a transaction); their replies in
@@ -75,6 +78,10 @@ class Batcher:
         return call.results
 
     async def _execute(self, commands: Sequence[Command]) -> list[Any]:
+        # One server and nothing traced: the lean path. Otherwise redis-py's pipeline, which
+        # routes by slot on a cluster and which the standard instrumentation wraps in a span.
+        if not self._traced and isinstance(self._redis, Redis):
+            return await run_commands(self._redis, commands)
         async with self._redis.pipeline(transaction=False) as pipe:
             for command in commands:
                 pipe.execute_command(*command)

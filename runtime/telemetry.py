@@ -162,6 +162,12 @@ def without_generic_instrumentation(session: aiohttp.ClientSession) -> aiohttp.C
     return session
 
 
+def libraries_instrumented() -> bool:
+    """Whether the standard Redis and aiohttp-client instrumentations are installed (spans
+    are recorded): the batcher then sends through redis-py's pipeline, which they wrap."""
+    return _instrumented
+
+
 def instrument_libraries() -> None:
     """Spans from the standard instrumentations, once per process: a CLIENT span per Redis
     command or pipeline (arguments replaced by `?`, so no key names nor phone numbers leave

@@ -1,0 +1,77 @@
+"""runtime.client.run_commands, the batcher's lean path on one Redis server, returns what
+redis-py's pipeline returns for the same commands (replies parsed by the same callbacks, an
+error reply in place), and a connection is never handed on with a reply left unread."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import redis.asyncio as aioredis
+from redis.exceptions import ResponseError
+
+from runtime.client import connect, run_commands
+from tests.redis_server import cluster_mode
+
+
+@pytest.fixture
+async def one_server(redis_url: str) -> AsyncIterator[aioredis.Redis]:
+    if cluster_mode():
+        pytest.skip("run_commands is the one-server path; a cluster goes through its pipeline")
+    redis = connect(redis_url, max_connections=1)  # one connection: a desync would show
+    assert isinstance(redis, aioredis.Redis)
+    try:
+        yield redis
+    finally:
+        await redis.aclose()
+
+
+def _commands(prefix: str) -> list[tuple[Any, ...]]:
+    return [
+        ("SET", f"{prefix}s", "ünï"),
+        ("GET", f"{prefix}s"),
+        ("ZADD", f"{prefix}z", 1.5, "a", 2, "b"),
+        ("ZRANGE", f"{prefix}z", 0, -1, "WITHSCORES"),
+        ("ZRANGEBYSCORE", f"{prefix}z", "-inf", 2, "WITHSCORES"),
+        ("INCR", f"{prefix}z"),  # WRONGTYPE: an error reply, in place
+        ("HSET", f"{prefix}h", "f", 1, "g", 2),
+        ("HMGET", f"{prefix}h", "f", "missing"),
+        ("XADD", f"{prefix}x", "1-1", "m", "v"),
+        ("XRANGE", f"{prefix}x", "-", "+"),
+        ("EVAL", "return {ARGV[1], 2}", 0, "x"),
+        ("EVALSHA", "0" * 40, 0),  # NOSCRIPT: also an error reply
+        ("PEXPIRE", f"{prefix}s", 60_000),
+        ("DEL", f"{prefix}s", f"{prefix}z", f"{prefix}h", f"{prefix}x"),
+    ]
+
+
+async def test_the_replies_are_the_pipelines(one_server: aioredis.Redis, key_prefix: str) -> None:
+    lean = await run_commands(one_server, _commands(f"{key_prefix}lean:"))
+    async with one_server.pipeline(transaction=False) as pipe:
+        for command in _commands(f"{key_prefix}pipe:"):
+            pipe.execute_command(*command)
+        piped = await pipe.execute(raise_on_error=False)
+    assert len(lean) == len(piped) == len(_commands(""))
+    for ours, theirs in zip(lean, piped, strict=True):
+        if isinstance(theirs, ResponseError):
+            assert type(ours) is type(theirs)
+            assert str(theirs).startswith(str(ours).split(" ")[0])
+        else:
+            assert ours == theirs
+    assert lean[3] == [[b"a", 1.5], [b"b", 2.0]]  # parsed as redis-py parses it
+    assert lean[9] == [(b"1-1", {b"m": b"v"})]
+
+
+async def test_a_reply_a_callback_cannot_parse_leaves_no_unread_reply_behind(
+    one_server: aioredis.Redis, key_prefix: str
+) -> None:
+    def refuses(reply: Any, **options: Any) -> Any:
+        raise ValueError("cannot parse")
+
+    one_server.response_callbacks["ECHO"] = refuses
+    with pytest.raises(ValueError, match="cannot parse"):
+        await run_commands(one_server, [("ECHO", "a"), ("ECHO", "b"), ("ECHO", "c")])
+    del one_server.response_callbacks["ECHO"]
+    # The pool's only connection was dropped, not handed on with "b" and "c" unread.
+    assert await run_commands(one_server, [("PING",), ("ECHO", "next")]) == [True, b"next"]
