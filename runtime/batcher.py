@@ -46,7 +46,10 @@ class Batcher:
         self._wake: anyio.Event | None = None
         self._urgent_wake: anyio.Event | None = None
         self._running = False
-        self._traced = telemetry.libraries_instrumented()
+        # One server and nothing traced: the lean path. Otherwise redis-py's pipeline, which
+        # routes by slot on a cluster and which the standard instrumentation wraps in a span.
+        traced = telemetry.libraries_instrumented()
+        self._lean: Redis | None = redis if isinstance(redis, Redis) and not traced else None
 
     async def call(self, *commands: Command, urgent: bool = False) -> list[Any]:
         """Run the commands back to back (in one pipeline, not a transaction); their replies in
@@ -78,10 +81,8 @@ class Batcher:
         return call.results
 
     async def _execute(self, commands: Sequence[Command]) -> list[Any]:
-        # One server and nothing traced: the lean path. Otherwise redis-py's pipeline, which
-        # routes by slot on a cluster and which the standard instrumentation wraps in a span.
-        if not self._traced and isinstance(self._redis, Redis):
-            return await run_commands(self._redis, commands)
+        if self._lean is not None:
+            return await run_commands(self._lean, commands)
         async with self._redis.pipeline(transaction=False) as pipe:
             for command in commands:
                 pipe.execute_command(*command)

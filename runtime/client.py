@@ -95,25 +95,20 @@ async def run_commands(redis: aioredis.Redis, commands: Sequence[tuple[Any, ...]
         await connection.send_packed_command(connection.pack_commands(commands))
         callbacks = redis.response_callbacks
         replies: list[Any] = []
-        read = 0
-        try:
-            for command in commands:
-                try:
-                    reply = await connection.read_response()
-                except ResponseError as error:
-                    replies.append(error)
-                    continue
-                finally:
-                    read += 1
-                callback = callbacks.get(command[0])
-                replies.append(reply if callback is None else callback(reply))
-        except BaseException:
-            # redis-py drops the connection itself when a read fails; a reply left unread
-            # (a callback that raised) must not be read by the connection's next user.
-            if read < len(commands):
-                await connection.disconnect(nowait=True)
-            raise
+        for command in commands:
+            try:
+                reply = await connection.read_response()
+            except ResponseError as error:
+                replies.append(error)
+                continue
+            callback = callbacks.get(command[0])
+            replies.append(reply if callback is None else callback(reply))
         return replies
+    except BaseException:
+        # Replies may be left unread (a callback that raised, a cancelled read): the
+        # connection's next user must not read them. redis-py drops it too on a failed read.
+        await connection.disconnect(nowait=True)
+        raise
     finally:
         await pool.release(connection)
 

@@ -37,7 +37,7 @@ class _Actor:
         self.shard = shard_of(self.member)
 
     def poke(self) -> None:
-        pass
+        """Renewal never pokes: it only pushes marks ahead and extends leases."""
 
     def lose(self) -> None:
         self.lease_lost = True
