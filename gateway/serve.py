@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from multiprocessing.process import BaseProcess
 
 import anyio
@@ -127,6 +128,8 @@ async def running_service(
         key_prefix=key_prefix,
         extra_routes=extra_routes,
         display_numbers=numbers,
+        # The webhook's alias lookups and stamps ride the records' urgent lane.
+        pipelines=partial(runtime.store.batcher.call, urgent=True),
     )
     app[RUNTIME_KEY] = runtime
     await ready(redis)  # a cluster's slot map, before requests race to discover it

@@ -8,8 +8,8 @@ between the runtime's own parts that would otherwise call back into the host: `F
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -154,11 +154,22 @@ class SendRejected(RuntimeFailure):
         self.reason = reason
 
 
+# Runs Redis commands (tuples, as `execute_command` takes them) in a pipeline shared with the
+# runtime's own calls: `runtime.batcher.Batcher.call`. The gateway's per-message writes and
+# reads ride it instead of a round trip each (`gateway/serve.py` wires it).
+SharedPipelines = Callable[..., Awaitable[list[Any]]]
+
+
 class Send(Protocol):
     """The outbox sender's pluggable transport: deliver one outbox item of a conversation.
-    Returns normally on success; raises SendRetryable or SendRejected otherwise."""
+    Returns normally on success, with the Redis commands (or None) that must be written with
+    the item's removal: the outbox runs them in the removal's round trip, just before it (the
+    Cloud API sender's note that the last part was accepted). Raises SendRetryable, SendDeferred
+    or SendRejected otherwise."""
 
-    async def __call__(self, key: ConversationKey, item: bytes) -> None: ...
+    async def __call__(
+        self, key: ConversationKey, item: bytes
+    ) -> Sequence[tuple[Any, ...]] | None: ...
 
 
 # -- inside the runtime: what the fleet (runtime/fleet.py) needs of the Runtime hosting it --

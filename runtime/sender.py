@@ -18,6 +18,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from types import MappingProxyType
+from typing import Any
 
 import anyio
 import orjson
@@ -182,8 +183,9 @@ class OutboxSender:
             items = await self._store.outbox_head(key, _BATCH)
         for item in items:
             dead = b""
+            with_removal: Sequence[tuple[Any, ...]] | None = None
             try:
-                await self._send(key, item)
+                with_removal = await self._send(key, item)
             except SendDeferred as deferred:
                 self._count("deferred")
                 if not self._past_deadline(key, item):
@@ -202,7 +204,7 @@ class OutboxSender:
                 self._count("sent")
             self._failures.pop(key, None)
             self._failing_since.pop(key, None)
-            left = await self._store.outbox_pop(key, token, item, dead)
+            left = await self._store.outbox_pop(key, token, item, dead, with_removal or ())
             if left < 0:
                 self._known.pop(key, None)
                 return None  # the conversation moved to another owner, who sends from here on

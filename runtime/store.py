@@ -228,12 +228,19 @@ class ConversationStore:
         return [item.encode() if isinstance(item, str) else item for item in items]
 
     async def outbox_pop(
-        self, key: ConversationKey, token: str, item: bytes, dead: bytes = b""
+        self,
+        key: ConversationKey,
+        token: str,
+        item: bytes,
+        dead: bytes = b"",
+        before: Sequence[Command] = (),
     ) -> int:
-        """Remove a delivered (or dead-lettered) head item; the outbox length left, or < 0 when
-        the lease was lost (-1) or the head is another item (-2)."""
+        """Remove a delivered (or dead-lettered) head item, after the `before` commands (the
+        sender's own note of the delivery) in the same round trip; the outbox length left, or
+        < 0 when the lease was lost (-1) or the head is another item (-2)."""
         k = self.keys.of(key)
-        (left,) = await self.batcher.call(
+        *_, left = await self.batcher.call(
+            *before,
             self._eval(
                 self.scripts.outbox_pop,
                 [k.lease, k.outbox, k.outbox_dead],
@@ -241,7 +248,7 @@ class ConversationStore:
                 item,
                 dead,
                 self.config.dead_letter_ttl_seconds,
-            )
+            ),
         )
         return int(left)
 

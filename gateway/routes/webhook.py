@@ -31,8 +31,14 @@ from gateway.whatsapp.inbound import MalformedWebhook, Message, Status, parse_we
 from gateway.whatsapp.signature import SignatureVerdict, check_signature, header_verdict
 from gateway.whatsapp.window import ServiceWindow
 from runtime.client import RedisClient, RedisPipeline
-from runtime.contracts import ConversationKey, Envelope, Recorder, StoreUnavailable
-from runtime.scripts import run_pipeline
+from runtime.contracts import (
+    ConversationKey,
+    Envelope,
+    Recorder,
+    SharedPipelines,
+    StoreUnavailable,
+)
+from runtime.scripts import reloading, run_pipeline
 
 log = logging.getLogger("gateway.webhook")
 
@@ -69,8 +75,12 @@ class WebhookRoutes:
         redis: RedisClient,
         key_prefix: str,
         display_numbers: DisplayNumbers | None = None,
+        pipelines: SharedPipelines | None = None,
     ) -> None:
         self._config = config
+        # The runtime's urgent lane (the records' own), when served with a runtime: the alias
+        # lookups and the stamps then share its pipelines instead of a round trip each.
+        self._pipelines = pipelines
         self._display_numbers = display_numbers
         self._recorder = recorder
         self._redis = redis
@@ -199,12 +209,26 @@ class WebhookRoutes:
         return answers
 
     async def _stamp(self, batch: list[_Writes]) -> None:
-        """Window stamps and identity aliases of a batch, in one round trip."""
+        """Window stamps and identity aliases of a batch, in one round trip: in the runtime's
+        urgent pipelines when served with a runtime, else in a pipeline of their own."""
+        commands = [
+            command
+            for writes in batch
+            for command in (
+                *self._window.touch_commands(writes.stamps),
+                *self._identities.remember_commands(*writes.aliases),
+            )
+        ]
+        if not commands:
+            return
+        run = self._pipelines
+        if run is not None:
+            await reloading(self._redis, [self._window.script], lambda: run(*commands))
+            return
 
         def fill(pipe: RedisPipeline) -> None:
-            for writes in batch:
-                self._window.queue_touch(pipe, writes.stamps)
-                self._identities.queue_remember(pipe, *writes.aliases)
+            for command in commands:
+                pipe.execute_command(*command)
 
         await run_pipeline(self._redis, [self._window.script], fill)
 
@@ -229,7 +253,9 @@ class WebhookRoutes:
 
     async def _resolve(self, batch: list[list[str]]) -> list[dict[str, str]]:
         """The aliases asked for by concurrent deliveries, in one MGET."""
-        known = await self._identities.resolve(p for phones in batch for p in phones)
+        known = await self._identities.resolve(
+            (p for phones in batch for p in phones), self._pipelines
+        )
         return [{p: known[p] for p in phones if p in known} for phones in batch]
 
 

@@ -6,9 +6,11 @@ idempotent across retries of an item that became several payloads (split text, p
 the number of parts Meta accepted is kept in Redis, so a retry, or a new owner after a crash,
 resumes after them instead of repeating them (if Redis dies between Meta's answer and that note,
 the process keeps the count in memory, so its own retry does not repeat the part either; only a
-crash at that very moment can). One Redis round trip before a reply (window,
-progress, pair token) and one after each accepted part (progress); the number's bucket is
-taken in chunks.
+crash at that very moment can). One Redis round trip before a reply (window, progress, pair
+token) and one after each accepted part but the last (progress); the note of the last part goes
+back to the outbox, which writes it in the round trip that removes the item, and until then the
+process remembers the reply as sent, so a retry after a failed removal sends nothing again. The
+number's bucket is taken in chunks.
 
 Timeouts that may have succeeded: a POST whose connection never opened is retried freely (Meta
 never saw it); a POST that was sent but not answered within `timeout_seconds` (20 s, twice
@@ -65,12 +67,17 @@ from gateway.whatsapp.pacing import (
     PAIR_RATE,
     NumberBudget,
     Rate,
-    SharedPipelines,
     TokenBuckets,
 )
 from gateway.whatsapp.window import WINDOW_SECONDS, ServiceWindow
 from runtime.client import RedisClient
-from runtime.contracts import ConversationKey, SendDeferred, SendRejected, SendRetryable
+from runtime.contracts import (
+    ConversationKey,
+    SendDeferred,
+    SendRejected,
+    SendRetryable,
+    SharedPipelines,
+)
 from runtime.telemetry import (
     continued,
     hashed,
@@ -146,6 +153,9 @@ class CloudSender:
         # progress key -> parts Meta accepted whose note in Redis failed (Redis died between
         # the POST and the note): a retry by this process resumes after them, not before.
         self._unnoted: dict[str, int] = {}
+        # conversation -> its reply whose every part Meta accepted last: the outbox removes it
+        # next; should that removal fail, the retry of the item must not send it again.
+        self._finished: dict[ConversationKey, str] = {}
         self._apologised: dict[ConversationKey, float] = {}  # stale screens replaced, when
         parts = urlsplit(self._url)
         self._span_attributes: dict[str, Any] = {
@@ -166,20 +176,24 @@ class CloudSender:
             await self._session.close()
             self._session = None
 
-    async def __call__(self, key: ConversationKey, item: bytes) -> None:
+    async def __call__(self, key: ConversationKey, item: bytes) -> list[tuple[Any, ...]]:
+        """Send the item; returns the note of its last part, for the outbox to write with the
+        item's removal (`runtime.contracts.Send`)."""
         try:
             out = decode(item)
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise self._rejected(f"undecodable outbox item: {exc}") from exc
         try:
             with continued(out.trace_context):  # the send is part of its message's trace
-                await self._deliver(key, out)
+                return await self._deliver(key, out)
         except (redis_errors.RedisError, ConnectionError) as exc:
             # Window, pacing and progress live in Redis: without it, try again later.
             meters.graph_sends.add(1, _OUTCOME["retryable"])
             raise SendRetryable(f"store unavailable: {exc}") from exc
 
-    async def _deliver(self, key: ConversationKey, out: Outbound) -> None:
+    async def _deliver(self, key: ConversationKey, out: Outbound) -> list[tuple[Any, ...]]:
+        if self._finished.get(key) == out.reply_id:
+            return []  # sent in full already: only its removal from the outbox failed
         progress_key = self._keys.sent_parts(key, out.reply_id)
         first = self._first_try.setdefault(out.reply_id, time.monotonic())
         _bound(self._first_try)
@@ -202,18 +216,22 @@ class CloudSender:
         if not isinstance(reply, TemplateReply) and not open_window:
             reply = self._fallback_or_reject(out)
         try:
-            await self._send_reply(key, out, reply, progress_key, done)
+            note = await self._send_reply(key, out, reply, progress_key, done)
         except _WindowClosed as closed:
             # Meta's clock says the window closed (131047) although ours had it open.
             if isinstance(reply, TemplateReply):
                 raise self._rejected(str(closed)) from closed
             fallback = self._fallback_or_reject(out)
-            await self._send_reply(key, out, fallback, progress_key, done, part_base=100)
+            note = await self._send_reply(key, out, fallback, progress_key, done, part_base=100)
         except SendRejected:
             self._first_try.pop(out.reply_id, None)
             raise
         self._first_try.pop(out.reply_id, None)
+        self._unnoted.pop(progress_key, None)
+        self._finished[key] = out.reply_id
+        _bound(self._finished)
         meters.graph_sends.add(1, _OUTCOME["sent"])
+        return note
 
     def _fresh(self, key: ConversationKey, reply: Reply, waited: float) -> Reply:
         """A screen that waited out an outage shows stale balances: say sorry instead."""
@@ -247,7 +265,9 @@ class CloudSender:
         progress_key: str,
         done: int,
         part_base: int = 0,
-    ) -> None:
+    ) -> list[tuple[Any, ...]]:
+        """Post the parts not yet accepted, noting each in Redis but the last, whose note is
+        returned (none when every part was accepted before)."""
         try:
             if isinstance(reply, QrImageReply | DocumentReply):  # the outbox holds the spec only
                 payloads = [await self.media.payload(out.to, reply)]
@@ -256,6 +276,7 @@ class CloudSender:
         except DoesNotFit as exc:
             raise self._rejected(f"reply does not fit WhatsApp limits: {exc}") from exc
         first = True
+        last = part_base + len(payloads) - 1
         for index, payload in enumerate(payloads, start=part_base):
             if index < done:
                 continue  # accepted by Meta on an earlier attempt of this item
@@ -263,6 +284,8 @@ class CloudSender:
                 await self._pace_pair(key)
             first = False
             await self._post_once_more_at_most(key, payload, f"{progress_key}:{index}")
+            if index == last:
+                return [_progress(progress_key, index + 1)]
             try:
                 await self._mark_progress(progress_key, index + 1)
             except (redis_errors.RedisError, ConnectionError):
@@ -272,12 +295,13 @@ class CloudSender:
                 _bound(self._unnoted)
                 raise
             self._unnoted.pop(progress_key, None)
+        return []
 
     async def _mark_progress(self, progress_key: str, parts_done: int) -> None:
         if self._shared is None:
-            await self._redis.set(progress_key, parts_done, ex=_PROGRESS_TTL)
+            await self._redis.execute_command(*_progress(progress_key, parts_done))
         else:
-            await self._shared(("SET", progress_key, parts_done, "EX", _PROGRESS_TTL))
+            await self._shared(_progress(progress_key, parts_done))
 
     async def _post_once_more_at_most(
         self, key: ConversationKey, payload: Payload, part: str
@@ -373,6 +397,11 @@ class CloudSender:
             # Meta's own pacing, not a failure: wait as told, keep order, lose nothing.
             raise SendDeferred(error.reason(status), retry_after=after or 1.0)
         raise SendRetryable(error.reason(status), retry_after=after)
+
+
+def _progress(progress_key: str, parts_done: int) -> tuple[Any, ...]:
+    """The note that Meta accepted `parts_done` parts of a reply."""
+    return ("SET", progress_key, parts_done, "EX", _PROGRESS_TTL)
 
 
 def _bound(notes: dict[Any, Any]) -> None:

@@ -11,11 +11,13 @@ Part C 2).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from redis.asyncio.cluster import RedisCluster
 
 from gateway.whatsapp.keys import WhatsAppKeys
 from runtime.client import RedisClient, RedisPipeline
+from runtime.contracts import SharedPipelines
 
 _TTL_SECONDS = 90 * 24 * 3600
 
@@ -39,21 +41,36 @@ class IdentityMap:
         self, pipe: RedisPipeline, pairs: Mapping[str, str], forget: Iterable[str] = ()
     ) -> bool:
         """Add the writes to `pipe`; False when there is nothing to write."""
-        stale = list(forget)
-        for phone, user_id in pairs.items():
-            pipe.set(self._key(phone), user_id, ex=_TTL_SECONDS)
-        if stale:
-            for phone in stale:  # one key per DEL: on a cluster they live in different slots
-                pipe.delete(self._key(phone))
-        return bool(pairs or stale)
+        commands = self.remember_commands(pairs, forget)
+        for command in commands:
+            pipe.execute_command(*command)
+        return bool(commands)
 
-    async def resolve(self, phones: Iterable[str]) -> dict[str, str]:
-        """The user ids known for these phones, in one round trip."""
+    def remember_commands(
+        self, pairs: Mapping[str, str], forget: Iterable[str] = ()
+    ) -> list[tuple[Any, ...]]:
+        """The writes of `remember`, as commands for a shared pipeline."""
+        commands: list[tuple[Any, ...]] = [
+            ("SET", self._key(phone), user_id, "EX", _TTL_SECONDS)
+            for phone, user_id in pairs.items()
+        ]
+        # One key per DEL: on a cluster they live in different slots.
+        commands.extend(("DEL", self._key(phone)) for phone in forget)
+        return commands
+
+    async def resolve(
+        self, phones: Iterable[str], run: SharedPipelines | None = None
+    ) -> dict[str, str]:
+        """The user ids known for these phones, in one round trip (through `run`, a pipeline
+        shared with the runtime's calls, when given: one GET per phone, so that a cluster
+        routes each by its slot)."""
         wanted = list(dict.fromkeys(phones))
         if not wanted:
             return {}
         keys = [self._key(p) for p in wanted]
-        if isinstance(self._redis, RedisCluster):
+        if run is not None:
+            found = await run(*(("GET", key) for key in keys))
+        elif isinstance(self._redis, RedisCluster):
             found = await self._redis.mget_nonatomic(keys)  # grouped per slot
         else:
             found = await self._redis.mget(keys)

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
 
 from runtime.client import RedisClient
+from runtime.contracts import SharedPipelines
 from runtime.scripts import LuaScript, evalsha, reloading
-
-# Runs commands in a pipeline shared with other callers (the runtime's `Batcher.call`).
-SharedPipelines = Callable[..., Awaitable[list[Any]]]
 
 # gateway/whatsapp/lua/bucket.lua defines the refill-and-take both scripts call.
 _TAKE = LuaScript.read("gateway.whatsapp", "bucket", "bucket_take")

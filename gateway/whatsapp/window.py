@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from gateway.whatsapp.keys import WhatsAppKeys
 from runtime.client import RedisClient, RedisPipeline
@@ -38,8 +39,18 @@ class ServiceWindow:
     ) -> None:
         """Add the touches to `pipe`, to share a round trip with other writes; run that pipeline
         through `runtime.scripts.run_pipeline` with `self.script`, which survives a NOSCRIPT."""
-        for key, at in stamps:
-            _TOUCH.queue(pipe, [self._keys.window(key)], [f"{at:.3f}", _TTL_SECONDS])
+        for command in self.touch_commands(stamps):
+            pipe.execute_command(*command)
+
+    def touch_commands(
+        self, stamps: Sequence[tuple[ConversationKey, float]]
+    ) -> list[tuple[Any, ...]]:
+        """The touches as commands, for a shared pipeline (`runtime.contracts.SharedPipelines`)
+        run inside `runtime.scripts.reloading` with `self.script`."""
+        return [
+            _TOUCH.command([self._keys.window(key)], [f"{at:.3f}", _TTL_SECONDS])
+            for key, at in stamps
+        ]
 
     async def last_inbound(self, key: ConversationKey) -> float | None:
         raw = await self._redis.get(self._keys.window(key))

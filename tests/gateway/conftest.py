@@ -4,6 +4,7 @@ over real HTTP, and telemetry providers whose output the tests can read."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -142,7 +143,17 @@ async def gateway_url(
     recorder: Recorder,
     key_prefix: str,
 ) -> str:
-    app = create_app(make_config(), redis=redis_client, recorder=recorder, key_prefix=key_prefix)
+    # As `vimbiso serve` wires it: the webhook's lookups and stamps ride the runtime's lane.
+    pipelines = (
+        partial(recorder.store.batcher.call, urgent=True) if isinstance(recorder, Runtime) else None
+    )
+    app = create_app(
+        make_config(),
+        redis=redis_client,
+        recorder=recorder,
+        key_prefix=key_prefix,
+        pipelines=pipelines,
+    )
     return await serve(app)
 
 

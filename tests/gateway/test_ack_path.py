@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
+from functools import partial
 
 import aiohttp
 import anyio
@@ -31,7 +32,7 @@ from runtime.contracts import (
     TurnContext,
 )
 from tests.gateway.conftest import PNID, make_config
-from tests.gateway.conversation import Seen
+from tests.gateway.conversation import RecordingHandler, Seen
 from tests.gateway.webhooks import change_value, delivery, post_webhook, text_message
 from tests.private_redis import private_redis
 
@@ -155,6 +156,43 @@ async def test_stamps_and_statuses_survive_redis_losing_its_scripts(
             assert await tracker.state(f"wamid.out{n}") == "read"
             assert await own.script_exists(window.script.sha) == [True]
             await own.script_flush()
+
+
+async def test_shared_pipelines_survive_redis_losing_its_scripts(
+    http: aiohttp.ClientSession, serve: object, key_prefix: str
+) -> None:
+    # As served: the stamps and alias lookups ride the runtime's urgent lane, whose batcher
+    # does not know the window script; after SCRIPT FLUSH it must still be reloaded.
+    async with private_redis() as own, anyio.create_task_group() as group:
+        seen = Seen()
+        runtime = Runtime(own, RuntimeConfig(key_prefix=key_prefix), RecordingHandler(seen))
+        await group.start(runtime.run)
+        app = create_app(
+            make_config(),
+            redis=own,
+            recorder=runtime,
+            key_prefix=key_prefix,
+            pipelines=partial(runtime.store.batcher.call, urgent=True),
+        )
+        base = await serve(app)  # type: ignore[operator]
+        at = int(time.time()) - 5
+        window = ServiceWindow(own, key_prefix)
+        aliases = IdentityMap(own, key_prefix, PNID)
+        for n in (1, 2):
+            user = f"US.sp{n}"
+            phone = f"26377122000{n}"
+            body = delivery(text_message(f"wamid.sp{n}", phone, "hi", user, at=at))
+            assert (await post_webhook(http, base, body)).status == 200
+            assert await window.last_inbound(ConversationKey(PNID, user)) == at
+            # A phone-only message of the same member joins the conversation of its user id.
+            only_phone = delivery(text_message(f"wamid.sp{n}.phone", phone, "hi", at=at))
+            assert (await post_webhook(http, base, only_phone)).status == 200
+            assert await aliases.resolve([phone]) == {phone: user}
+            await own.script_flush()
+        keys = {e.message_id: e.key for e in await seen.wait_for(4)}
+        assert keys["wamid.sp2.phone"] == keys["wamid.sp2"] == ConversationKey(PNID, "US.sp2")
+        await runtime.stop()
+        group.cancel_scope.cancel()
 
 
 class _Refusing:

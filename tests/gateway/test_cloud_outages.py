@@ -218,11 +218,15 @@ async def test_a_fresh_screen_is_sent_as_it_is(sender: CloudSender, graph: FakeG
 async def test_a_reply_meta_accepted_is_not_sent_again_by_the_next_owner(
     redis_client: aioredis.Redis, key_prefix: str, graph: FakeGraph
 ) -> None:
-    # The first owner's POST was accepted, then it died (SIGKILL) before removing the item from
-    # the outbox; the process that takes the conversation over finds the item still there.
+    # The first owner's POST was accepted and the outbox's removal round trip wrote the note
+    # the sender handed back, but removed nothing (the lease had just moved on); the process
+    # that takes the conversation over finds the item still there.
     first = CloudSender(graph.url, ACCESS_TOKEN, PNID, redis_client, key_prefix)
     await first.window.touch([(KEY, time.time())])
-    await first(KEY, item(SCREEN, reply_id="accepted-then-killed"))
+    note = await first(KEY, item(SCREEN, reply_id="accepted-then-killed"))
+    assert note, "the last part's note goes back to the outbox"
+    for command in note:
+        await redis_client.execute_command(*command)
     await first.close()
     next_owner = CloudSender(graph.url, ACCESS_TOKEN, PNID, redis_client, key_prefix)
     await next_owner(KEY, item(SCREEN, reply_id="accepted-then-killed"))
@@ -230,3 +234,15 @@ async def test_a_reply_meta_accepted_is_not_sent_again_by_the_next_owner(
     await next_owner.close()
     assert len(graph.accepted) == 2
     assert graph.accepted[1].payload["text"]["body"] == "the next reply"
+
+
+async def test_a_reply_sent_in_full_is_not_sent_again_when_its_removal_failed(
+    sender: CloudSender, graph: FakeGraph
+) -> None:
+    # Meta accepted the reply, then the outbox's removal round trip (which carries the note)
+    # failed with Redis; the outbox tries the item again once Redis is back.
+    await sender.window.touch([(KEY, time.time())])
+    await sender(KEY, item(SCREEN, reply_id="removal-failed"))
+    assert await sender(KEY, item(SCREEN, reply_id="removal-failed")) == []
+    await sender(KEY, item(TextReply("the next reply"), reply_id="next"))
+    assert [a.payload["type"] for a in graph.accepted] == ["interactive", "text"]

@@ -136,3 +136,33 @@ async def test_a_paced_reply_waits_its_turn_and_the_next_one_waits_behind_it(
     assert stats["sends_deferred"] == 2
     assert stats.get("sends_retried", 0) == 0  # a deferral is not a failure
     assert stats.get("sends_dead_lettered", 0) == 0
+
+
+@attrs.define
+class NotingTransport:
+    """Hands back, for each delivered item, a note for the outbox to write with its removal."""
+
+    prefix: str
+    tries: list[bytes] = attrs.field(factory=list)
+
+    async def __call__(self, key: ConversationKey, item: bytes) -> list[tuple[object, ...]]:
+        self.tries.append(item)
+        if item == b"ok:flaky" and self.tries.count(item) == 1:
+            raise SendRetryable("429 rate limited")
+        return [("SET", f"{self.prefix}note:{{{key.tag}}}:{item.decode()}", "sent")]
+
+
+async def test_the_notes_a_send_hands_back_are_written_with_the_removal(
+    redis_client: aioredis.Redis, config: RuntimeConfig
+) -> None:
+    transport = NotingTransport(config.key_prefix)
+    runtime = Runtime(redis_client, config, AppendingHandler(), transport)
+    note = f"{config.key_prefix}note:{{{A.tag}}}:ok:"
+    async with running(runtime):
+        await runtime.record([Envelope(A, "m1", b"flaky"), Envelope(A, "m2", b"2")])
+        await wait_for(lambda: len(transport.tries) >= 3, what="three tries")
+        await wait_for(lambda: runtime.stats()["sends_sent"] == 2, what="two sent")
+    assert transport.tries == [b"ok:flaky", b"ok:flaky", b"ok:2"]
+    assert await redis_client.get(f"{note}flaky") == b"sent"  # once, after the second try
+    assert await redis_client.get(f"{note}2") == b"sent"
+    assert await redis_client.llen(f"{config.key_prefix}outbox:{{{A.tag}}}") == 0
