@@ -9,16 +9,18 @@ queues behind the actors' pipelines that are already in flight."""
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
 import attrs
 from opentelemetry import context as otel_context
 from redis.asyncio import Redis
+from redis.asyncio.connection import AbstractConnection
 
 from runtime import telemetry
-from runtime.client import RedisClient, run_commands
+from runtime.client import RedisClient, own_connection, run_commands, run_on
 from runtime.scripts import LuaScript, reloading
 
 Command = tuple[Any, ...]
@@ -80,8 +82,12 @@ class Batcher:
             raise call.error
         return call.results
 
-    async def _execute(self, commands: Sequence[Command]) -> list[Any]:
+    async def _execute(
+        self, commands: Sequence[Command], connection: AbstractConnection | None = None
+    ) -> list[Any]:
         if self._lean is not None:
+            if connection is not None:
+                return await run_on(self._lean, connection, commands)
             return await run_commands(self._lean, commands)
         async with self._redis.pipeline(transaction=False) as pipe:
             for command in commands:
@@ -105,25 +111,40 @@ class Batcher:
             self._urgent.clear()
             self._queue.clear()
 
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[AbstractConnection | None]:
+        """A lane's own connection on the lean path (None otherwise: the client's pool)."""
+        if self._lean is None:
+            yield None
+            return
+        connection = own_connection(self._lean)
+        try:
+            yield connection
+        finally:
+            with anyio.CancelScope(shield=True):
+                await connection.disconnect(nowait=True)
+
     async def _lane(self) -> None:
-        while True:
-            if not self._urgent and not self._queue:
-                # All idle lanes share one event; a set one is spent, so the first lane to find
-                # the queue empty again arms a fresh one for everybody.
-                if self._wake is None or self._wake.is_set():
-                    self._wake = anyio.Event()
-                await self._wake.wait()
-                continue
-            await self._send(self._take(self._urgent, self._queue))
+        async with self._connection() as connection:
+            while True:
+                if not self._urgent and not self._queue:
+                    # All idle lanes share one event; a set one is spent, so the first lane to
+                    # find the queue empty again arms a fresh one for everybody.
+                    if self._wake is None or self._wake.is_set():
+                        self._wake = anyio.Event()
+                    await self._wake.wait()
+                    continue
+                await self._send(self._take(self._urgent, self._queue), connection)
 
     async def _urgent_lane(self) -> None:
-        while True:
-            if not self._urgent:
-                if self._urgent_wake is None or self._urgent_wake.is_set():
-                    self._urgent_wake = anyio.Event()
-                await self._urgent_wake.wait()
-                continue
-            await self._send(self._take(self._urgent))
+        async with self._connection() as connection:
+            while True:
+                if not self._urgent:
+                    if self._urgent_wake is None or self._urgent_wake.is_set():
+                        self._urgent_wake = anyio.Event()
+                    await self._urgent_wake.wait()
+                    continue
+                await self._send(self._take(self._urgent), connection)
 
     @staticmethod
     def _take(*queues: deque[_Call]) -> list[_Call]:
@@ -137,10 +158,10 @@ class Batcher:
                 size += len(call.commands)
         return batch
 
-    async def _send(self, batch: list[_Call]) -> None:
+    async def _send(self, batch: list[_Call], connection: AbstractConnection | None) -> None:
         token = otel_context.attach(batch[0].context)
         try:
-            results = await self._execute([c for call in batch for c in call.commands])
+            results = await self._execute([c for call in batch for c in call.commands], connection)
         except BaseException as error:
             for call in batch:
                 call.error = error

@@ -92,6 +92,25 @@ async def run_commands(redis: aioredis.Redis, commands: Sequence[tuple[Any, ...]
     pool = redis.connection_pool
     connection = await pool.get_connection()  # type: ignore[no-untyped-call]
     try:
+        return await run_on(redis, connection, commands)
+    finally:
+        await pool.release(connection)
+
+
+def own_connection(redis: aioredis.Redis) -> AbstractConnection:
+    """A connection of `redis`'s kind (address, TLS, packing in C) outside its pool, for one
+    task's sequential pipelines: a batcher lane keeps one for its life instead of taking one
+    from the pool per pipeline (redis-py's pool checks, locks and counts on every take). It
+    connects on first use, and again after a failure dropped it; `disconnect` it when done."""
+    connection: AbstractConnection = redis.connection_pool.make_connection()  # type: ignore[no-untyped-call]
+    return connection
+
+
+async def run_on(
+    redis: aioredis.Redis, connection: AbstractConnection, commands: Sequence[tuple[Any, ...]]
+) -> list[Any]:
+    """`run_commands` on a connection the caller holds (`own_connection`)."""
+    try:
         await connection.send_packed_command(connection.pack_commands(commands))
         callbacks = redis.response_callbacks
         replies: list[Any] = []
@@ -109,8 +128,6 @@ async def run_commands(redis: aioredis.Redis, commands: Sequence[tuple[Any, ...]
         # connection's next user must not read them. redis-py drops it too on a failed read.
         await connection.disconnect(nowait=True)
         raise
-    finally:
-        await pool.release(connection)
 
 
 async def ready(redis: RedisClient) -> None:

@@ -7,10 +7,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 import pytest
 import redis.asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 
+from runtime.batcher import Batcher
 from runtime.client import connect, run_commands
 from tests.redis_server import cluster_mode
 
@@ -75,3 +78,29 @@ async def test_a_reply_a_callback_cannot_parse_leaves_no_unread_reply_behind(
     del one_server.response_callbacks["ECHO"]
     # The pool's only connection was dropped, not handed on with "b" and "c" unread.
     assert await run_commands(one_server, [("PING",), ("ECHO", "next")]) == [True, b"next"]
+
+
+async def test_a_lane_whose_connection_was_killed_connects_again(
+    one_server: aioredis.Redis, redis_url: str, key_prefix: str
+) -> None:
+    # Each lane keeps its own connection for its life (runtime.client.own_connection): when
+    # Redis drops it (a restart, CLIENT KILL), the failing call reports it and the next one
+    # connects again instead of the lane being stuck on a dead socket.
+    batcher = Batcher(one_server, [], lanes=1)
+    admin = aioredis.Redis.from_url(redis_url)
+    async with anyio.create_task_group() as group:
+        group.start_soon(batcher.run)
+        await anyio.sleep(0.05)
+        assert await batcher.call(("SET", f"{key_prefix}lane", "1")) == [True]
+        killed = await admin.client_kill_filter(_type="normal", skipme=True)
+        assert killed >= 1
+        for urgent in (False, True):  # the actors' lane and the records' lane
+            failures = 0
+            for _ in range(3):
+                try:
+                    assert await batcher.call(("GET", f"{key_prefix}lane"), urgent=urgent) == [b"1"]
+                except RedisConnectionError:
+                    failures += 1
+            assert failures <= 1
+        group.cancel_scope.cancel()
+    await admin.aclose()
