@@ -12,7 +12,9 @@ Per server and workload (`help`; `hi`, the dashboard through credex-core; `mix`:
 menu and a quick offer) it prints: processing throughput (first POST to the last reply the
 Cloud API saw), ack p50/p99/p99.9 at 25/50/75% of that throughput, server CPU per message
 (the whole process tree), Redis commands per message, replies per turn, and the throughput as
-a fraction of the minimal bot's. Numbers are ratios of one run on a shared machine.
+a fraction of the minimal bot's. Numbers are ratios of one run on a shared machine; with
+`--repeat N` the servers take turns N times per workload and the table shows medians, each
+ratio with the lowest and highest of its repeats.
 
 Run: `.venv/bin/vimbiso bench e2e` or `.venv/bin/python -m bench.e2e [--members 5000] ...`.
 """
@@ -25,6 +27,7 @@ import base64
 import contextlib
 import os
 import secrets
+import statistics
 import subprocess
 import sys
 import time
@@ -316,13 +319,19 @@ def _server(
         yield port, proc.pid
 
 
-def run(
+def measure(
     members: int = 5000,
     count: int = 8000,
     workloads: Sequence[str] = tuple(WORKLOADS),
     servers: Sequence[str] = SERVERS,
+    repeat: int = 1,
 ) -> dict[str, float]:
-    results: dict[str, float] = {"members": float(members), "messages_per_run": float(count)}
+    """Every server on every workload, `repeat` times. The servers take turns within each
+    repeat (minimal, serve-1, serve-2, then again), so a ratio compares runs minutes apart at
+    most, and a machine that slows down for a while hurts both sides of some ratio instead of
+    one side of all. Each number is the median of its repeats; a ratio is the median of the
+    repeats' own ratios, with their lowest and highest beside it."""
+    runs: dict[str, list[float]] = {}
     with (
         embedded_redis() as redis_url,
         _process(
@@ -334,23 +343,49 @@ def run(
         credex_url = sim_line.split()[3]
         graph_url = f"http://127.0.0.1:{graph_line.split()[1]}"
         asyncio.run(_onboard(credex_url, members))
-        for kind in servers:
-            for workload in workloads:
-                asyncio.run(_flush(redis_url))
-                with _server(kind, redis_url, credex_url, graph_url) as (port, pid):
-                    load = _Load(members, WORKLOADS[workload])
-                    numbers = asyncio.run(_measure(port, pid, graph_url, redis_url, load, count))
-                for name, value in numbers.items():
-                    results[f"{kind}.{workload}.{name}"] = value
-                print(f"  {kind} {workload}: {numbers}", file=sys.stderr, flush=True)
-    for kind in servers:
         for workload in workloads:
-            base = results.get(f"minimal.{workload}.throughput_msgs_per_s")
-            ours = results.get(f"{kind}.{workload}.throughput_msgs_per_s")
-            if base and ours and kind != "minimal":
-                results[f"{kind}.{workload}.fraction_of_minimal"] = ours / base
+            for round_ in range(repeat):
+                for kind in servers:
+                    asyncio.run(_flush(redis_url))
+                    with _server(kind, redis_url, credex_url, graph_url) as (port, pid):
+                        load = _Load(members, WORKLOADS[workload])
+                        numbers = asyncio.run(
+                            _measure(port, pid, graph_url, redis_url, load, count)
+                        )
+                    for name, value in numbers.items():
+                        runs.setdefault(f"{kind}.{workload}.{name}", []).append(value)
+                    print(
+                        f"  {kind} {workload} #{round_ + 1}: {numbers}", file=sys.stderr, flush=True
+                    )
+    results = summarise(runs, workloads, servers)
+    results.update(members=float(members), messages_per_run=float(count), repeats=float(repeat))
     print(table(results, workloads, servers))
     return results
+
+
+def summarise(
+    runs: dict[str, list[float]], workloads: Sequence[str], servers: Sequence[str]
+) -> dict[str, float]:
+    """Each number's median over its repeats; each ratio to the minimal bot the median of the
+    repeats' own ratios (repeat i of a server against repeat i of the minimal bot), with the
+    lowest and the highest."""
+    results = {name: statistics.median(values) for name, values in runs.items()}
+    for kind in servers:
+        for workload in workloads:
+            base = runs.get(f"minimal.{workload}.throughput_msgs_per_s")
+            ours = runs.get(f"{kind}.{workload}.throughput_msgs_per_s")
+            if base and ours and kind != "minimal":
+                ratios = [o / b for o, b in zip(ours, base, strict=True)]
+                results[f"{kind}.{workload}.fraction_of_minimal"] = statistics.median(ratios)
+                results[f"{kind}.{workload}.fraction_lowest"] = min(ratios)
+                results[f"{kind}.{workload}.fraction_highest"] = max(ratios)
+    return results
+
+
+def run(argv: Sequence[str] = ()) -> dict[str, float]:
+    """For `vimbiso bench` (the suite), which passes the flags after `e2e`."""
+    args = _parser().parse_args(list(argv))
+    return measure(args.members, args.messages, args.workloads, args.servers, args.repeat)
 
 
 async def _flush(redis_url: str) -> None:
@@ -379,23 +414,32 @@ def table(results: dict[str, float], workloads: Sequence[str], servers: Sequence
                 for p in (25, 50, 75)
             ]
             fraction = r.get("fraction_of_minimal")
+            spread = ""
+            if fraction is not None and results.get("repeats", 1.0) > 1:
+                spread = f" ({r['fraction_lowest']:.2f}–{r['fraction_highest']:.2f})"
             lines.append(
                 f"| {kind} | {workload} | {r['throughput_msgs_per_s']:,.0f} | "
-                f"{'' if fraction is None else f'{fraction:.2f}×'} | {' | '.join(acks)} | "
+                f"{'' if fraction is None else f'{fraction:.2f}×{spread}'} | {' | '.join(acks)} | "
                 f"{r['cpu_ms_per_msg']:.2f} | {r['redis_commands_per_msg']:.1f} | "
                 f"{r.get('redis_reads_per_msg', 0.0):.2f} | {r['replies_per_turn']:.2f} |"
             )
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.e2e", description=__doc__)
     parser.add_argument("--members", type=int, default=5000)
     parser.add_argument("--messages", type=int, default=8000, help="per saturation run")
     parser.add_argument("--workloads", nargs="*", default=list(WORKLOADS), choices=WORKLOADS)
     parser.add_argument("--servers", nargs="*", default=list(SERVERS), choices=SERVERS)
-    args = parser.parse_args(argv)
-    run(args.members, args.messages, args.workloads, args.servers)
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each server, taking turns (median)"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    run(sys.argv[1:] if argv is None else argv)
 
 
 if __name__ == "__main__":
