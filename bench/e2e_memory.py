@@ -30,7 +30,7 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def run(members: int = 100_000, rate: int = 1000) -> dict[str, float]:
+def measure(members: int = 100_000, rate: int = 1000) -> dict[str, float]:
     os.environ["BENCH_SERVE_ACTOR_IDLE_SECONDS"] = str(IDLE_SECONDS)
     results: dict[str, float] = {"members": float(members)}
     with (
@@ -62,12 +62,21 @@ def run(members: int = 100_000, rate: int = 1000) -> dict[str, float]:
     return results
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.e2e_memory", description=__doc__)
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--rate", type=int, default=1000, help="offered messages per second")
-    args = parser.parse_args(argv)
-    for key, value in run(args.members, args.rate).items():
+    return parser
+
+
+def run(argv: Sequence[str] = ()) -> dict[str, float]:
+    """For `vimbiso bench` (the suite), which passes the flags after `e2e-memory`."""
+    args = _parser().parse_args(list(argv))
+    return measure(args.members, args.rate)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    for key, value in run(sys.argv[1:] if argv is None else argv).items():
         print(f"  {key:<32} {value:>14,.1f}")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import sys
 from collections.abc import Sequence
 
@@ -27,7 +28,8 @@ def main(argv: Sequence[str] = ()) -> int:
     parser.add_argument(
         "names", nargs="*", metavar="NAME", help=f"default all: {', '.join(BENCHMARKS)}"
     )
-    # Flags after the names go to the benchmark (e.g. `vimbiso bench faults --smoke`).
+    # Flags after the names go to the benchmark (e.g. `vimbiso bench faults --smoke`): to those
+    # whose `run` takes `argv` (faults, e2e, e2e-memory); the others take none.
     args, extra = parser.parse_known_args(list(argv))
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:
@@ -40,6 +42,9 @@ def main(argv: Sequence[str] = ()) -> int:
             print(f"{name}: not available ({exc.name} is missing)", file=sys.stderr)
             failed += 1
             continue
+        takes_flags = next(iter(inspect.signature(module.run).parameters), "") == "argv"
+        if extra and not takes_flags:
+            parser.error(f"{name} takes no flags (given: {' '.join(extra)})")
         print(f"== {name}", flush=True)
         results = module.run(extra) if extra else module.run()
         for key, value in results.items():
