@@ -21,9 +21,9 @@ from redis.asyncio.connection import AbstractConnection
 
 from runtime import telemetry
 from runtime.client import RedisClient, own_connection, run_commands, run_on
+from runtime.contracts import Command
 from runtime.scripts import LuaScript, reloading
 
-Command = tuple[Any, ...]
 _MAX_COMMANDS = 128  # per pipeline: large enough to amortise, small enough to stay fair
 
 
@@ -102,7 +102,7 @@ class Batcher:
             async with anyio.create_task_group() as lanes:
                 for _ in range(self._lanes):
                     lanes.start_soon(self._lane)
-                lanes.start_soon(self._urgent_lane)
+                lanes.start_soon(self._lane, True)
         finally:
             self._running = False
             for call in (*self._urgent, *self._queue):
@@ -124,27 +124,23 @@ class Batcher:
             with anyio.CancelScope(shield=True):
                 await connection.disconnect(nowait=True)
 
-    async def _lane(self) -> None:
+    async def _lane(self, urgent_only: bool = False) -> None:
+        """Send what waits, urgent calls first; the urgent lane takes nothing else."""
+        queues = (self._urgent,) if urgent_only else (self._urgent, self._queue)
         async with self._connection() as connection:
             while True:
-                if not self._urgent and not self._queue:
+                if any(queues):
+                    await self._send(self._take(*queues), connection)
+                elif urgent_only:
+                    if self._urgent_wake is None or self._urgent_wake.is_set():
+                        self._urgent_wake = anyio.Event()
+                    await self._urgent_wake.wait()
+                else:
                     # All idle lanes share one event; a set one is spent, so the first lane to
                     # find the queue empty again arms a fresh one for everybody.
                     if self._wake is None or self._wake.is_set():
                         self._wake = anyio.Event()
                     await self._wake.wait()
-                    continue
-                await self._send(self._take(self._urgent, self._queue), connection)
-
-    async def _urgent_lane(self) -> None:
-        async with self._connection() as connection:
-            while True:
-                if not self._urgent:
-                    if self._urgent_wake is None or self._urgent_wake.is_set():
-                        self._urgent_wake = anyio.Event()
-                    await self._urgent_wake.wait()
-                    continue
-                await self._send(self._take(self._urgent), connection)
 
     @staticmethod
     def _take(*queues: deque[_Call]) -> list[_Call]:

@@ -14,6 +14,8 @@ from redis.asyncio.cluster import ClusterPipeline, RedisCluster
 from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import DataError, RedisError, ResponseError
 
+from runtime.contracts import Command
+
 RedisClient = aioredis.Redis | RedisCluster
 RedisPipeline = Pipeline | ClusterPipeline
 
@@ -83,7 +85,7 @@ def _packing_in_c(connection_class: type[AbstractConnection]) -> type[AbstractCo
     return packing
 
 
-async def run_commands(redis: aioredis.Redis, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
+async def run_commands(redis: aioredis.Redis, commands: Sequence[Command]) -> list[Any]:
     """What `pipeline(transaction=False)` + `execute(raise_on_error=False)` returns, the
     replies in order with an error reply in place as its ResponseError, for a fraction of its
     cost: one pooled connection, one packed write, one read per reply and redis-py's reply
@@ -107,7 +109,7 @@ def own_connection(redis: aioredis.Redis) -> AbstractConnection:
 
 
 async def run_on(
-    redis: aioredis.Redis, connection: AbstractConnection, commands: Sequence[tuple[Any, ...]]
+    redis: aioredis.Redis, connection: AbstractConnection, commands: Sequence[Command]
 ) -> list[Any]:
     """`run_commands` on a connection the caller holds (`own_connection`)."""
     try:

@@ -154,9 +154,12 @@ class SendRejected(RuntimeFailure):
         self.reason = reason
 
 
-# Runs Redis commands (tuples, as `execute_command` takes them) in a pipeline shared with the
-# runtime's own calls: `runtime.batcher.Batcher.call`. The gateway's per-message writes and
-# reads ride it instead of a round trip each (`gateway/serve.py` wires it).
+# One Redis command, as `execute_command` takes it: ("SET", key, value, "EX", 60).
+Command = tuple[Any, ...]
+
+# Runs Commands in a pipeline shared with the runtime's own calls:
+# `runtime.batcher.Batcher.call`. The gateway's per-message writes and reads ride it instead of
+# a round trip each (`gateway/serve.py` wires it).
 SharedPipelines = Callable[..., Awaitable[list[Any]]]
 
 
@@ -167,9 +170,7 @@ class Send(Protocol):
     Cloud API sender's note that the last part was accepted). Raises SendRetryable, SendDeferred
     or SendRejected otherwise."""
 
-    async def __call__(
-        self, key: ConversationKey, item: bytes
-    ) -> Sequence[tuple[Any, ...]] | None: ...
+    async def __call__(self, key: ConversationKey, item: bytes) -> Sequence[Command] | None: ...
 
 
 # -- inside the runtime: what the fleet (runtime/fleet.py) needs of the Runtime hosting it --

@@ -17,10 +17,10 @@ from anyio.abc import TaskStatus
 from redis.asyncio.cluster import ClusterPubSub
 from redis.exceptions import RedisError
 
-from runtime.batcher import Batcher, Command
+from runtime.batcher import Batcher
 from runtime.client import RedisClient, is_cluster
 from runtime.config import RuntimeConfig
-from runtime.contracts import ConversationKey, FleetHost
+from runtime.contracts import Command, ConversationKey, FleetHost
 from runtime.inbox import FENCE_TTL_SECONDS
 from runtime.keys import SHARDS, Keys, decode_member, encode_member, shard_of
 from runtime.renewal import CHUNK, Renewer

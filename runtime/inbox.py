@@ -13,9 +13,9 @@ from opentelemetry import context, propagate, trace
 from opentelemetry.trace import SpanKind
 
 from runtime import metrics
-from runtime.batcher import Batcher, Command
+from runtime.batcher import Batcher
 from runtime.config import RuntimeConfig
-from runtime.contracts import ConversationKey, Envelope
+from runtime.contracts import Command, ConversationKey, Envelope
 from runtime.keys import Keys, encode_member
 from runtime.scripts import Scripts
 from runtime.telemetry import hashed

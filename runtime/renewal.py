@@ -14,9 +14,9 @@ from typing import Any, Protocol
 import anyio
 from redis.exceptions import RedisError
 
-from runtime.batcher import Batcher, Command
+from runtime.batcher import Batcher
 from runtime.config import RuntimeConfig
-from runtime.contracts import Hosted
+from runtime.contracts import Command, Hosted
 from runtime.keys import Keys
 from runtime.scripts import Scripts
 

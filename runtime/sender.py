@@ -18,7 +18,6 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from types import MappingProxyType
-from typing import Any
 
 import anyio
 import orjson
@@ -27,6 +26,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream
 from runtime import metrics
 from runtime.config import RuntimeConfig
 from runtime.contracts import (
+    Command,
     ConversationKey,
     Send,
     SendDeferred,
@@ -183,7 +183,7 @@ class OutboxSender:
             items = await self._store.outbox_head(key, _BATCH)
         for item in items:
             dead = b""
-            with_removal: Sequence[tuple[Any, ...]] | None = None
+            with_removal: Sequence[Command] | None = None
             try:
                 with_removal = await self._send(key, item)
             except SendDeferred as deferred:

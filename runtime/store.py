@@ -13,10 +13,10 @@ from typing import Any
 import attrs
 import orjson
 
-from runtime.batcher import Batcher, Command
+from runtime.batcher import Batcher
 from runtime.client import RedisClient
 from runtime.config import RuntimeConfig
-from runtime.contracts import ConversationKey, LeaseLost, RuntimeFailure
+from runtime.contracts import Command, ConversationKey, LeaseLost, RuntimeFailure
 from runtime.inbox import InboxEntry, parse_entry
 from runtime.keys import Keys, encode_member
 from runtime.scripts import LuaScript, Scripts

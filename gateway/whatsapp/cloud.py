@@ -72,6 +72,7 @@ from gateway.whatsapp.pacing import (
 from gateway.whatsapp.window import WINDOW_SECONDS, ServiceWindow
 from runtime.client import RedisClient
 from runtime.contracts import (
+    Command,
     ConversationKey,
     SendDeferred,
     SendRejected,
@@ -176,7 +177,7 @@ class CloudSender:
             await self._session.close()
             self._session = None
 
-    async def __call__(self, key: ConversationKey, item: bytes) -> list[tuple[Any, ...]]:
+    async def __call__(self, key: ConversationKey, item: bytes) -> list[Command]:
         """Send the item; returns the note of its last part, for the outbox to write with the
         item's removal (`runtime.contracts.Send`)."""
         try:
@@ -191,7 +192,7 @@ class CloudSender:
             meters.graph_sends.add(1, _OUTCOME["retryable"])
             raise SendRetryable(f"store unavailable: {exc}") from exc
 
-    async def _deliver(self, key: ConversationKey, out: Outbound) -> list[tuple[Any, ...]]:
+    async def _deliver(self, key: ConversationKey, out: Outbound) -> list[Command]:
         if self._finished.get(key) == out.reply_id:
             return []  # sent in full already: only its removal from the outbox failed
         progress_key = self._keys.sent_parts(key, out.reply_id)
@@ -265,7 +266,7 @@ class CloudSender:
         progress_key: str,
         done: int,
         part_base: int = 0,
-    ) -> list[tuple[Any, ...]]:
+    ) -> list[Command]:
         """Post the parts not yet accepted, noting each in Redis but the last, whose note is
         returned (none when every part was accepted before)."""
         try:
@@ -399,7 +400,7 @@ class CloudSender:
         raise SendRetryable(error.reason(status), retry_after=after)
 
 
-def _progress(progress_key: str, parts_done: int) -> tuple[Any, ...]:
+def _progress(progress_key: str, parts_done: int) -> Command:
     """The note that Meta accepted `parts_done` parts of a reply."""
     return ("SET", progress_key, parts_done, "EX", _PROGRESS_TTL)
 

@@ -11,13 +11,12 @@ Part C 2).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from redis.asyncio.cluster import RedisCluster
 
 from gateway.whatsapp.keys import WhatsAppKeys
 from runtime.client import RedisClient, RedisPipeline
-from runtime.contracts import SharedPipelines
+from runtime.contracts import Command, SharedPipelines
 
 _TTL_SECONDS = 90 * 24 * 3600
 
@@ -48,9 +47,9 @@ class IdentityMap:
 
     def remember_commands(
         self, pairs: Mapping[str, str], forget: Iterable[str] = ()
-    ) -> list[tuple[Any, ...]]:
+    ) -> list[Command]:
         """The writes of `remember`, as commands for a shared pipeline."""
-        commands: list[tuple[Any, ...]] = [
+        commands: list[Command] = [
             ("SET", self._key(phone), user_id, "EX", _TTL_SECONDS)
             for phone, user_id in pairs.items()
         ]

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
 
 from gateway.whatsapp.keys import WhatsAppKeys
 from runtime.client import RedisClient, RedisPipeline
-from runtime.contracts import ConversationKey
+from runtime.contracts import Command, ConversationKey
 from runtime.scripts import LuaScript, run_pipeline
 
 WINDOW_SECONDS = 24 * 3600
@@ -42,9 +41,7 @@ class ServiceWindow:
         for command in self.touch_commands(stamps):
             pipe.execute_command(*command)
 
-    def touch_commands(
-        self, stamps: Sequence[tuple[ConversationKey, float]]
-    ) -> list[tuple[Any, ...]]:
+    def touch_commands(self, stamps: Sequence[tuple[ConversationKey, float]]) -> list[Command]:
         """The touches as commands, for a shared pipeline (`runtime.contracts.SharedPipelines`)
         run inside `runtime.scripts.reloading` with `self.script`."""
         return [

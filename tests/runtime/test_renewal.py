@@ -13,9 +13,9 @@ import anyio
 import attrs
 import redis.asyncio as aioredis
 
-from runtime.batcher import Batcher, Command
+from runtime.batcher import Batcher
 from runtime.config import RuntimeConfig
-from runtime.contracts import ConversationKey
+from runtime.contracts import Command, ConversationKey
 from runtime.keys import Keys, encode_member, shard_of
 from runtime.renewal import CHUNK, Renewer
 from runtime.scripts import Scripts, load_scripts
