@@ -8,6 +8,7 @@ queues behind the actors' pipelines that are already in flight."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -26,6 +27,13 @@ from runtime.scripts import LuaScript, reloading
 
 _MAX_COMMANDS = 128  # per pipeline: large enough to amortise, small enough to stay fair
 
+# A lane's own connection on the lean path, and the deadline of each of its pipelines.
+_LaneConnection = tuple[AbstractConnection, float | None]
+
+
+def _future() -> asyncio.Future[list[Any]]:
+    return asyncio.get_running_loop().create_future()
+
 
 @attrs.define(eq=False)
 class _Call:
@@ -33,9 +41,22 @@ class _Call:
     # The caller's trace context: the pipeline's Redis span joins the first caller's trace
     # instead of starting a trace of its own on the lane's task.
     context: otel_context.Context = attrs.field(factory=otel_context.get_current)
-    done: anyio.Event = attrs.field(factory=anyio.Event)
-    results: list[Any] = attrs.field(factory=list)
-    error: BaseException | None = None
+    # The replies, or the pipeline's error. An asyncio future rather than an anyio Event: the
+    # batcher is asyncio's anyway (redis.asyncio), and an anyio Event looks up the running
+    # backend each time one is made, thousands of times a second here. A caller cancelled
+    # while waiting cancels it, and nothing is set on it after that (`_settle`).
+    done: asyncio.Future[list[Any]] = attrs.field(factory=_future)
+
+
+def _settle(call: _Call, results: list[Any] | BaseException) -> None:
+    if call.done.done():
+        return  # its caller was cancelled: nobody waits for it
+    if isinstance(results, list):
+        call.done.set_result(results)
+    elif isinstance(results, Exception):
+        call.done.set_exception(results)
+    else:
+        call.done.cancel()  # the lanes were cancelled: so is the wait
 
 
 class Batcher:
@@ -45,8 +66,9 @@ class Batcher:
         self._lanes = lanes
         self._queue: deque[_Call] = deque()
         self._urgent: deque[_Call] = deque()
-        self._wake: anyio.Event | None = None
-        self._urgent_wake: anyio.Event | None = None
+        # asyncio's Events, for the reason _Call's future is asyncio's.
+        self._wake: asyncio.Event | None = None
+        self._urgent_wake: asyncio.Event | None = None
         self._running = False
         # One server and nothing traced: the lean path. Otherwise redis-py's pipeline, which
         # routes by slot on a cluster and which the standard instrumentation wraps in a span.
@@ -77,17 +99,15 @@ class Batcher:
             self._queue.append(call)
         if self._wake is not None:
             self._wake.set()
-        await call.done.wait()
-        if call.error is not None:
-            raise call.error
-        return call.results
+        return await call.done
 
     async def _execute(
-        self, commands: Sequence[Command], connection: AbstractConnection | None = None
+        self, commands: Sequence[Command], connection: _LaneConnection | None = None
     ) -> list[Any]:
         if self._lean is not None:
             if connection is not None:
-                return await run_on(self._lean, connection, commands)
+                own, deadline = connection
+                return await run_on(self._lean, own, commands, deadline)
             return await run_commands(self._lean, commands)
         async with self._redis.pipeline(transaction=False) as pipe:
             for command in commands:
@@ -106,20 +126,19 @@ class Batcher:
         finally:
             self._running = False
             for call in (*self._urgent, *self._queue):
-                call.error = anyio.get_cancelled_exc_class()()
-                call.done.set()
+                _settle(call, anyio.get_cancelled_exc_class()())
             self._urgent.clear()
             self._queue.clear()
 
     @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[AbstractConnection | None]:
+    async def _connection(self) -> AsyncIterator[_LaneConnection | None]:
         """A lane's own connection on the lean path (None otherwise: the client's pool)."""
         if self._lean is None:
             yield None
             return
-        connection = own_connection(self._lean)
+        connection, timeout = own_connection(self._lean)
         try:
-            yield connection
+            yield connection, timeout
         finally:
             with anyio.CancelScope(shield=True):
                 await connection.disconnect(nowait=True)
@@ -133,13 +152,13 @@ class Batcher:
                     await self._send(self._take(*queues), connection)
                 elif urgent_only:
                     if self._urgent_wake is None or self._urgent_wake.is_set():
-                        self._urgent_wake = anyio.Event()
+                        self._urgent_wake = asyncio.Event()
                     await self._urgent_wake.wait()
                 else:
                     # All idle lanes share one event; a set one is spent, so the first lane to
                     # find the queue empty again arms a fresh one for everybody.
                     if self._wake is None or self._wake.is_set():
-                        self._wake = anyio.Event()
+                        self._wake = asyncio.Event()
                     await self._wake.wait()
 
     @staticmethod
@@ -154,14 +173,13 @@ class Batcher:
                 size += len(call.commands)
         return batch
 
-    async def _send(self, batch: list[_Call], connection: AbstractConnection | None) -> None:
+    async def _send(self, batch: list[_Call], connection: _LaneConnection | None) -> None:
         token = otel_context.attach(batch[0].context)
         try:
             results = await self._execute([c for call in batch for c in call.commands], connection)
         except BaseException as error:
             for call in batch:
-                call.error = error
-                call.done.set()
+                _settle(call, error)
             if not isinstance(error, Exception):
                 raise
             return
@@ -169,6 +187,5 @@ class Batcher:
             otel_context.detach(token)
         at = 0
         for call in batch:
-            call.results = results[at : at + len(call.commands)]
+            _settle(call, results[at : at + len(call.commands)])
             at += len(call.commands)
-            call.done.set()

@@ -4,6 +4,7 @@ managed cluster. Everything else takes `RedisClient` and works on either."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -13,6 +14,7 @@ from redis.asyncio.client import Pipeline
 from redis.asyncio.cluster import ClusterPipeline, RedisCluster
 from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import DataError, RedisError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from runtime.contracts import Command
 
@@ -99,37 +101,63 @@ async def run_commands(redis: aioredis.Redis, commands: Sequence[Command]) -> li
         await pool.release(connection)
 
 
-def own_connection(redis: aioredis.Redis) -> AbstractConnection:
+def own_connection(redis: aioredis.Redis) -> tuple[AbstractConnection, float | None]:
     """A connection of `redis`'s kind (address, TLS, packing in C) outside its pool, for one
     task's sequential pipelines: a batcher lane keeps one for its life instead of taking one
     from the pool per pipeline (redis-py's pool checks, locks and counts on every take). It
-    connects on first use, and again after a failure dropped it; `disconnect` it when done."""
-    connection: AbstractConnection = redis.connection_pool.make_connection()  # type: ignore[no-untyped-call]
-    return connection
+    connects on first use, and again after a failure dropped it; `disconnect` it when done.
+
+    With it comes the client's socket timeout (REDIS_URL's `socket_timeout`, 5 s by default),
+    which the connection itself no longer applies: redis-py would spend a timer on every reply
+    read and a task (`asyncio.wait_for`) on every write, dozens per pipeline; pass it to
+    `run_on`, which puts one deadline on the whole pipeline instead."""
+    pool = redis.connection_pool
+    timeout: float | None = pool.connection_kwargs.get("socket_timeout")
+    kwargs = {**pool.connection_kwargs, "socket_timeout": None}
+    connection: AbstractConnection = pool.connection_class(**kwargs)
+    return connection, timeout
 
 
 async def run_on(
-    redis: aioredis.Redis, connection: AbstractConnection, commands: Sequence[Command]
+    redis: aioredis.Redis,
+    connection: AbstractConnection,
+    commands: Sequence[Command],
+    within: float | None = None,
 ) -> list[Any]:
-    """`run_commands` on a connection the caller holds (`own_connection`)."""
+    """`run_commands` on a connection the caller holds (`own_connection`). `within`: seconds
+    for the whole exchange (connecting if need be, the write, every reply), past which the
+    connection is dropped and redis-py's TimeoutError raised, as its own per-read timeout
+    does."""
     try:
-        await connection.send_packed_command(connection.pack_commands(commands))
-        callbacks = redis.response_callbacks
-        replies: list[Any] = []
-        for command in commands:
-            try:
-                reply = await connection.read_response()
-            except ResponseError as error:
-                replies.append(error)
-                continue
-            callback = callbacks.get(command[0])
-            replies.append(reply if callback is None else callback(reply))
-        return replies
+        if within is None:
+            return await _exchange(redis, connection, commands)
+        try:
+            async with asyncio.timeout(within):
+                return await _exchange(redis, connection, commands)
+        except TimeoutError:
+            raise RedisTimeoutError(f"Redis did not answer within {within:g} s") from None
     except BaseException:
-        # Replies may be left unread (a callback that raised, a cancelled read): the
-        # connection's next user must not read them. redis-py drops it too on a failed read.
+        # Replies may be left unread (a callback that raised, a cancelled read, a deadline):
+        # the connection's next user must not read them. redis-py drops it too on a failed read.
         await connection.disconnect(nowait=True)
         raise
+
+
+async def _exchange(
+    redis: aioredis.Redis, connection: AbstractConnection, commands: Sequence[Command]
+) -> list[Any]:
+    await connection.send_packed_command(connection.pack_commands(commands))
+    callbacks = redis.response_callbacks
+    replies: list[Any] = []
+    for command in commands:
+        try:
+            reply = await connection.read_response()
+        except ResponseError as error:
+            replies.append(error)
+            continue
+        callback = callbacks.get(command[0])
+        replies.append(reply if callback is None else callback(reply))
+    return replies
 
 
 async def ready(redis: RedisClient) -> None:

@@ -12,6 +12,7 @@ import pytest
 import redis.asyncio as aioredis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from runtime.batcher import Batcher
 from runtime.client import connect, run_commands
@@ -104,3 +105,33 @@ async def test_a_lane_whose_connection_was_killed_connects_again(
             assert failures <= 1
         group.cancel_scope.cancel()
     await admin.aclose()
+
+
+async def test_a_lane_pipeline_redis_does_not_answer_in_time_fails_and_the_next_connects_again(
+    redis_url: str, key_prefix: str
+) -> None:
+    # A lane's connection applies no timeout per read (runtime.client.own_connection): one
+    # deadline, REDIS_URL's socket_timeout, bounds the whole pipeline. A pipeline Redis holds
+    # past it (here a BLPOP that waits 2 s) fails with redis-py's TimeoutError, as a per-read
+    # timeout would, instead of hanging the lane; its connection is dropped, so the late reply
+    # is never read as the next pipeline's, and the next call connects again.
+    if cluster_mode():
+        pytest.skip("the lean path is one server's; a cluster goes through its pipeline")
+    redis = connect(f"{redis_url}?socket_timeout=0.3")
+    assert isinstance(redis, aioredis.Redis)
+    batcher = Batcher(redis, [], lanes=1)
+    try:
+        async with anyio.create_task_group() as group:
+            group.start_soon(batcher.run)
+            await anyio.sleep(0.05)
+            await batcher.call(("SET", f"{key_prefix}held", "1"))
+            started = anyio.current_time()
+            with pytest.raises(RedisTimeoutError):
+                await batcher.call(("GET", f"{key_prefix}held"), ("BLPOP", f"{key_prefix}q", 2))
+            assert anyio.current_time() - started < 1.5
+            await redis.rpush(f"{key_prefix}q", "late")  # would answer the dropped BLPOP
+            assert await batcher.call(("GET", f"{key_prefix}held")) == [b"1"]
+            assert await batcher.call(("LLEN", f"{key_prefix}q")) == [1]
+            group.cancel_scope.cancel()
+    finally:
+        await redis.aclose()
