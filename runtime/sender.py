@@ -10,6 +10,7 @@ reading the outbox back: one round trip less per turn."""
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import itertools
 import logging
@@ -21,7 +22,6 @@ from types import MappingProxyType
 
 import anyio
 import orjson
-from anyio.streams.memory import MemoryObjectReceiveStream
 
 from runtime import metrics
 from runtime.config import RuntimeConfig
@@ -131,45 +131,47 @@ class OutboxSender:
         self._wake.set()
 
     async def run(self) -> None:
-        send_due, receive_due = anyio.create_memory_object_stream[ConversationKey](0)
+        # Due conversations go to the workers through a queue of one: a key leaves the heap
+        # only when a worker is about to take it. An asyncio queue rather than an anyio memory
+        # stream, whose every send and receive also yields to the event loop once: two extra
+        # loop turns per reply.
+        due: asyncio.Queue[ConversationKey] = asyncio.Queue(maxsize=1)
         async with anyio.create_task_group() as workers:
             for _ in range(self._config.sender_concurrency):
-                workers.start_soon(self._work, receive_due.clone())
-            receive_due.close()
-            async with send_due:
-                while True:
-                    if not self._due:
-                        self._wake = anyio.Event()
+                workers.start_soon(self._work, due)
+            while True:
+                if not self._due:
+                    self._wake = anyio.Event()
+                    await self._wake.wait()
+                    continue
+                due_at, _, key = self._due[0]
+                delay = due_at - time.monotonic()
+                if delay > 0:
+                    self._wake = anyio.Event()
+                    with anyio.move_on_after(delay):
                         await self._wake.wait()
-                        continue
-                    due_at, _, key = self._due[0]
-                    delay = due_at - time.monotonic()
-                    if delay > 0:
-                        self._wake = anyio.Event()
-                        with anyio.move_on_after(delay):
-                            await self._wake.wait()
-                        continue
-                    heapq.heappop(self._due)
-                    await send_due.send(key)
+                    continue
+                heapq.heappop(self._due)
+                await due.put(key)
 
-    async def _work(self, keys: MemoryObjectReceiveStream[ConversationKey]) -> None:
-        async with keys:
-            async for key in keys:
-                retry_in: float | None = None
-                self._draining.add(key)
-                try:
-                    retry_in = await self._drain(key)
-                except Exception:
-                    log.exception("outbox drain failed", extra={"conversation": hashed(key.tag)})
-                    retry_in = self._config.outbox_base_backoff
-                finally:
-                    self._draining.discard(key)
-                    self._scheduled.discard(key)
-                if key in self._again:
-                    self._again.discard(key)
-                    retry_in = 0.0 if retry_in is None else retry_in
-                if retry_in is not None:
-                    self._schedule(key, retry_in)
+    async def _work(self, due: asyncio.Queue[ConversationKey]) -> None:
+        while True:
+            key = await due.get()
+            retry_in: float | None = None
+            self._draining.add(key)
+            try:
+                retry_in = await self._drain(key)
+            except Exception:
+                log.exception("outbox drain failed", extra={"conversation": hashed(key.tag)})
+                retry_in = self._config.outbox_base_backoff
+            finally:
+                self._draining.discard(key)
+                self._scheduled.discard(key)
+            if key in self._again:
+                self._again.discard(key)
+                retry_in = 0.0 if retry_in is None else retry_in
+            if retry_in is not None:
+                self._schedule(key, retry_in)
 
     async def _drain(self, key: ConversationKey) -> float | None:
         """Send the head items in order. Returns when to come back, None when done."""
