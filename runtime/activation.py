@@ -4,6 +4,7 @@ commit what was decided, hold the member's rate limit; deactivate when idle."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import Counter, deque
@@ -72,7 +73,9 @@ class Activation:
         self._session: bytes | None = None
         self._version = 0
         self._poked = False
-        self._wake = anyio.Event()
+        # An asyncio Event, not anyio's: one is made per wait, and anyio's looks up the
+        # running backend each time (the runtime runs on asyncio: redis.asyncio).
+        self._wake = asyncio.Event()
         self._released = False
         self._turns = TurnRate(services.config.rate_limit_per_minute)
         self._overload_told = False
@@ -168,7 +171,7 @@ class Activation:
     async def _wait(self, idle_for: float) -> bool:
         """Wait for a poke (True) or the end of the idle time (False)."""
         if not self._poked:
-            self._wake = anyio.Event()
+            self._wake = asyncio.Event()
             with anyio.move_on_after(idle_for):
                 await self._wake.wait()
         return self._poked
@@ -273,7 +276,7 @@ class Activation:
                 self._overload_told = True
                 await self.keep(self._hook(self.services.handler.on_overload, head.envelope))
             self.services.counters["rate_waited"] += 1
-            self._wake = anyio.Event()
+            self._wake = asyncio.Event()
             with anyio.move_on_after(wait):
                 await self._wake.wait()  # a poke (new message, lease lost, stop) re-checks
         return False
