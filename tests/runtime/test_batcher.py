@@ -55,6 +55,25 @@ async def test_a_blocked_call_on_one_lane_does_not_hold_up_the_next() -> None:
             group.cancel_scope.cancel()
 
 
+async def test_a_caller_that_gave_up_waiting_leaves_the_lanes_serving() -> None:
+    # A caller cancelled while its pipeline is in flight (its turn timed out, its webhook
+    # delivery was dropped) stops waiting; its commands still went out. When the reply comes,
+    # the lane skips the abandoned call and serves the next one (on one lane: were the lane
+    # to fail on it, the next call would never be answered).
+    async with private_redis() as own:
+        batcher = Batcher(own, Scripts.read(), lanes=1)
+        async with anyio.create_task_group() as group:
+            await _serving(batcher, group)
+            with anyio.move_on_after(0.2) as gave_up:
+                await batcher.call(("BLPOP", "a", 0), ("SET", "after", 1))
+            assert gave_up.cancelled_caught
+            await own.rpush("a", "x")
+            with anyio.fail_after(10):
+                assert await batcher.call(("GET", "after")) == [b"1"]
+                assert await batcher.call(("LLEN", "a"), urgent=True) == [0]
+            group.cancel_scope.cancel()
+
+
 async def test_many_concurrent_calls_get_their_own_replies(
     redis_client: aioredis.Redis, key_prefix: str
 ) -> None:
