@@ -24,6 +24,7 @@ from gateway.whatsapp.display_number import DisplayNumbers
 from gateway.whatsapp.identity import IdentityMap
 from runtime.client import RedisClient
 from runtime.contracts import Recorder, SharedPipelines
+from runtime.priority import AckFirst
 
 __all__ = ["GatewayConfig", "create_app"]
 
@@ -57,6 +58,7 @@ def create_app(
     extra_routes: Callable[[web.Application], None] | None = None,
     display_numbers: DisplayNumbers | None = None,
     pipelines: SharedPipelines | None = None,
+    acks: AckFirst | None = None,
 ) -> web.Application:
     limits = ApiLimits(
         anonymous_per_day=config.api_anonymous_per_day,
@@ -75,7 +77,9 @@ def create_app(
         ],
     )
     app.on_response_prepare.append(add_security_headers)
-    WebhookRoutes(config, recorder, redis, key_prefix, display_numbers, pipelines).register(app)
+    WebhookRoutes(config, recorder, redis, key_prefix, display_numbers, pipelines, acks).register(
+        app
+    )
     ServiceRoutes(redis, credex_health).register(app)
     identities = IdentityMap(redis, key_prefix, config.whatsapp_phone_number_id)
     NotifyRoutes(config, recorder, identities, LoginGuard(redis, key_prefix)).register(app)

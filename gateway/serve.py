@@ -130,6 +130,7 @@ async def running_service(
         display_numbers=numbers,
         # The webhook's alias lookups and stamps ride the records' urgent lane.
         pipelines=partial(runtime.store.batcher.call, urgent=True),
+        acks=runtime.acks,  # the actors' turns and sends give way to acknowledgements
     )
     app[RUNTIME_KEY] = runtime
     await ready(redis)  # a cluster's slot map, before requests race to discover it

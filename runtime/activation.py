@@ -18,6 +18,7 @@ from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, Envelope, Handler, LeaseLost, SkipNotifier
 from runtime.inbox import InboxEntry
 from runtime.keys import encode_member, shard_of
+from runtime.priority import AckFirst
 from runtime.store import KEEP, ConversationStore, SessionConflict
 from runtime.supervision import Supervisor, hook_replies
 from runtime.telemetry import hashed
@@ -38,6 +39,8 @@ class Services:
     # The outbox sender's notice that a conversation has replies (None: no sender here).
     # `appended`: the replies a commit just added at the outbox's end (the sender's copy).
     notify_outbox: Callable[[ConversationKey, int, Sequence[bytes] | None], None] | None
+    # Webhook deliveries being acknowledged: a turn about to start gives way to them.
+    acks: AckFirst = attrs.field(factory=lambda: AckFirst(0.0))
 
 
 class ActivationHost(Protocol):
@@ -228,6 +231,7 @@ class Activation:
         self._outbox_has(committed.outbox_len, replies)
 
     async def _process(self, entry: InboxEntry) -> None:
+        await self.services.acks.give_way()
         counted, self._counted = self._counted, None
         first_start = counted == (entry.entry_id, 0)
         await self.services.supervisor.deliver(self, entry, first_start=first_start)

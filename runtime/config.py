@@ -63,3 +63,6 @@ class RuntimeConfig:
     # (WAIT), and how long to wait for them before answering 503.
     ack_replicas: int = 0
     ack_timeout: float = 1.0
+    # Acknowledgements first (runtime/priority.py): a turn or send about to start waits at most
+    # this long while webhook deliveries are being acknowledged in this process. 0: never.
+    ack_first_seconds: float = 0.01

@@ -26,6 +26,7 @@ from runtime.fleet import Fleet
 from runtime.inbox import Recorded
 from runtime.keys import Keys
 from runtime.lifecycle import Lifecycle, Phase
+from runtime.priority import AckFirst
 from runtime.scripts import Scripts, load_scripts
 from runtime.sender import OutboxSender
 from runtime.store import ConversationStore
@@ -75,8 +76,10 @@ class Runtime:
         self.lifecycle = Lifecycle()
         self._actor_group: TaskGroup | None = None
         self._all_gone: anyio.Event | None = None
+        # Webhook deliveries being acknowledged, which the actors' turns and sends give way to.
+        self.acks = AckFirst(config.ack_first_seconds)
         self._sender = (
-            OutboxSender(self.store, config, send, self._owner_token, self.counters)
+            OutboxSender(self.store, config, send, self._owner_token, self.counters, self.acks)
             if send is not None
             else None
         )
@@ -86,6 +89,7 @@ class Runtime:
             handler=handler,
             counters=self.counters,
             supervisor=Supervisor(config, self.store, handler, self.counters, self.confirm_kept),
+            acks=self.acks,
             notify_outbox=self._sender.notify if self._sender is not None else None,
         )
         self._fleet = Fleet(self, redis, self._scripts, self._keys, config, self.store.batcher)

@@ -33,6 +33,7 @@ from runtime.contracts import (
     SendRejected,
     SendRetryable,
 )
+from runtime.priority import AckFirst
 from runtime.store import ConversationStore
 from runtime.telemetry import hashed
 
@@ -55,9 +56,11 @@ class OutboxSender:
         send: Send,
         owner_token: Callable[[ConversationKey], str | None],
         counters: Counter[str],
+        acks: AckFirst | None = None,
     ) -> None:
         self._store = store
         self._config = config
+        self._acks = acks if acks is not None else AckFirst(0.0)
         self._send = send
         self._owner_token = owner_token
         self._counters = counters
@@ -175,6 +178,7 @@ class OutboxSender:
 
     async def _drain(self, key: ConversationKey) -> float | None:
         """Send the head items in order. Returns when to come back, None when done."""
+        await self._acks.give_way()
         token = self._owner_token(key)
         if token is None:
             return None

@@ -38,6 +38,7 @@ from runtime.contracts import (
     SharedPipelines,
     StoreUnavailable,
 )
+from runtime.priority import AckFirst
 from runtime.scripts import reloading, run_pipeline
 
 log = logging.getLogger("gateway.webhook")
@@ -76,8 +77,11 @@ class WebhookRoutes:
         key_prefix: str,
         display_numbers: DisplayNumbers | None = None,
         pipelines: SharedPipelines | None = None,
+        acks: AckFirst | None = None,
     ) -> None:
         self._config = config
+        # The runtime's turns and sends give way while deliveries are being acknowledged.
+        self._acks = acks if acks is not None else AckFirst(0.0)
         # The runtime's urgent lane (the records' own), when served with a runtime: the alias
         # lookups and the stamps then share its pipelines instead of a round trip each.
         self._pipelines = pipelines
@@ -106,6 +110,10 @@ class WebhookRoutes:
         return web.Response(status=403, text="verification failed")
 
     async def receive(self, request: web.Request) -> web.Response:
+        with self._acks.acknowledging():
+            return await self._receive(request)
+
+    async def _receive(self, request: web.Request) -> web.Response:
         started = time.perf_counter()
         header = request.headers.get("X-Hub-Signature-256")
         # An unsigned POST costs us its headers only: refused before its body is read.

@@ -143,16 +143,16 @@ async def gateway_url(
     recorder: Recorder,
     key_prefix: str,
 ) -> str:
-    # As `vimbiso serve` wires it: the webhook's lookups and stamps ride the runtime's lane.
-    pipelines = (
-        partial(recorder.store.batcher.call, urgent=True) if isinstance(recorder, Runtime) else None
-    )
+    # As `vimbiso serve` wires it: the webhook's lookups and stamps ride the runtime's lane,
+    # and its turns and sends give way to acknowledgements.
+    runtime = recorder if isinstance(recorder, Runtime) else None
     app = create_app(
         make_config(),
         redis=redis_client,
         recorder=recorder,
         key_prefix=key_prefix,
-        pipelines=pipelines,
+        pipelines=partial(runtime.store.batcher.call, urgent=True) if runtime else None,
+        acks=runtime.acks if runtime else None,
     )
     return await serve(app)
 
