@@ -40,7 +40,7 @@ class Services:
     # `appended`: the replies a commit just added at the outbox's end (the sender's copy).
     notify_outbox: Callable[[ConversationKey, int, Sequence[bytes] | None], None] | None
     # Webhook deliveries being acknowledged: a turn about to start gives way to them.
-    acks: AckFirst = attrs.field(factory=lambda: AckFirst(0.0))
+    acks: AckFirst = attrs.field(factory=AckFirst)
 
 
 class ActivationHost(Protocol):

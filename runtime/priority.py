@@ -12,13 +12,14 @@ postponed, never starved). Work already started is not interrupted."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 
 class AckFirst:
-    def __init__(self, wait_at_most: float) -> None:
-        self.wait_at_most = wait_at_most  # 0: nothing ever gives way
+    def __init__(self, wait_at_most: float = 0.0) -> None:
+        self.wait_at_most = wait_at_most  # 0 (without a runtime's config): nothing gives way
         self.in_flight = 0
         self._none = asyncio.Event()  # no acknowledgement in flight
         self._none.set()
@@ -39,8 +40,7 @@ class AckFirst:
         """Before a unit of background work: wait while deliveries are being acknowledged."""
         if not self.in_flight or self.wait_at_most <= 0:
             return
-        try:
+        # Past the bound, acknowledgements keep coming: the work goes on beside them.
+        with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self.wait_at_most):
                 await self._none.wait()
-        except TimeoutError:
-            pass  # postponed long enough: acknowledgements keep coming, work goes on beside them

@@ -60,7 +60,7 @@ class OutboxSender:
     ) -> None:
         self._store = store
         self._config = config
-        self._acks = acks if acks is not None else AckFirst(0.0)
+        self._acks = acks or AckFirst()
         self._send = send
         self._owner_token = owner_token
         self._counters = counters

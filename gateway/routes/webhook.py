@@ -81,7 +81,7 @@ class WebhookRoutes:
     ) -> None:
         self._config = config
         # The runtime's turns and sends give way while deliveries are being acknowledged.
-        self._acks = acks if acks is not None else AckFirst(0.0)
+        self._acks = acks or AckFirst()
         # The runtime's urgent lane (the records' own), when served with a runtime: the alias
         # lookups and the stamps then share its pipelines instead of a round trip each.
         self._pipelines = pipelines
