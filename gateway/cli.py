@@ -27,7 +27,11 @@ def _parser() -> argparse.ArgumentParser:
         "serve", help="run the production service (settings from the environment)"
     )
     serve.add_argument(
-        "--workers", type=int, default=1, help="processes sharing one port (SO_REUSEPORT)"
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (actors, sender) behind one ingress process on the port; "
+        "0: everything in one process",
     )
     serve.add_argument("--check", action="store_true", help="validate the settings and exit")
 
@@ -59,8 +63,8 @@ def _serve(args: argparse.Namespace) -> int:
         print("checked without connecting: Redis and the listening address are tried at start")
         print(_keys_in_use(settings))
         return 0
-    if args.workers < 1:
-        print("--workers must be at least 1", file=sys.stderr)
+    if args.workers < 0:
+        print("--workers must be 0 (one process) or more", file=sys.stderr)
         return 2
     from gateway.serve import serve
 

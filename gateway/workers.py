@@ -54,7 +54,9 @@ class Supervisor:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         for slot in range(self._count):
-            self._workers[slot] = self._start(slot)
+            self._workers[slot] = process = self._start(slot)
+            if not process.is_alive():
+                break  # it could not start (said why); the loop below ends the service
         while self._workers:
             sentinels = {p.sentinel: slot for slot, p in self._workers.items()}
             for ready in wait(list(sentinels), timeout=1.0):

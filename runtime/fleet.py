@@ -77,6 +77,32 @@ class Fleet:
     def presumed_dead(self, process_id: str) -> bool:
         return process_id in self._dead
 
+    # -- routing, for a recorder that hosts no actors (the ingress) ------------------------------
+
+    def route(self, key: ConversationKey) -> str:
+        """The live host a conversation nobody owns is handed to ('' while none is known):
+        rendezvous hashing, as the sweepers spread orphans, so a host that joins or leaves
+        moves only its share of the conversations."""
+        if not self._live:
+            return ""
+        return _preferred(self._live, encode_member(key))
+
+    async def watch_hosts(self) -> None:
+        """Keep the live hosts current: read their heartbeats every heartbeat interval."""
+        while True:
+            try:
+                await self.read_hosts()
+            except (RedisError, OSError):
+                log.exception("reading the live hosts failed")
+            await anyio.sleep(self._config.heartbeat_interval)
+
+    async def read_hosts(self) -> None:
+        commands: list[Command] = [
+            ("ZRANGE", shard, 0, -1, "WITHSCORES") for shard in self._keys.hosts_shards()
+        ]
+        replies = await self._batcher.call(*commands)
+        self._read_hosts(time.time(), [_beat(pair) for shard in replies for pair in shard])
+
     async def dispatch(self) -> None:
         while True:
             self._wake = anyio.Event()
@@ -92,8 +118,9 @@ class Fleet:
                 log.exception("claims or pokes failed; the sweeper covers these conversations")
 
     async def _poke(self, pokes: set[tuple[str, ConversationKey]]) -> None:
+        publish = "SPUBLISH" if is_cluster(self._redis) else "PUBLISH"
         commands: list[Command] = [
-            ("SPUBLISH", self._keys.pokes(owner), encode_member(key)) for owner, key in pokes
+            (publish, self._keys.pokes(owner), encode_member(key)) for owner, key in pokes
         ]
         for at in range(0, len(commands), CHUNK):
             await self._batcher.call(*commands[at : at + CHUNK])
@@ -307,6 +334,12 @@ def _preferred(hosts: Iterable[str], member: bytes) -> str:
     return max(
         hosts, key=lambda host: hashlib.blake2b(host.encode() + member, digest_size=8).digest()
     )
+
+
+def _beat(pair: Any) -> tuple[bytes, float]:
+    """(member, score) of a ZRANGE WITHSCORES reply as redis-py parses it."""
+    member, score = pair
+    return bytes(member), float(score)
 
 
 def _text(value: bytes | str) -> str:

@@ -44,6 +44,11 @@ def _default_process_id() -> str:
 class Runtime:
     """Implements contracts.Recorder; `run()` hosts actors until `stop()` or cancellation.
 
+    Without a handler it hosts none: it records, and hands each conversation nobody owns to a
+    live host (`Fleet.route`), which the record script pokes. That is the ingress of
+    `vimbiso serve`, a process of its own so that acknowledging a webhook never waits behind
+    an actor's turn in the same event loop (G1).
+
     Its phases (starting, running, draining, stopped) are `runtime/lifecycle.py`'s; start it with
     `await task_group.start(runtime.run)` to wait until it runs (no polling)."""
 
@@ -51,7 +56,7 @@ class Runtime:
         self,
         redis: RedisClient,
         config: RuntimeConfig,
-        handler: Handler,
+        handler: Handler | None = None,
         send: Send | None = None,
         *,
         process_id: str | None = None,
@@ -80,17 +85,23 @@ class Runtime:
         self.acks = AckFirst(config.ack_first_seconds)
         self._sender = (
             OutboxSender(self.store, config, send, self._owner_token, self.counters, self.acks)
-            if send is not None
+            if send is not None and handler is not None
             else None
         )
-        self._services = Services(
-            config=config,
-            store=self.store,
-            handler=handler,
-            counters=self.counters,
-            supervisor=Supervisor(config, self.store, handler, self.counters, self.confirm_kept),
-            acks=self.acks,
-            notify_outbox=self._sender.notify if self._sender is not None else None,
+        self._services = (
+            Services(
+                config=config,
+                store=self.store,
+                handler=handler,
+                counters=self.counters,
+                supervisor=Supervisor(
+                    config, self.store, handler, self.counters, self.confirm_kept
+                ),
+                acks=self.acks,
+                notify_outbox=self._sender.notify if self._sender is not None else None,
+            )
+            if handler is not None
+            else None
         )
         self._fleet = Fleet(self, redis, self._scripts, self._keys, config, self.store.batcher)
         metrics.observe(self)
@@ -150,7 +161,13 @@ class Runtime:
             self.incarnation,
             claim=self.accepting and self.admits() > 0,  # admission control
             publish=not self._cluster,
+            route=None if self.hosts else self._fleet.route,
         )
+
+    @property
+    def hosts(self) -> bool:
+        """Whether this runtime hosts actors (it has a handler), or only records and routes."""
+        return self._services is not None
 
     def _route(self, key: ConversationKey, outcome: Recorded) -> None:
         """Wake the local actor. The record script already published to another owner; with
@@ -158,8 +175,11 @@ class Runtime:
         if outcome.claimed:
             self.activate(key, outcome.lease)
             return
-        actor = self._actors.get(key)
         owner = outcome.lease.split(":", 1)[0]
+        if not self.hosts:
+            self._hand_over(key, owner)
+            return
+        actor = self._actors.get(key)
         if actor is not None:
             actor.poke()
         elif self.accepting and owner == self.process_id:
@@ -170,6 +190,19 @@ class Runtime:
             self._fleet.request_claim(key)
         elif owner and self._cluster:
             self._fleet.request_poke(owner, key)
+
+    def _hand_over(self, key: ConversationKey, owner: str) -> None:
+        """A recorder hosting no actors: the record script poked a live owner, or the routed
+        host of a conversation nobody owns (standalone Redis). What is left: a dead owner's
+        conversation goes to the routed host, which takes it over; on a cluster the pokes go
+        out from here (SPUBLISH). With no live host known, the sweepers find it pending."""
+        if owner and not self._fleet.presumed_dead(owner):
+            if self._cluster:
+                self._fleet.request_poke(owner, key)
+            return
+        routed = self._fleet.route(key)
+        if routed and (owner or self._cluster):
+            self._fleet.request_poke(routed, key)
 
     # -- hosting --------------------------------------------------------------------------------
 
@@ -202,7 +235,7 @@ class Runtime:
     def activate(self, key: ConversationKey, token: str) -> None:
         """Start an actor for a conversation whose lease this process just claimed."""
         group = self._actor_group
-        if group is None or not self.lifecycle.accepting:
+        if group is None or self._services is None or not self.lifecycle.accepting:
             # Claimed while shutting down: leave it to lapse; the sweeper elsewhere takes it.
             return
         actor = Activation(self, self._services, key, token)
@@ -237,6 +270,9 @@ class Runtime:
         Under `task_group.start()`, returns to the starter once the runtime is running."""
         self.lifecycle.begin()
         self._all_gone = anyio.Event()
+        if not self.hosts:
+            await self._route_until_stopped(task_status)
+            return
         try:
             await ready(self._redis)
             await load_scripts(self._redis, self._scripts)
@@ -266,6 +302,26 @@ class Runtime:
             # Shielded and bounded; when Redis is gone the heartbeat simply ages out.
             with anyio.CancelScope(shield=True), anyio.move_on_after(1.0), suppress(*_UNREACHABLE):
                 await self._fleet.leave()
+            self.lifecycle.end()
+
+    async def _route_until_stopped(self, task_status: TaskStatus[None]) -> None:
+        """A runtime hosting no actors: no heartbeat (nobody may hand work to it), no sweeper,
+        no sender; the batcher for its records, the live hosts it routes to, and the pokes it
+        sends on a cluster."""
+        try:
+            await ready(self._redis)
+            await load_scripts(self._redis, self._scripts)
+            self._scripts_loaded = True
+            async with anyio.create_task_group() as services:
+                services.start_soon(self.store.batcher.run)
+                services.start_soon(self._fleet.dispatch)
+                await self._fleet.read_hosts()
+                services.start_soon(self._fleet.watch_hosts)
+                self.lifecycle.host()
+                task_status.started()
+                await self.lifecycle.stop_requested()
+                services.cancel_scope.cancel()
+        finally:
             self.lifecycle.end()
 
     async def _drain(self, actors: TaskGroup) -> None:

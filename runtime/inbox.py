@@ -5,7 +5,7 @@ and parse entries read back for the actor."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 import orjson
@@ -58,10 +58,13 @@ async def record(
     claim: bool,
     *,
     publish: bool = True,
+    route: Callable[[ConversationKey], str] | None = None,
 ) -> list[Recorded]:
     """One round trip for the whole batch, shared with whatever else is waiting to go out.
     `publish`: the script pokes other owners itself (standalone Redis; on a cluster the caller
-    does it with SPUBLISH). Raises redis/OS errors; the caller maps them."""
+    does it with SPUBLISH). `route` (a recorder that hosts no actors): the process a
+    conversation nobody owns is handed to; the script pokes it when `publish`. Raises redis/OS
+    errors; the caller maps them."""
     started = time.perf_counter()
     parents: dict[tuple[tuple[str, str], ...], context.Context] = {}
     spans = [_producer_span(envelope, parents) for envelope in envelopes]
@@ -92,6 +95,7 @@ async def record(
                     poke_prefix,
                     encode_member(envelope.key),
                     incarnation,
+                    route(envelope.key) if route is not None else "",
                 )
             )
             # Mark the conversation pending (NX: never postpone a mark) so a sweeper finds it if

@@ -1,10 +1,12 @@
-"""One view of the fleet: with `vimbiso serve --workers 2` a scrape of /metrics reports every
-worker's counters (labelled `worker`), whichever worker answers it."""
+"""One view of the fleet: with `vimbiso serve --workers 2` a scrape of /metrics (answered by the
+ingress) reports every process's counters, labelled `worker` with its pid: the ingress's
+webhook counts and the workers' turns."""
 
 from __future__ import annotations
 
 import os
 import re
+import secrets
 import signal
 import subprocess
 import sys
@@ -12,17 +14,24 @@ import time
 import urllib.error
 import urllib.request
 
+import orjson
+import redis
+
 from gateway.routes.worker_metrics import WRITE_INTERVAL
+from gateway.whatsapp.signature import sign
+from runtime.config import KEY_PREFIX
+from runtime.keys import Keys
 from simulator.redis_server import free_port
 from tests.foundation.test_serve import _children, _wait_healthy
 from tests.gateway.test_settings import VALID
 
 FORGED = 40
+MESSAGES = 30
 _REJECTED = re.compile(r"^vimbiso_webhook_rejected_total\{([^}]*)\} ([0-9.e+]+)$", re.M)
+_PROCESSED = re.compile(r"^runtime_processed_total\{([^}]*)\} ([0-9.e+]+)$", re.M)
 
 
 def _forge(port: int) -> None:
-    # A fresh connection each time, so SO_REUSEPORT spreads them over the workers.
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/webhook",
         data=b'{"object":"whatsapp_business_account","entry":[]}',
@@ -35,28 +44,75 @@ def _forge(port: int) -> None:
         refused.close()
 
 
-def _rejected_by_worker(port: int) -> dict[str, float]:
+def _send_help(port: int, n: int) -> None:
+    """A signed `help` from member n: recorded by the ingress, answered by some worker."""
+    phone = f"2637719{n:05d}"
+    body = orjson.dumps(
+        {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": "1",
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "messaging_product": "whatsapp",
+                                "metadata": {
+                                    "display_phone_number": "15550783881",
+                                    "phone_number_id": VALID["WHATSAPP_PHONE_NUMBER_ID"],
+                                },
+                                "contacts": [{"profile": {"name": "M"}, "wa_id": phone}],
+                                "messages": [
+                                    {
+                                        "from": phone,
+                                        "id": f"wamid.metrics.{secrets.token_hex(6)}",
+                                        "timestamp": str(int(time.time())),
+                                        "type": "text",
+                                        "text": {"body": "help"},
+                                    }
+                                ],
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    signature = sign(body, VALID["WHATSAPP_APP_SECRET"])
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhook",
+        data=body,
+        headers={"X-Hub-Signature-256": signature, "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        assert answer.status == 200
+
+
+def _by_process(port: int, pattern: re.Pattern[str]) -> dict[str, float]:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
         text = response.read().decode()
     counts: dict[str, float] = {}
-    for labels, value in _REJECTED.findall(text):
+    for labels, value in pattern.findall(text):
         worker = re.search(r'worker="([^"]+)"', labels)
-        assert worker, labels  # every sample says which worker it came from
+        assert worker, labels  # every sample says which process it came from
         counts[worker.group(1)] = counts.get(worker.group(1), 0) + float(value)
     return counts
 
 
-def _settled(port: int, sent: int) -> dict[str, float]:
-    """The per-worker counts once the scrape accounts for every request sent."""
+def _settled(port: int, pattern: re.Pattern[str], total: int) -> dict[str, float]:
+    """The per-process counts once the scrape accounts for `total`."""
     deadline = time.monotonic() + 20
-    seen = _rejected_by_worker(port)
-    while sum(seen.values()) != sent and time.monotonic() < deadline:
-        time.sleep(0.3)  # each worker writes its counts once a second
-        seen = _rejected_by_worker(port)
+    seen = _by_process(port, pattern)
+    while sum(seen.values()) != total and time.monotonic() < deadline:
+        time.sleep(0.3)  # each process writes its counts once a second
+        seen = _by_process(port, pattern)
     return seen
 
 
-def test_metrics_of_two_workers_report_both_workers_counts(redis_url: str) -> None:
+def test_metrics_of_two_workers_report_the_ingress_and_both_workers_counts(
+    redis_url: str,
+) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "NOTIFY_"))}
     env |= VALID | {"REDIS_URL": redis_url, "PORT": str(port), "HOST": "127.0.0.1"}
@@ -68,29 +124,48 @@ def test_metrics_of_two_workers_report_both_workers_counts(redis_url: str) -> No
     )
     try:
         _wait_healthy(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
-        workers = {str(pid) for pid in _children(proc.pid)}
-        # Until both workers have taken some (the second may still be starting), in rounds.
-        sent = 0
-        seen: dict[str, float] = {}
-        while sent < 10 * FORGED:
-            for _ in range(FORGED):
-                _forge(port)
-            sent += FORGED
-            seen = _settled(port, sent)
-            if len(seen) == 2:
-                break
-        assert sum(seen.values()) == sent, seen
-        assert set(seen) <= workers, (seen, workers)
-        assert len(seen) == 2, f"one worker took all {sent} connections: {seen}"
-        # Every scrape sees the whole service, whichever worker answers it, once each worker
-        # has written its file since the last request (the other's counts lag by up to
-        # WRITE_INTERVAL: the answering worker's own are live, the others' come from files).
+        processes = {str(pid) for pid in _children(proc.pid)}
+        for _ in range(FORGED):
+            _forge(port)
+        # The ingress answers every request: the rejections are all its own.
+        rejected = _settled(port, _REJECTED, FORGED)
+        assert sum(rejected.values()) == FORGED and len(rejected) == 1, rejected
+        (ingress,) = rejected
+        assert ingress in processes
+        # The members' messages are answered by the workers, both of them (rendezvous hashing
+        # over the live workers), and a scrape of the ingress reports their counts.
+        deadline = time.monotonic() + 20
+        while len(_beating(redis_url, processes)) < 2:
+            assert time.monotonic() < deadline, "the workers never beat"
+            time.sleep(0.2)
+        time.sleep(1.5)  # the ingress reads the live hosts once a second
+        for n in range(MESSAGES):
+            _send_help(port, n)
+        processed = _settled(port, _PROCESSED, MESSAGES)
+        assert sum(processed.values()) == MESSAGES, processed
+        assert len(processed) == 2 and ingress not in processed, processed
+        assert set(processed) <= processes, (processed, processes)
+        # Every scrape sees the whole service (the others' counts come from their files,
+        # rewritten every WRITE_INTERVAL).
         time.sleep(2.5 * WRITE_INTERVAL)
-        for _ in range(10):
-            assert sum(_rejected_by_worker(port).values()) == sent
+        for _ in range(5):
+            assert sum(_by_process(port, _PROCESSED).values()) == MESSAGES
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def _beating(redis_url: str, pids: set[str]) -> set[str]:
+    """Which of these processes wrote a heartbeat in the last seconds (a process id reads
+    `host-pid-random`)."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        shards = Keys(KEY_PREFIX).hosts_shards()
+        beats = [b for shard in shards for b in client.zrange(shard, 0, -1, withscores=True)]
+    finally:
+        client.close()
+    fresh = {member.decode().split("-")[-2] for member, beat in beats if beat > time.time() - 3}
+    return fresh & pids
