@@ -1,6 +1,7 @@
-"""`vimbiso bench e2e-memory`: the RSS of one `vimbiso serve` process after `--members`
-distinct members (100,000 by default) each sent one message and their idle actors were evicted
-(G6: memory does not grow with the number of members seen; target < 300 MB).
+"""`vimbiso bench e2e-memory`: the RSS of one `vimbiso serve` worker process (and of its
+ingress) after `--members` distinct members (100,000 by default) each sent one message and their
+idle actors were evicted (G6: memory does not grow with the number of members seen; target
+< 300 MB).
 
 Same stack as bench/e2e.py (private Redis, credex-core simulator, fake Cloud API, this process
 as load generator). `ACTOR_IDLE_SECONDS` is 5 here so eviction happens within the run.
@@ -30,6 +31,20 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _ingress_and_worker(parent: int) -> tuple[int, int]:
+    """`vimbiso serve --workers 1`: the ingress starts first (the lower pid), then the worker;
+    spawn's resource tracker is the third child."""
+    with open(f"/proc/{parent}/task/{parent}/children") as children:
+        pids = sorted(int(pid) for pid in children.read().split())
+    ours = []
+    for pid in pids:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            if b"resource_tracker" not in cmdline.read():
+                ours.append(pid)
+    ingress, worker = ours
+    return ingress, worker
+
+
 def measure(members: int = 100_000, rate: int = 1000) -> dict[str, float]:
     os.environ["BENCH_SERVE_ACTOR_IDLE_SECONDS"] = str(IDLE_SECONDS)
     results: dict[str, float] = {"members": float(members)}
@@ -44,8 +59,9 @@ def measure(members: int = 100_000, rate: int = 1000) -> dict[str, float]:
         credex_url = sim_line.split()[3]
         graph_url = f"http://127.0.0.1:{graph_line.split()[1]}"
         with _server("serve-1", redis_url, credex_url, graph_url) as (port, pid):
-            serving = pid  # `--workers 1` serves in the process itself
+            ingress, serving = _ingress_and_worker(pid)  # the worker hosts the actors
             results["rss_at_start_mb"] = _rss_mb(serving)
+            results["ingress_rss_at_start_mb"] = _rss_mb(ingress)
             load = _Load(members, ("help",))
             started = time.monotonic()
             peak = 0.0
@@ -58,6 +74,7 @@ def measure(members: int = 100_000, rate: int = 1000) -> dict[str, float]:
             results["rss_peak_sampled_mb"] = max(peak, _rss_mb(serving))
             time.sleep(IDLE_SECONDS * 3)  # every actor idle past ACTOR_IDLE_SECONDS: evicted
             results["rss_after_eviction_mb"] = _rss_mb(serving)
+            results["ingress_rss_after_mb"] = _rss_mb(ingress)
             results["replies_after_wait"] = float(asyncio.run(_graph_stats(graph_url))["accepted"])
     return results
 

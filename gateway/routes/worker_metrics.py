@@ -1,13 +1,13 @@
-"""One /metrics for all workers of `vimbiso serve --workers N`.
+"""One /metrics for all processes of `vimbiso serve --workers N`.
 
-The OpenTelemetry Prometheus reader keeps each process's counters in that process, and
-SO_REUSEPORT hands a scrape to whichever worker accepts it. So every worker writes its own
-exposition to a directory the parent shares with them (`VIMBISO_METRICS_DIR`, a fresh temporary
-directory per `serve`), once a second, rewriting one file of its own in place under an
-exclusive flock (no renames: a directory listing racing a rename may skip the file). A scrape
-answers with every worker's samples, each labelled `worker="<pid>"` (sum them with
-`sum without (worker) (...)`); the answering worker's own are live, and a worker that stopped
-writing drops out after `STALE_SECONDS`. One machine is one scrape target; M machines are M."""
+The OpenTelemetry Prometheus reader keeps each process's counters in that process, and only the
+ingress answers HTTP. So every process (the ingress and each worker) writes its own exposition
+to a directory the parent shares with them (`VIMBISO_METRICS_DIR`, a fresh temporary directory
+per `serve`), once a second, rewriting one file of its own in place under an exclusive flock (no
+renames: a directory listing racing a rename may skip the file). A scrape answers with every
+process's samples, each labelled `worker="<pid>"` (sum them with `sum without (worker) (...)`);
+the answering process's own are live, and a process that stopped writing drops out after
+`STALE_SECONDS`. One machine is one scrape target; M machines are M."""
 
 from __future__ import annotations
 

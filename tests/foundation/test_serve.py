@@ -67,6 +67,18 @@ def test_serve_with_two_workers_shares_one_port_and_stops_cleanly_on_sigterm(
         proc.stderr.close()
 
 
+def ingress_and_workers(parent: int, workers: int, within: float = 30.0) -> tuple[int, list[int]]:
+    """The processes of `vimbiso serve --workers N`: the ingress (started first, so the lowest
+    pid; the workers start once it listens) and the workers."""
+    deadline = time.monotonic() + within
+    while True:
+        found = sorted(pid for pid in _children(parent) if not _is_tracker(pid))
+        if len(found) >= workers + 1 or time.monotonic() > deadline:
+            assert len(found) == workers + 1, found
+            return found[0], found[1:]
+        time.sleep(0.1)
+
+
 def _gone(pid: int) -> bool:
     return not os.path.exists(f"/proc/{pid}") or _is_zombie(pid)
 

@@ -1,4 +1,5 @@
-"""Unauthenticated load is cheap, proven on a real `vimbiso serve` process over real sockets:
+"""Unauthenticated load is cheap, proven on a real `vimbiso serve` (its ingress process, which
+answers every HTTP request) over real sockets:
 unsigned POSTs are refused before their body is read, slow bodies end in 408, idle connections
 are closed, and the process's memory returns to its baseline after 100 slow 2.9 MB uploads."""
 
@@ -16,7 +17,7 @@ import pytest
 
 from gateway.routes.body import MAX_LARGE_IN_FLIGHT
 from simulator.redis_server import free_port
-from tests.foundation.test_serve import _wait_healthy
+from tests.foundation.test_serve import _wait_healthy, ingress_and_workers
 from tests.gateway.test_settings import VALID
 
 BODY = 2_900_000
@@ -44,7 +45,8 @@ def server(redis_url: str) -> Iterator[tuple[int, int]]:
     )
     try:
         _wait_healthy(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
-        yield port, proc.pid
+        ingress, _ = ingress_and_workers(proc.pid, 1)
+        yield port, ingress  # the process that reads the uploads
     finally:
         proc.terminate()
         proc.wait(timeout=30)
