@@ -149,6 +149,19 @@ def _process(
         log.close()
 
 
+def _ingress_pid(pid: int) -> int | None:
+    """`vimbiso serve --workers N`: its ingress, the first child started (the lowest pid but
+    that of multiprocessing's resource tracker, which spawn starts before it)."""
+    with contextlib.suppress(OSError, ValueError), open(f"/proc/{pid}/task/{pid}/children") as f:
+        return min(int(child) for child in f.read().split() if not _is_tracker(int(child)))
+    return None
+
+
+def _is_tracker(pid: int) -> bool:
+    with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+        return b"resource_tracker" in cmdline.read()
+
+
 def _tree_cpu(pid: int) -> float:
     """CPU seconds of a process and its live children (the workers of `--workers N`)."""
     total = 0.0
@@ -246,10 +259,13 @@ async def _measure(
     commands_before, reads_before = await _redis_counts(redis_url)
     mix_before = await _command_mix(redis_url)
     cpu_before = _tree_cpu(pid)
+    ingress = _ingress_pid(pid)
+    ingress_before = _cpu_seconds(ingress) if ingress else 0.0
     started = time.time()
     outcome = await _load(port, load.take(count), load.max_rate(), warmup=0)
     done = await _settled(graph_url)
     cpu = _tree_cpu(pid) - cpu_before
+    ingress_cpu = _cpu_seconds(ingress) - ingress_before if ingress else 0.0
     commands, reads = await _redis_counts(redis_url)
     commands -= commands_before
     reads -= reads_before
@@ -261,6 +277,7 @@ async def _measure(
         "throughput_msgs_per_s": throughput,
         "ack_errors": float(outcome.errors),
         "cpu_ms_per_msg": cpu * 1000 / count,
+        "ingress_cpu_ms_per_msg": ingress_cpu * 1000 / count,
         "redis_commands_per_msg": commands / count,
         "redis_reads_per_msg": reads / count,
         "replies_per_turn": done["accepted"] / count,

@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from bench.e2e import _graph_stats, _Load, _process, _server, _settled
+from bench.e2e import _graph_stats, _is_tracker, _Load, _process, _server, _settled
 from bench.gateway_bench import _load
 from simulator.redis_server import embedded_redis
 
@@ -33,15 +33,10 @@ def _rss_mb(pid: int) -> float:
 
 def _ingress_and_worker(parent: int) -> tuple[int, int]:
     """`vimbiso serve --workers 1`: the ingress starts first (the lower pid), then the worker;
-    spawn's resource tracker is the third child."""
+    spawn's resource tracker is a child too."""
     with open(f"/proc/{parent}/task/{parent}/children") as children:
         pids = sorted(int(pid) for pid in children.read().split())
-    ours = []
-    for pid in pids:
-        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            if b"resource_tracker" not in cmdline.read():
-                ours.append(pid)
-    ingress, worker = ours
+    ingress, worker = [pid for pid in pids if not _is_tracker(pid)]
     return ingress, worker
 
 

@@ -97,3 +97,39 @@ def _is_tracker(pid: int) -> bool:
             return b"resource_tracker" in f.read()
     except FileNotFoundError:
         return False
+
+
+def test_the_ingress_and_workers_end_when_their_supervisor_is_killed(redis_url: str) -> None:
+    """SIGKILL leaves the parent no chance to stop them: they end on their own (they asked the
+    kernel for a SIGTERM when it dies) instead of running orphaned beside a replacement."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "NOTIFY_"))}
+    env |= VALID | {"REDIS_URL": redis_url, "PORT": str(port), "HOST": "127.0.0.1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gateway.cli", "serve", "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
+        ingress, workers = ingress_and_workers(proc.pid, 1)
+        deadline = time.monotonic() + 15  # the worker sets it as it starts
+        while _niceness(workers[0]) == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _niceness(workers[0]) > _niceness(ingress) == 0  # acknowledgements run first
+        proc.kill()
+        proc.wait()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not all(_gone(p) for p in [ingress, *workers]):
+            time.sleep(0.1)
+        assert [p for p in [ingress, *workers] if not _gone(p)] == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _niceness(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[16])
