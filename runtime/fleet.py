@@ -2,7 +2,8 @@
 pub/sub (the record script publishes them; on a cluster the recorder sends them by sharded
 pub/sub, SPUBLISH, so a poke touches one master instead of every node), claims of unowned
 conversations, heartbeats, the sweeper that resumes work whose owner died (at once when its
-heartbeat stopped: crash takeover); the renewal of marks and leases is runtime/renewal.py."""
+heartbeat stopped: crash takeover), and, for a recorder that hosts no actors (the ingress), the
+live hosts it hands new conversations to; the renewal of marks and leases is runtime/renewal.py."""
 
 from __future__ import annotations
 
