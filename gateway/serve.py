@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import time
@@ -81,6 +82,7 @@ async def running_service(
     extra_routes: Callable[[web.Application], None] | None = None,
     runtime_config: RuntimeConfig | None = None,
     clock: Callable[[], dt.datetime] = utc_now,
+    sock: socket.socket | None = None,
 ) -> AsyncIterator[Service]:
     """Start what `role` runs; yield once it runs (and its port is open); shut down on exit.
 
@@ -93,7 +95,8 @@ async def running_service(
 
     `runtime_config` defaults to the settings' (`Settings.runtime_config`); tests pass one with
     their own key prefix, which every part then uses. `clock` is the conversation's notion of
-    now (tests move it instead of sleeping)."""
+    now (tests move it instead of sleeping). `sock`: a socket already bound, to listen on instead
+    of HOST and PORT (the demo and tests reserve their port before the settings name it)."""
     config = runtime_config or settings.runtime_config()
     key_prefix = config.key_prefix
     # A blocking pool (standalone): a burst waits for a free connection instead of failing with
@@ -173,7 +176,11 @@ async def running_service(
             site = None
             port = 0
             if runner is not None:
-                site = web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port)
+                site = (
+                    web.SockSite(runner, sock)
+                    if sock is not None
+                    else web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port)
+                )
                 try:
                     await site.start()
                 except OSError as exc:

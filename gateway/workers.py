@@ -55,6 +55,9 @@ class Supervisor:
         signal.signal(signal.SIGINT, self.stop)
         for slot in range(self._count):
             self._workers[slot] = process = self._start(slot)
+            if self._stopping:
+                self.stop()  # told to stop while that one was starting: it stops too
+                break
             if not process.is_alive():
                 break  # it could not start (said why); the loop below ends the service
         while self._workers:
@@ -96,6 +99,9 @@ class Supervisor:
         time.sleep(RESTART_DELAY_SECONDS)  # a crash at start must not become a busy loop
         replacement = self._start(slot)
         self._workers[slot] = replacement
+        if self._stopping:
+            replacement.terminate()  # told to stop while it was starting
+            return
         log.warning(
             "worker %d (pid %s) died (%s); restarted as pid %s",
             slot,

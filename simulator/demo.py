@@ -28,7 +28,7 @@ from gateway.whatsapp.limits import violations
 from runtime import setup_logging, setup_telemetry
 from runtime.config import KEY_PREFIX
 from simulator.credex.app import SimConfig, create_app
-from simulator.redis_server import embedded_redis, free_port
+from simulator.redis_server import embedded_redis, reserved_socket
 from simulator.whatsapp.app import WhatsAppSimulator
 
 DEMO_PHONE_NUMBER_ID = "106540352242922"
@@ -91,9 +91,9 @@ async def _credex_simulator(existing: str | None = None) -> AsyncIterator[str]:
         return
     runner = web.AppRunner(create_app(SimConfig(auth="enforced", seed="demo")), access_log=None)
     await runner.setup()
-    port = free_port()
-    site = web.TCPSite(runner, "127.0.0.1", port)
+    site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
+    port = next(a[1] for a in runner.addresses if isinstance(a, tuple))
     try:
         yield f"http://127.0.0.1:{port}/v1"
     finally:
@@ -120,7 +120,11 @@ async def running_demo(
     simulator) instead of the fresh demo simulator. `clock` is the conversation's now: a test
     that moves it forward stands in for a member who stays quiet for a while.
     """
-    port = port or free_port()
+    # Port 0: hold a free port bound until the bot listens on it (its settings name it first).
+    sock = None
+    if not port:
+        sock = reserved_socket(host)
+        port = int(sock.getsockname()[1])
     async with _credex_simulator(credex_url) as credex_url:
         settings = demo_settings(
             host=host,
@@ -149,6 +153,7 @@ async def running_demo(
                 extra_routes=extra_routes,
                 runtime_config=settings.runtime_config(key_prefix),
                 clock=clock,
+                sock=sock,
             ) as service:
                 yield Demo(
                     url=f"http://{host}:{service.port}",
@@ -158,6 +163,8 @@ async def running_demo(
                 )
         finally:
             await whatsapp.close()
+            if sock is not None:
+                sock.close()  # if the service never took it (a failed start)
 
 
 async def _run(host: str, port: int) -> None:

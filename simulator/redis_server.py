@@ -17,9 +17,21 @@ from collections.abc import Iterator
 
 
 def free_port() -> int:
+    """A port free a moment ago. For a server of our own that must know its port before it
+    listens, `reserved_socket` holds it instead, so nothing else takes it meanwhile."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def reserved_socket(host: str = "127.0.0.1") -> socket.socket:
+    """A socket bound to a free port and kept bound until a server listens on it
+    (`running_service(sock=...)`): between `free_port()` and a later bind, an outgoing
+    connection may take that very port as its own and the bind fails ("already in use")."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    return sock
 
 
 def redis_server_binary() -> str:

@@ -15,7 +15,7 @@ from gateway.debug import add_debug_routes
 from gateway.serve import running_service
 from gateway.whatsapp.limits import violations
 from simulator.demo import Demo, demo_settings
-from simulator.redis_server import free_port
+from simulator.redis_server import reserved_socket
 from simulator.whatsapp.app import WhatsAppSimulator
 from tests.e2e.credex_proxy import CredexProxy, proxied_simulator
 from tests.redis_server import cluster_mode
@@ -31,7 +31,8 @@ class Rig:
 @contextlib.asynccontextmanager
 async def proxied_stack(redis_url: str, key_prefix: str, **changes: object) -> AsyncIterator[Rig]:
     """`changes` are Settings fields, e.g. credex_write_settle_seconds=14.0."""
-    port = free_port()
+    sock = reserved_socket()  # held until the bot listens on it (its settings name it first)
+    port = int(sock.getsockname()[1])
     async with proxied_simulator() as (sim_url, proxy):
         settings = demo_settings(
             host="127.0.0.1",
@@ -60,9 +61,11 @@ async def proxied_stack(redis_url: str, key_prefix: str, **changes: object) -> A
                 settings,
                 extra_routes=extra_routes,
                 runtime_config=settings.runtime_config(key_prefix),
+                sock=sock,
             ) as service:
                 demo = Demo(f"http://127.0.0.1:{service.port}", sim_url, whatsapp, settings)
                 yield Rig(demo, proxy, probe)
         finally:
             await probe.close()
             await whatsapp.close()
+            sock.close()

@@ -133,3 +133,32 @@ def test_the_ingress_and_workers_end_when_their_supervisor_is_killed(redis_url: 
 def _niceness(pid: int) -> int:
     with open(f"/proc/{pid}/stat") as f:
         return int(f.read().rsplit(")", 1)[1].split()[16])
+
+
+def test_a_sigterm_while_the_ingress_is_still_starting_stops_everything(redis_url: str) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "NOTIFY_"))}
+    env |= VALID | {"REDIS_URL": redis_url, "PORT": str(port), "HOST": "127.0.0.1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gateway.cli", "serve", "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        started: list[int] = []
+        while not started and time.monotonic() < deadline:
+            started = [pid for pid in _children(proc.pid) if not _is_tracker(pid)]
+            time.sleep(0.01)
+        assert started, "no ingress was started"
+        proc.send_signal(signal.SIGTERM)  # the ingress is importing, not yet listening
+        assert proc.wait(timeout=30) == 0
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not all(_gone(pid) for pid in started):
+            time.sleep(0.05)
+        assert [pid for pid in started if not _gone(pid)] == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
