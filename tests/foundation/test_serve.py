@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 
 from simulator.redis_server import free_port
 from tests.gateway.test_settings import VALID
@@ -30,41 +32,51 @@ def _children(pid: int) -> list[int]:
         return [int(p) for p in f.read().split()]
 
 
-def test_serve_with_two_workers_shares_one_port_and_stops_cleanly_on_sigterm(
-    redis_url: str,
-) -> None:
+@contextlib.contextmanager
+def serving(
+    redis_url: str, workers: int, extra: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """`vimbiso serve --workers N` on a free port with valid settings (and `extra`); killed on
+    exit if it is still running. Yields the process and its port."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "NOTIFY_"))}
     env |= VALID | {"REDIS_URL": redis_url, "PORT": str(port), "HOST": "127.0.0.1"}
+    env |= extra or {}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli", "serve", "--workers", "2"],
+        [sys.executable, "-m", "gateway.cli", "serve", "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_healthy(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
-        # spawn also starts multiprocessing's resource tracker, which exits a moment after the
-        # parent: not a worker, and racy to check.
-        workers = [pid for pid in _children(proc.pid) if not _is_tracker(pid)]
-        assert len(workers) >= 2, workers
-        for _ in range(20):  # both workers accept on the shared port
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                assert r.status == 200
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
-        # The workers and multiprocessing's resource tracker (also a child) end on their own
-        # once the parent has gone; the tracker notices a moment later, so allow it that.
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not all(_gone(pid) for pid in workers):
-            time.sleep(0.05)
-        assert [pid for pid in workers if not _gone(pid)] == []
+        yield proc, port
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-        assert proc.stderr is not None
-        proc.stderr.close()
+
+
+def test_serve_with_two_workers_shares_one_port_and_stops_cleanly_on_sigterm(
+    redis_url: str,
+) -> None:
+    with serving(redis_url, 2) as (proc, port):
+        _wait_healthy(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
+        ingress, workers = ingress_and_workers(proc.pid, 2)
+        for _ in range(20):  # the ingress answers on the port
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                assert r.status == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        # The processes and multiprocessing's resource tracker (also a child) end on their own
+        # once the parent has gone; the tracker notices a moment later, so allow it that.
+        _all_gone([ingress, *workers], within=10)
+
+
+def _all_gone(pids: list[int], within: float) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline and not all(_gone(pid) for pid in pids):
+        time.sleep(0.05)
+    assert [pid for pid in pids if not _gone(pid)] == []
 
 
 def ingress_and_workers(parent: int, workers: int, within: float = 30.0) -> tuple[int, list[int]]:
@@ -102,16 +114,7 @@ def _is_tracker(pid: int) -> bool:
 def test_the_ingress_and_workers_end_when_their_supervisor_is_killed(redis_url: str) -> None:
     """SIGKILL leaves the parent no chance to stop them: they end on their own (they asked the
     kernel for a SIGTERM when it dies) instead of running orphaned beside a replacement."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "NOTIFY_"))}
-    env |= VALID | {"REDIS_URL": redis_url, "PORT": str(port), "HOST": "127.0.0.1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli", "serve", "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with serving(redis_url, 1) as (proc, port):
         _wait_healthy(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
         ingress, workers = ingress_and_workers(proc.pid, 1)
         deadline = time.monotonic() + 15  # the worker sets it as it starts
@@ -120,14 +123,7 @@ def test_the_ingress_and_workers_end_when_their_supervisor_is_killed(redis_url: 
         assert _niceness(workers[0]) > _niceness(ingress) == 0  # acknowledgements run first
         proc.kill()
         proc.wait()
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not all(_gone(p) for p in [ingress, *workers]):
-            time.sleep(0.1)
-        assert [p for p in [ingress, *workers] if not _gone(p)] == []
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        _all_gone([ingress, *workers], within=20)
 
 
 def _niceness(pid: int) -> int:
@@ -136,16 +132,7 @@ def _niceness(pid: int) -> int:
 
 
 def test_a_sigterm_while_the_ingress_is_still_starting_stops_everything(redis_url: str) -> None:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "NOTIFY_"))}
-    env |= VALID | {"REDIS_URL": redis_url, "PORT": str(port), "HOST": "127.0.0.1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli", "serve", "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with serving(redis_url, 1) as (proc, _):
         deadline = time.monotonic() + 30
         started: list[int] = []
         while not started and time.monotonic() < deadline:
@@ -154,11 +141,4 @@ def test_a_sigterm_while_the_ingress_is_still_starting_stops_everything(redis_ur
         assert started, "no ingress was started"
         proc.send_signal(signal.SIGTERM)  # the ingress is importing, not yet listening
         assert proc.wait(timeout=30) == 0
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not all(_gone(pid) for pid in started):
-            time.sleep(0.05)
-        assert [pid for pid in started if not _gone(pid)] == []
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        _all_gone(started, within=10)

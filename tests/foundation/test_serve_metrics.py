@@ -4,28 +4,24 @@ webhook counts and the workers' turns."""
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 
-import orjson
 import redis
 
 from gateway.routes.worker_metrics import WRITE_INTERVAL
 from gateway.whatsapp.signature import sign
 from runtime.config import KEY_PREFIX
 from runtime.keys import Keys
-from simulator.redis_server import free_port
-from tests.foundation.test_serve import _children, _wait_healthy
+from simulator.whatsapp.webhook_builder import WebhookBuilder, encode
+from tests.foundation.test_serve import _children, _wait_healthy, serving
 from tests.gateway.test_settings import VALID
 
 FORGED = 40
+HOOKS = WebhookBuilder(VALID["WHATSAPP_PHONE_NUMBER_ID"], "15550783881")
 MESSAGES = 30
 _REJECTED = re.compile(r"^vimbiso_webhook_rejected_total\{([^}]*)\} ([0-9.e+]+)$", re.M)
 _PROCESSED = re.compile(r"^runtime_processed_total\{([^}]*)\} ([0-9.e+]+)$", re.M)
@@ -46,39 +42,7 @@ def _forge(port: int) -> None:
 
 def _send_help(port: int, n: int) -> None:
     """A signed `help` from member n: recorded by the ingress, answered by some worker."""
-    phone = f"2637719{n:05d}"
-    body = orjson.dumps(
-        {
-            "object": "whatsapp_business_account",
-            "entry": [
-                {
-                    "id": "1",
-                    "changes": [
-                        {
-                            "field": "messages",
-                            "value": {
-                                "messaging_product": "whatsapp",
-                                "metadata": {
-                                    "display_phone_number": "15550783881",
-                                    "phone_number_id": VALID["WHATSAPP_PHONE_NUMBER_ID"],
-                                },
-                                "contacts": [{"profile": {"name": "M"}, "wa_id": phone}],
-                                "messages": [
-                                    {
-                                        "from": phone,
-                                        "id": f"wamid.metrics.{secrets.token_hex(6)}",
-                                        "timestamp": str(int(time.time())),
-                                        "type": "text",
-                                        "text": {"body": "help"},
-                                    }
-                                ],
-                            },
-                        }
-                    ],
-                }
-            ],
-        }
-    )
+    body = encode(HOOKS.text(f"2637719{n:05d}", "Member", "help"))
     signature = sign(body, VALID["WHATSAPP_APP_SECRET"])
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/webhook",
@@ -113,16 +77,7 @@ def _settled(port: int, pattern: re.Pattern[str], total: int) -> dict[str, float
 def test_metrics_of_two_workers_report_the_ingress_and_both_workers_counts(
     redis_url: str,
 ) -> None:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "NOTIFY_"))}
-    env |= VALID | {"REDIS_URL": redis_url, "PORT": str(port), "HOST": "127.0.0.1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli", "serve", "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with serving(redis_url, 2) as (proc, port):
         _wait_healthy(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
         processes = {str(pid) for pid in _children(proc.pid)}
         for _ in range(FORGED):
@@ -152,10 +107,6 @@ def test_metrics_of_two_workers_report_the_ingress_and_both_workers_counts(
             assert sum(_by_process(port, _PROCESSED).values()) == MESSAGES
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def _beating(redis_url: str, pids: set[str]) -> set[str]:

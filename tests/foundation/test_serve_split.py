@@ -5,10 +5,7 @@ each member's in the order sent, from the worker processes; the ingress itself s
 from __future__ import annotations
 
 import os
-import secrets
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator
 
@@ -20,10 +17,12 @@ from aiohttp import web
 
 from gateway.whatsapp.signature import sign
 from simulator.redis_server import free_port
-from tests.foundation.test_serve import _wait_healthy, ingress_and_workers
+from simulator.whatsapp.webhook_builder import WebhookBuilder, encode
+from tests.foundation.test_serve import _wait_healthy, ingress_and_workers, serving
 from tests.gateway.test_settings import VALID
 
 MEMBERS = 6
+HOOKS = WebhookBuilder(VALID["WHATSAPP_PHONE_NUMBER_ID"], "15550783881")
 WORDS = ("help", "menu", "help")
 
 
@@ -64,38 +63,7 @@ async def graph() -> AsyncIterator[tuple[_Graph, str]]:
 
 
 def _webhook(phone: str, text: str) -> bytes:
-    return orjson.dumps(
-        {
-            "object": "whatsapp_business_account",
-            "entry": [
-                {
-                    "id": "1",
-                    "changes": [
-                        {
-                            "field": "messages",
-                            "value": {
-                                "messaging_product": "whatsapp",
-                                "metadata": {
-                                    "display_phone_number": "15550783881",
-                                    "phone_number_id": VALID["WHATSAPP_PHONE_NUMBER_ID"],
-                                },
-                                "contacts": [{"profile": {"name": "M"}, "wa_id": phone}],
-                                "messages": [
-                                    {
-                                        "from": phone,
-                                        "id": f"wamid.split.{secrets.token_hex(6)}",
-                                        "timestamp": str(int(time.time())),
-                                        "type": "text",
-                                        "text": {"body": text},
-                                    }
-                                ],
-                            },
-                        }
-                    ],
-                }
-            ],
-        }
-    )
+    return encode(HOOKS.text(phone, "Member", text))
 
 
 def _to(reply: dict[str, object]) -> str:
@@ -106,13 +74,9 @@ async def test_the_ingress_acknowledges_and_the_workers_answer_each_member_in_or
     redis_url: str, graph: tuple[_Graph, str]
 ) -> None:
     fake, graph_url = graph
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "NOTIFY_"))}
-    env |= VALID | {"REDIS_URL": redis_url, "PORT": str(port), "HOST": "127.0.0.1"}
-    env |= {"WHATSAPP_API_URL": graph_url, "OTEL_TRACES_EXPORTER": "none"}
-    env |= {"CREDEX_API_URL": f"http://127.0.0.1:{free_port()}/v1"}  # nobody listens there
-    proc = _serve(env)
-    try:
+    extra = {"WHATSAPP_API_URL": graph_url, "OTEL_TRACES_EXPORTER": "none"}
+    extra |= {"CREDEX_API_URL": f"http://127.0.0.1:{free_port()}/v1"}  # nobody listens there
+    with serving(redis_url, 2, extra) as (proc, port):
         await anyio.to_thread.run_sync(
             _wait_healthy, f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30
         )
@@ -134,7 +98,6 @@ async def test_the_ingress_acknowledges_and_the_workers_answer_each_member_in_or
         for phone in phones:
             theirs = [reply for reply in fake.replies if _to(reply) == phone]
             assert len(theirs) == len(WORDS), theirs
-            # help and menu are both interactive screens; the help one names itself
             # help is a screen of its own; menu needs credex-core, which is not there
             assert [reply["type"] for reply in theirs] == ["interactive", "text", "interactive"]
             assert "unavailable" in str(theirs[1]["text"])
@@ -144,19 +107,6 @@ async def test_the_ingress_acknowledges_and_the_workers_answer_each_member_in_or
         assert fake.peers & worker_ports, (fake.peers, worker_ports)  # kept-alive connections
         proc.send_signal(signal.SIGTERM)
         assert await anyio.to_thread.run_sync(lambda: proc.wait(timeout=30)) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-
-
-def _serve(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli", "serve", "--workers", "2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def _local_ports(pid: int) -> set[int]:

@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
 import pytest
 
 from gateway.routes.body import MAX_LARGE_IN_FLIGHT
-from simulator.redis_server import free_port
-from tests.foundation.test_serve import _wait_healthy, ingress_and_workers
-from tests.gateway.test_settings import VALID
+from tests.foundation.test_serve import _wait_healthy, ingress_and_workers, serving
 
 BODY = 2_900_000
 READ_SECONDS, IDLE_SECONDS = 2, 3
@@ -27,27 +22,15 @@ GOOD_FORM = "sha256=" + "ab" * 32  # well formed, wrong: only the body can tell
 
 @pytest.fixture
 def server(redis_url: str) -> Iterator[tuple[int, int]]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "NOTIFY_"))}
-    env |= VALID | {
-        "REDIS_URL": redis_url,
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
+    extra = {
         "HTTP_READ_TIMEOUT_SECONDS": str(READ_SECONDS),
         "HTTP_IDLE_TIMEOUT_SECONDS": str(IDLE_SECONDS),
         "OTEL_TRACES_EXPORTER": "none",
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli", "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with serving(redis_url, 1, extra) as (proc, port):
         _wait_healthy(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
         ingress, _ = ingress_and_workers(proc.pid, 1)
         yield port, ingress  # the process that reads the uploads
-    finally:
         proc.terminate()
         proc.wait(timeout=30)
 
