@@ -149,12 +149,17 @@ def _process(
         log.close()
 
 
+def serving_pids(pid: int) -> list[int]:
+    """`vimbiso serve --workers N`'s processes in start order: the ingress (started first),
+    then the workers; not multiprocessing's resource tracker, which spawn starts before them.
+    [] for a server of one process."""
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{pid}/children") as f:
+        return sorted(int(child) for child in f.read().split() if not _is_tracker(int(child)))
+    return []
+
+
 def _ingress_pid(pid: int) -> int | None:
-    """`vimbiso serve --workers N`: its ingress, the first child started (the lowest pid but
-    that of multiprocessing's resource tracker, which spawn starts before it)."""
-    with contextlib.suppress(OSError, ValueError), open(f"/proc/{pid}/task/{pid}/children") as f:
-        return min(int(child) for child in f.read().split() if not _is_tracker(int(child)))
-    return None
+    return next(iter(serving_pids(pid)), None)
 
 
 def _is_tracker(pid: int) -> bool:

@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from bench.e2e import _graph_stats, _is_tracker, _Load, _process, _server, _settled
+from bench.e2e import _graph_stats, _Load, _process, _server, _settled, serving_pids
 from bench.gateway_bench import _load
 from simulator.redis_server import embedded_redis
 
@@ -29,15 +29,6 @@ def _rss_mb(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return 0.0
-
-
-def _ingress_and_worker(parent: int) -> tuple[int, int]:
-    """`vimbiso serve --workers 1`: the ingress starts first (the lower pid), then the worker;
-    spawn's resource tracker is a child too."""
-    with open(f"/proc/{parent}/task/{parent}/children") as children:
-        pids = sorted(int(pid) for pid in children.read().split())
-    ingress, worker = [pid for pid in pids if not _is_tracker(pid)]
-    return ingress, worker
 
 
 def measure(members: int = 100_000, rate: int = 1000) -> dict[str, float]:
@@ -54,7 +45,7 @@ def measure(members: int = 100_000, rate: int = 1000) -> dict[str, float]:
         credex_url = sim_line.split()[3]
         graph_url = f"http://127.0.0.1:{graph_line.split()[1]}"
         with _server("serve-1", redis_url, credex_url, graph_url) as (port, pid):
-            ingress, serving = _ingress_and_worker(pid)  # the worker hosts the actors
+            ingress, serving = serving_pids(pid)  # the worker hosts the actors
             results["rss_at_start_mb"] = _rss_mb(serving)
             results["ingress_rss_at_start_mb"] = _rss_mb(ingress)
             load = _Load(members, ("help",))

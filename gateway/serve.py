@@ -300,6 +300,14 @@ def _process(
 INGRESS_START_SECONDS = 60.0  # the ingress must listen within this before workers start
 
 
+def _wait_until_listening(process: BaseProcess, up: EventType) -> None:
+    """Until the ingress says it listens, dies (it said why), or INGRESS_START_SECONDS pass."""
+    deadline = time.monotonic() + INGRESS_START_SECONDS
+    while process.is_alive() and time.monotonic() < deadline:
+        if up.wait(0.1):
+            return
+
+
 def serve(settings: Settings, *, workers: int = 1) -> int:
     """`workers` >= 1: one ingress process on the port and that many worker processes, kept
     alive by a supervisor; 0: one process doing everything. The ingress starts first, so a
@@ -329,9 +337,7 @@ def serve(settings: Settings, *, workers: int = 1) -> int:
             name="vimbiso-ingress",
         )
         process.start()
-        deadline = time.monotonic() + INGRESS_START_SECONDS
-        while process.is_alive() and not up.wait(0.1) and time.monotonic() < deadline:
-            pass
+        _wait_until_listening(process, up)
         return process
 
     try:

@@ -80,13 +80,13 @@ class Fleet:
 
     # -- routing, for a recorder that hosts no actors (the ingress) ------------------------------
 
-    def route(self, key: ConversationKey) -> str:
-        """The live host a conversation nobody owns is handed to ('' while none is known):
-        rendezvous hashing, as the sweepers spread orphans, so a host that joins or leaves
-        moves only its share of the conversations."""
+    def route(self, member: bytes) -> str:
+        """The live host a conversation nobody owns (by its `encode_member`) is handed to ('' while
+        none is known): rendezvous hashing, as the sweepers spread orphans, so a host that
+        joins or leaves moves only its share of the conversations."""
         if not self._live:
             return ""
-        return _preferred(self._live, encode_member(key))
+        return _preferred(self._live, member)
 
     async def watch_hosts(self) -> None:
         """Keep the live hosts current: read their heartbeats every heartbeat interval."""

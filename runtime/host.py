@@ -24,7 +24,7 @@ from runtime.contracts import ConversationKey, Envelope, Handler, Send, StoreUna
 from runtime.durability import confirm_replicas
 from runtime.fleet import Fleet
 from runtime.inbox import Recorded
-from runtime.keys import Keys
+from runtime.keys import Keys, encode_member
 from runtime.lifecycle import Lifecycle, Phase
 from runtime.priority import AckFirst
 from runtime.scripts import Scripts, load_scripts
@@ -200,7 +200,7 @@ class Runtime:
             if self._cluster:
                 self._fleet.request_poke(owner, key)
             return
-        routed = self._fleet.route(key)
+        routed = self._fleet.route(encode_member(key))
         if routed and (owner or self._cluster):
             self._fleet.request_poke(routed, key)
 

@@ -58,12 +58,13 @@ async def record(
     claim: bool,
     *,
     publish: bool = True,
-    route: Callable[[ConversationKey], str] | None = None,
+    route: Callable[[bytes], str] | None = None,
 ) -> list[Recorded]:
     """One round trip for the whole batch, shared with whatever else is waiting to go out.
     `publish`: the script pokes other owners itself (standalone Redis; on a cluster the caller
     does it with SPUBLISH). `route` (a recorder that hosts no actors): the process a
-    conversation nobody owns is handed to; the script pokes it when `publish`. Raises redis/OS
+    conversation nobody owns is handed to, by its encoded member (`keys.encode_member`); the
+    script pokes it when `publish`. Raises redis/OS
     errors; the caller maps them."""
     started = time.perf_counter()
     parents: dict[tuple[tuple[str, str], ...], context.Context] = {}
@@ -74,6 +75,7 @@ async def record(
     try:
         for envelope, span in zip(envelopes, spans, strict=True):
             k = keys.of(envelope.key)
+            member = encode_member(envelope.key)
             commands.append(
                 (
                     "EVALSHA",
@@ -93,15 +95,14 @@ async def record(
                     FENCE_TTL_SECONDS,
                     process_id,
                     poke_prefix,
-                    encode_member(envelope.key),
+                    member,
                     incarnation,
-                    route(envelope.key) if route is not None else "",
+                    route(member) if route is not None else "",
                 )
             )
             # Mark the conversation pending (NX: never postpone a mark) so a sweeper finds it if
             # the poke is lost; also for a duplicate, so a redelivery repairs a mark a crash left
             # out. Outside the script: the pending set is fleet-wide, another Cluster slot.
-            member = encode_member(envelope.key)
             commands.append(("ZADD", keys.pending(envelope.key), "NX", now, member))
         # Urgent: the webhook's acknowledgement waits for this, not for the actors' work (G1).
         replies = await batcher.call(*commands, urgent=True)
