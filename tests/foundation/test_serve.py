@@ -103,6 +103,16 @@ def _is_zombie(pid: int) -> bool:
         return True
 
 
+def _is_spawned(pid: int) -> bool:
+    """A process of `vimbiso serve` (multiprocessing's spawn), not its resource tracker."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            cmdline = f.read()
+    except FileNotFoundError:
+        return False
+    return b"spawn_main" in cmdline and b"resource_tracker" not in cmdline
+
+
 def _is_tracker(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
@@ -136,7 +146,9 @@ def test_a_sigterm_while_the_ingress_is_still_starting_stops_everything(redis_ur
         deadline = time.monotonic() + 30
         started: list[int] = []
         while not started and time.monotonic() < deadline:
-            started = [pid for pid in _children(proc.pid) if not _is_tracker(pid)]
+            # The ingress once spawned (so the supervisor's handlers are set); not some other
+            # child, such as a subprocess an import runs before the supervisor starts.
+            started = [pid for pid in _children(proc.pid) if _is_spawned(pid)]
             time.sleep(0.01)
         assert started, "no ingress was started"
         proc.send_signal(signal.SIGTERM)  # the ingress is importing, not yet listening
