@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,6 +30,10 @@ from runtime.scripts import Scripts
 
 log = logging.getLogger(__name__)
 
+# Claims admission control turned away, kept to try again (not left to the next sweep: a new
+# conversation's pending mark comes due only after the takeover horizon).
+MAX_DEFERRED_CLAIMS = 10_000
+ADMISSION_RETRY_SECONDS = 0.01
 _SWEEP_BATCH = 1000  # conversations looked at per sweep round, over all shards
 _SHARD_BATCH = max(1, _SWEEP_BATCH // SHARDS)
 
@@ -50,12 +55,14 @@ class Fleet:
         self._keys = keys
         self._config = config
         self._claims: set[ConversationKey] = set()
+        # Claims admission control turned away, oldest first (dispatch tries them again).
+        self._deferred: deque[ConversationKey] = deque()
         self._pokes: set[tuple[str, ConversationKey]] = set()
         self._wake: anyio.Event | None = None
         # Processes whose heartbeat was seen stopped at the last sweep (pid -> last beat).
         self._dead: dict[str, float] = {}
         self._live: set[str] = set()
-        self._renewer = Renewer(host, scripts, keys, config, batcher, self._takeover_horizon)
+        self._renewer = Renewer(host, scripts, keys, config, batcher, self.takeover_horizon)
 
     # -- claims asked for by record() and the listener, made by dispatch() in batches ----------
 
@@ -71,8 +78,9 @@ class Fleet:
             self._wake.set()
 
     @property
-    def _takeover_horizon(self) -> float:
-        """How far ahead an owned conversation's pending mark may be set."""
+    def takeover_horizon(self) -> float:
+        """How far ahead an owned conversation's pending mark may be set (and a new one's, when
+        a live process was told of it)."""
         return min(self._config.lease_ttl, self._config.host_timeout)
 
     def presumed_dead(self, process_id: str) -> bool:
@@ -108,7 +116,15 @@ class Fleet:
         while True:
             self._wake = anyio.Event()
             if not self._claims and not self._pokes:
-                await self._wake.wait()
+                if not self._deferred:
+                    await self._wake.wait()
+                else:
+                    # Admission was closed: try the deferred claims again as activations'
+                    # first round trips come back, oldest first, as many as there is room for.
+                    with anyio.move_on_after(ADMISSION_RETRY_SECONDS):
+                        await self._wake.wait()
+                    for _ in range(min(self._host.admits(), len(self._deferred))):
+                        self._claims.add(self._deferred.popleft())
             claims, self._claims = self._claims, set()
             pokes, self._pokes = self._pokes, set()
             try:
@@ -129,10 +145,19 @@ class Fleet:
     async def claim(self, keys: Iterable[ConversationKey]) -> list[tuple[ConversationKey, int]]:
         """Claim conversations not active here; activate those we got. Returns the others with
         how long (ms) their current lease still runs."""
+        if not self._host.accepting:
+            return []
         wanted = [key for key in keys if self._host.local_actor(key) is None]
-        # Admission control: the rest keep their pending marks; a later sweep gets them.
-        wanted = wanted[: self._host.admits()]
-        if not wanted or not self._host.accepting:
+        # Admission control: the rest wait for dispatch() to try them again (a bounded number;
+        # beyond it, and if this process dies, their pending marks bring a sweeper).
+        room = self._host.admits()
+        if len(wanted) > room:
+            space = max(0, MAX_DEFERRED_CLAIMS - len(self._deferred))
+            self._deferred.extend(wanted[room : room + space])
+            if self._wake is not None:
+                self._wake.set()
+            wanted = wanted[:room]
+        if not wanted:
             return []
         held = await self._claim_round([(key, "") for key in wanted])
         # Crash takeover: a lease whose owner's heartbeat stopped is taken now, not when it
@@ -267,7 +292,7 @@ class Fleet:
                     actor.poke()
                 # Never further ahead than our heartbeat is trusted: if we die now, the
                 # others must find this conversation due soon after they see us dead.
-                later[encode_member(key)] = now + self._takeover_horizon
+                later[encode_member(key)] = now + self.takeover_horizon
             elif score <= overdue or _preferred(live, member) == self._host.process_id:
                 # Rendezvous hashing spreads orphaned conversations over the live hosts; once
                 # overdue, anyone takes them (the preferred host may have just died).

@@ -162,6 +162,7 @@ class Runtime:
             claim=self.accepting and self.admits() > 0,  # admission control
             publish=not self._cluster,
             route=None if self.hosts else self._fleet.route,
+            look_again=self._fleet.takeover_horizon,
         )
 
     @property

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 import attrs
 import orjson
-from opentelemetry import context, propagate, trace
+from opentelemetry import context, trace
 from opentelemetry.trace import SpanKind
 
 from runtime import metrics
@@ -18,7 +18,7 @@ from runtime.config import RuntimeConfig
 from runtime.contracts import Command, ConversationKey, Envelope
 from runtime.keys import Keys, encode_member
 from runtime.scripts import Scripts
-from runtime.telemetry import hashed
+from runtime.telemetry import extracted, hashed, spans_recorded, traceparent
 
 _tracer = trace.get_tracer(__name__)
 
@@ -59,23 +59,30 @@ async def record(
     *,
     publish: bool = True,
     route: Callable[[bytes], str] | None = None,
+    look_again: float = 0.0,
 ) -> list[Recorded]:
     """One round trip for the whole batch, shared with whatever else is waiting to go out.
     `publish`: the script pokes other owners itself (standalone Redis; on a cluster the caller
     does it with SPUBLISH). `route` (a recorder that hosts no actors): the process a
     conversation nobody owns is handed to, by its encoded member (`keys.encode_member`); the
-    script pokes it when `publish`. Raises redis/OS
-    errors; the caller maps them."""
+    script pokes it when `publish`. `look_again`: how far ahead (seconds) the pending mark of
+    a conversation someone is told about (claimed here, or routed to a live host) comes due.
+    Raises redis/OS errors; the caller maps them."""
     started = time.perf_counter()
     parents: dict[tuple[tuple[str, str], ...], context.Context] = {}
-    spans = [_producer_span(envelope, parents) for envelope in envelopes]
+    # A PRODUCER span per envelope when spans are recorded; else each entry carries the trace
+    # context it came with (the webhook's SERVER span) and the consumer continues that.
+    spans = (
+        [_producer_span(envelope, parents) for envelope in envelopes] if spans_recorded() else []
+    )
     poke_prefix = keys.poke_prefix if publish else ""
     now = time.time()
     commands: list[Command] = []
     try:
-        for envelope, span in zip(envelopes, spans, strict=True):
+        for n, envelope in enumerate(envelopes):
             k = keys.of(envelope.key)
             member = encode_member(envelope.key)
+            routed = route(member) if route is not None else ""
             commands.append(
                 (
                     "EVALSHA",
@@ -88,7 +95,7 @@ async def record(
                     config.dedup_ttl_seconds,
                     envelope.message_id,
                     envelope.payload,
-                    _carrier(span),
+                    _carrier(spans[n]) if spans else orjson.dumps(envelope.trace_context),
                     repr(envelope.recorded_at or now),
                     "1" if claim else "0",
                     int(config.lease_ttl * 1000),
@@ -97,13 +104,18 @@ async def record(
                     poke_prefix,
                     member,
                     incarnation,
-                    route(member) if route is not None else "",
+                    routed,
                 )
             )
             # Mark the conversation pending (NX: never postpone a mark) so a sweeper finds it if
             # the poke is lost; also for a duplicate, so a redelivery repairs a mark a crash left
             # out. Outside the script: the pending set is fleet-wide, another Cluster slot.
-            commands.append(("ZADD", keys.pending(envelope.key), "NX", now, member))
+            # When a live process is told (this one claims, or a routed host is poked; a lease
+            # holder is poked either way), the mark comes due only after `look_again`: by then
+            # that process has pushed it further ahead itself, so sweepers do not meet every
+            # new conversation a second time (a lost poke is found that much later).
+            due = now + look_again if claim or routed else now
+            commands.append(("ZADD", keys.pending(envelope.key), "NX", due, member))
         # Urgent: the webhook's acknowledgement waits for this, not for the actors' work (G1).
         replies = await batcher.call(*commands, urgent=True)
     finally:
@@ -126,16 +138,7 @@ def _carrier(span: trace.Span) -> bytes:
     """The producer span as the W3C trace context the consumer links to, written directly:
     what propagate.inject would write for a context holding only this span (no baggage), for
     a fraction of its cost per envelope."""
-    span_context = span.get_span_context()
-    if not span_context.is_valid:
-        return b"{}"
-    carrier = {
-        "traceparent": f"00-{span_context.trace_id:032x}-{span_context.span_id:016x}"
-        f"-{span_context.trace_flags:02x}"
-    }
-    if span_context.trace_state:
-        carrier["tracestate"] = span_context.trace_state.to_header()
-    return orjson.dumps(carrier)
+    return orjson.dumps(traceparent(span.get_span_context()))
 
 
 def _producer_span(
@@ -145,7 +148,7 @@ def _producer_span(
     carried = tuple(envelope.trace_context.items())
     parent = parents.get(carried)
     if parent is None:
-        parent = parents[carried] = propagate.extract(dict(carried))
+        parent = parents[carried] = extracted(dict(carried))
     span = _tracer.start_span("inbox publish", context=parent, kind=SpanKind.PRODUCER)
     if span.is_recording():  # the hash is work only a recorded span needs
         span.set_attributes(

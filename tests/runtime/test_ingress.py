@@ -15,7 +15,7 @@ from runtime.client import RedisClient
 from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, Envelope
 from runtime.host import Runtime
-from runtime.keys import Keys
+from runtime.keys import Keys, encode_member
 from tests.runtime.handlers import AppendingHandler, processed_ids
 from tests.runtime.running import pending_count, running, wait_for
 
@@ -108,3 +108,46 @@ async def test_with_no_live_worker_the_work_waits_pending_for_the_first_to_start
         async with running(worker):  # its sweeper (every 0.2 s here) finds the conversation
             await wait_for(lambda: worker.stats().get("processed", 0) >= 1, within=10)
     assert processed_ids(await worker.read_session(KEY)) == ["m1"]
+
+
+async def test_a_conversation_handed_to_a_live_worker_is_not_due_for_the_sweepers_at_once(
+    redis_client: RedisClient, config: RuntimeConfig
+) -> None:
+    """The worker told of it marks it ahead itself while it hosts it: a mark due at once would
+    have every new conversation met a second time by a sweep (a claim or a re-mark each)."""
+    config = _slow_sweep(config)
+    keys = Keys(config.key_prefix)
+    idle = ConversationKey("15550001111", "263770009999")
+    ingress = Runtime(redis_client, config, process_id="ingress")
+    async with running(ingress):
+        assert await ingress.record([Envelope(idle, "m0", b"x")]) == [True]  # nobody alive
+        member = encode_member(idle)
+        score = await redis_client.zscore(keys.pending(idle), member)
+        assert score is not None and score <= time.time()
+        worker = Runtime(redis_client, config, AppendingHandler(), process_id="worker-a")
+        async with running(worker):
+            await ingress._fleet.read_hosts()
+            before = time.time()
+            assert await ingress.record([Envelope(KEY, "m1", b"x")]) == [True]
+            score = await redis_client.zscore(keys.pending(KEY), encode_member(KEY))
+            assert score is not None
+            assert score >= before + ingress._fleet.takeover_horizon - 0.5
+            await wait_for(lambda: worker.stats().get("processed", 0) >= 1, within=10)
+
+
+async def test_pokes_turned_away_by_admission_control_are_claimed_as_room_frees_up(
+    redis_client: RedisClient, config: RuntimeConfig
+) -> None:
+    """Not left to a sweep (30 s away here): the worker tries them again itself, in order."""
+    config = attrs.evolve(_slow_sweep(config), max_activating=2)
+    worker = Runtime(redis_client, config, AppendingHandler(), process_id="worker-a")
+    ingress = Runtime(redis_client, config, process_id="ingress")
+    keys = [ConversationKey("15550001111", f"26377002{n:04d}") for n in range(30)]
+    started = time.monotonic()
+    async with running(worker), running(ingress):
+        await ingress._fleet.read_hosts()
+        assert await ingress.record([Envelope(key, f"{key.user}-1", b"x") for key in keys])
+        await wait_for(lambda: worker.stats().get("processed", 0) >= len(keys), within=10)
+    assert time.monotonic() - started < SLOW_SWEEP / 2
+    for key in keys:
+        assert processed_ids(await worker.read_session(key)) == [f"{key.user}-1"]
