@@ -9,19 +9,20 @@ from typing import Protocol
 from opentelemetry import metrics
 from opentelemetry.metrics import CallbackOptions, Observation
 
+from runtime import tally
 from runtime.telemetry import DURATION_BUCKETS
 
 _meter = metrics.get_meter("runtime")
 
-recorded = _meter.create_counter("runtime.recorded", description="envelopes recorded (new)")
-duplicates = _meter.create_counter("runtime.duplicates", description="envelopes dropped as seen")
-processed = _meter.create_counter("runtime.processed", description="inbox entries committed")
-failures = _meter.create_counter("runtime.failures", description="handler exceptions")
-dead_letters = _meter.create_counter(
-    "runtime.dead_letters", description="entries or replies dead-lettered, by reason"
+recorded = tally.counter(_meter, "runtime.recorded", description="envelopes recorded (new)")
+duplicates = tally.counter(_meter, "runtime.duplicates", description="envelopes dropped as seen")
+processed = tally.counter(_meter, "runtime.processed", description="inbox entries committed")
+failures = tally.counter(_meter, "runtime.failures", description="handler exceptions")
+dead_letters = tally.counter(
+    _meter, "runtime.dead_letters", description="entries or replies dead-lettered, by reason"
 )
-sends = _meter.create_counter("runtime.sends", description="outbox sends by outcome")
-active_actors = _meter.create_up_down_counter("runtime.active_actors")
+sends = tally.counter(_meter, "runtime.sends", description="outbox sends by outcome")
+active_actors = tally.up_down_counter(_meter, "runtime.active_actors")
 record_latency = _meter.create_histogram(
     "runtime.record.duration", unit="s", explicit_bucket_boundaries_advisory=DURATION_BUCKETS
 )

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from opentelemetry import metrics
 
+from runtime import tally
 from runtime.telemetry import DURATION_BUCKETS
 
 _meter = metrics.get_meter("vimbiso.gateway")
 
-webhook_messages = _meter.create_counter(
-    "vimbiso_webhook_messages", description="Inbound messages by result (new, duplicate)"
+webhook_messages = tally.counter(
+    _meter, "vimbiso_webhook_messages", description="Inbound messages by result (new, duplicate)"
 )
-webhook_ignored = _meter.create_counter(
+webhook_ignored = tally.counter(
+    _meter,
     "vimbiso_webhook_ignored",
     description="Webhook items not recorded, by reason (foreign_number, malformed, unreadable)",
 )
-webhook_rejected = _meter.create_counter(
-    "vimbiso_webhook_rejected", description="Webhook POSTs refused, by reason (signature, size)"
+webhook_rejected = tally.counter(
+    _meter,
+    "vimbiso_webhook_rejected",
+    description="Webhook POSTs refused, by reason (signature, size)",
 )
 webhook_ack_seconds = _meter.create_histogram(
     "vimbiso_webhook_ack_seconds",
@@ -25,15 +29,19 @@ webhook_ack_seconds = _meter.create_histogram(
     description="Time from request to acknowledgement",
     explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
 )
-statuses = _meter.create_counter(
-    "vimbiso_delivery_statuses", description="Delivery statuses by status and applied (yes/stale)"
+statuses = tally.counter(
+    _meter,
+    "vimbiso_delivery_statuses",
+    description="Delivery statuses by status and applied (yes/stale)",
 )
-status_errors = _meter.create_counter(
-    "vimbiso_delivery_errors", description="Failed deliveries by Graph error code"
+status_errors = tally.counter(
+    _meter, "vimbiso_delivery_errors", description="Failed deliveries by Graph error code"
 )
-graph_sends = _meter.create_counter(
-    "vimbiso_graph_sends", description="Graph API sends by outcome (sent, retryable, rejected)"
+graph_sends = tally.counter(
+    _meter,
+    "vimbiso_graph_sends",
+    description="Graph API sends by outcome (sent, retryable, rejected)",
 )
-api_requests = _meter.create_counter(
-    "vimbiso_api_requests", description="/api requests by route and outcome"
+api_requests = tally.counter(
+    _meter, "vimbiso_api_requests", description="/api requests by route and outcome"
 )
