@@ -35,7 +35,7 @@ from typing import Protocol
 
 import anyio
 import attrs
-from opentelemetry import propagate, trace
+from opentelemetry import trace
 from opentelemetry.trace import Link, SpanKind
 
 from runtime import metrics
@@ -51,7 +51,7 @@ from runtime.contracts import (
 )
 from runtime.inbox import InboxEntry
 from runtime.store import ConversationStore, SessionConflict, dead_letter
-from runtime.telemetry import hashed
+from runtime.telemetry import extracted, hashed, span_if_recorded
 
 log = logging.getLogger(__name__)
 _tracer = trace.get_tracer(__name__)
@@ -240,12 +240,15 @@ class _Context:
 
 
 def _consumer_span(entry: InboxEntry) -> AbstractContextManager[trace.Span]:
+    """The turn's CONSUMER span, a child of the message's PRODUCER span, linked to it; when no
+    span is recorded, the turn runs in the producer's context itself (its trace id in the logs
+    and the `traceparent` to credex-core)."""
     envelope: Envelope = entry.envelope
-    producer = propagate.extract(dict(envelope.trace_context))
+    producer = extracted(envelope.trace_context)
     producer_span = trace.get_current_span(producer).get_span_context()
     links = [Link(producer_span)] if producer_span.is_valid else []
-    return _tracer.start_as_current_span(
-        "inbox process", context=producer, kind=SpanKind.CONSUMER, links=links
+    return span_if_recorded(
+        _tracer, "inbox process", context_=producer, kind=SpanKind.CONSUMER, links=links
     )
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import TYPE_CHECKING
 
 from opentelemetry import context, metrics, propagate, trace
+from opentelemetry.util.types import Attributes
 
 if TYPE_CHECKING:
     import aiohttp
@@ -130,6 +132,82 @@ def setup_telemetry(service_name: str = "vimbiso-pay") -> None:
     instrument_libraries()
 
 
+def spans_recorded(provider: trace.TracerProvider | None = None) -> bool:
+    """Whether a span started now could be recorded (by `provider`, else the global one). Not
+    when the process records none (no exporter: `trace_sampler`'s ALWAYS_OFF, or no tracer
+    provider at all): then a span of our own would only carry new ids, so the hot paths skip
+    theirs (`span_if_recorded`) and their work stays in the trace they continue, whose id the
+    logs and `traceparent` still carry."""
+    if provider is None:
+        provider = trace.get_tracer_provider()
+    if isinstance(provider, trace.ProxyTracerProvider | trace.NoOpTracerProvider):
+        return False
+    from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+
+    return getattr(provider, "sampler", None) is not ALWAYS_OFF
+
+
+def span_if_recorded(
+    tracer: trace.Tracer,
+    name: str,
+    *,
+    kind: trace.SpanKind = trace.SpanKind.INTERNAL,
+    attributes: Attributes = None,
+    links: Sequence[trace.Link] = (),
+    context_: context.Context | None = None,
+) -> AbstractContextManager[trace.Span]:
+    """`tracer.start_as_current_span(...)` when spans are recorded; else the current span as it
+    is (non-recording: attributes and status set on it are dropped, as they would be)."""
+    if spans_recorded():
+        return tracer.start_as_current_span(
+            name, context=context_, kind=kind, attributes=attributes, links=links
+        )
+    if context_ is not None:
+        return _attached(context_)
+    return nullcontext(trace.get_current_span())
+
+
+@contextmanager
+def _attached(ctx: context.Context) -> Iterator[trace.Span]:
+    token = context.attach(ctx)
+    try:
+        yield trace.get_current_span(ctx)
+    finally:
+        context.detach(token)
+
+
+_TRACEPARENT = re.compile(r"00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})")
+
+
+def extracted(trace_context: Mapping[str, str]) -> context.Context:
+    """The context a carrier we wrote names (`propagate.extract`). A lone `traceparent`, as
+    ours are, is read here directly, for a fraction of the propagators' cost per message."""
+    if len(trace_context) == 1 and (
+        match := _TRACEPARENT.fullmatch(trace_context.get("traceparent", ""))
+    ):
+        trace_id, span_id = int(match[1], 16), int(match[2], 16)
+        if trace_id and span_id:
+            remote = trace.SpanContext(
+                trace_id, span_id, is_remote=True, trace_flags=trace.TraceFlags(int(match[3], 16))
+            )
+            return trace.set_span_in_context(trace.NonRecordingSpan(remote))
+    return propagate.extract(dict(trace_context))
+
+
+def traceparent(span_context: trace.SpanContext) -> dict[str, str]:
+    """The W3C trace context naming a span, as `propagate.inject` writes it for a context that
+    holds only that span (no baggage): {} for an invalid span."""
+    if not span_context.is_valid:
+        return {}
+    carrier = {
+        "traceparent": f"00-{span_context.trace_id:032x}-{span_context.span_id:016x}"
+        f"-{span_context.trace_flags:02x}"
+    }
+    if span_context.trace_state:
+        carrier["tracestate"] = span_context.trace_state.to_header()
+    return carrier
+
+
 @contextmanager
 def continued(trace_context: Mapping[str, str]) -> Iterator[None]:
     """Spans started inside join the trace `trace_context` carries (a `traceparent`, as
@@ -138,7 +216,7 @@ def continued(trace_context: Mapping[str, str]) -> Iterator[None]:
     if not trace_context:
         yield
         return
-    token = context.attach(propagate.extract(dict(trace_context)))
+    token = context.attach(extracted(trace_context))
     try:
         yield
     finally:
@@ -146,7 +224,10 @@ def continued(trace_context: Mapping[str, str]) -> Iterator[None]:
 
 
 def without_generic_http_spans() -> AbstractContextManager[None]:
-    """Inside a hand-written CLIENT span: no second, generic span for the same request."""
+    """Inside a hand-written CLIENT span: no second, generic span for the same request (none
+    to suppress while the generic instrumentations are not installed)."""
+    if not _instrumented:
+        return nullcontext()
     from opentelemetry.instrumentation.utils import suppress_http_instrumentation
 
     return suppress_http_instrumentation()

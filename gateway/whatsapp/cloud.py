@@ -82,6 +82,7 @@ from runtime.contracts import (
 from runtime.telemetry import (
     continued,
     hashed,
+    span_if_recorded,
     without_generic_http_spans,
     without_generic_instrumentation,
 )
@@ -354,8 +355,8 @@ class CloudSender:
             raise self._rejected(f"reply is not encodable as JSON: {exc}") from exc
         await self._pace_number()
         with (
-            _tracer.start_as_current_span(
-                "POST", kind=trace.SpanKind.CLIENT, attributes=self._span_attributes
+            span_if_recorded(
+                _tracer, "POST", kind=trace.SpanKind.CLIENT, attributes=self._span_attributes
             ) as span,
             without_generic_http_spans(),  # for a session given to us, still instrumented
         ):

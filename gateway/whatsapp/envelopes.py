@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from opentelemetry import propagate
+from opentelemetry import trace
 
 from actors.events import Inbound, encode
 from gateway.whatsapp.inbound import Message
 from runtime.contracts import ConversationKey, Envelope
+from runtime.telemetry import traceparent
 
 
 def conversation_key(phone_number_id: str, message: Message) -> ConversationKey:
@@ -40,9 +41,7 @@ def phone_of(message: Message) -> str | None:
 def current_trace_context() -> dict[str, str]:
     """The W3C trace context of the current span (the webhook's SERVER span). The runtime's
     PRODUCER span per recorded envelope becomes its child (docs/architecture.md "Observability")."""
-    carrier: dict[str, str] = {}
-    propagate.inject(carrier)
-    return carrier
+    return traceparent(trace.get_current_span().get_span_context())
 
 
 def to_envelope(

@@ -236,3 +236,97 @@ def test_the_library_spans_are_installed_only_where_spans_are_recorded() -> None
     exported = {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1"}
     assert _instrumented_in_a_fresh_process(**exported) == [True, True]
     assert _instrumented_in_a_fresh_process(OTEL_TRACES_SAMPLER="always_on") == [True, True]
+
+
+def test_spans_are_recorded_only_by_a_provider_that_samples() -> None:
+    from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+
+    from runtime.telemetry import spans_recorded
+
+    assert spans_recorded(TracerProvider())
+    assert not spans_recorded(TracerProvider(sampler=ALWAYS_OFF))
+    assert not spans_recorded(trace.NoOpTracerProvider())
+    assert spans_recorded()  # these tests ask for every span (tests/conftest.py)
+
+
+def test_our_traceparent_reader_and_writer_agree_with_the_w3c_propagator() -> None:
+    from opentelemetry import propagate
+
+    from runtime.telemetry import extracted, traceparent
+
+    def seen(ctx: Any) -> trace.SpanContext:
+        return trace.get_current_span(ctx).get_span_context()
+
+    carriers: list[dict[str, str]] = [
+        {"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"},
+        {"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"},
+        {"traceparent": "00-00000000000000000000000000000000-b7ad6b7169203331-01"},  # invalid
+        {"traceparent": "00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01"},  # invalid
+        {"traceparent": "garbage"},
+        {},
+        {
+            "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            "tracestate": "vendor=value",
+        },
+    ]
+    for carrier in carriers:
+        assert seen(extracted(carrier)) == seen(propagate.extract(carrier)), carrier
+        written: dict[str, str] = {}
+        propagate.inject(written, context=propagate.extract(carrier))
+        assert traceparent(seen(propagate.extract(carrier))) == written, carrier
+
+
+def test_without_recorded_spans_a_messages_trace_id_still_reaches_its_turn_and_its_send(
+    redis_url: str, key_prefix: str
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.runtime.unrecorded_proc",
+            redis_url,
+            key_prefix,
+            f"00-{trace_id}-00f067aa0ba902b7-00",
+        ],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    seen = orjson.loads(done.stdout.splitlines()[-1])
+    assert seen == {"recorded": False, "turn": trace_id, "send": trace_id}
+
+
+def test_a_tally_reports_exact_current_totals_per_attribute_set_as_a_counter() -> None:
+    from opentelemetry.sdk.metrics import MeterProvider
+    from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+
+    from runtime import tally
+
+    reader = InMemoryMetricReader()
+    meter = MeterProvider(metric_readers=[reader]).get_meter("tally-test")
+    sends = tally.counter(meter, "test.sends", "sends by outcome")
+    sends.add(2, {"outcome": "sent"})
+    sends.add(1, {"outcome": "retryable", "code": "131056"})
+    sends.add(1, {"code": "131056", "outcome": "retryable"})  # the same set, another order
+
+    def totals() -> dict[frozenset[tuple[str, Any]], float]:
+        data = reader.get_metrics_data()
+        (metric,) = [
+            m for rm in data.resource_metrics for sm in rm.scope_metrics for m in sm.metrics
+        ]
+        assert metric.data.is_monotonic
+        return {frozenset(p.attributes.items()): p.value for p in metric.data.data_points}
+
+    assert totals() == {
+        frozenset({("outcome", "sent")}): 2,
+        frozenset({("outcome", "retryable"), ("code", "131056")}): 2,
+    }
+    sends.add(3, {"outcome": "sent"})
+    assert totals()[frozenset({("outcome", "sent")})] == 5
