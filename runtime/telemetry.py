@@ -216,11 +216,8 @@ def continued(trace_context: Mapping[str, str]) -> Iterator[None]:
     if not trace_context:
         yield
         return
-    token = context.attach(extracted(trace_context))
-    try:
+    with _attached(extracted(trace_context)):
         yield
-    finally:
-        context.detach(token)
 
 
 def without_generic_http_spans() -> AbstractContextManager[None]:
