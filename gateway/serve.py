@@ -308,6 +308,11 @@ def _wait_until_listening(process: BaseProcess, up: EventType) -> None:
             return
 
 
+def _role(slot: int) -> str:
+    """What the supervisor's logs call the process of `slot`: the ingress is slot 0."""
+    return f"worker {slot}" if slot else "ingress"
+
+
 def serve(settings: Settings, *, workers: int = 1) -> int:
     """`workers` >= 1: one ingress process on the port and that many worker processes, kept
     alive by a supervisor; 0: one process doing everything. The ingress starts first, so a
@@ -341,6 +346,6 @@ def serve(settings: Settings, *, workers: int = 1) -> int:
         return process
 
     try:
-        return Supervisor(start, workers + 1, STARTUP_FAILED).run()
+        return Supervisor(start, workers + 1, STARTUP_FAILED, name=_role).run()
     finally:
         shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -1,6 +1,7 @@
-"""`vimbiso serve --workers N`: N worker processes on one port, and a parent that keeps N alive.
+"""`vimbiso serve --workers N`: the ingress and N worker processes, and a parent that keeps
+them alive. Its logs name each by role (`name`: "ingress", "worker 1", ...).
 
-A worker that dies (a crash, an out-of-memory kill, SIGKILL) is started again and the parent
+A process that dies (a crash, an out-of-memory kill, SIGKILL) is started again and the parent
 logs it; its conversations are taken over through Redis meanwhile, as with any dead process. A
 worker that exits with the startup-failure code (a setting it cannot start with) is not
 restarted: the others are stopped and the parent exits with that code. A slot that keeps dying
@@ -33,9 +34,15 @@ def _how(process: BaseProcess) -> str:
 
 class Supervisor:
     def __init__(
-        self, start: Callable[[int], BaseProcess], count: int, startup_failed: int
+        self,
+        start: Callable[[int], BaseProcess],
+        count: int,
+        startup_failed: int,
+        *,
+        name: Callable[[int], str] = lambda slot: f"worker {slot}",
     ) -> None:
         self._start = start
+        self._name = name  # what the logs call the process of a slot
         self._count = count
         self._startup_failed = startup_failed
         self._workers: dict[int, BaseProcess] = {}
@@ -74,11 +81,11 @@ class Supervisor:
             # A worker still starting when told to stop dies of the SIGTERM itself: that is
             # the stop we asked for, not a failure.
             if process.exitcode not in (0, -signal.SIGTERM):
-                log.error("worker %d stopped with %s", slot, _how(process))
+                log.error("%s stopped with %s", self._name(slot), _how(process))
                 self._failure = self._failure or 1
             return
         if process.exitcode == self._startup_failed:
-            log.error("worker %d could not start; stopping the service", slot)
+            log.error("%s could not start; stopping the service", self._name(slot))
             self._failure = self._startup_failed
             self.stop()
             return
@@ -86,8 +93,8 @@ class Supervisor:
         recent = [t for t in self._restarts[slot] if now - t < RESTART_WINDOW_SECONDS]
         if len(recent) >= MAX_RESTARTS:
             log.error(
-                "worker %d died (%s) %d times in %.0f s; stopping the service",
-                slot,
+                "%s died (%s) %d times in %.0f s; stopping the service",
+                self._name(slot),
                 _how(process),
                 len(recent) + 1,
                 RESTART_WINDOW_SECONDS,
@@ -103,8 +110,8 @@ class Supervisor:
             replacement.terminate()  # told to stop while it was starting
             return
         log.warning(
-            "worker %d (pid %s) died (%s); restarted as pid %s",
-            slot,
+            "%s (pid %s) died (%s); restarted as pid %s",
+            self._name(slot),
             process.pid,
             _how(process),
             replacement.pid,

@@ -123,6 +123,9 @@ def test_a_worker_or_the_ingress_that_dies_is_restarted_and_logged(redis_url: st
         assert code == 0, [line for line in log.splitlines() if '"INFO"' not in line][-20:]
         for victim in killed:
             assert f"pid {victim}) died (signal SIGKILL); restarted" in log, log[-3000:]
+        # Named by role: the ingress is not "worker 0".
+        assert f'"ingress (pid {ingress}) died' in log, log[-3000:]
+        assert f"pid {workers[0]}) died" in log and "worker 0" not in log, log[-3000:]
     finally:
         if proc.poll() is None:
             proc.kill()
