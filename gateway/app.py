@@ -55,6 +55,7 @@ def create_app(
     recorder: Recorder,
     key_prefix: str,
     credex_health: Callable[[], Awaitable[bool]] | None = None,
+    live_workers: Callable[[], int | None] | None = None,
     extra_routes: Callable[[web.Application], None] | None = None,
     display_numbers: DisplayNumbers | None = None,
     pipelines: SharedPipelines | None = None,
@@ -80,7 +81,7 @@ def create_app(
     WebhookRoutes(config, recorder, redis, key_prefix, display_numbers, pipelines, acks).register(
         app
     )
-    ServiceRoutes(redis, credex_health).register(app)
+    ServiceRoutes(redis, credex_health, live_workers).register(app)
     identities = IdentityMap(redis, key_prefix, config.whatsapp_phone_number_id)
     NotifyRoutes(config, recorder, identities, LoginGuard(redis, key_prefix)).register(app)
     if extra_routes is not None:

@@ -142,6 +142,7 @@ async def running_service(
             redis=redis,
             recorder=runtime,
             credex_health=credex.health,
+            live_workers=runtime.live_workers,
             key_prefix=key_prefix,
             extra_routes=extra_routes,
             display_numbers=numbers,

@@ -83,6 +83,11 @@ class Fleet:
         a live process was told of it)."""
         return min(self._config.lease_ttl, self._config.host_timeout)
 
+    @property
+    def live_hosts(self) -> int:
+        """How many hosts' heartbeats were live at the last read (`read_hosts`)."""
+        return len(self._live)
+
     def presumed_dead(self, process_id: str) -> bool:
         return process_id in self._dead
 

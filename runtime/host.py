@@ -170,6 +170,11 @@ class Runtime:
         """Whether this runtime hosts actors (it has a handler), or only records and routes."""
         return self._services is not None
 
+    def live_workers(self) -> int | None:
+        """For a runtime hosting no actors (the ingress): how many live hosts it hands
+        conversations to, as of its last read of their heartbeats. None for a host itself."""
+        return None if self.hosts else self._fleet.live_hosts
+
     def _route(self, key: ConversationKey, outcome: Recorded) -> None:
         """Wake the local actor. The record script already published to another owner; with
         no owner and no host running here, the sweeper of some process picks the work up."""

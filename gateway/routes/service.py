@@ -1,4 +1,8 @@
-"""Service routes: liveness, readiness (Redis and credex-core) and Prometheus metrics."""
+"""Service routes: liveness, readiness (Redis and credex-core) and Prometheus metrics.
+
+The ingress of `vimbiso serve` also reports on `/readyz` how many live workers it hands
+conversations to (`workers`). It stays ready with none: it still records and acknowledges
+every message, which waits in Redis until a worker's heartbeat is seen (G1)."""
 
 from __future__ import annotations
 
@@ -20,9 +24,11 @@ class ServiceRoutes:
         self,
         redis: RedisClient,
         credex_health: Callable[[], Awaitable[bool]] | None,
+        live_workers: Callable[[], int | None] | None = None,
     ) -> None:
         self._redis = redis
         self._credex_health = credex_health
+        self._live_workers = live_workers
 
     def register(self, app: web.Application) -> None:
         app.router.add_get("/healthz", self.healthz)
@@ -36,11 +42,12 @@ class ServiceRoutes:
         redis_state, credex_ok = await asyncio.gather(self._redis_state(), self._credex_ok())
         redis_ok = redis_state.get("state") == "ok"
         down = [name for name, ok in (("redis", redis_ok), ("credex-core", credex_ok)) if not ok]
+        report: dict[str, Any] = {"redis": redis_state}
+        if self._live_workers is not None and (workers := self._live_workers()) is not None:
+            report["workers"] = workers
         if down:
-            return web.json_response(
-                {"status": "unavailable", "down": down, "redis": redis_state}, status=503
-            )
-        return web.json_response({"status": "ready", "redis": redis_state})
+            return web.json_response({"status": "unavailable", "down": down} | report, status=503)
+        return web.json_response({"status": "ready"} | report)
 
     async def _redis_state(self) -> dict[str, Any]:
         """Standalone: it answers. Cluster: `cluster_state` is ok (every slot served)."""

@@ -83,6 +83,12 @@ async def test_the_ingress_acknowledges_and_the_workers_answer_each_member_in_or
         )
         ingress, workers = ingress_and_workers(proc.pid, 2)
         await anyio.sleep(2.0)  # both workers beat, and the ingress has read their beats
+        async with aiohttp.ClientSession() as http:
+            # /readyz names the live workers the ingress hands conversations to (credex-core
+            # is not there, so it answers 503 for that).
+            async with http.get(f"http://127.0.0.1:{port}/readyz") as answer:
+                readiness = await answer.json()
+            assert readiness["workers"] == 2 and readiness["down"] == ["credex-core"], readiness
         # Members of this run only: a session left in Redis by an earlier run would add a
         # "your session timed out" to the first answer.
         block = secrets.randbelow(10_000)

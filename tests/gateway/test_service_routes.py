@@ -70,6 +70,37 @@ async def test_readyz_checks_redis_and_credex_core_and_names_what_is_down(
     await dead.aclose()
 
 
+async def test_readyz_reports_the_live_workers_of_an_ingress_and_stays_ready_with_none(
+    http: aiohttp.ClientSession,
+    serve: Serve,
+    redis_client: aioredis.Redis,
+    recorder: Recorder,
+    key_prefix: str,
+) -> None:
+    live: list[int | None] = [0]
+
+    def app() -> web.Application:
+        return create_app(
+            make_config(),
+            redis=redis_client,
+            recorder=recorder,
+            key_prefix=key_prefix,
+            live_workers=lambda: live[0],
+        )
+
+    base = await serve(app())
+    async with http.get(f"{base}/readyz") as response:
+        # None live: messages are still recorded and acknowledged, and wait in Redis.
+        assert response.status == 200
+        assert (await response.json())["workers"] == 0
+    live[0] = 3
+    async with http.get(f"{base}/readyz") as response:
+        assert (await response.json())["workers"] == 3
+    live[0] = None  # a process hosting actors itself reports none
+    async with http.get(f"{base}/readyz") as response:
+        assert "workers" not in await response.json()
+
+
 async def test_metrics_are_prometheus_text_with_our_counters(
     http: aiohttp.ClientSession, gateway_url: str
 ) -> None:
