@@ -9,12 +9,12 @@ its command counter is ours alone. This process is the load generator: signed we
 connections (the hand-rolled client of bench/gateway_bench.py).
 
 Per server and workload (`help`; `hi`, the dashboard through credex-core; `mix`: hi, help,
-menu and a quick offer) it prints: processing throughput (first POST to the last reply the
-Cloud API saw), ack p50/p99/p99.9 at 25/50/75% of that throughput, server CPU per message
-(the whole process tree), Redis commands per message, replies per turn, and the throughput as
-a fraction of the minimal bot's. Numbers are ratios of one run on a shared machine; with
-`--repeat N` the servers take turns N times per workload and the table shows medians, each
-ratio with the lowest and highest of its repeats.
+menu, a quick offer and its confirmation, a tap on *Sign & send*) it prints: processing
+throughput (first POST to the last reply the Cloud API saw), ack p50/p99/p99.9 at 25/50/75% of
+that throughput, server CPU per message (the whole process tree), Redis commands per message,
+replies per turn, and the throughput as a fraction of the minimal bot's. Numbers are ratios of
+one run on a shared machine; with `--repeat N` the servers take turns N times per workload and
+the table shows medians, each ratio with the lowest and highest of its repeats.
 
 Run: `.venv/bin/vimbiso bench e2e` or `.venv/bin/python -m bench.e2e [--members 5000] ...`.
 """
@@ -25,13 +25,14 @@ import argparse
 import asyncio
 import base64
 import contextlib
+import datetime as dt
 import os
 import secrets
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import aiohttp
@@ -44,10 +45,13 @@ from simulator.redis_server import embedded_redis, free_port
 
 APP_SECRET = "bench-e2e-app-secret"
 PNID = "1098765432109"
+# The tap on an offer's *Sign & send*, with the button id of the confirmation the member was
+# last sent (bench/e2e_graph.py hands those over); typed `yes` if it has not arrived yet.
+CONFIRM = "{confirm}"
 WORKLOADS: dict[str, tuple[str, ...]] = {
     "help": ("help",),
     "hi": ("hi",),
-    "mix": ("hi", "help", "menu", "1->{other}"),
+    "mix": ("hi", "help", "menu", "1->{other}", CONFIRM),
 }
 SERVERS = ("minimal", "serve-1", "serve-2")
 FRACTIONS = (0.25, 0.5, 0.75)
@@ -58,7 +62,16 @@ def _phone(n: int) -> str:
     return f"2637{n:08d}"
 
 
-def _webhook(n: int, text: str, wamid: str) -> _Request:
+def _text(text: str) -> dict[str, Any]:
+    return {"type": "text", "text": {"body": text}}
+
+
+def _tap(button_id: str, title: str) -> dict[str, Any]:
+    reply = {"id": button_id, "title": title}
+    return {"type": "interactive", "interactive": {"type": "button_reply", "button_reply": reply}}
+
+
+def _webhook(n: int, message: dict[str, Any], wamid: str) -> _Request:
     phone = _phone(n)
     body = orjson.dumps(
         {
@@ -81,8 +94,7 @@ def _webhook(n: int, text: str, wamid: str) -> _Request:
                                         "from": phone,
                                         "id": wamid,
                                         "timestamp": str(int(time.time())),
-                                        "type": "text",
-                                        "text": {"body": text},
+                                        **message,
                                     }
                                 ],
                             },
@@ -101,23 +113,51 @@ def _webhook(n: int, text: str, wamid: str) -> _Request:
 
 class _Load:
     """Messages in member order: message i comes from member i % members, so each member's
-    messages are `members / rate` seconds apart and follow the workload's words in turn."""
+    messages are `members / rate` seconds apart and follow the workload's words in turn.
+
+    A tap (CONFIRM) is written when it is due, not before, with the button id the member's
+    last confirmation carried (`taps`, kept current by `follow_taps`): a member taps what is on
+    the screen. One not there yet is typed as `yes` instead and counted (`taps_missed`)."""
 
     def __init__(self, members: int, words: Sequence[str]) -> None:
         self.members = members
         self.words = words
         self.sent = 0
         self.run = secrets.token_hex(3)
+        self.taps: dict[str, str] = {}
+        self.tapped = 0
+        self.taps_missed = 0
 
-    def take(self, count: int) -> list[_Request]:
-        requests = []
-        for i in range(self.sent, self.sent + count):
-            n = i % self.members
-            word = self.words[(i // self.members) % len(self.words)]
-            text = word.format(other=_phone((n + 1) % self.members))
-            requests.append(_webhook(n, text, f"wamid.e2e.{self.run}.{i}"))
-        self.sent += count
-        return requests
+    @property
+    def taps_wanted(self) -> bool:
+        return CONFIRM in self.words
+
+    def take(self, count: int) -> Iterable[_Request]:
+        first, self.sent = self.sent, self.sent + count
+        if self.taps_wanted:
+            return (self._message(i) for i in range(first, first + count))
+        return [self._message(i) for i in range(first, first + count)]
+
+    def _message(self, i: int) -> _Request:
+        n = i % self.members
+        word = self.words[(i // self.members) % len(self.words)]
+        wamid = f"wamid.e2e.{self.run}.{i}"
+        if word != CONFIRM:
+            return _webhook(n, _text(word.format(other=_phone((n + 1) % self.members))), wamid)
+        button = self.taps.pop(_phone(n), None)
+        if button is None:
+            self.taps_missed += 1
+            return _webhook(n, _text("yes"), wamid)
+        self.tapped += 1
+        return _webhook(n, _tap(button, "✍️ Sign & send"), wamid)
+
+    async def follow_taps(self, graph_url: str, every: float = 0.1) -> None:
+        """Keep `taps` current from the fake Cloud API until cancelled."""
+        async with aiohttp.ClientSession() as http:
+            while True:
+                async with http.get(f"{graph_url}/taps") as answer:
+                    self.taps.update(await answer.json())
+                await asyncio.sleep(every)
 
     def max_rate(self) -> int:
         return self.members * PER_MEMBER_PER_MINUTE // 60
@@ -190,19 +230,53 @@ async def _wait_http(url: str, within: float = 30.0) -> None:
     raise RuntimeError(f"{url} did not answer within {within:g} s")
 
 
-async def _onboard(credex_url: str, members: int) -> None:
-    """Every load member is a credex member, so `hi` shows a real dashboard."""
+def _surname(n: int) -> str:
+    """A distinct surname per member, of letters only: credex-core strips anything else from a
+    name and refuses one shorter than 3 letters."""
+    letters = ""
+    while n or len(letters) < 3:
+        n, digit = divmod(n, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+    return "N" + letters
+
+
+async def _onboard(credex_url: str, members: int) -> list[str]:
+    """Every load member is a credex member, so `hi` shows a real dashboard: their member ids."""
     queue: asyncio.Queue[int] = asyncio.Queue()
     for n in range(members):
         queue.put_nowait(n)
+    ids: list[str] = []
 
     async def worker(http: aiohttp.ClientSession) -> None:
         while not queue.empty():
             n = queue.get_nowait()
-            body = {"firstname": "Member", "lastname": f"N{n}", "phone": _phone(n),
+            body = {"firstname": "Member", "lastname": _surname(n), "phone": _phone(n),
                     "defaultDenom": "USD"}  # fmt: skip
             async with http.post(f"{credex_url}/onboardMember", json=body) as answer:
-                await answer.read()
+                reply = await answer.json()
+                if answer.status != 201:
+                    raise RuntimeError(f"onboarding member {n} was refused: {reply}")
+                ids.append(reply["memberDashboard"]["memberID"])
+
+    async with aiohttp.ClientSession() as http:
+        await asyncio.gather(*(worker(http) for _ in range(32)))
+    return ids
+
+
+async def _verify(credex_url: str, member_ids: Sequence[str]) -> None:
+    """Tier 2 (Verified) for every member, who may then offer unsecured credex (`1->member`)
+    within the daily limit; an Open (tier 1) member's quick offer is refused before any
+    confirmation. Done before the first workload with taps, so the others see the dashboard
+    of a new member as before."""
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for member_id in member_ids:
+        queue.put_nowait(member_id)
+
+    async def worker(http: aiohttp.ClientSession) -> None:
+        while not queue.empty():
+            body = {"memberID": queue.get_nowait(), "tier": 2}
+            async with http.post(f"{credex_url}/admin/updateMemberTier", json=body) as answer:
+                answer.raise_for_status()
 
     async with aiohttp.ClientSession() as http:
         await asyncio.gather(*(worker(http) for _ in range(32)))
@@ -257,6 +331,25 @@ async def _measure(
     port: int, pid: int, graph_url: str, redis_url: str, load: _Load, count: int
 ) -> dict[str, float]:
     """One workload on one server: saturation, then ack latency at fractions of it."""
+    following = asyncio.create_task(load.follow_taps(graph_url)) if load.taps_wanted else None
+    try:
+        numbers = await _measured(port, pid, graph_url, redis_url, load, count)
+    finally:
+        if following is not None:
+            following.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await following
+    if load.taps_wanted:
+        # Taps on Sign & send, those typed as `yes` because the confirmation was late, and the
+        # offers the bot then told their issuers were sent (credex-core created them).
+        numbers |= {"confirm_taps": float(load.tapped), "taps_missed": float(load.taps_missed)}
+        numbers["offers_sent"] = float((await _graph_stats(graph_url))["offers"])
+    return numbers
+
+
+async def _measured(
+    port: int, pid: int, graph_url: str, redis_url: str, load: _Load, count: int
+) -> dict[str, float]:
     warm = load.take(min(500, load.members))
     await _load(port, warm, 200, warmup=0)
     await _settled(graph_url, quiet=2.0)
@@ -357,15 +450,32 @@ def measure(
     with (
         embedded_redis() as redis_url,
         _process(
-            [sys.executable, "-m", "gateway.cli", "credex-sim", "--port", "0", "--auth", "lax"],
+            # Its system day is today's, as credex-core's is (it follows the days' DCO): the
+            # bot's default due dates are reckoned from the wall clock.
+            [
+                sys.executable,
+                "-m",
+                "gateway.cli",
+                "credex-sim",
+                "--port",
+                "0",
+                "--auth",
+                "lax",
+                "--day",
+                dt.datetime.now(dt.UTC).date().isoformat(),
+            ],
             announce="listening",
         ) as (_, sim_line),
         _process([sys.executable, "-m", "bench.e2e_graph"], announce="PORT ") as (_, graph_line),
     ):
         credex_url = sim_line.split()[3]
         graph_url = f"http://127.0.0.1:{graph_line.split()[1]}"
-        asyncio.run(_onboard(credex_url, members))
+        member_ids = asyncio.run(_onboard(credex_url, members))
+        verified = False
         for workload in workloads:
+            if CONFIRM in WORKLOADS[workload] and not verified:
+                asyncio.run(_verify(credex_url, member_ids))
+                verified = True
             for round_ in range(repeat):
                 for kind in servers:
                     asyncio.run(_flush(redis_url))

@@ -29,7 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -371,7 +371,7 @@ class _Outcome:
 
 async def _load(
     port: int,
-    requests: Sequence[_Request],
+    requests: Iterable[_Request],
     rate: int,
     warmup: int,
     on_measure: Callable[[], None] = lambda: None,
