@@ -155,10 +155,12 @@ def span_if_recorded(
     attributes: Attributes = None,
     links: Sequence[trace.Link] = (),
     context_: context.Context | None = None,
+    provider: trace.TracerProvider | None = None,
 ) -> AbstractContextManager[trace.Span]:
-    """`tracer.start_as_current_span(...)` when spans are recorded; else the current span as it
-    is (non-recording: attributes and status set on it are dropped, as they would be)."""
-    if spans_recorded():
+    """`tracer.start_as_current_span(...)` when spans are recorded (by `provider`, the tracer's,
+    else the global one); else the current span as it is (non-recording: attributes and status
+    set on it are dropped, as they would be)."""
+    if spans_recorded(provider):
         return tracer.start_as_current_span(
             name, context=context_, kind=kind, attributes=attributes, links=links
         )

@@ -30,6 +30,8 @@ from opentelemetry import metrics, propagate, trace
 from gateway.credex.errors import CredexUnavailable
 from runtime.telemetry import (
     DURATION_BUCKETS,
+    span_if_recorded,
+    traceparent,
     without_generic_http_spans,
     without_generic_instrumentation,
 )
@@ -127,6 +129,7 @@ class Transport:
         self._backoff_cap = backoff_cap
         self._max_retry_after = max_retry_after
         self._tracer = trace.get_tracer(__name__, tracer_provider=tracer_provider)
+        self._tracer_provider = tracer_provider  # None: the global one
         meter = metrics.get_meter(__name__, meter_provider=meter_provider)
         self._latency = meter.create_histogram(
             "credex.client.duration",
@@ -241,8 +244,12 @@ class Transport:
         started = time.perf_counter()
         status: int | str = "error"
         with (
-            self._tracer.start_as_current_span(
-                f"POST {path}", kind=trace.SpanKind.CLIENT, attributes=attributes
+            span_if_recorded(
+                self._tracer,
+                f"POST {path}",
+                kind=trace.SpanKind.CLIENT,
+                attributes=attributes,
+                provider=self._tracer_provider,
             ) as span,
             without_generic_http_spans(),
         ):
@@ -251,7 +258,10 @@ class Transport:
                 headers["x-client-api-key"] = self._api_key
             if token is not None:
                 headers["Authorization"] = f"Bearer {token}"
-            propagate.inject(headers)
+            if span.is_recording():
+                propagate.inject(headers)
+            else:  # the message's own trace context, as `inject` would write it (no baggage)
+                headers.update(traceparent(span.get_span_context()))
             try:
                 timeout = aiohttp.ClientTimeout(
                     total=min(self._total_timeout, left),

@@ -6,18 +6,23 @@ from __future__ import annotations
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from opentelemetry import propagate, trace
+from opentelemetry import trace
+
+from runtime.telemetry import extracted, span_if_recorded
 
 _tracer = trace.get_tracer("simulator.credex")
+_W3C = ("traceparent", "tracestate")
 
 
 @web.middleware
 async def traced(request: web.Request, handler: Handler) -> web.StreamResponse:
-    parent = propagate.extract(dict(request.headers))
+    carrier = {name: value for name in _W3C if (value := request.headers.get(name))}
     route = request.path if request.path.startswith("/v1/") else "unmatched"
-    with _tracer.start_as_current_span(
+    # Without recorded spans (no exporter), the request runs in the caller's trace context.
+    with span_if_recorded(
+        _tracer,
         f"{request.method} {route}",
-        context=parent,
+        context_=extracted(carrier),
         kind=trace.SpanKind.SERVER,
         attributes={
             "http.request.method": request.method,

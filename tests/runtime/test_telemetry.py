@@ -300,7 +300,8 @@ def test_without_recorded_spans_a_messages_trace_id_still_reaches_its_turn_and_i
         check=True,
     )
     seen = orjson.loads(done.stdout.splitlines()[-1])
-    assert seen == {"recorded": False, "turn": trace_id, "send": trace_id}
+    # login and the dashboard: each carries the message's trace id to credex-core
+    assert seen == {"recorded": False, "turn": trace_id, "credex": [trace_id] * 2, "send": trace_id}
 
 
 def test_a_tally_reports_exact_current_totals_per_attribute_set_as_a_counter() -> None:

@@ -1,5 +1,6 @@
 """A process that records no spans (no exporter, no sampler set: what `vimbiso serve` runs
-without OTLP): a message's trace id must still reach its turn and its reply's send.
+without OTLP): a message's trace id must still reach its turn, its calls to credex-core (their
+`traceparent`) and its reply's send.
 
 `python -m tests.runtime.unrecorded_proc REDIS_URL PREFIX TRACEPARENT` prints one JSON line."""
 
@@ -7,11 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from contextlib import suppress
 
 import anyio
 import orjson
+from aiohttp import web
 from opentelemetry import trace
 
+from gateway.credex.client import CredexClient
 from runtime.config import RuntimeConfig
 from runtime.contracts import ConversationKey, Envelope, Turn, TurnContext
 from runtime.host import Runtime
@@ -23,10 +27,19 @@ class _Seeing:
     def __init__(self) -> None:
         self.turn_trace = ""
         self.send_trace = ""
+        self.credex_traces: list[str] = []  # the traceparents credex-core was sent
+        self.credex: CredexClient | None = None
         self.sent = anyio.Event()
+
+    async def credex_core(self, request: web.Request) -> web.Response:
+        self.credex_traces.append(request.headers.get("traceparent", "").split("-")[1:2][0])
+        return web.json_response({"token": "a-token"})  # not a dashboard: the view fails
 
     async def handle(self, ctx: TurnContext, session: bytes | None, envelope: Envelope) -> Turn:
         self.turn_trace = f"{trace.get_current_span().get_span_context().trace_id:032x}"
+        assert self.credex is not None
+        with suppress(Exception):
+            await self.credex.member_view("263770003333")  # login, then the dashboard
         return Turn(session=b"[]", replies=[orjson.dumps(envelope.trace_context)])
 
     def on_error(
@@ -46,6 +59,14 @@ class _Seeing:
 async def main(redis_url: str, prefix: str, parent: str) -> None:
     setup_telemetry("unrecorded-test")
     seeing = _Seeing()
+    app = web.Application()
+    app.router.add_post("/v1/{operation}", seeing.credex_core)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    seeing.credex = CredexClient(f"http://127.0.0.1:{port}/v1", client_api_key=None)
     config = RuntimeConfig(key_prefix=prefix, sweep_interval=0.2, actor_idle_seconds=0.3)
     runtime = Runtime(client(redis_url), config, seeing, seeing.send, process_id="unrecorded")
     key = ConversationKey("15550003333", "263770003333")
@@ -56,8 +77,11 @@ async def main(redis_url: str, prefix: str, parent: str) -> None:
             await runtime.record([envelope])
             await seeing.sent.wait()
             await runtime.stop()
-    print(orjson.dumps({"recorded": spans_recorded(), "turn": seeing.turn_trace,
-                        "send": seeing.send_trace}).decode())  # fmt: skip
+    await seeing.credex.close()
+    await runner.cleanup()
+    seen = {"recorded": spans_recorded(), "turn": seeing.turn_trace}
+    seen |= {"credex": seeing.credex_traces, "send": seeing.send_trace}
+    print(orjson.dumps(seen).decode())
 
 
 if __name__ == "__main__":
