@@ -240,27 +240,33 @@ def _surname(n: int) -> str:
     return "N" + letters
 
 
-async def _onboard(credex_url: str, members: int) -> list[str]:
-    """Every load member is a credex member, so `hi` shows a real dashboard: their member ids."""
+async def _post_all(url: str, bodies: Sequence[dict[str, Any]]) -> list[tuple[int, Any]]:
+    """POST each body to `url`, 32 at a time: each answer's status and JSON, in body order."""
+    answers: list[tuple[int, Any]] = [(0, None)] * len(bodies)
     queue: asyncio.Queue[int] = asyncio.Queue()
-    for n in range(members):
-        queue.put_nowait(n)
-    ids: list[str] = []
+    for index in range(len(bodies)):
+        queue.put_nowait(index)
 
     async def worker(http: aiohttp.ClientSession) -> None:
         while not queue.empty():
-            n = queue.get_nowait()
-            body = {"firstname": "Member", "lastname": _surname(n), "phone": _phone(n),
-                    "defaultDenom": "USD"}  # fmt: skip
-            async with http.post(f"{credex_url}/onboardMember", json=body) as answer:
-                reply = await answer.json()
-                if answer.status != 201:
-                    raise RuntimeError(f"onboarding member {n} was refused: {reply}")
-                ids.append(reply["memberDashboard"]["memberID"])
+            index = queue.get_nowait()
+            async with http.post(url, json=bodies[index]) as answer:
+                answers[index] = (answer.status, await answer.json())
 
     async with aiohttp.ClientSession() as http:
         await asyncio.gather(*(worker(http) for _ in range(32)))
-    return ids
+    return answers
+
+
+async def _onboard(credex_url: str, members: int) -> list[str]:
+    """Every load member is a credex member, so `hi` shows a real dashboard: their member ids."""
+    bodies = [{"firstname": "Member", "lastname": _surname(n), "phone": _phone(n),
+               "defaultDenom": "USD"} for n in range(members)]  # fmt: skip
+    answers = await _post_all(f"{credex_url}/onboardMember", bodies)
+    for n, (status, reply) in enumerate(answers):
+        if status != 201:
+            raise RuntimeError(f"onboarding member {n} was refused: {reply}")
+    return [reply["memberDashboard"]["memberID"] for _, reply in answers]
 
 
 async def _verify(credex_url: str, member_ids: Sequence[str]) -> None:
@@ -268,18 +274,10 @@ async def _verify(credex_url: str, member_ids: Sequence[str]) -> None:
     within the daily limit; an Open (tier 1) member's quick offer is refused before any
     confirmation. Done before the first workload with taps, so the others see the dashboard
     of a new member as before."""
-    queue: asyncio.Queue[str] = asyncio.Queue()
-    for member_id in member_ids:
-        queue.put_nowait(member_id)
-
-    async def worker(http: aiohttp.ClientSession) -> None:
-        while not queue.empty():
-            body = {"memberID": queue.get_nowait(), "tier": 2}
-            async with http.post(f"{credex_url}/admin/updateMemberTier", json=body) as answer:
-                answer.raise_for_status()
-
-    async with aiohttp.ClientSession() as http:
-        await asyncio.gather(*(worker(http) for _ in range(32)))
+    bodies = [{"memberID": member_id, "tier": 2} for member_id in member_ids]
+    answers = await _post_all(f"{credex_url}/admin/updateMemberTier", bodies)
+    if refused := [reply for status, reply in answers if status != 200]:
+        raise RuntimeError(f"{len(refused)} tier changes were refused, the first: {refused[0]}")
 
 
 async def _graph_stats(graph_url: str) -> dict[str, Any]:
