@@ -17,6 +17,7 @@ BENCHMARKS = {
     "credex-sim": "bench.credex_sim_bench",
     "runtime": "bench.runtime_bench",
     "gateway": "bench.gateway_bench",
+    "http-client": "bench.http_client_bench",
     "faults": "bench.faults",
     "e2e": "bench.e2e",
     "e2e-memory": "bench.e2e_memory",

@@ -15,7 +15,6 @@ from opentelemetry import context, metrics, propagate, trace
 from opentelemetry.util.types import Attributes
 
 if TYPE_CHECKING:
-    import aiohttp
     from opentelemetry.sdk.metrics import ExemplarFilter
     from opentelemetry.sdk.trace.sampling import Sampler
 
@@ -222,26 +221,6 @@ def continued(trace_context: Mapping[str, str]) -> Iterator[None]:
         yield
 
 
-def without_generic_http_spans() -> AbstractContextManager[None]:
-    """Inside a hand-written CLIENT span: no second, generic span for the same request (none
-    to suppress while the generic instrumentations are not installed)."""
-    if not _instrumented:
-        return nullcontext()
-    from opentelemetry.instrumentation.utils import suppress_http_instrumentation
-
-    return suppress_http_instrumentation()
-
-
-def without_generic_instrumentation(session: aiohttp.ClientSession) -> aiohttp.ClientSession:
-    """`session` without the aiohttp-client instrumentation's hooks: for a session whose every
-    request has a hand-written CLIENT span (which suppresses the generic one anyway), so that
-    its requests do not pay for the hooks' calls and their per-request state."""
-    from opentelemetry.instrumentation.aiohttp_client import AioHttpClientInstrumentor
-
-    AioHttpClientInstrumentor.uninstrument_session(session)
-    return session
-
-
 def libraries_instrumented() -> bool:
     """Whether the standard Redis and aiohttp-client instrumentations are installed (spans
     are recorded): the batcher then sends through redis-py's pipeline, which they wrap."""
@@ -251,8 +230,9 @@ def libraries_instrumented() -> bool:
 def instrument_libraries() -> None:
     """Spans from the standard instrumentations, once per process: a CLIENT span per Redis
     command or pipeline (arguments replaced by `?`, so no key names nor phone numbers leave
-    the process) and per aiohttp client request, which also injects `traceparent`. Our own
-    CLIENT spans (credex-core calls, Graph sends) suppress the generic one inside them.
+    the process) and per aiohttp client request, which also injects `traceparent`. credex-core
+    calls and Graph sends go through `gateway/http_client.py` instead, with CLIENT spans of
+    their own.
 
     HTTP attributes use the stable semantic conventions (`http.request.method`, `url.full`)
     unless OTEL_SEMCONV_STABILITY_OPT_IN says otherwise."""

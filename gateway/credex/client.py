@@ -15,7 +15,6 @@ import time
 from collections.abc import Sequence
 from decimal import Decimal
 
-import aiohttp
 from opentelemetry import metrics, trace
 
 from actors.ports.credex import (
@@ -47,7 +46,6 @@ class CredexClient:
         connect_timeout: float = 2.0,
         total_timeout: float = 10.0,
         max_retries: int = 6,
-        session: aiohttp.ClientSession | None = None,
         sleep: Sleep = default_sleep,
         rng: random.Random | None = None,
         backoff_base: float = 0.2,
@@ -65,7 +63,6 @@ class CredexClient:
             connect_timeout=connect_timeout,
             total_timeout=total_timeout,
             max_retries=max_retries,
-            session=session,
             sleep=sleep,
             rng=rng or random.Random(),
             backoff_base=backoff_base,

@@ -1,4 +1,5 @@
-"""One pooled HTTP session to credex-core: traced attempts, retries with backoff and jitter.
+"""credex-core over one pool of keep-alive connections (gateway/http_client.py): traced
+attempts, retries with backoff and jitter.
 
 Every attempt is an OpenTelemetry CLIENT span carrying a W3C `traceparent` to credex-core and
 one sample in the latency histogram (operation x status). Retries happen only when the caller
@@ -21,20 +22,15 @@ from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
-import aiohttp
 import attrs
 import orjson
 from opentelemetry import metrics, propagate, trace
 
 from gateway.credex.errors import CredexUnavailable
-from runtime.telemetry import (
-    DURATION_BUCKETS,
-    span_if_recorded,
-    traceparent,
-    without_generic_http_spans,
-    without_generic_instrumentation,
-)
+from gateway.http_client import HttpClient, HttpFailure, NotSent
+from runtime.telemetry import DURATION_BUCKETS, span_if_recorded, traceparent
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +49,7 @@ class OutOfTime(TimeoutError):
     """The call's time budget ran out before this attempt could start: nothing was sent."""
 
 
-_NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, OutOfTime)
+_NOT_SENT = (NotSent, OutOfTime)
 
 
 @attrs.frozen
@@ -81,14 +77,14 @@ def _json_default(value: object) -> Any:
 
 
 def _bearer(headers: Mapping[str, str]) -> str | None:
-    value = headers.get("Authorization", "")
+    value = headers.get("authorization", "")
     scheme, _, token = value.partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
     try:
-        return max(0.0, float(headers["Retry-After"]))
+        return max(0.0, float(headers["retry-after"]))
     except (KeyError, ValueError):
         return None
 
@@ -102,7 +98,6 @@ class Transport:
         connect_timeout: float,
         total_timeout: float,
         max_retries: int,
-        session: aiohttp.ClientSession | None,
         sleep: Sleep,
         rng: random.Random,
         backoff_base: float,
@@ -114,15 +109,14 @@ class Transport:
         clock: Clock = time.monotonic,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._path = urlsplit(self.base_url).path  # "/v1": every operation is under it
         self._api_key = client_api_key
-        self._timeout = aiohttp.ClientTimeout(total=total_timeout, connect=connect_timeout)
         self._total_timeout = total_timeout
         self._connect_timeout = connect_timeout
         self._answer_seconds = answer_seconds
         self._clock = clock
         self._max_retries = max_retries
-        self._session = session
-        self._owns_session = session is None
+        self._pool: HttpClient | None = None
         self._sleep = sleep
         self._rng = rng
         self._backoff_base = backoff_base
@@ -138,33 +132,29 @@ class Transport:
             explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
         )
 
-    def _client(self) -> aiohttp.ClientSession:
+    def _client(self) -> HttpClient:
         # Created lazily so it binds to the running loop, then shared: one connection pool.
-        if self._session is None or self._session.closed:
-            # Each call has its hand-written CLIENT span and injects `traceparent` itself; the
-            # generic instrumentation's hooks would only cost (the health GET goes untraced).
-            self._session = without_generic_instrumentation(
-                aiohttp.ClientSession(
-                    timeout=self._timeout,
-                    connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=30),
-                )
-            )
-            self._owns_session = True
-        return self._session
+        if self._pool is None:
+            self._pool = HttpClient(self.base_url, connections=100, keepalive_seconds=30.0)
+        return self._pool
 
     async def close(self) -> None:
-        if self._session is not None and self._owns_session and not self._session.closed:
-            await self._session.close()
-        self._session = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
 
     async def healthy(self) -> bool:
-        root = self.base_url.removesuffix("/v1")
         try:
-            async with self._client().get(f"{root}/health") as resp:
-                await resp.read()
-                return resp.status == 200
-        except (aiohttp.ClientError, TimeoutError):
+            answer = await self._client().request(
+                "GET",
+                f"{self._path.removesuffix('/v1')}/health",
+                headers={},
+                connect_seconds=self._connect_timeout,
+                answer_seconds=self._total_timeout,
+            )
+        except HttpFailure:
             return False
+        return answer.status == 200
 
     async def call(
         self, operation: str, body: Mapping[str, object], token: str | None, *, retry: bool
@@ -181,7 +171,7 @@ class Transport:
                 if left < MIN_ATTEMPT_SECONDS:
                     raise OutOfTime(f"no time left of {self._answer_seconds:g}s")
                 answer = await self._attempt(operation, payload, token, attempt, left)
-            except (aiohttp.ClientError, TimeoutError) as exc:
+            except (HttpFailure, OutOfTime) as exc:
                 # A refused connection never carried the request; anything later may have.
                 maybe_sent = not isinstance(exc, _NOT_SENT)
                 if retry and await self._again(operation, attempt, None, exc, deadline):
@@ -243,16 +233,13 @@ class Transport:
             attributes["http.request.resend_count"] = n
         started = time.perf_counter()
         status: int | str = "error"
-        with (
-            span_if_recorded(
-                self._tracer,
-                f"POST {path}",
-                kind=trace.SpanKind.CLIENT,
-                attributes=attributes,
-                provider=self._tracer_provider,
-            ) as span,
-            without_generic_http_spans(),
-        ):
+        with span_if_recorded(
+            self._tracer,
+            f"POST {path}",
+            kind=trace.SpanKind.CLIENT,
+            attributes=attributes,
+            provider=self._tracer_provider,
+        ) as span:
             headers = {"Content-Type": "application/json"}
             if self._api_key is not None:
                 headers["x-client-api-key"] = self._api_key
@@ -263,29 +250,31 @@ class Transport:
             else:  # the message's own trace context, as `inject` would write it (no baggage)
                 headers.update(traceparent(span.get_span_context()))
             try:
-                timeout = aiohttp.ClientTimeout(
-                    total=min(self._total_timeout, left),
-                    connect=min(self._connect_timeout, left),
+                resp = await self._client().request(
+                    "POST",
+                    f"{self._path}/{operation}",
+                    headers=headers,
+                    body=payload,
+                    connect_seconds=min(self._connect_timeout, left),
+                    answer_seconds=min(self._total_timeout, left),
+                    total_seconds=min(self._total_timeout, left),
                 )
-                async with self._client().post(
-                    f"{self.base_url}/{operation}", data=payload, headers=headers, timeout=timeout
-                ) as resp:
-                    raw = await resp.read()
-                    status = resp.status
-                    span.set_attribute("http.response.status_code", status)
-                    if status >= 500:
-                        span.set_status(trace.StatusCode.ERROR)
-                    return Answer(
-                        status=status,
-                        body=_decode(raw),
-                        text=raw.decode("utf-8", "replace"),
-                        token=_bearer(resp.headers),
-                        retry_after=_retry_after(resp.headers),
-                    )
-            except (aiohttp.ClientError, TimeoutError) as exc:
+            except HttpFailure as exc:
                 span.set_attribute("error.type", type(exc).__name__)
                 span.set_status(trace.StatusCode.ERROR)
                 raise
+            else:
+                status = resp.status
+                span.set_attribute("http.response.status_code", status)
+                if status >= 500:
+                    span.set_status(trace.StatusCode.ERROR)
+                return Answer(
+                    status=status,
+                    body=_decode(resp.body),
+                    text=resp.body.decode("utf-8", "replace"),
+                    token=_bearer(resp.headers),
+                    retry_after=_retry_after(resp.headers),
+                )
             finally:
                 self._latency.record(time.perf_counter() - started, _labels(operation, status))
 

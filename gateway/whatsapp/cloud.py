@@ -34,7 +34,6 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
-import aiohttp
 import orjson
 import redis.exceptions as redis_errors
 from opentelemetry import trace
@@ -51,6 +50,7 @@ from actors.replies import (
     decode,
 )
 from actors.screens.delivery import sorry_for_the_delay, still_delayed
+from gateway.http_client import AnswerTimeout, HttpClient, HttpFailure
 from gateway.whatsapp import meters
 from gateway.whatsapp.graph_errors import (
     NUMBER_LIMIT,
@@ -79,13 +79,7 @@ from runtime.contracts import (
     SendRetryable,
     SharedPipelines,
 )
-from runtime.telemetry import (
-    continued,
-    hashed,
-    span_if_recorded,
-    without_generic_http_spans,
-    without_generic_instrumentation,
-)
+from runtime.telemetry import continued, hashed, span_if_recorded
 
 log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("gateway.whatsapp")
@@ -117,7 +111,6 @@ class CloudSender:
         phone_number_id: str,
         redis: RedisClient,
         key_prefix: str,
-        session: aiohttp.ClientSession | None = None,
         rate: float = 80.0,
         max_pacing_wait: float = 1.0,
         timeout_seconds: float = 20.0,
@@ -126,18 +119,17 @@ class CloudSender:
         connections: int = 100,
     ) -> None:
         self._url = f"{api_url.rstrip('/')}/{phone_number_id}/messages"
+        self._path = urlsplit(self._url).path
         self._auth = f"Bearer {access_token}"
         # Built once: every reply's POST carries the same headers.
         self._headers = {"Authorization": self._auth, "Content-Type": "application/json"}
         self._connections = connections  # one per sender task: none waits for a free one
         self._redis = redis
         self._keys = WhatsAppKeys(key_prefix)
-        self._session = session
-        self._owns_session = session is None
+        self._pool: HttpClient | None = None  # made on first use, on the running loop
         self._max_wait = max_pacing_wait
-        self._timeout = aiohttp.ClientTimeout(
-            total=None, connect=connect_timeout_seconds, sock_read=timeout_seconds
-        )
+        self._connect_timeout = connect_timeout_seconds
+        self._timeout = timeout_seconds  # for the answer, once the request is written
         self._stale_after = stale_after_seconds
         self._shared: SharedPipelines | None = None  # see share_pipelines
         self._buckets = TokenBuckets(redis)
@@ -148,7 +140,14 @@ class CloudSender:
         )
         self.window = ServiceWindow(redis, key_prefix)
         self.media = MediaUploader(
-            api_url, access_token, phone_number_id, redis, key_prefix, self._client, self._timeout
+            api_url,
+            access_token,
+            phone_number_id,
+            redis,
+            key_prefix,
+            self._client,
+            connect_timeout=self._connect_timeout,
+            timeout=self._timeout,
         )
         self._first_try: dict[str, float] = {}  # reply id -> monotonic time of its first try
         self._timed_out: dict[str, int] = {}  # progress key:part -> timeouts so far
@@ -174,9 +173,9 @@ class CloudSender:
         self._shared = run
 
     async def close(self) -> None:
-        if self._owns_session and self._session is not None:
-            await self._session.close()
-            self._session = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
 
     async def __call__(self, key: ConversationKey, item: bytes) -> list[Command]:
         """Send the item; returns the note of its last part, for the outbox to write with the
@@ -337,16 +336,10 @@ class CloudSender:
                 raise SendDeferred("paced: number rate", retry_after=wait)
             await asyncio.sleep(wait)
 
-    def _client(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            # Every request of this session has a hand-written CLIENT span (a send, a media
-            # upload): the generic instrumentation's hooks would only cost.
-            self._session = without_generic_instrumentation(
-                aiohttp.ClientSession(
-                    connector=aiohttp.TCPConnector(limit=self._connections, keepalive_timeout=30)
-                )
-            )
-        return self._session
+    def _client(self) -> HttpClient:
+        if self._pool is None:
+            self._pool = HttpClient(self._url, connections=self._connections)
+        return self._pool
 
     async def _post(self, key: ConversationKey, payload: Payload) -> None:
         try:
@@ -354,27 +347,29 @@ class CloudSender:
         except orjson.JSONEncodeError as exc:  # e.g. a lone surrogate in a title
             raise self._rejected(f"reply is not encodable as JSON: {exc}") from exc
         await self._pace_number()
-        with (
-            span_if_recorded(
-                _tracer, "POST", kind=trace.SpanKind.CLIENT, attributes=self._span_attributes
-            ) as span,
-            without_generic_http_spans(),  # for a session given to us, still instrumented
-        ):
+        with span_if_recorded(
+            _tracer, "POST", kind=trace.SpanKind.CLIENT, attributes=self._span_attributes
+        ) as span:
             try:
-                async with self._client().post(
-                    self._url, data=data, headers=self._headers, timeout=self._timeout
-                ) as response:
-                    body = await response.read()
-                    status = response.status
-                    retry_header = response.headers.get("Retry-After")
-            except aiohttp.SocketTimeoutError as exc:
+                response = await self._client().request(
+                    "POST",
+                    self._path,
+                    headers=self._headers,
+                    body=data,
+                    connect_seconds=self._connect_timeout,
+                    answer_seconds=self._timeout,
+                )
+            except AnswerTimeout as exc:
                 span.set_attribute("error.type", type(exc).__name__)
                 raise _TimedOut(str(exc)) from exc
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                # Never connected (refused, reset, connect timeout): Meta did not see it.
+            except HttpFailure as exc:
+                # Refused, reset or closed before an answer: retried as if Meta did not see it.
                 span.set_attribute("error.type", type(exc).__name__)
                 meters.graph_sends.add(1, _OUTCOME["retryable"])
                 raise SendRetryable(f"transport: {type(exc).__name__}: {exc}") from exc
+            status = response.status
+            body = response.body
+            retry_header = response.headers.get("retry-after")
             span.set_attribute("http.response.status_code", status)
             if status < 300:
                 return

@@ -13,11 +13,11 @@ re-rendered on a retry) is never uploaded twice.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-import aiohttp
 import anyio.to_thread
 import attrs
 import orjson
@@ -26,6 +26,7 @@ from opentelemetry import trace
 from actors.replies import MediaReply, QrImageReply
 from gateway.documents.pdf import render_pdf
 from gateway.documents.qr import render_qr
+from gateway.http_client import HttpClient, HttpFailure
 from gateway.whatsapp import meters
 from gateway.whatsapp.graph_errors import REJECTED, parse_error, retryable_without_code
 from gateway.whatsapp.keys import WhatsAppKeys
@@ -98,15 +99,19 @@ class MediaUploader:
         phone_number_id: str,
         redis: RedisClient,
         key_prefix: str,
-        client: Callable[[], aiohttp.ClientSession],
-        timeout: aiohttp.ClientTimeout,
+        client: Callable[[], HttpClient],
+        *,
+        connect_timeout: float,
+        timeout: float,
     ) -> None:
         self._url = f"{api_url.rstrip('/')}/{phone_number_id}/media"
         self._auth = f"Bearer {access_token}"
         self._redis = redis
         self._keys = WhatsAppKeys(key_prefix)
         self._number = phone_number_id
+        self._path = urlsplit(self._url).path
         self._client = client
+        self._connect_timeout = connect_timeout
         self._timeout = timeout
 
     async def payload(self, to: str, reply: MediaReply) -> Payload:
@@ -124,11 +129,11 @@ class MediaUploader:
         return media_id
 
     async def _upload(self, rendered: Rendered) -> str:
-        form = aiohttp.FormData()
-        form.add_field("messaging_product", "whatsapp")
-        form.add_field("type", rendered.mime_type)
-        form.add_field(
-            "file", rendered.data, filename=rendered.filename, content_type=rendered.mime_type
+        boundary = secrets.token_hex(16)
+        form = multipart(
+            boundary,
+            {"messaging_product": "whatsapp", "type": rendered.mime_type},
+            ("file", rendered.filename, rendered.mime_type, rendered.data),
         )
         parts = urlsplit(self._url)
         attributes = {
@@ -140,17 +145,21 @@ class MediaUploader:
             "POST media", kind=trace.SpanKind.CLIENT, attributes=attributes
         ) as span:
             try:
-                async with self._client().post(
-                    self._url,
-                    data=form,
-                    headers={"Authorization": self._auth},
-                    timeout=self._timeout,
-                ) as response:
-                    body = await response.read()
-                    status = response.status
-            except (aiohttp.ClientError, TimeoutError) as exc:
+                response = await self._client().request(
+                    "POST",
+                    self._path,
+                    headers={
+                        "Authorization": self._auth,
+                        "Content-Type": f"multipart/form-data; boundary={boundary}",
+                    },
+                    body=form,
+                    connect_seconds=self._connect_timeout,
+                    answer_seconds=self._timeout,
+                )
+            except HttpFailure as exc:
                 span.set_attribute("error.type", type(exc).__name__)
                 raise SendRetryable(f"media upload transport: {exc}") from exc
+            status, body = response.status, response.body
             span.set_attribute("http.response.status_code", status)
         if status >= 300:
             error = parse_error(body)
@@ -162,6 +171,22 @@ class MediaUploader:
                 raise SendRetryable(f"media upload: {error.reason(status)}", error.retry_after)
             raise SendRejected(f"media upload: {error.reason(status)}")
         return _media_id(body)
+
+
+def multipart(boundary: str, fields: dict[str, str], file: tuple[str, str, str, bytes]) -> bytes:
+    """A multipart/form-data body (RFC 7578): text fields, then one file."""
+    out = bytearray()
+    for name, value in fields.items():
+        out += f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+        out += value.encode() + b"\r\n"
+    name, filename, mime_type, data = file
+    safe = "".join("_" if c in '"\\\r\n' else c for c in filename)
+    out += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{safe}"\r\n'
+        f"Content-Type: {mime_type}\r\n\r\n"
+    ).encode()
+    out += data + f"\r\n--{boundary}--\r\n".encode()
+    return bytes(out)
 
 
 def _media_id(body: bytes) -> str:
