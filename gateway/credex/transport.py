@@ -116,7 +116,8 @@ class Transport:
         self._answer_seconds = answer_seconds
         self._clock = clock
         self._max_retries = max_retries
-        self._pool: HttpClient | None = None
+        # One pool of connections; it binds to the loop of its first request, not here.
+        self._pool = HttpClient(self.base_url, connections=100, keepalive_seconds=30.0)
         self._sleep = sleep
         self._rng = rng
         self._backoff_base = backoff_base
@@ -132,20 +133,12 @@ class Transport:
             explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
         )
 
-    def _client(self) -> HttpClient:
-        # Created lazily so it binds to the running loop, then shared: one connection pool.
-        if self._pool is None:
-            self._pool = HttpClient(self.base_url, connections=100, keepalive_seconds=30.0)
-        return self._pool
-
     async def close(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            await pool.close()
+        await self._pool.close()
 
     async def healthy(self) -> bool:
         try:
-            answer = await self._client().request(
+            answer = await self._pool.request(
                 "GET",
                 f"{self._path.removesuffix('/v1')}/health",
                 headers={},
@@ -250,7 +243,7 @@ class Transport:
             else:  # the message's own trace context, as `inject` would write it (no baggage)
                 headers.update(traceparent(span.get_span_context()))
             try:
-                resp = await self._client().request(
+                resp = await self._pool.request(
                     "POST",
                     f"{self._path}/{operation}",
                     headers=headers,

@@ -123,10 +123,11 @@ class CloudSender:
         self._auth = f"Bearer {access_token}"
         # Built once: every reply's POST carries the same headers.
         self._headers = {"Authorization": self._auth, "Content-Type": "application/json"}
-        self._connections = connections  # one per sender task: none waits for a free one
         self._redis = redis
         self._keys = WhatsAppKeys(key_prefix)
-        self._pool: HttpClient | None = None  # made on first use, on the running loop
+        # One connection per sender task, so none waits for a free one; the pool binds to the
+        # loop of its first request, not here.
+        self._pool = HttpClient(self._url, connections=connections)
         self._max_wait = max_pacing_wait
         self._connect_timeout = connect_timeout_seconds
         self._timeout = timeout_seconds  # for the answer, once the request is written
@@ -145,7 +146,7 @@ class CloudSender:
             phone_number_id,
             redis,
             key_prefix,
-            self._client,
+            self._pool,
             connect_timeout=self._connect_timeout,
             timeout=self._timeout,
         )
@@ -173,9 +174,7 @@ class CloudSender:
         self._shared = run
 
     async def close(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            await pool.close()
+        await self._pool.close()
 
     async def __call__(self, key: ConversationKey, item: bytes) -> list[Command]:
         """Send the item; returns the note of its last part, for the outbox to write with the
@@ -336,11 +335,6 @@ class CloudSender:
                 raise SendDeferred("paced: number rate", retry_after=wait)
             await asyncio.sleep(wait)
 
-    def _client(self) -> HttpClient:
-        if self._pool is None:
-            self._pool = HttpClient(self._url, connections=self._connections)
-        return self._pool
-
     async def _post(self, key: ConversationKey, payload: Payload) -> None:
         try:
             data = orjson.dumps(payload)
@@ -351,7 +345,7 @@ class CloudSender:
             _tracer, "POST", kind=trace.SpanKind.CLIENT, attributes=self._span_attributes
         ) as span:
             try:
-                response = await self._client().request(
+                response = await self._pool.request(
                     "POST",
                     self._path,
                     headers=self._headers,

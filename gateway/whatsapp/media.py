@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -99,7 +98,7 @@ class MediaUploader:
         phone_number_id: str,
         redis: RedisClient,
         key_prefix: str,
-        client: Callable[[], HttpClient],
+        client: HttpClient,
         *,
         connect_timeout: float,
         timeout: float,
@@ -145,7 +144,7 @@ class MediaUploader:
             "POST media", kind=trace.SpanKind.CLIENT, attributes=attributes
         ) as span:
             try:
-                response = await self._client().request(
+                response = await self._client.request(
                     "POST",
                     self._path,
                     headers={
